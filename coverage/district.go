@@ -1,0 +1,123 @@
+package coverage
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/paulmach/orb"
+)
+
+// District is an area that must be covered.
+type District struct {
+	ID   string
+	Name string
+	// Class is the district class ("urban", "rural") that chose the rule.
+	Class string
+	// Geometry is in {lon, lat} degrees, WGS84; edges are geodesics. Rings
+	// may be open or closed and wound either way; the first ring of each
+	// polygon is its exterior, the others its holes.
+	Geometry orb.MultiPolygon
+	Rule     Rule
+}
+
+// densifyTolM is the largest distance, metres, between a projected geodesic
+// district edge and the polyline that stands for it in the frame.
+const densifyTolM = 1e-4
+
+// frame is a district projected into its equal-area frame.
+type frame struct {
+	proj   *ellipsoid.LAEA
+	region *frameRegion
+	bound  orb.Bound // lon/lat box of the district
+}
+
+// newFrame projects a district's geometry into a LAEA frame centred on its
+// box, densifying geodesic edges, and orients rings so that the district
+// lies on the left of every edge.
+func newFrame(mp orb.MultiPolygon) (*frame, error) {
+	b := mp.Bound()
+	if b.Max[0]-b.Min[0] > 180 {
+		return nil, fmt.Errorf("district spans %.1f degrees of longitude; districts crossing the antimeridian are not supported", b.Max[0]-b.Min[0])
+	}
+	f := &frame{proj: ellipsoid.NewLAEA((b.Min[0]+b.Max[0])/2, (b.Min[1]+b.Max[1])/2), bound: b}
+	var rings [][][2]float64
+	for _, poly := range mp {
+		for ri, ring := range poly {
+			pts := openRing(ring)
+			if len(pts) < 3 {
+				continue
+			}
+			var fr [][2]float64
+			for i := range pts {
+				a, c := pts[i], pts[(i+1)%len(pts)]
+				fr = f.proj.AppendGeodesic(fr, a[0], a[1], c[0], c[1], densifyTolM)
+			}
+			// AppendGeodesic leaves out each edge's first point, so fr
+			// starts at pts[1]; rotate for readability of indices.
+			fr = append(fr[len(fr)-1:], fr[:len(fr)-1]...)
+			if a := ringArea(fr); (ri == 0) != (a > 0) {
+				reverse(fr)
+			}
+			rings = append(rings, fr)
+		}
+	}
+	f.region = newFrameRegion(rings)
+	return f, nil
+}
+
+// openRing drops the closing point and repeated consecutive points.
+func openRing(r orb.Ring) []orb.Point {
+	out := make([]orb.Point, 0, len(r))
+	for _, p := range r {
+		if len(out) > 0 && out[len(out)-1] == p {
+			continue
+		}
+		out = append(out, p)
+	}
+	for len(out) > 1 && out[0] == out[len(out)-1] {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+func ringArea(r [][2]float64) float64 {
+	a := 0.0
+	for i := range r {
+		p, q := r[i], r[(i+1)%len(r)]
+		a += p[0]*q[1] - p[1]*q[0]
+	}
+	return a / 2
+}
+
+func reverse(r [][2]float64) {
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+}
+
+// toLonLat maps frame points back to {lon, lat}, rounding nothing.
+func (f *frame) toLonLat(x, y float64) orb.Point {
+	lon, lat := f.proj.Inverse(x, y)
+	return orb.Point{lon, lat}
+}
+
+// ellipses fits the projected geodesic circles of radius r around the given
+// stations, merging stations at identical coordinates. It returns the
+// largest fit residual, metres.
+func (f *frame) ellipses(ix *Index, idx []int, r float64) ([]ellipse, float64) {
+	seen := make(map[orb.Point]bool, len(idx))
+	out := make([]ellipse, 0, len(idx))
+	worst := 0.0
+	for _, i := range idx {
+		p := ix.stations[i].Point
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		e, res := fitEllipse(f.proj, p[0], p[1], r)
+		worst = math.Max(worst, res)
+		out = append(out, e)
+	}
+	return out, worst
+}

@@ -1,0 +1,21 @@
+// Package coverage is covaudit's engine: service stations, districts and the
+// rules that say how far a place may be from its nearest station, and the
+// exact evaluation of which part of each district meets its rule.
+//
+// Coordinates are orb.Point{longitude, latitude} in degrees on WGS84.
+// Distances are WGS84 geodesic metres (Vincenty, see package ellipsoid);
+// areas are ellipsoidal square metres, computed in a Lambert azimuthal
+// equal-area frame centred on each district, where they are exact.
+//
+// For the distance rules (radius and speed model) the covered part of a
+// district is the district intersected with a union of geodesic disks. Each
+// disk is projected into the frame, where its boundary is an ellipse to about
+// 0.1 mm; the area comes from Green's theorem over district edge pieces and
+// ellipse arcs, in closed form, so the only approximations are the ellipse fit
+// and the densification of geodesic district edges (0.1 mm), both bounded in
+// Result.UncoveredLowerM2 and Result.UncoveredUpperM2. District edges are
+// geodesics. Districts must not cross the antimeridian.
+//
+// The package does no I/O. Index and the evaluation functions are safe for
+// concurrent use once built.
+package coverage

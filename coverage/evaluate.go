@@ -1,0 +1,211 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/paulmach/orb"
+)
+
+// Options control an evaluation.
+type Options struct {
+	// ChordErrorM is the largest distance, metres, between a drawn gap
+	// polygon and the exact disk boundary it follows (default 0.5).
+	ChordErrorM float64
+	// IgnoreGapsUnderM2: gaps smaller than this, m2, do not count against
+	// the pass rule (they are still reported).
+	IgnoreGapsUnderM2 float64
+	// MinCoveragePct is the covered share, 0-100, a district needs to pass.
+	MinCoveragePct float64
+	// GapWorst asks for the worst point of every gap (costs one bisection
+	// per gap).
+	GapWorst bool
+	// Workers is the number of districts evaluated at once (default
+	// GOMAXPROCS). Results do not depend on it.
+	Workers int
+}
+
+func (o Options) withDefaults() Options {
+	if o.ChordErrorM <= 0 {
+		o.ChordErrorM = 0.5
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	return o
+}
+
+// Gap is one connected uncovered part of a district.
+type Gap struct {
+	// Polygon is {lon, lat} degrees, exterior counter-clockwise, holes
+	// clockwise (RFC 7946), arcs drawn to Options.ChordErrorM.
+	Polygon orb.Polygon
+	// AreaM2 is the exact ellipsoidal area, m2 (not that of the drawing).
+	AreaM2 float64
+	// Worst is the gap's place farthest from every station, when asked for.
+	Worst *Worst
+}
+
+// Result is one district's evaluation.
+type Result struct {
+	District *District
+	// RadiusM is the straight-line radius the rule amounts to, metres.
+	RadiusM float64
+	AreaM2  float64
+	// UncoveredM2 is the uncovered area, m2; the true area lies within
+	// [UncoveredLowerM2, UncoveredUpperM2], a bound on the ellipse-fit and
+	// edge-densification errors.
+	UncoveredM2, UncoveredLowerM2, UncoveredUpperM2 float64
+	// CoveredPct is 100 x (1 - uncovered / area), unrounded.
+	CoveredPct float64
+	// CountedUncoveredM2 is the uncovered area in gaps at least
+	// Options.IgnoreGapsUnderM2 in size: what the pass rule counts.
+	CountedUncoveredM2 float64
+	Pass               bool
+	// FailReason says why a district fails; empty when it passes.
+	FailReason string
+	Worst      Worst
+	// WorstCost is Worst.DistanceM in the rule's cost unit.
+	WorstCost float64
+	Gaps      []Gap
+	// Stations is the number of stations whose disks reach the district.
+	Stations int
+}
+
+// Evaluate evaluates every district against the stations in ix, in parallel.
+// Results come in the order of districts whatever the number of workers.
+// It stops early with ctx's error when ctx is cancelled.
+func Evaluate(ctx context.Context, districts []District, ix *Index, opts Options) ([]Result, error) {
+	opts = opts.withDefaults()
+	results := make([]Result, len(districts))
+	errs := make([]error, len(districts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(opts.Workers, max(1, len(districts))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i], errs[i] = EvaluateDistrict(&districts[i], ix, opts)
+			}
+		}()
+	}
+	var ctxErr error
+feed:
+	for i := range districts {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			ctxErr = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if ctxErr != nil {
+		return nil, ctxErr
+	}
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("district %d (%s): %w", i, districts[i].Name, err)
+		}
+	}
+	return results, nil
+}
+
+// EvaluateDistrict evaluates one district (see Evaluate).
+func EvaluateDistrict(d *District, ix *Index, opts Options) (Result, error) {
+	opts = opts.withDefaults()
+	if err := d.Rule.Validate(); err != nil {
+		return Result{}, err
+	}
+	f, err := newFrame(d.Geometry)
+	if err != nil {
+		return Result{}, err
+	}
+	r := d.Rule.RadiusMeters()
+	res := Result{District: d, RadiusM: r, AreaM2: f.region.area}
+	cands := ix.Near(f.bound, r)
+	ells, resid := f.ellipses(ix, cands, r)
+	res.Stations = len(ells)
+	cut := f.region.cut(ells)
+	res.UncoveredM2 = math.Max(0, math.Min(cut.area, res.AreaM2))
+	// Error bound: chords of densified edges (2/3 of tolerance x length),
+	// ellipse fit (2 x sample residual, see TestEllipseFit) along the arcs
+	// that bound the result, and floating point.
+	bound := 2.0/3*densifyTolM*f.region.perim + (2*resid+1e-6)*cut.arcLen + 1e-9*res.AreaM2
+	res.UncoveredLowerM2 = math.Max(0, res.UncoveredM2-bound)
+	res.UncoveredUpperM2 = math.Min(res.AreaM2, res.UncoveredM2+bound)
+	if res.AreaM2 > 0 {
+		res.CoveredPct = 100 * (1 - res.UncoveredM2/res.AreaM2)
+	}
+
+	rings := cut.rings(ells)
+	lines := make([][][2]float64, len(rings))
+	for i, g := range rings {
+		lines[i] = cut.polyline(ells, g, opts.ChordErrorM)
+	}
+	for _, g := range groupRings(rings, lines) {
+		gap := Gap{AreaM2: g.area}
+		if gap.AreaM2 <= 0 {
+			continue
+		}
+		poly := orb.Polygon{f.lonLatRing(lines[g.outer])}
+		for _, h := range g.holes {
+			poly = append(poly, f.lonLatRing(lines[h]))
+		}
+		gap.Polygon = poly
+		if opts.GapWorst {
+			var fr [][][2]float64
+			fr = append(fr, lines[g.outer])
+			for _, h := range g.holes {
+				fr = append(fr, lines[h])
+			}
+			w := f.worstIn(newFrameRegion(fr), ix)
+			gap.Worst = &w
+		}
+		if gap.AreaM2 >= opts.IgnoreGapsUnderM2 {
+			res.CountedUncoveredM2 += gap.AreaM2
+		}
+		res.Gaps = append(res.Gaps, gap)
+	}
+	res.Worst = f.worstIn(f.region, ix)
+	res.WorstCost = d.Rule.Cost(res.Worst.DistanceM)
+
+	counted := 100.0
+	if res.AreaM2 > 0 {
+		counted = 100 * (1 - res.CountedUncoveredM2/res.AreaM2)
+	}
+	res.Pass = counted >= opts.MinCoveragePct
+	if !res.Pass {
+		t, unit := d.Rule.Threshold()
+		res.FailReason = fmt.Sprintf("%.2f ha beyond %g %s in %d gap(s) of at least %.2f ha: covered %.4f%% < %g%%",
+			res.CountedUncoveredM2/1e4, t, unit, countAtLeast(res.Gaps, opts.IgnoreGapsUnderM2), opts.IgnoreGapsUnderM2/1e4, counted, opts.MinCoveragePct)
+	}
+	return res, nil
+}
+
+func countAtLeast(gaps []Gap, m2 float64) int {
+	n := 0
+	for _, g := range gaps {
+		if g.AreaM2 >= m2 {
+			n++
+		}
+	}
+	return n
+}
+
+// lonLatRing closes a frame ring and maps it to {lon, lat}.
+func (f *frame) lonLatRing(pts [][2]float64) orb.Ring {
+	ring := make(orb.Ring, 0, len(pts)+1)
+	for _, p := range pts {
+		ring = append(ring, f.toLonLat(p[0], p[1]))
+	}
+	if len(ring) > 0 {
+		ring = append(ring, ring[0])
+	}
+	return ring
+}

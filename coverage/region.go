@@ -1,0 +1,279 @@
+package coverage
+
+import (
+	"math"
+	"sort"
+
+	"github.com/tidwall/rtree"
+)
+
+// A frameRegion is a district in its equal-area frame: rings of (x, y)
+// metres, closed implicitly, oriented so that the district lies to the left
+// of every edge (exteriors counter-clockwise, holes clockwise).
+type frameRegion struct {
+	rings  [][][2]float64
+	edges  []edgeRef // every ring edge, in ring order
+	first  []int     // first edge (and vertex node) of each ring
+	tree   rtree.RTreeG[int]
+	area   float64 // m2
+	minPt  [2]float64
+	maxPt  [2]float64
+	perim  float64 // m
+	nVerts int
+}
+
+type edgeRef struct{ ring, i int }
+
+func newFrameRegion(rings [][][2]float64) *frameRegion {
+	fr := &frameRegion{rings: rings}
+	fr.minPt = [2]float64{math.Inf(1), math.Inf(1)}
+	fr.maxPt = [2]float64{math.Inf(-1), math.Inf(-1)}
+	for r, ring := range rings {
+		fr.first = append(fr.first, len(fr.edges))
+		for i := range ring {
+			p, q := ring[i], ring[(i+1)%len(ring)]
+			fr.edges = append(fr.edges, edgeRef{r, i})
+			mn, mx := segBox(p, q)
+			fr.tree.Insert(mn, mx, len(fr.edges)-1)
+			fr.area += (p[0]*q[1] - p[1]*q[0]) / 2
+			fr.perim += math.Hypot(q[0]-p[0], q[1]-p[1])
+			fr.minPt = [2]float64{math.Min(fr.minPt[0], p[0]), math.Min(fr.minPt[1], p[1])}
+			fr.maxPt = [2]float64{math.Max(fr.maxPt[0], p[0]), math.Max(fr.maxPt[1], p[1])}
+		}
+	}
+	fr.nVerts = len(fr.edges)
+	return fr
+}
+
+func segBox(p, q [2]float64) (mn, mx [2]float64) {
+	return [2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}
+}
+
+func (fr *frameRegion) edge(k int) (p, q [2]float64) {
+	e := fr.edges[k]
+	ring := fr.rings[e.ring]
+	return ring[e.i], ring[(e.i+1)%len(ring)]
+}
+
+// nextVertex returns the vertex node that ends edge k.
+func (fr *frameRegion) nextVertex(k int) int {
+	e := fr.edges[k]
+	if e.i+1 == len(fr.rings[e.ring]) {
+		return fr.first[e.ring]
+	}
+	return k + 1
+}
+
+// contains reports whether (x, y) lies inside the region (even-odd rule,
+// by a ray towards +x through the edge index).
+func (fr *frameRegion) contains(x, y float64) bool {
+	in := false
+	fr.tree.Search([2]float64{x, y}, [2]float64{math.Inf(1), y}, func(_, _ [2]float64, k int) bool {
+		p, q := fr.edge(k)
+		if (p[1] > y) != (q[1] > y) {
+			xi := p[0] + (y-p[1])/(q[1]-p[1])*(q[0]-p[0])
+			if xi > x {
+				in = !in
+			}
+		}
+		return true
+	})
+	return in
+}
+
+// piece is one part of the boundary of the uncovered region: a sub-segment
+// of a district edge, traversed forwards, or an arc of an ellipse, traversed
+// clockwise (the uncovered side of a disk's boundary is outside it). From
+// and to are node ids; a whole ellipse has from = to = -1.
+type piece struct {
+	from, to int
+	arc      bool
+	ell      int     // arcs: index of the ellipse
+	t0, t1   float64 // arcs: parameters, t0 < t1; traversed from t1 to t0
+}
+
+// cutResult is the uncovered part of a region for one set of ellipses.
+type cutResult struct {
+	nodes  [][2]float64 // vertex nodes first (one per edge), then crossings
+	pieces []piece
+	area   float64 // uncovered area, m2 (exact up to floating point)
+	arcLen float64 // length of the disks' boundary inside the region, m
+}
+
+type cutPoint struct {
+	t    float64 // ellipse parameter or edge fraction
+	node int
+}
+
+// cut computes the part of the region outside every ellipse: its area, by
+// Green's theorem over district edge pieces outside all ellipses and disk
+// boundary arcs inside the region, and those pieces themselves.
+func (fr *frameRegion) cut(ells []ellipse) cutResult {
+	res := cutResult{nodes: make([][2]float64, fr.nVerts, fr.nVerts+4*len(ells))}
+	for k := range fr.edges {
+		p, _ := fr.edge(k)
+		res.nodes[k] = p
+	}
+	var etree rtree.RTreeG[int]
+	for i := range ells {
+		mn, mx := ells[i].box()
+		etree.Insert(mn, mx, i)
+	}
+	ellCuts := make([][]cutPoint, len(ells))
+	edgeCuts := make(map[int][]cutPoint)
+	addNode := func(x, y float64) int {
+		res.nodes = append(res.nodes, [2]float64{x, y})
+		return len(res.nodes) - 1
+	}
+	// Ellipse-ellipse crossings: one node shared by both ellipses.
+	for i := range ells {
+		e := &ells[i]
+		mn, mx := e.box()
+		etree.Search(mn, mx, func(_, _ [2]float64, j int) bool {
+			if j <= i {
+				return true
+			}
+			f := &ells[j]
+			for _, t := range intersectEllipses(e, f) {
+				x, y := e.at(t)
+				n := addNode(x, y)
+				ellCuts[i] = append(ellCuts[i], cutPoint{e.param(x, y), n})
+				ellCuts[j] = append(ellCuts[j], cutPoint{f.param(x, y), n})
+			}
+			return true
+		})
+	}
+	// Ellipse-edge crossings.
+	for i := range ells {
+		e := &ells[i]
+		mn, mx := e.box()
+		fr.tree.Search(mn, mx, func(_, _ [2]float64, k int) bool {
+			p, q := fr.edge(k)
+			for _, s := range segmentCrossings(e, p, q) {
+				if s < 1e-12 {
+					ellCuts[i] = append(ellCuts[i], cutPoint{e.param(p[0], p[1]), k})
+					continue
+				}
+				x, y := p[0]+s*(q[0]-p[0]), p[1]+s*(q[1]-p[1])
+				n := addNode(x, y)
+				ellCuts[i] = append(ellCuts[i], cutPoint{e.param(x, y), n})
+				edgeCuts[k] = append(edgeCuts[k], cutPoint{s, n})
+			}
+			return true
+		})
+	}
+	insideOther := func(x, y float64, self int) bool {
+		found := false
+		etree.Search([2]float64{x, y}, [2]float64{x, y}, func(_, _ [2]float64, j int) bool {
+			if j != self && ells[j].level(x, y) < 1 {
+				found = true
+				return false
+			}
+			return true
+		})
+		return found
+	}
+	// Arcs of the union's boundary inside the region.
+	for i := range ells {
+		e := &ells[i]
+		cuts := ellCuts[i]
+		if len(cuts) == 0 {
+			x, y := e.at(0)
+			if !insideOther(x, y, i) && fr.contains(x, y) {
+				res.pieces = append(res.pieces, piece{from: -1, to: -1, arc: true, ell: i, t0: 0, t1: 2 * math.Pi})
+				res.area -= math.Pi * e.a * e.b
+				res.arcLen += ellipsePerimeter(e.a, e.b)
+			}
+			continue
+		}
+		sort.Slice(cuts, func(a, b int) bool { return cuts[a].t < cuts[b].t })
+		for c := range cuts {
+			a, b := cuts[c], cuts[(c+1)%len(cuts)]
+			t0, t1 := a.t, b.t
+			if c+1 == len(cuts) {
+				t1 += 2 * math.Pi
+			}
+			if t1-t0 <= 0 || a.node == b.node && len(cuts) > 1 && t1-t0 < 1e-15 {
+				continue
+			}
+			x, y := e.at((t0 + t1) / 2)
+			if insideOther(x, y, i) || !fr.contains(x, y) {
+				continue
+			}
+			na, nb := res.nodes[a.node], res.nodes[b.node]
+			res.pieces = append(res.pieces, piece{from: b.node, to: a.node, arc: true, ell: i, t0: t0, t1: t1})
+			res.area -= e.green(t0, na[0], na[1], t1, nb[0], nb[1])
+			res.arcLen += (t1 - t0) * (e.a + e.b) / 2
+		}
+	}
+	// District edge pieces outside every ellipse.
+	insideAny := func(x, y float64) bool { return insideOther(x, y, -1) }
+	for k := range fr.edges {
+		cuts := edgeCuts[k]
+		sort.Slice(cuts, func(a, b int) bool { return cuts[a].t < cuts[b].t })
+		prevT, prevN := 0.0, k
+		p, q := fr.edge(k)
+		emit := func(t1 float64, n1 int) {
+			tm := (prevT + t1) / 2
+			x, y := p[0]+tm*(q[0]-p[0]), p[1]+tm*(q[1]-p[1])
+			if !insideAny(x, y) {
+				a, b := res.nodes[prevN], res.nodes[n1]
+				res.pieces = append(res.pieces, piece{from: prevN, to: n1})
+				res.area += (a[0]*b[1] - a[1]*b[0]) / 2
+			}
+			prevT, prevN = t1, n1
+		}
+		for _, c := range cuts {
+			emit(c.t, c.node)
+		}
+		emit(1, fr.nextVertex(k))
+	}
+	return res
+}
+
+// segmentCrossings returns the fractions s in [0, 1) along p->q where the
+// segment meets the ellipse's boundary.
+func segmentCrossings(e *ellipse, p, q [2]float64) []float64 {
+	px, py := e.local(p[0], p[1])
+	qx, qy := e.local(q[0], q[1])
+	dx, dy := qx-px, qy-py
+	a := dx*dx + dy*dy
+	b := px*dx + py*dy // half the linear coefficient
+	c := px*px + py*py - 1
+	disc := b*b - a*c
+	if a == 0 || disc < 0 {
+		return nil
+	}
+	sq := math.Sqrt(disc)
+	// Numerically stable pair of roots.
+	var s1, s2 float64
+	if b >= 0 {
+		s1 = (-b - sq) / a
+		s2 = c / (a * s1)
+		if s1 == 0 {
+			s2 = -2 * b / a
+		}
+	} else {
+		s2 = (-b + sq) / a
+		s1 = c / (a * s2)
+	}
+	if s1 > s2 {
+		s1, s2 = s2, s1
+	}
+	var out []float64
+	for _, s := range [2]float64{s1, s2} {
+		if s > -1e-12 && s < 1-1e-12 {
+			out = append(out, math.Max(s, 0))
+		}
+	}
+	if len(out) == 2 && out[0] == out[1] {
+		out = out[:1]
+	}
+	return out
+}
+
+// ellipsePerimeter is Ramanujan's approximation, ample for error bounds.
+func ellipsePerimeter(a, b float64) float64 {
+	h := (a - b) * (a - b) / ((a + b) * (a + b))
+	return math.Pi * (a + b) * (1 + 3*h/(10+math.Sqrt(4-3*h)))
+}

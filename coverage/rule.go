@@ -1,0 +1,93 @@
+package coverage
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// RuleKind names how a rule measures the cost of reaching a station.
+type RuleKind string
+
+// The rule kinds.
+const (
+	// KindRadius: cost is the geodesic distance to the nearest station, m.
+	KindRadius RuleKind = "radius"
+	// KindSpeed: cost is geodesic distance x detour factor / speed, s.
+	KindSpeed RuleKind = "speed"
+)
+
+// Rule is a district class's coverage requirement: every place must reach a
+// station at a cost of at most the threshold.
+type Rule struct {
+	Kind RuleKind
+	// RadiusM is the radius rule's threshold, metres.
+	RadiusM float64
+	// TimeS is the speed rule's threshold, seconds.
+	TimeS float64
+	// Detour multiplies the straight-line distance under the speed rule (>= 1).
+	Detour float64
+	// SpeedMS is the travel speed under the speed rule, metres per second.
+	SpeedMS float64
+}
+
+// ErrBadRule is wrapped by Rule.Validate's errors.
+var ErrBadRule = errors.New("coverage: invalid rule")
+
+// Validate checks that the rule's numbers are usable.
+func (r Rule) Validate() error {
+	pos := func(name string, v float64) error {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s must be positive, got %v: %w", name, v, ErrBadRule)
+		}
+		return nil
+	}
+	switch r.Kind {
+	case KindRadius:
+		return pos("radius", r.RadiusM)
+	case KindSpeed:
+		if err := pos("time", r.TimeS); err != nil {
+			return err
+		}
+		if err := pos("speed", r.SpeedMS); err != nil {
+			return err
+		}
+		if !(r.Detour >= 1) || math.IsInf(r.Detour, 0) {
+			return fmt.Errorf("detour factor must be at least 1, got %v: %w", r.Detour, ErrBadRule)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown rule kind %q: %w", r.Kind, ErrBadRule)
+}
+
+// RadiusMeters returns the straight-line distance, metres, within which a
+// place meets the rule: the radius itself, or time x speed / detour.
+func (r Rule) RadiusMeters() float64 {
+	if r.Kind == KindSpeed {
+		return r.TimeS * r.SpeedMS / r.Detour
+	}
+	return r.RadiusM
+}
+
+// Cost converts a geodesic distance, metres, into the rule's cost unit.
+func (r Rule) Cost(distM float64) float64 {
+	if r.Kind == KindSpeed {
+		return distM * r.Detour / r.SpeedMS
+	}
+	return distM
+}
+
+// Threshold returns the rule's limit and its unit: metres ("m") for the
+// radius rule, seconds ("s") for the speed rule.
+func (r Rule) Threshold() (float64, string) {
+	if r.Kind == KindSpeed {
+		return r.TimeS, "s"
+	}
+	return r.RadiusM, "m"
+}
+
+// Unit returns the unit of the rule's cost: "m" or "s".
+func (r Rule) Unit() string {
+	_, u := r.Threshold()
+	return u
+}

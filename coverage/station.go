@@ -1,0 +1,113 @@
+package coverage
+
+import (
+	"math"
+
+	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+)
+
+// Station is a service point: a legal-aid office, fire station, clinic.
+type Station struct {
+	ID   string
+	Name string
+	// Point is {longitude, latitude}, degrees, WGS84.
+	Point orb.Point
+}
+
+// Index is a spatial index of stations for nearest-station and
+// within-distance queries with exact WGS84 geodesic distances. Build it with
+// NewIndex; it is read-only and safe for concurrent use afterwards.
+type Index struct {
+	stations []Station
+	tree     rtree.RTreeG[int]
+}
+
+// NewIndex indexes the stations. The slice is kept, not copied.
+func NewIndex(stations []Station) *Index {
+	ix := &Index{stations: stations}
+	for i, s := range stations {
+		p := [2]float64{s.Point[0], s.Point[1]}
+		ix.tree.Insert(p, p, i)
+	}
+	return ix
+}
+
+// Stations returns the indexed stations.
+func (ix *Index) Stations() []Station { return ix.stations }
+
+// Len returns the number of stations.
+func (ix *Index) Len() int { return len(ix.stations) }
+
+// metres per degree of latitude at the equator, the smallest anywhere, and
+// the equatorial metres per degree of longitude.
+const (
+	minMetresPerDegLat = 110574.0
+	metresPerDegLonEq  = ellipsoid.A * math.Pi / 180
+)
+
+// expand returns a longitude-latitude box that contains every point within
+// m metres (geodesic) of the box b.
+func expand(b orb.Bound, m float64) orb.Bound {
+	dlat := m/minMetresPerDegLat*1.001 + 1e-9
+	latMax := math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1])) + dlat
+	dlon := 360.0
+	if latMax < 89.9 {
+		dlon = math.Min(360, m/(metresPerDegLonEq*math.Cos(latMax*math.Pi/180))*1.001+1e-9)
+	}
+	return orb.Bound{
+		Min: orb.Point{b.Min[0] - dlon, math.Max(-90, b.Min[1]-dlat)},
+		Max: orb.Point{b.Max[0] + dlon, math.Min(90, b.Max[1]+dlat)},
+	}
+}
+
+// Near returns the indexes of the stations that may lie within m metres of
+// the box b: a superset of those that do, from a conservative degree box.
+func (ix *Index) Near(b orb.Bound, m float64) []int {
+	e := expand(b, m)
+	var out []int
+	ix.tree.Search([2]float64{e.Min[0], e.Min[1]}, [2]float64{e.Max[0], e.Max[1]}, func(_, _ [2]float64, i int) bool {
+		out = append(out, i)
+		return true
+	})
+	return out
+}
+
+// Nearest returns the station nearest to p by WGS84 geodesic distance and
+// that distance in metres; ties go to the lowest index. It returns -1 and
+// +Inf when the index is empty.
+func (ix *Index) Nearest(p orb.Point) (int, float64) {
+	if len(ix.stations) == 0 {
+		return -1, math.Inf(1)
+	}
+	pb := orb.Bound{Min: p, Max: p}
+	best, bestD := -1, math.Inf(1)
+	scan := func(m float64) {
+		e := expand(pb, m)
+		ix.tree.Search([2]float64{e.Min[0], e.Min[1]}, [2]float64{e.Max[0], e.Max[1]}, func(_, _ [2]float64, i int) bool {
+			s := ix.stations[i].Point
+			d := ellipsoid.Distance(p[0], p[1], s[0], s[1])
+			if d < bestD || d == bestD && i < best {
+				best, bestD = i, d
+			}
+			return true
+		})
+	}
+	for m := 1000.0; best < 0; m *= 4 {
+		if m > 2.1e7 {
+			for i, s := range ix.stations { // the whole earth
+				d := ellipsoid.Distance(p[0], p[1], s.Point[0], s.Point[1])
+				if d < bestD || d == bestD && i < best {
+					best, bestD = i, d
+				}
+			}
+			return best, bestD
+		}
+		scan(m)
+	}
+	// Something was found within m; nothing nearer than bestD can be outside
+	// the box of radius bestD.
+	scan(bestD)
+	return best, bestD
+}
