@@ -1,0 +1,320 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/spf13/pflag"
+)
+
+const checkHelp = `Usage: covaudit check [flags]
+
+Audits every district against its class's coverage rule and reports, per
+district, the uncovered area (exact, on the WGS84 ellipsoid), the covered
+share, the place farthest from any station and whether it passes.
+
+Urban districts: every place within --urban-radius (geodesic distance) of a
+station. Rural districts: every place within --rural-time of travel under the
+speed model: straight-line distance x --detour / --speed. A station anywhere
+counts, inside the district or not.
+
+With no --districts and --stations, audits the embedded demo dataset: the 7
+parishes of Andorra (Andorra la Vella and Escaldes-Engordany urban, the
+others rural) against 65 public-service points from OpenStreetMap.
+
+Inputs:
+  --districts FILE   GeoJSON FeatureCollection of Polygon/MultiPolygon (WGS84);
+                     '-' reads standard input
+  --stations FILE    CSV (header row; lon/lat columns found by name) or GeoJSON
+                     Point/MultiPoint; '-' reads standard input
+
+Flags:
+%s
+EXIT STATUS
+  0  every district passes
+  1  at least one district fails its coverage requirement (the report is still complete)
+  2  usage error, input that cannot be processed, or output that cannot be written
+`
+
+// checkOptions are the flags of covaudit check.
+type checkOptions struct {
+	districts, stations      string
+	classField, nameField    string
+	urbanValues, ruralValues []string
+	defaultClass             enumFlag
+	station                  geodata.StationOptions
+	skipInvalid              bool
+	urbanRadius              distanceFlag
+	ruralTime                durationFlag
+	detour                   float64
+	speed                    speedFlag
+	minCoverage              percentFlag
+	ignoreGapsUnder          areaFlag
+	format                   enumFlag
+	output                   string
+	gaps                     string
+	chordError               distanceFlag
+	workers                  int
+	quiet                    bool
+}
+
+func newCheckOptions() *checkOptions {
+	return &checkOptions{
+		defaultClass:    enumFlag{allowed: []string{"urban", "rural"}, what: "class"},
+		urbanRadius:     2000,
+		ruralTime:       30 * 60,
+		detour:          1.3,
+		speed:           speedFlag(40 / 3.6),
+		minCoverage:     100,
+		ignoreGapsUnder: 1e4,
+		format:          enumFlag{value: "text", allowed: []string{"text", "json", "csv", "markdown"}, what: "format"},
+		chordError:      0.5,
+	}
+}
+
+func (o *checkOptions) addFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.districts, "districts", "", "district boundaries, GeoJSON (`FILE`, or - for stdin)")
+	f.StringVar(&o.stations, "stations", "", "stations, CSV or GeoJSON (`FILE`, or - for stdin)")
+	f.StringVar(&o.classField, "class-field", "class", "district property holding the class")
+	f.StringSliceVar(&o.urbanValues, "urban-values", []string{"urban"}, "class values meaning urban (comma-separated)")
+	f.StringSliceVar(&o.ruralValues, "rural-values", []string{"rural"}, "class values meaning rural (comma-separated)")
+	f.Var(&o.defaultClass, "default-class", "class of districts matching neither list: urban|rural (default: an input error)")
+	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
+	f.StringVar(&o.station.LonCol, "lon-col", "", "stations CSV longitude column (default: found by name)")
+	f.StringVar(&o.station.LatCol, "lat-col", "", "stations CSV latitude column (default: found by name)")
+	f.StringVar(&o.station.IDCol, "id-col", "", "stations id column or property (default: id)")
+	f.StringVar(&o.station.NameCol, "name-col", "", "stations name column or property (default: name)")
+	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip invalid records with a warning instead of failing")
+	f.Var(&o.urbanRadius, "urban-radius", "urban rule: largest geodesic distance to a station (m or km)")
+	f.Var(&o.ruralTime, "rural-time", "rural rule: longest travel time (such as 30m, 1h)")
+	f.Float64Var(&o.detour, "detour", o.detour, "rural speed model: road distance / straight-line distance (>= 1)")
+	f.Var(&o.speed, "speed", "rural speed model: travel speed (km/h, m/s or mph)")
+	f.Var(&o.minCoverage, "min-coverage", "covered share, percent, a district needs to pass")
+	f.Var(&o.ignoreGapsUnder, "ignore-gaps-under", "gaps smaller than this do not count against --min-coverage (m2, ha, km2)")
+	f.VarP(&o.format, "format", "f", "report format: text|json|csv|markdown")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` (whole or not at all) instead of stdout")
+	f.StringVar(&o.gaps, "gaps", "", "write the uncovered areas as a GeoJSON gap map to `FILE`")
+	f.Var(&o.chordError, "chord-error", "gap map: largest distance between a drawn arc and the exact circle")
+	f.IntVar(&o.workers, "workers", 0, "districts evaluated at once (default: all cores)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no warnings on stderr (errors still)")
+}
+
+func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	o := newCheckOptions()
+	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.addFlags(fs)
+	fs.Usage = func() { fmt.Fprintf(stderr, checkHelp, fs.FlagUsages()) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("check takes no arguments, got %q (inputs go with --districts and --stations)", fs.Args())}
+	}
+	return runCheck(ctx, o, stdin, stdout, stderr)
+}
+
+// input is one loaded input file.
+type input struct {
+	role, name string
+	data       []byte
+}
+
+func (in input) sha256() string {
+	h := sha256.Sum256(in.data)
+	return hex.EncodeToString(h[:])
+}
+
+func loadInput(role, path string, stdin io.Reader) (input, error) {
+	if path == "-" {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return input{}, inputError{fmt.Errorf("standard input: %w", err)}
+		}
+		return input{role: role, name: "<stdin>", data: b}, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return input{}, inputError{err}
+	}
+	return input{role: role, name: path, data: b}, nil
+}
+
+// audit is everything a check produced, ready for the report writers.
+type audit struct {
+	opts        *checkOptions
+	inputs      []input
+	districts   []coverage.District
+	featureIdx  []int // feature index of each district in its file
+	stations    []coverage.Station
+	results     []coverage.Result
+	skippedD    int
+	skippedS    int
+	warnings    []string
+	attribution []string
+	demo        bool
+}
+
+func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, stderr io.Writer) error {
+	if (o.districts == "") != (o.stations == "") {
+		return usageError{"--districts and --stations go together (give both, or neither for the demo dataset)"}
+	}
+	if o.districts == "-" && o.stations == "-" {
+		return usageError{"only one of --districts and --stations can read standard input"}
+	}
+	if !(o.detour >= 1) {
+		return usageError{fmt.Sprintf("invalid --detour %v, must be at least 1", o.detour)}
+	}
+	a := &audit{opts: o}
+	var din, sin input
+	if o.districts == "" {
+		a.demo = true
+		din = input{role: "districts", name: demoDistrictsName, data: demoDistricts}
+		sin = input{role: "stations", name: demoStationsName, data: demoStations}
+		a.attribution = append(a.attribution, demoAttribution)
+	} else {
+		var err error
+		if din, err = loadInput("districts", o.districts, stdin); err != nil {
+			return err
+		}
+		if sin, err = loadInput("stations", o.stations, stdin); err != nil {
+			return err
+		}
+	}
+	a.inputs = []input{din, sin}
+
+	feats, dprobs, err := geodata.ReadDistricts(bytes.NewReader(din.data), din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField})
+	if err != nil {
+		return inputError{err}
+	}
+	stations, sprobs, err := geodata.ReadStations(bytes.NewReader(sin.data), sin.name, o.station)
+	if err != nil {
+		return inputError{err}
+	}
+	urban := coverage.Rule{Kind: coverage.KindRadius, RadiusM: float64(o.urbanRadius)}
+	rural := coverage.Rule{Kind: coverage.KindSpeed, TimeS: float64(o.ruralTime), Detour: o.detour, SpeedMS: float64(o.speed)}
+	for _, f := range feats {
+		class, msg := o.classify(f)
+		if msg != "" {
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: msg})
+			continue
+		}
+		d := coverage.District{ID: f.ID, Name: f.Name, Class: class, Geometry: f.Geometry, Rule: urban}
+		if d.Name == "" {
+			d.Name = f.ID
+		}
+		if d.Name == "" {
+			d.Name = fmt.Sprintf("feature %d", f.Index)
+		}
+		if class == "rural" {
+			d.Rule = rural
+		}
+		a.districts = append(a.districts, d)
+		a.featureIdx = append(a.featureIdx, f.Index)
+	}
+	probs := append(sortProblems(dprobs), sprobs...)
+	if len(probs) > 0 {
+		if !o.skipInvalid {
+			return inputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+		}
+		for _, p := range probs {
+			a.warn("skipped: " + p.Error())
+		}
+	}
+	a.skippedD, a.skippedS = len(dprobs), len(sprobs)
+	if len(a.districts) == 0 {
+		return inputError{fmt.Errorf("%s: no valid districts", din.name)}
+	}
+	a.stations = stations
+	for _, ov := range coverage.Overlaps(a.districts) {
+		da, db := a.districts[ov.A], a.districts[ov.B]
+		a.warn(fmt.Sprintf("%s: districts %q (feature %d) and %q (feature %d) overlap near (%.7f, %.7f); the shared area counts in both",
+			din.name, da.Name, a.featureIdx[ov.A], db.Name, a.featureIdx[ov.B], ov.At[0], ov.At[1]))
+	}
+	ix := coverage.NewIndex(stations)
+	a.results, err = coverage.Evaluate(ctx, a.districts, ix, coverage.Options{
+		ChordErrorM:       float64(o.chordError),
+		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
+		MinCoveragePct:    float64(o.minCoverage),
+		GapWorst:          o.gaps != "",
+		Workers:           o.workers,
+	})
+	if err != nil {
+		return inputError{err}
+	}
+	if !o.quiet {
+		for _, w := range a.warnings {
+			fmt.Fprintln(stderr, "covaudit: warning: "+w)
+		}
+	}
+	if o.gaps != "" {
+		if err := geodata.WriteFileAtomic(o.gaps, a.writeGaps); err != nil {
+			return outputError{err}
+		}
+	}
+	write := func(w io.Writer) error { return a.writeReport(w) }
+	if o.output != "" {
+		if err := geodata.WriteFileAtomic(o.output, write); err != nil {
+			return outputError{err}
+		}
+	} else if err := write(stdout); err != nil {
+		return outputError{err}
+	}
+	if o.format.value == "text" || o.format.value == "csv" {
+		for _, s := range a.attribution {
+			fmt.Fprintln(stderr, s)
+		}
+	}
+	for _, r := range a.results {
+		if !r.Pass {
+			return errFailed
+		}
+	}
+	return nil
+}
+
+
+func (a *audit) warn(s string) { a.warnings = append(a.warnings, s) }
+
+// classify maps a district's class value to urban or rural.
+func (o *checkOptions) classify(f geodata.DistrictFeature) (string, string) {
+	for _, v := range o.urbanValues {
+		if f.HasClass && strings.EqualFold(f.Class, v) {
+			return "urban", ""
+		}
+	}
+	for _, v := range o.ruralValues {
+		if f.HasClass && strings.EqualFold(f.Class, v) {
+			return "rural", ""
+		}
+	}
+	if o.defaultClass.value != "" {
+		return o.defaultClass.value, ""
+	}
+	if !f.HasClass {
+		return "", fmt.Sprintf("no %q property: cannot tell urban from rural (set --class-field or --default-class)", o.classField)
+	}
+	return "", fmt.Sprintf("class %q is neither urban (%s) nor rural (%s) (set --urban-values, --rural-values or --default-class)",
+		f.Class, strings.Join(o.urbanValues, ", "), strings.Join(o.ruralValues, ", "))
+}
+
+func sortProblems(ps geodata.Problems) geodata.Problems {
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && ps[j].Feature < ps[j-1].Feature; j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+	return ps
+}

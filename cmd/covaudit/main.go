@@ -1,0 +1,161 @@
+// Command covaudit audits whether service stations cover the districts they
+// must: every place of an urban district within a radius (2 km) of a
+// station, every place of a rural district within a travel time (30 min).
+//
+// Usage:
+//
+//	covaudit check [flags]
+//	covaudit help [command]
+//	covaudit --version
+//
+// Exit status: 0 when every district passes, 1 when a coverage requirement
+// fails (the report is still complete), 2 for usage, input or output errors.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; without
+// it the module version (or "devel") is used.
+var version = ""
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// Errors that decide the exit status (see exitCode).
+var (
+	// errFailed: the audit ran and a coverage requirement fails.
+	errFailed = errors.New("coverage requirement not met")
+)
+
+// usageError is a bad command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// inputError is input that cannot be processed.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
+// outputError is output that cannot be written.
+type outputError struct{ err error }
+
+func (e outputError) Error() string { return "writing output: " + e.err.Error() }
+func (e outputError) Unwrap() error { return e.err }
+
+// exitCode maps an error to the exit status: 0 success, 1 coverage failure,
+// 2 usage, input or output error.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, pflag.ErrHelp):
+		return 0
+	case errors.Is(err, errFailed):
+		return 1
+	}
+	return 2
+}
+
+type command struct {
+	name    string
+	summary string
+	help    string
+	run     func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"check", "audit districts against their coverage rules", checkHelp, runCheckArgs},
+	}
+}
+
+const exitStatusHelp = `
+EXIT STATUS
+  0  every district passes
+  1  at least one district fails its coverage requirement (the report is still complete)
+  2  usage error, input that cannot be processed, or output that cannot be written
+`
+
+func mainUsage(w io.Writer) {
+	fmt.Fprintf(w, "covaudit %s: prove or disprove that service stations cover their districts\n\n", versionString())
+	fmt.Fprintln(w, "Usage:\n  covaudit <command> [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "  help     show help for a command\n  version  print the version")
+	fmt.Fprintln(w, "\nRun 'covaudit check' with no flags to audit the embedded Andorra demo dataset.")
+	fmt.Fprint(w, exitStatusHelp)
+}
+
+// run is the whole CLI; main only maps its result to the process exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdin, stdout, stderr)
+	if err != nil && !errors.Is(err, pflag.ErrHelp) && !errors.Is(err, errFailed) {
+		fmt.Fprintln(stderr, "covaudit: "+strings.ReplaceAll(err.Error(), "\n", "\ncovaudit: "))
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "Run 'covaudit help' for usage.")
+		}
+	}
+	return exitCode(err)
+}
+
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		mainUsage(stderr)
+		return usageError{"no command given"}
+	}
+	switch args[0] {
+	case "--version", "-version", "version":
+		if _, err := fmt.Fprintf(stdout, "covaudit %s\n", versionString()); err != nil {
+			return outputError{err}
+		}
+		return nil
+	case "help", "-h", "--help":
+		if len(args) > 1 {
+			for _, c := range commands() {
+				if c.name == args[1] {
+					_, err := fmt.Fprint(stdout, c.help)
+					if err != nil {
+						return outputError{err}
+					}
+					return nil
+				}
+			}
+			return usageError{fmt.Sprintf("unknown command %q", args[1])}
+		}
+		mainUsage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdin, stdout, stderr)
+		}
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/geodata"
+)
+
+// Report precision: areas 0.01 m2, coordinates 1e-7 degrees, costs 1 mm or
+// 1 ms, so that reports diff cleanly. covered_pct is written unrounded.
+func m2(v float64) geodata.Fixed    { return geodata.Fixed{V: v, Digits: 2} }
+func deg7(v float64) geodata.Fixed  { return geodata.Fixed{V: v, Digits: 7} }
+func cost3(v float64) geodata.Fixed { return geodata.Fixed{V: v, Digits: 3} }
+
+type jsonReport struct {
+	Meta        jsonMeta       `json:"meta"`
+	Attribution []string       `json:"attribution"`
+	Warnings    []string       `json:"warnings"`
+	Districts   []jsonDistrict `json:"districts"`
+	Summary     jsonSummary    `json:"summary"`
+}
+
+type jsonMeta struct {
+	Tool       string         `json:"tool"`
+	Version    string         `json:"version"`
+	Command    string         `json:"command"`
+	Parameters map[string]any `json:"parameters"`
+	Inputs     []jsonInput    `json:"inputs"`
+}
+
+type jsonInput struct {
+	Role   string `json:"role"`
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Bytes  int    `json:"bytes"`
+}
+
+type jsonRule struct {
+	Kind      string         `json:"kind"`
+	Threshold float64        `json:"threshold"`
+	Unit      string         `json:"unit"`
+	RadiusM   geodata.Fixed  `json:"radius_m"`
+	DetourF   *float64       `json:"detour,omitempty"`
+	SpeedKmh  *geodata.Fixed `json:"speed_kmh,omitempty"`
+}
+
+type jsonWorst struct {
+	Lon       *geodata.Fixed `json:"lon"`
+	Lat       *geodata.Fixed `json:"lat"`
+	Cost      *geodata.Fixed `json:"cost"`
+	Unit      string         `json:"unit"`
+	DistanceM *geodata.Fixed `json:"distance_m"`
+	Station   *string        `json:"station"`
+	Name      *string        `json:"station_name,omitempty"`
+	Reason    string         `json:"reason,omitempty"`
+}
+
+type jsonDistrict struct {
+	Name             string        `json:"name"`
+	ID               string        `json:"id"`
+	Class            string        `json:"class"`
+	Rule             jsonRule      `json:"rule"`
+	AreaM2           geodata.Fixed `json:"area_m2"`
+	UncoveredM2      geodata.Fixed `json:"uncovered_m2"`
+	UncoveredLower   geodata.Fixed `json:"uncovered_m2_lower"`
+	UncoveredUpper   geodata.Fixed `json:"uncovered_m2_upper"`
+	CoveredPct       float64       `json:"covered_pct"`
+	CountedUncovered geodata.Fixed `json:"counted_uncovered_m2"`
+	Gaps             int           `json:"gaps"`
+	StationsInReach  int           `json:"stations_in_reach"`
+	Pass             bool          `json:"pass"`
+	FailReason       string        `json:"fail_reason"`
+	Worst            jsonWorst     `json:"worst"`
+}
+
+type jsonSummary struct {
+	Districts        int           `json:"districts"`
+	Passing          int           `json:"passing"`
+	Failing          int           `json:"failing"`
+	Skipped          int           `json:"skipped"`
+	SkippedDistricts int           `json:"skipped_districts"`
+	SkippedStations  int           `json:"skipped_stations"`
+	Stations         int           `json:"stations"`
+	AreaM2           geodata.Fixed `json:"area_m2"`
+	UncoveredM2      geodata.Fixed `json:"uncovered_m2"`
+	CoveredPct       float64       `json:"covered_pct"`
+}
+
+func (a *audit) ruleJSON(r coverage.Rule) jsonRule {
+	t, unit := r.Threshold()
+	j := jsonRule{Kind: string(r.Kind), Threshold: t, Unit: unit, RadiusM: m2(r.RadiusMeters())}
+	if r.Kind == coverage.KindSpeed {
+		d := r.Detour
+		s := geodata.Fixed{V: r.SpeedMS * 3.6, Digits: 3}
+		j.DetourF, j.SpeedKmh = &d, &s
+	}
+	return j
+}
+
+func (a *audit) worstJSON(r *coverage.Result) jsonWorst {
+	w := jsonWorst{Unit: r.District.Rule.Unit()}
+	if r.Worst.Station < 0 {
+		w.Reason = "no station"
+		return w
+	}
+	lon, lat := deg7(r.Worst.Point[0]), deg7(r.Worst.Point[1])
+	c, d := cost3(r.WorstCost), cost3(r.Worst.DistanceM)
+	st := a.stations[r.Worst.Station]
+	w.Lon, w.Lat, w.Cost, w.DistanceM, w.Station = &lon, &lat, &c, &d, &st.ID
+	if st.Name != "" {
+		w.Name = &st.Name
+	}
+	return w
+}
+
+func (a *audit) summary() jsonSummary {
+	s := jsonSummary{Districts: len(a.results), SkippedDistricts: a.skippedD, SkippedStations: a.skippedS, Skipped: a.skippedD + a.skippedS, Stations: len(a.stations)}
+	var area, unc float64
+	for _, r := range a.results {
+		if r.Pass {
+			s.Passing++
+		} else {
+			s.Failing++
+		}
+		area += r.AreaM2
+		unc += r.UncoveredM2
+	}
+	s.AreaM2, s.UncoveredM2 = m2(area), m2(unc)
+	if area > 0 {
+		s.CoveredPct = 100 * (1 - unc/area)
+	}
+	return s
+}
+
+func (a *audit) report() jsonReport {
+	o := a.opts
+	params := map[string]any{
+		"urban_radius_m":       float64(o.urbanRadius),
+		"rural_time_s":         float64(o.ruralTime),
+		"detour":               o.detour,
+		"speed_kmh":            float64(o.speed) * 3.6,
+		"min_coverage_pct":     float64(o.minCoverage),
+		"ignore_gaps_under_m2": float64(o.ignoreGapsUnder),
+		"chord_error_m":        float64(o.chordError),
+		"class_field":          o.classField,
+		"urban_values":         o.urbanValues,
+		"rural_values":         o.ruralValues,
+		"default_class":        o.defaultClass.value,
+		"name_field":           o.nameField,
+		"skip_invalid":         o.skipInvalid,
+	}
+	rep := jsonReport{
+		Meta:        jsonMeta{Tool: "covaudit", Version: versionString(), Command: "check", Parameters: params},
+		Attribution: append([]string{}, a.attribution...),
+		Warnings:    append([]string{}, a.warnings...),
+		Districts:   []jsonDistrict{},
+		Summary:     a.summary(),
+	}
+	for _, in := range a.inputs {
+		rep.Meta.Inputs = append(rep.Meta.Inputs, jsonInput{Role: in.role, Name: in.name, SHA256: in.sha256(), Bytes: len(in.data)})
+	}
+	for i := range a.results {
+		r := &a.results[i]
+		rep.Districts = append(rep.Districts, jsonDistrict{
+			Name: r.District.Name, ID: r.District.ID, Class: r.District.Class,
+			Rule:   a.ruleJSON(r.District.Rule),
+			AreaM2: m2(r.AreaM2), UncoveredM2: m2(r.UncoveredM2),
+			UncoveredLower: m2(r.UncoveredLowerM2), UncoveredUpper: m2(r.UncoveredUpperM2),
+			CoveredPct: r.CoveredPct, CountedUncovered: m2(r.CountedUncoveredM2),
+			Gaps: len(r.Gaps), StationsInReach: r.Stations,
+			Pass: r.Pass, FailReason: r.FailReason, Worst: a.worstJSON(r),
+		})
+	}
+	return rep
+}
+
+func (a *audit) writeReport(w io.Writer) error {
+	switch a.opts.format.value {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(a.report())
+	case "csv":
+		return a.writeCSV(w)
+	case "markdown":
+		return a.writeMarkdown(w)
+	}
+	return a.writeText(w)
+}
+
+// ruleText describes a rule for people: "2 km" or "30 min (15.4 km)".
+func ruleText(r coverage.Rule) string {
+	if r.Kind == coverage.KindSpeed {
+		return fmt.Sprintf("%s (%s)", fmtTime(r.TimeS), fmtKm(r.RadiusMeters()))
+	}
+	return fmtKm(r.RadiusM)
+}
+
+func fmtKm(m float64) string {
+	if m >= 1000 {
+		return strconv.FormatFloat(math.Round(m/10)/100, 'f', -1, 64) + " km"
+	}
+	return strconv.FormatFloat(math.Round(m*10)/10, 'f', -1, 64) + " m"
+}
+
+func fmtTime(s float64) string {
+	if s >= 60 {
+		return strconv.FormatFloat(math.Round(s/6)/10, 'f', -1, 64) + " min"
+	}
+	return strconv.FormatFloat(math.Round(s*10)/10, 'f', -1, 64) + " s"
+}
+
+func (a *audit) worstText(r *coverage.Result) string {
+	if r.Worst.Station < 0 {
+		return "no station"
+	}
+	st := a.stations[r.Worst.Station]
+	label := st.ID
+	if st.Name != "" {
+		label = st.Name
+	}
+	c := fmtKm(r.Worst.DistanceM)
+	if r.District.Rule.Kind == coverage.KindSpeed {
+		c = fmtTime(r.WorstCost) + ", " + c
+	}
+	return fmt.Sprintf("%s to %s at %.5f,%.5f", c, label, r.Worst.Point[1], r.Worst.Point[0])
+}
+
+func verdict(r *coverage.Result) string {
+	if r.Pass {
+		return "pass"
+	}
+	return "FAIL"
+}
+
+func (a *audit) writeText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DISTRICT\tCLASS\tRULE\tAREA km²\tUNCOVERED km²\tCOVERED %\tGAPS\tRESULT\tFARTHEST PLACE (lat,lon)")
+	for i := range a.results {
+		r := &a.results[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\t%.3f\t%.2f\t%d\t%s\t%s\n", r.District.Name, r.District.Class, ruleText(r.District.Rule),
+			r.AreaM2/1e6, r.UncoveredM2/1e6, floorPct(r.CoveredPct), len(r.Gaps), verdict(r), a.worstText(r))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	s := a.summary()
+	line := fmt.Sprintf("\n%d district(s): %d pass, %d fail; %.3f km² of %.3f km² uncovered (%.2f%% covered); %d station(s)",
+		s.Districts, s.Passing, s.Failing, s.UncoveredM2.V/1e6, s.AreaM2.V/1e6, floorPct(s.CoveredPct), s.Stations)
+	if s.Skipped > 0 {
+		line += fmt.Sprintf("; %d invalid record(s) skipped", s.Skipped)
+	}
+	fmt.Fprintln(w, line)
+	for i := range a.results {
+		if r := &a.results[i]; !r.Pass {
+			fmt.Fprintf(w, "  %s fails: %s\n", r.District.Name, r.FailReason)
+		}
+	}
+	return nil
+}
+
+// floorPct rounds a percentage down to 0.01, so that 99.999% never prints
+// as 100.00%.
+func floorPct(p float64) float64 { return math.Floor(p*100) / 100 }
+
+func (a *audit) writeCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"name", "id", "class", "rule", "threshold", "unit", "radius_m", "area_m2", "uncovered_m2",
+		"uncovered_m2_lower", "uncovered_m2_upper", "covered_pct", "gaps", "pass", "fail_reason",
+		"worst_lon", "worst_lat", "worst_cost", "worst_distance_m", "worst_station"})
+	for i := range a.results {
+		r := &a.results[i]
+		t, unit := r.District.Rule.Threshold()
+		wl, wa, wc, wd, ws := "", "", "", "", ""
+		if r.Worst.Station >= 0 {
+			wl = strconv.FormatFloat(r.Worst.Point[0], 'f', 7, 64)
+			wa = strconv.FormatFloat(r.Worst.Point[1], 'f', 7, 64)
+			wc = strconv.FormatFloat(r.WorstCost, 'f', 3, 64)
+			wd = strconv.FormatFloat(r.Worst.DistanceM, 'f', 3, 64)
+			ws = a.stations[r.Worst.Station].ID
+		}
+		cw.Write([]string{r.District.Name, r.District.ID, r.District.Class, string(r.District.Rule.Kind),
+			strconv.FormatFloat(t, 'f', -1, 64), unit, fmt2(r.RadiusM), fmt2(r.AreaM2), fmt2(r.UncoveredM2),
+			fmt2(r.UncoveredLowerM2), fmt2(r.UncoveredUpperM2), strconv.FormatFloat(r.CoveredPct, 'g', -1, 64),
+			strconv.Itoa(len(r.Gaps)), strconv.FormatBool(r.Pass), r.FailReason, wl, wa, wc, wd, ws})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func fmt2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`).Replace(s)
+}
+
+func (a *audit) writeMarkdown(w io.Writer) error {
+	s := a.summary()
+	status := "✅ every district passes"
+	if s.Failing > 0 {
+		status = fmt.Sprintf("❌ %d of %d district(s) fail", s.Failing, s.Districts)
+	}
+	fmt.Fprintf(w, "### Coverage audit: %s\n\n", status)
+	fmt.Fprintln(w, "| District | Class | Rule | Area km² | Uncovered km² | Covered % | Gaps | Result | Farthest place |")
+	fmt.Fprintln(w, "|---|---|---|--:|--:|--:|--:|---|---|")
+	for i := range a.results {
+		r := &a.results[i]
+		res := "pass"
+		if !r.Pass {
+			res = "**fail**"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %.3f | %.3f | %.2f | %d | %s | %s |\n", mdEscape(r.District.Name), r.District.Class,
+			ruleText(r.District.Rule), r.AreaM2/1e6, r.UncoveredM2/1e6, floorPct(r.CoveredPct), len(r.Gaps), res, mdEscape(a.worstText(r)))
+	}
+	fmt.Fprintf(w, "\n%d district(s): %d pass, %d fail; %.3f km² of %.3f km² uncovered (%.2f%% covered).\n",
+		s.Districts, s.Passing, s.Failing, s.UncoveredM2.V/1e6, s.AreaM2.V/1e6, floorPct(s.CoveredPct))
+	for i := range a.results {
+		if r := &a.results[i]; !r.Pass {
+			fmt.Fprintf(w, "- **%s**: %s\n", mdEscape(r.District.Name), mdEscape(r.FailReason))
+		}
+	}
+	for _, at := range a.attribution {
+		fmt.Fprintf(w, "\n<sub>%s</sub>\n", at)
+	}
+	return nil
+}
+
+// writeGaps writes the gap map: one feature per connected uncovered area.
+func (a *audit) writeGaps(w io.Writer) error {
+	var feats []geodata.Feature
+	for i := range a.results {
+		r := &a.results[i]
+		t, unit := r.District.Rule.Threshold()
+		for _, g := range r.Gaps {
+			props := []geodata.Prop{
+				{Key: "district", Value: r.District.Name},
+				{Key: "district_id", Value: r.District.ID},
+				{Key: "class", Value: r.District.Class},
+				{Key: "rule", Value: string(r.District.Rule.Kind)},
+				{Key: "threshold", Value: t},
+				{Key: "unit", Value: unit},
+				{Key: "kind", Value: "beyond-threshold"},
+				{Key: "area_m2", Value: m2(g.AreaM2)},
+			}
+			if g.Worst != nil && g.Worst.Station >= 0 {
+				props = append(props,
+					geodata.Prop{Key: "worst_cost", Value: cost3(r.District.Rule.Cost(g.Worst.DistanceM))},
+					geodata.Prop{Key: "worst_distance_m", Value: cost3(g.Worst.DistanceM)},
+					geodata.Prop{Key: "worst_lon", Value: deg7(g.Worst.Point[0])},
+					geodata.Prop{Key: "worst_lat", Value: deg7(g.Worst.Point[1])},
+					geodata.Prop{Key: "worst_station", Value: a.stations[g.Worst.Station].ID})
+			} else {
+				props = append(props, geodata.Prop{Key: "worst_cost", Value: nil})
+			}
+			feats = append(feats, geodata.Feature{Polygon: g.Polygon, Props: props})
+		}
+	}
+	var extra []geodata.Prop
+	if len(a.attribution) > 0 {
+		extra = append(extra, geodata.Prop{Key: "attribution", Value: strings.Join(a.attribution, "; ")})
+	}
+	return geodata.WriteFeatures(w, feats, extra)
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The flag value types below implement pflag.Value with errors that say
+// what they accept.
+
+// distanceFlag is a length in metres, written "2km", "500m" or "500".
+type distanceFlag float64
+
+func (d *distanceFlag) String() string { return fmtDistance(float64(*d)) }
+func (d *distanceFlag) Type() string   { return "distance" }
+func (d *distanceFlag) Set(s string) error {
+	v, err := parseWithUnits(s, map[string]float64{"": 1, "m": 1, "km": 1000})
+	if err != nil || !(v > 0) {
+		return fmt.Errorf("invalid distance %q, want a positive number with m or km, such as 2km or 500m", s)
+	}
+	*d = distanceFlag(v)
+	return nil
+}
+
+func fmtDistance(m float64) string {
+	if m >= 1000 && m == float64(int64(m/1000))*1000 {
+		return strconv.FormatFloat(m/1000, 'f', -1, 64) + "km"
+	}
+	return strconv.FormatFloat(m, 'f', -1, 64) + "m"
+}
+
+// durationFlag is a time in seconds, written "30m", "30min", "1h", "90s".
+type durationFlag float64
+
+func (d *durationFlag) String() string {
+	return strings.TrimSuffix(strings.TrimSuffix((time.Duration(float64(*d)*1e9)).String(), "0s"), "0m")
+}
+func (d *durationFlag) Type() string { return "duration" }
+func (d *durationFlag) Set(s string) error {
+	t := strings.ReplaceAll(strings.TrimSpace(s), "min", "m")
+	v, err := time.ParseDuration(t)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("invalid duration %q, want a positive time with a unit, such as 30m, 45min, 1h or 90s", s)
+	}
+	*d = durationFlag(v.Seconds())
+	return nil
+}
+
+// speedFlag is a speed in metres per second, written "40km/h", "11m/s",
+// "25mph" or a bare number of km/h.
+type speedFlag float64
+
+func (v *speedFlag) String() string {
+	return strconv.FormatFloat(float64(*v)*3.6, 'f', -1, 64) + "km/h"
+}
+func (v *speedFlag) Type() string { return "speed" }
+func (v *speedFlag) Set(s string) error {
+	x, err := parseWithUnits(s, map[string]float64{"": 1 / 3.6, "km/h": 1 / 3.6, "kmh": 1 / 3.6, "kph": 1 / 3.6, "m/s": 1, "mph": 1609.344 / 3600})
+	if err != nil || !(x > 0) {
+		return fmt.Errorf("invalid speed %q, want a positive speed such as 40km/h, 11m/s or 25mph", s)
+	}
+	*v = speedFlag(x)
+	return nil
+}
+
+// areaFlag is an area in square metres, written "1ha", "500m2", "2km2".
+type areaFlag float64
+
+func (a *areaFlag) String() string {
+	if *a >= 1e4 && float64(*a) == float64(int64(*a/1e4))*1e4 {
+		return strconv.FormatFloat(float64(*a)/1e4, 'f', -1, 64) + "ha"
+	}
+	return strconv.FormatFloat(float64(*a), 'f', -1, 64) + "m2"
+}
+func (a *areaFlag) Type() string { return "area" }
+func (a *areaFlag) Set(s string) error {
+	v, err := parseWithUnits(s, map[string]float64{"": 1, "m2": 1, "m²": 1, "ha": 1e4, "km2": 1e6, "km²": 1e6})
+	if err != nil || v < 0 {
+		return fmt.Errorf("invalid area %q, want a number with m2, ha or km2, such as 1ha", s)
+	}
+	*a = areaFlag(v)
+	return nil
+}
+
+// parseWithUnits parses "<number><unit>" with the unit's factor.
+func parseWithUnits(s string, units map[string]float64) (float64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	i := len(t)
+	for i > 0 && !(t[i-1] >= '0' && t[i-1] <= '9' || t[i-1] == '.') {
+		i--
+	}
+	num, unit := strings.TrimSpace(t[:i]), strings.TrimSpace(t[i:])
+	f, ok := units[unit]
+	if !ok {
+		return 0, fmt.Errorf("unknown unit %q", unit)
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, err
+	}
+	return v * f, nil
+}
+
+// enumFlag is one of a fixed set of words.
+type enumFlag struct {
+	value   string
+	allowed []string
+	what    string
+}
+
+func (e *enumFlag) String() string { return e.value }
+func (e *enumFlag) Type() string   { return e.what }
+func (e *enumFlag) Set(s string) error {
+	for _, a := range e.allowed {
+		if s == a {
+			e.value = s
+			return nil
+		}
+	}
+	return fmt.Errorf("invalid %s %q, must be one of (%s)", e.what, s, strings.Join(e.allowed, "|"))
+}
+
+// percentFlag is a share from 0 to 100.
+type percentFlag float64
+
+func (p *percentFlag) String() string { return strconv.FormatFloat(float64(*p), 'f', -1, 64) }
+func (p *percentFlag) Type() string   { return "percent" }
+func (p *percentFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+	if err != nil || v < 0 || v > 100 {
+		return fmt.Errorf("invalid percentage %q, want a number from 0 to 100", s)
+	}
+	*p = percentFlag(v)
+	return nil
+}

@@ -1,0 +1,250 @@
+package coverage
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+)
+
+// ValidateGeometry checks a district geometry: at least one polygon, every
+// ring with three or more distinct vertices inside the longitude and
+// latitude ranges, non-zero area, and no ring that crosses itself. The error
+// names the place: "polygon 0: ring 1: edges 3 and 7 cross near (1.5, 42.5)".
+// Edges are tested in longitude-latitude coordinates, which decides
+// crossings correctly except for edges that nearly touch over long spans.
+func ValidateGeometry(mp orb.MultiPolygon) error {
+	if len(mp) == 0 {
+		return fmt.Errorf("empty geometry")
+	}
+	for pi, poly := range mp {
+		if len(poly) == 0 {
+			return fmt.Errorf("polygon %d: no rings", pi)
+		}
+		for ri, ring := range poly {
+			if err := validateRing(ring); err != nil {
+				return fmt.Errorf("polygon %d: ring %d: %w", pi, ri, err)
+			}
+		}
+	}
+	return nil
+}
+
+func validateRing(ring orb.Ring) error {
+	for i, p := range ring {
+		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+			return fmt.Errorf("vertex %d: (%v, %v) is out of range", i, p[0], p[1])
+		}
+	}
+	pts := openRing(ring)
+	if len(pts) < 3 {
+		return fmt.Errorf("%d distinct vertices, need at least 3", len(pts))
+	}
+	a := 0.0
+	for i := range pts {
+		p, q := pts[i], pts[(i+1)%len(pts)]
+		a += p[0]*q[1] - p[1]*q[0]
+	}
+	if a == 0 {
+		return fmt.Errorf("zero area")
+	}
+	if i, j, x, ok := selfCrossing(pts); ok {
+		return fmt.Errorf("edges %d and %d cross near (%.7f, %.7f)", i, j, x[0], x[1])
+	}
+	return nil
+}
+
+// selfCrossing finds two non-adjacent edges of a closed ring that meet.
+func selfCrossing(pts []orb.Point) (int, int, orb.Point, bool) {
+	n := len(pts)
+	var tr rtree.RTreeG[int]
+	for i := range n {
+		p, q := pts[i], pts[(i+1)%n]
+		tr.Insert([2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}, i)
+	}
+	for i := range n {
+		p, q := pts[i], pts[(i+1)%n]
+		var hit int = -1
+		var at orb.Point
+		tr.Search([2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}, func(_, _ [2]float64, j int) bool {
+			if j <= i || j == i+1 || (i == 0 && j == n-1) {
+				return true
+			}
+			if x, ok := segmentsMeet(p, q, pts[j], pts[(j+1)%n]); ok {
+				hit, at = j, x
+				return false
+			}
+			return true
+		})
+		if hit >= 0 {
+			return i, hit, at, true
+		}
+	}
+	return 0, 0, orb.Point{}, false
+}
+
+// segmentsMeet reports whether segments ab and cd share a point.
+func segmentsMeet(a, b, c, d orb.Point) (orb.Point, bool) {
+	o := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
+	d1, d2, d3, d4 := o(c, d, a), o(c, d, b), o(a, b, c), o(a, b, d)
+	if (d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0) && d1 != 0 && d2 != 0 && d3 != 0 && d4 != 0 {
+		t := d1 / (d1 - d2)
+		return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}, true
+	}
+	on := func(p, q, r orb.Point) bool {
+		return math.Min(p[0], q[0]) <= r[0] && r[0] <= math.Max(p[0], q[0]) && math.Min(p[1], q[1]) <= r[1] && r[1] <= math.Max(p[1], q[1])
+	}
+	switch {
+	case d1 == 0 && on(c, d, a):
+		return a, true
+	case d2 == 0 && on(c, d, b):
+		return b, true
+	case d3 == 0 && on(a, b, c):
+		return c, true
+	case d4 == 0 && on(a, b, d):
+		return d, true
+	}
+	return orb.Point{}, false
+}
+
+// Overlap names two districts whose interiors share area.
+type Overlap struct {
+	A, B int       // indexes into the districts
+	At   orb.Point // a point of the shared area or of crossing boundaries
+}
+
+// Overlaps finds pairs of districts whose interiors overlap: their
+// boundaries cross, or one lies inside the other. Districts that only share
+// a border do not overlap. Pairs come in increasing (A, B) order.
+func Overlaps(ds []District) []Overlap {
+	var tr rtree.RTreeG[int]
+	bounds := make([]orb.Bound, len(ds))
+	for i := range ds {
+		bounds[i] = ds[i].Geometry.Bound()
+		tr.Insert([2]float64(bounds[i].Min), [2]float64(bounds[i].Max), i)
+	}
+	var out []Overlap
+	for i := range ds {
+		tr.Search([2]float64(bounds[i].Min), [2]float64(bounds[i].Max), func(_, _ [2]float64, j int) bool {
+			if j <= i {
+				return true
+			}
+			if p, ok := interiorsOverlap(ds[i].Geometry, ds[j].Geometry); ok {
+				out = append(out, Overlap{A: i, B: j, At: p})
+			}
+			return true
+		})
+	}
+	// rtree.Search order is not sorted by j.
+	sortOverlaps(out)
+	return out
+}
+
+func sortOverlaps(o []Overlap) {
+	for i := 1; i < len(o); i++ {
+		for j := i; j > 0 && (o[j].A < o[j-1].A || o[j].A == o[j-1].A && o[j].B < o[j-1].B); j-- {
+			o[j], o[j-1] = o[j-1], o[j]
+		}
+	}
+}
+
+// interiorsOverlap tests, in lon/lat, whether two multipolygons share
+// interior: two edges cross properly, or, failing that, a ring of one has a
+// point off the other's border that lies inside it (without crossings a
+// ring is wholly inside or wholly outside).
+func interiorsOverlap(a, b orb.MultiPolygon) (orb.Point, bool) {
+	var tr rtree.RTreeG[[2]orb.Point]
+	for _, poly := range b {
+		for _, ring := range poly {
+			for i := range ring {
+				p, q := ring[i], ring[(i+1)%len(ring)]
+				tr.Insert([2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}, [2]orb.Point{p, q})
+			}
+		}
+	}
+	var at orb.Point
+	found := false
+	for _, poly := range a {
+		for _, ring := range poly {
+			for i := range ring {
+				p, q := ring[i], ring[(i+1)%len(ring)]
+				tr.Search([2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}, func(_, _ [2]float64, e [2]orb.Point) bool {
+					if x, ok := properCross(p, q, e[0], e[1]); ok {
+						at, found = x, true
+						return false
+					}
+					return true
+				})
+				if found {
+					return at, true
+				}
+			}
+		}
+	}
+	test := func(x, y orb.MultiPolygon) (orb.Point, bool) {
+		for _, poly := range x {
+			for _, ring := range poly {
+				for i := range ring {
+					p, q := ring[i], ring[(i+1)%len(ring)]
+					m := orb.Point{(p[0] + q[0]) / 2, (p[1] + q[1]) / 2}
+					for _, c := range [2]orb.Point{p, m} {
+						if in, onBorder := pointIn(y, c); !onBorder {
+							if in {
+								return c, true
+							}
+							goto nextRing
+						}
+					}
+				}
+			nextRing:
+			}
+		}
+		return orb.Point{}, false
+	}
+	if p, ok := test(a, b); ok {
+		return p, true
+	}
+	return test(b, a)
+}
+
+// properCross reports whether segments ab and cd cross at a point interior
+// to both.
+func properCross(a, b, c, d orb.Point) (orb.Point, bool) {
+	o := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
+	d1, d2, d3, d4 := o(c, d, a), o(c, d, b), o(a, b, c), o(a, b, d)
+	if d1*d2 < 0 && d3*d4 < 0 {
+		t := d1 / (d1 - d2)
+		return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}, true
+	}
+	return orb.Point{}, false
+}
+
+// pointIn is even-odd containment; onBorder reports a point within 1e-9
+// degrees of a boundary, where containment is not decided.
+func pointIn(mp orb.MultiPolygon, p orb.Point) (in, onBorder bool) {
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for i := range ring {
+				a, b := ring[i], ring[(i+1)%len(ring)]
+				if distToSeg(p, a, b) < 1e-9 {
+					return false, true
+				}
+				if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
+					in = !in
+				}
+			}
+		}
+	}
+	return in, false
+}
+
+func distToSeg(p, a, b orb.Point) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	l := dx*dx + dy*dy
+	t := 0.0
+	if l > 0 {
+		t = math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
+	}
+	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
+}

@@ -1,0 +1,211 @@
+package geodata
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/paulmach/orb"
+)
+
+// Column names recognised, case-insensitively, when no column is named.
+var (
+	lonNames = []string{"lon", "lng", "long", "longitude", "x", "经度"}
+	latNames = []string{"lat", "latitude", "y", "纬度"}
+)
+
+// ReadStationsCSV reads stations from a CSV file with a header row: UTF-8
+// with or without a byte-order mark, separated by commas, semicolons or
+// tabs (whichever the header uses most). Longitude and latitude columns are
+// found by name (lon, lng, long, longitude, x, 经度 / lat, latitude, y, 纬度)
+// unless opts names them; id and name columns are optional ("id", "name").
+// With semicolon or tab separators a decimal comma ("42,5") is accepted.
+// Rows without an id get their line number as id.
+func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
+	br := bufio.NewReader(io.LimitReader(r, maxInputBytes))
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	head, err := br.Peek(64 << 10)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(bytes.TrimSpace(head)) == 0 {
+		return nil, nil, fmt.Errorf("%s: empty file, want a header row", name)
+	}
+	firstLine := head
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		firstLine = head[:i]
+	}
+	sep := ','
+	best := bytes.Count(firstLine, []byte(","))
+	for _, c := range []rune{';', '\t'} {
+		if n := bytes.Count(firstLine, []byte(string(c))); n > best {
+			sep, best = c, n
+		}
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sep
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s:1: cannot read the header row: %w", name, err)
+	}
+	col := func(given string, names []string, what, flag string) (int, error) {
+		for i, h := range header {
+			h = strings.TrimSpace(h)
+			if given != "" {
+				if strings.EqualFold(h, given) {
+					return i, nil
+				}
+				continue
+			}
+			for _, n := range names {
+				if strings.EqualFold(h, n) {
+					return i, nil
+				}
+			}
+		}
+		if given != "" {
+			return -1, fmt.Errorf("%s:1: no column %q (columns: %s)", name, given, strings.Join(header, ", "))
+		}
+		if names == nil {
+			return -1, nil
+		}
+		return -1, fmt.Errorf("%s:1: no %s column (looked for %s; name one with %s; columns: %s)",
+			name, what, strings.Join(names, ", "), flag, strings.Join(header, ", "))
+	}
+	var errs []error
+	lonI, err := col(opts.LonCol, lonNames, "longitude", "--lon-col")
+	errs = append(errs, err)
+	latI, err := col(opts.LatCol, latNames, "latitude", "--lat-col")
+	errs = append(errs, err)
+	idNames, nameNames := []string{"id"}, []string{"name"}
+	idI, err := col(opts.IDCol, idNames, "", "")
+	if opts.IDCol == "" {
+		err = nil
+	}
+	errs = append(errs, err)
+	nameI, err := col(opts.NameCol, nameNames, "", "")
+	if opts.NameCol == "" {
+		err = nil
+	}
+	errs = append(errs, err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	var out []coverage.Station
+	var probs Problems
+	lastLine := 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				if pe.StartLine == lastLine {
+					return out, append(probs, Problem{File: name, Line: pe.StartLine, Feature: -1, Msg: pe.Err.Error()}), nil
+				}
+				lastLine = pe.StartLine
+				probs = append(probs, Problem{File: name, Line: pe.StartLine, Feature: -1, Msg: pe.Err.Error()})
+				continue
+			}
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		lastLine = line
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		get := func(i int) string {
+			if i < 0 || i >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[i])
+		}
+		id := get(idI)
+		if id == "" {
+			id = "line " + strconv.Itoa(line)
+		}
+		var msgs []string
+		for _, s := range []string{get(lonI), get(latI), id, get(nameI)} {
+			if !utf8.ValidString(s) {
+				msgs = append(msgs, "invalid UTF-8 (is the file in another encoding, such as GBK?)")
+				break
+			}
+		}
+		lon, err := parseCoord(get(lonI), sep)
+		if err != nil {
+			msgs = append(msgs, fmt.Sprintf("column %q: %v", header[lonI], err))
+		}
+		lat, err2 := parseCoord(get(latI), sep)
+		if err2 != nil {
+			msgs = append(msgs, fmt.Sprintf("column %q: %v", header[latI], err2))
+		}
+		if err == nil && (lon < -180 || lon > 180) {
+			msgs = append(msgs, fmt.Sprintf("column %q: %s is out of range [-180, 180]", header[lonI], fmtNum(lon)))
+		}
+		if err2 == nil && (lat < -90 || lat > 90) {
+			msgs = append(msgs, fmt.Sprintf("column %q: %s is out of range [-90, 90]", header[latI], fmtNum(lat)))
+		}
+		if len(msgs) > 0 {
+			probs = append(probs, Problem{File: name, Line: line, Feature: -1, ID: id, Msg: strings.Join(msgs, "; ")})
+			continue
+		}
+		out = append(out, coverage.Station{ID: id, Name: get(nameI), Point: orb.Point{lon, lat}})
+	}
+	return out, probs, nil
+}
+
+// parseCoord parses a decimal number; with a separator other than a comma a
+// single decimal comma is accepted.
+func parseCoord(s string, sep rune) (float64, error) {
+	if s == "" {
+		return 0, fmt.Errorf("empty")
+	}
+	t := s
+	if sep != ',' && strings.Count(t, ",") == 1 && !strings.Contains(t, ".") {
+		t = strings.Replace(t, ",", ".", 1)
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v != v || v > 1e300 || v < -1e300 {
+		return 0, fmt.Errorf("invalid number %q", s)
+	}
+	return v, nil
+}
+
+// ReadStations reads a station file by its content: GeoJSON when it starts
+// with '{', CSV otherwise.
+func ReadStations(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
+	br := bufio.NewReader(r)
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			break
+		}
+		if b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t' {
+			br.Discard(1)
+			continue
+		}
+		if b[0] == 0xef { // BOM
+			if bb, _ := br.Peek(4); len(bb) == 4 && bb[3] == '{' {
+				return ReadStationsGeoJSON(br, name, opts)
+			}
+		}
+		if b[0] == '{' {
+			return ReadStationsGeoJSON(br, name, opts)
+		}
+		break
+	}
+	return ReadStationsCSV(br, name, opts)
+}

@@ -1,0 +1,329 @@
+package geodata
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/paulmach/orb"
+)
+
+// maxInputBytes caps what a reader loads into memory.
+const maxInputBytes = 1 << 30
+
+type rawFeature struct {
+	Type       string                     `json:"type"`
+	ID         json.RawMessage            `json:"id"`
+	Properties map[string]json.RawMessage `json:"properties"`
+	Geometry   *rawGeometry               `json:"geometry"`
+}
+
+type rawGeometry struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+}
+
+// readFeatures decodes a GeoJSON FeatureCollection (or a single Feature)
+// into raw features, leaving each geometry to be checked on its own so that
+// one bad feature does not hide the others.
+func readFeatures(r io.Reader, name string) ([]json.RawMessage, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > maxInputBytes {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxInputBytes)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var top struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("%s: not valid JSON: %w", name, jsonErrWhere(data, err))
+	}
+	switch top.Type {
+	case "FeatureCollection":
+		if top.Features == nil {
+			return nil, fmt.Errorf("%s: FeatureCollection has no \"features\" array", name)
+		}
+		return top.Features, nil
+	case "Feature":
+		return []json.RawMessage{data}, nil
+	}
+	return nil, fmt.Errorf("%s: GeoJSON type %q, want a FeatureCollection", name, top.Type)
+}
+
+// jsonErrWhere adds the line and byte offset to a JSON syntax error.
+func jsonErrWhere(data []byte, err error) error {
+	var off int64 = -1
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		off = e.Offset
+	case *json.UnmarshalTypeError:
+		off = e.Offset
+	}
+	if off < 0 {
+		return err
+	}
+	line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
+	return fmt.Errorf("line %d, byte offset %d: %w", line, off, err)
+}
+
+// idText renders a feature id (string or number) as text.
+func idText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+func propText(props map[string]json.RawMessage, key string) (string, bool) {
+	raw, ok := props[key]
+	if !ok || string(raw) == "null" {
+		return "", false
+	}
+	return idText(raw), true
+}
+
+// DistrictFeature is a district as read from a file, before its class is
+// mapped to a rule.
+type DistrictFeature struct {
+	// Index is the 0-based feature index in the file.
+	Index int
+	ID    string
+	Name  string
+	// Class is the value of the class property as text; HasClass is false
+	// when the property is missing or null.
+	Class    string
+	HasClass bool
+	Geometry orb.MultiPolygon
+}
+
+// DistrictOptions name the properties ReadDistricts reads.
+type DistrictOptions struct {
+	NameField  string // default "name"
+	ClassField string // default "class"
+}
+
+// ReadDistricts reads a GeoJSON FeatureCollection of Polygon and
+// MultiPolygon features. Every feature whose geometry is missing, of another
+// type, out of range, too small or self-crossing is reported in Problems; the
+// others are returned. The error is for a file that cannot be read at all.
+func ReadDistricts(r io.Reader, name string, opts DistrictOptions) ([]DistrictFeature, Problems, error) {
+	if opts.NameField == "" {
+		opts.NameField = "name"
+	}
+	if opts.ClassField == "" {
+		opts.ClassField = "class"
+	}
+	feats, err := readFeatures(r, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []DistrictFeature
+	var probs Problems
+	for i, raw := range feats {
+		var f rawFeature
+		if err := json.Unmarshal(raw, &f); err != nil {
+			probs = append(probs, Problem{File: name, Feature: i, Msg: "not a GeoJSON feature: " + err.Error()})
+			continue
+		}
+		d := DistrictFeature{Index: i, ID: idText(f.ID)}
+		if d.ID == "" {
+			d.ID, _ = propText(f.Properties, "id")
+		}
+		d.Name, _ = propText(f.Properties, opts.NameField)
+		d.Class, d.HasClass = propText(f.Properties, opts.ClassField)
+		mp, err := decodeAreal(f.Geometry)
+		if err == nil {
+			err = coverage.ValidateGeometry(mp)
+		}
+		if err != nil {
+			probs = append(probs, Problem{File: name, Feature: i, ID: d.ID, Msg: err.Error()})
+			continue
+		}
+		d.Geometry = mp
+		out = append(out, d)
+	}
+	if len(feats) == 0 {
+		probs = append(probs, Problem{File: name, Feature: -1, Msg: "no features"})
+	}
+	return out, probs, nil
+}
+
+func decodeAreal(g *rawGeometry) (orb.MultiPolygon, error) {
+	if g == nil {
+		return nil, fmt.Errorf("no geometry")
+	}
+	switch g.Type {
+	case "Polygon":
+		var c [][][]float64
+		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
+			return nil, fmt.Errorf("Polygon coordinates: %v", err)
+		}
+		p, err := toPolygon(c)
+		if err != nil {
+			return nil, err
+		}
+		return orb.MultiPolygon{p}, nil
+	case "MultiPolygon":
+		var c [][][][]float64
+		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
+			return nil, fmt.Errorf("MultiPolygon coordinates: %v", err)
+		}
+		mp := make(orb.MultiPolygon, 0, len(c))
+		for i, pc := range c {
+			p, err := toPolygon(pc)
+			if err != nil {
+				return nil, fmt.Errorf("polygon %d: %w", i, err)
+			}
+			mp = append(mp, p)
+		}
+		return mp, nil
+	}
+	return nil, fmt.Errorf("geometry type %q, want Polygon or MultiPolygon", g.Type)
+}
+
+func toPolygon(c [][][]float64) (orb.Polygon, error) {
+	p := make(orb.Polygon, 0, len(c))
+	for ri, rc := range c {
+		ring := make(orb.Ring, 0, len(rc))
+		for vi, pos := range rc {
+			pt, err := toPoint(pos)
+			if err != nil {
+				return nil, fmt.Errorf("ring %d: vertex %d: %w", ri, vi, err)
+			}
+			ring = append(ring, pt)
+		}
+		p = append(p, ring)
+	}
+	return p, nil
+}
+
+// toPoint checks a GeoJSON position: two or more numbers, longitude in
+// [-180, 180] and latitude in [-90, 90].
+func toPoint(pos []float64) (orb.Point, error) {
+	if len(pos) < 2 {
+		return orb.Point{}, fmt.Errorf("position has %d numbers, want 2", len(pos))
+	}
+	lon, lat := pos[0], pos[1]
+	if err := checkLonLat(lon, lat); err != nil {
+		return orb.Point{}, err
+	}
+	return orb.Point{lon, lat}, nil
+}
+
+func checkLonLat(lon, lat float64) error {
+	if math.IsNaN(lon) || math.IsInf(lon, 0) || lon < -180 || lon > 180 {
+		return fmt.Errorf("longitude %s is out of range [-180, 180]", fmtNum(lon))
+	}
+	if math.IsNaN(lat) || math.IsInf(lat, 0) || lat < -90 || lat > 90 {
+		return fmt.Errorf("latitude %s is out of range [-90, 90]", fmtNum(lat))
+	}
+	return nil
+}
+
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// StationOptions name the columns or properties station readers use. Empty
+// fields are found by their usual names.
+type StationOptions struct {
+	LonCol, LatCol, IDCol, NameCol string
+}
+
+// ReadStationsGeoJSON reads stations from a GeoJSON FeatureCollection of
+// Point and MultiPoint features. A station's id is the feature id, else
+// properties.id, else its 1-based feature number; each point of a MultiPoint
+// is a station with "#k" appended to the id. Name is properties.name (or
+// the property named by opts.NameCol).
+func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
+	feats, err := readFeatures(r, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	nameKey := opts.NameCol
+	if nameKey == "" {
+		nameKey = "name"
+	}
+	idKey := opts.IDCol
+	var out []coverage.Station
+	var probs Problems
+	for i, raw := range feats {
+		var f rawFeature
+		if err := json.Unmarshal(raw, &f); err != nil {
+			probs = append(probs, Problem{File: name, Feature: i, Msg: "not a GeoJSON feature: " + err.Error()})
+			continue
+		}
+		id := ""
+		if idKey != "" {
+			id, _ = propText(f.Properties, idKey)
+		} else {
+			id = idText(f.ID)
+			if id == "" {
+				id, _ = propText(f.Properties, "id")
+			}
+		}
+		if id == "" {
+			id = strconv.Itoa(i + 1)
+		}
+		nm, _ := propText(f.Properties, nameKey)
+		pts, err := decodePoints(f.Geometry)
+		if err != nil {
+			probs = append(probs, Problem{File: name, Feature: i, ID: id, Msg: err.Error()})
+			continue
+		}
+		for k, p := range pts {
+			sid := id
+			if len(pts) > 1 {
+				sid = fmt.Sprintf("%s#%d", id, k+1)
+			}
+			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p})
+		}
+	}
+	return out, probs, nil
+}
+
+func decodePoints(g *rawGeometry) ([]orb.Point, error) {
+	if g == nil {
+		return nil, fmt.Errorf("no geometry")
+	}
+	switch g.Type {
+	case "Point":
+		var c []float64
+		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
+			return nil, fmt.Errorf("Point coordinates: %v", err)
+		}
+		p, err := toPoint(c)
+		if err != nil {
+			return nil, err
+		}
+		return []orb.Point{p}, nil
+	case "MultiPoint":
+		var c [][]float64
+		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
+			return nil, fmt.Errorf("MultiPoint coordinates: %v", err)
+		}
+		if len(c) == 0 {
+			return nil, fmt.Errorf("empty MultiPoint")
+		}
+		out := make([]orb.Point, 0, len(c))
+		for k, pos := range c {
+			p, err := toPoint(pos)
+			if err != nil {
+				return nil, fmt.Errorf("point %d: %w", k, err)
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("geometry type %q, want Point or MultiPoint", g.Type)
+}
