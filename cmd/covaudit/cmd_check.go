@@ -285,7 +285,6 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	return nil
 }
 
-
 func (a *audit) warn(s string) { a.warnings = append(a.warnings, s) }
 
 // classify maps a district's class value to urban or rural.
