@@ -41,6 +41,9 @@ func validateRing(ring orb.Ring) error {
 	if len(pts) < 3 {
 		return fmt.Errorf("%d distinct vertices, need at least 3", len(pts))
 	}
+	if i, j, x, ok := selfCrossing(pts); ok {
+		return fmt.Errorf("edges %d and %d cross near (%.7f, %.7f)", i, j, x[0], x[1])
+	}
 	a := 0.0
 	for i := range pts {
 		p, q := pts[i], pts[(i+1)%len(pts)]
@@ -48,9 +51,6 @@ func validateRing(ring orb.Ring) error {
 	}
 	if a == 0 {
 		return fmt.Errorf("zero area")
-	}
-	if i, j, x, ok := selfCrossing(pts); ok {
-		return fmt.Errorf("edges %d and %d cross near (%.7f, %.7f)", i, j, x[0], x[1])
 	}
 	return nil
 }

@@ -1,0 +1,222 @@
+package geodata
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/covaudit/covaudit/coverage"
+)
+
+func TestReadStationsCSVTestdata(t *testing.T) {
+	f, err := os.Open("testdata/stations.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, probs, err := ReadStations(f, "stations.csv", StationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st) != 11 {
+		t.Errorf("ReadStations(stations.csv) = %d stations, want 11", len(st))
+	}
+	want := `stations.csv:7: column "lat": 437.31 is out of range [-90, 90]`
+	if len(probs) != 1 || probs[0].Error() != want {
+		t.Errorf("ReadStations(stations.csv) problems = %v, want [%s]", probs, want)
+	}
+	if st[0].ID != "n25237989" || st[0].Name != "hospital" || st[0].Point[0] != 7.4114082 || st[0].Point[1] != 43.7304054 {
+		t.Errorf("first station = %+v", st[0])
+	}
+}
+
+// TestStationProblems has one case per bad-input message of the station
+// readers: each must name the file and the line or feature.
+func TestStationProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		opts  StationOptions
+		want  []string // problems, in order
+		fatal string   // error for an unreadable file
+	}{
+		{name: "out of range", input: "id,lon,lat\na,191.2,42\n", want: []string{`f:2: column "lon": 191.2 is out of range [-180, 180]`}},
+		{name: "bad number", input: "id,lon,lat\na,1.5,4x.1\n", want: []string{`f:2: column "lat": invalid number "4x.1"`}},
+		{name: "empty value", input: "id,lon,lat\na,,42\n", want: []string{`f:2: column "lon": empty`}},
+		{name: "all problems at once", input: "lon,lat\n1,2\n999,2\n1,x\n3,4\n1,-91\n",
+			want: []string{`f:3: column "lon": 999 is out of range [-180, 180]`, `f:4: column "lat": invalid number "x"`, `f:6: column "lat": -91 is out of range [-90, 90]`}},
+		{name: "missing column", input: "id,lon,height\na,1,2\n", fatal: `f:1: no latitude column (looked for lat, latitude, y, 纬度; name one with --lat-col; columns: id, lon, height)`},
+		{name: "named column missing", input: "id,lon,lat\n", opts: StationOptions{LonCol: "east"}, fatal: `f:1: no column "east" (columns: id, lon, lat)`},
+		{name: "empty file", input: "", fatal: "f: empty file, want a header row"},
+		{name: "invalid utf8", input: "id,name,lon,lat\na,caf\xe9,1,2\n", want: []string{"f:2: invalid UTF-8 (is the file in another encoding, such as GBK?)"}},
+		{name: "bad quote", input: "id,name,lon,lat\na,\"x\"y,1,2\nb,ok,1,2\n", want: []string{`f:2: extraneous or missing " in quoted-field`}},
+		{name: "geojson bad type", input: `{"type":"FeatureCollection","features":[{"type":"Feature","id":"s1","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`,
+			want: []string{`f: feature 0 (id "s1"): geometry type "LineString", want Point or MultiPoint`}},
+		{name: "geojson out of range", input: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":7},"geometry":{"type":"Point","coordinates":[1,95]}}]}`,
+			want: []string{`f: feature 0 (id "7"): latitude 95 is out of range [-90, 90]`}},
+		{name: "geojson no geometry", input: `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null}]}`,
+			want: []string{`f: feature 0 (id "1"): no geometry`}},
+		{name: "geojson syntax", input: "{\"type\":\"FeatureCollection\",\n\"features\":[}", fatal: "f: not valid JSON: line 2, byte offset 42: invalid character '}' looking for beginning of value"},
+		{name: "geojson not a collection", input: `{"type":"Point","coordinates":[1,2]}`, fatal: `f: GeoJSON type "Point", want a FeatureCollection`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, probs, err := ReadStations(strings.NewReader(tc.input), "f", tc.opts)
+			if tc.fatal != "" {
+				if err == nil || err.Error() != tc.fatal {
+					t.Errorf("ReadStations(%q) error = %v, want %q", tc.input, err, tc.fatal)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ReadStations(%q) error = %v", tc.input, err)
+			}
+			var got []string
+			for _, p := range probs {
+				got = append(got, p.Error())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("ReadStations(%q) problems:\n%s\nwant:\n%s", tc.input, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestReadStationsCSVVariants(t *testing.T) {
+	tests := []struct {
+		name, input string
+		opts        StationOptions
+		lon, lat    float64
+		id          string
+	}{
+		{"bom and semicolons with decimal comma", "\xef\xbb\xbfID;Name;Longitude;Latitude\nx1;a;1,5;42,25\n", StationOptions{}, 1.5, 42.25, "x1"},
+		{"tabs", "lng\tlat\n2\t3\n", StationOptions{}, 2, 3, "line 2"},
+		{"chinese headers", "编号,经度,纬度\n9,116.4,39.9\n", StationOptions{}, 116.4, 39.9, "line 2"},
+		{"named columns", "code,E,N\nq,7,8\n", StationOptions{LonCol: "E", LatCol: "N", IDCol: "code"}, 7, 8, "q"},
+		{"x and y, crlf", "x,y\r\n5,6\r\n", StationOptions{}, 5, 6, "line 2"},
+	}
+	for _, tc := range tests {
+		st, probs, err := ReadStations(strings.NewReader(tc.input), "f", tc.opts)
+		if err != nil || len(probs) > 0 || len(st) != 1 {
+			t.Errorf("ReadStations(%s) = %v, %v, %v", tc.name, st, probs, err)
+			continue
+		}
+		if st[0].Point[0] != tc.lon || st[0].Point[1] != tc.lat || st[0].ID != tc.id {
+			t.Errorf("ReadStations(%s) = %+v, want (%v, %v) id %q", tc.name, st[0], tc.lon, tc.lat, tc.id)
+		}
+	}
+}
+
+func TestReadStationsGeoJSONMultiPoint(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[{"type":"Feature","id":"m","properties":{"name":"twin"},"geometry":{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}}]}`
+	st, probs, err := ReadStations(strings.NewReader(in), "f", StationOptions{})
+	if err != nil || len(probs) > 0 || len(st) != 2 || st[1].ID != "m#2" || st[1].Name != "twin" || st[1].Point[0] != 3 {
+		t.Errorf("ReadStations(MultiPoint) = %+v, %v, %v", st, probs, err)
+	}
+}
+
+func TestReadDistrictsTestdata(t *testing.T) {
+	b, err := os.ReadFile("testdata/districts.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, probs, err := ReadDistricts(bytes.NewReader(b), "districts.geojson", DistrictOptions{})
+	if err != nil || len(probs) > 0 {
+		t.Fatalf("ReadDistricts: %v %v", probs, err)
+	}
+	if len(ds) != 3 || ds[0].Name != "La Condamine" || ds[0].Class != "urban" || !ds[0].HasClass {
+		t.Errorf("ReadDistricts = %d districts, first %+v", len(ds), ds[0].Name)
+	}
+	holes := 0
+	for _, d := range ds {
+		for _, p := range d.Geometry {
+			holes += len(p) - 1
+		}
+	}
+	if holes != 1 {
+		t.Errorf("ReadDistricts: %d holes, want 1", holes)
+	}
+}
+
+func TestDistrictProblems(t *testing.T) {
+	feat := func(id, geom string) string {
+		return `{"type":"Feature","id":"` + id + `","properties":{"name":"n"},"geometry":` + geom + `}`
+	}
+	coll := func(fs ...string) string {
+		return `{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + `]}`
+	}
+	sq := `[[0,0],[1,0],[1,1],[0,1],[0,0]]`
+	tests := []struct {
+		name, input string
+		want        []string
+	}{
+		{"ok", coll(feat("a", `{"type":"Polygon","coordinates":[`+sq+`]}`)), nil},
+		{"self-crossing", coll(feat("bow", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}`)),
+			[]string{`f: feature 0 (id "bow"): polygon 0: ring 0: edges 0 and 2 cross near (0.5000000, 0.5000000)`}},
+		{"too few vertices", coll(feat("thin", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}`)),
+			[]string{`f: feature 0 (id "thin"): polygon 0: ring 0: 2 distinct vertices, need at least 3`}},
+		{"out of range", coll(feat("far", `{"type":"MultiPolygon","coordinates":[[`+sq+`],[[[0,0],[200,0],[1,1],[0,0]]]]}`)),
+			[]string{`f: feature 0 (id "far"): polygon 1: ring 0: vertex 1: longitude 200 is out of range [-180, 180]`}},
+		{"wrong type and empty", coll(feat("pt", `{"type":"Point","coordinates":[0,0]}`), feat("e", `{"type":"MultiPolygon","coordinates":[]}`), feat("n", `null`)),
+			[]string{`f: feature 0 (id "pt"): geometry type "Point", want Polygon or MultiPolygon`, `f: feature 1 (id "e"): empty geometry`, `f: feature 2 (id "n"): no geometry`}},
+		{"bad coordinates", coll(feat("s", `{"type":"Polygon","coordinates":[[["a",0]]]}`)),
+			[]string{`f: feature 0 (id "s"): Polygon coordinates: json: cannot unmarshal string into Go value of type float64`}},
+		{"no features", coll(), []string{"f: no features"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, probs, err := ReadDistricts(strings.NewReader(tc.input), "f", DistrictOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range probs {
+				got = append(got, p.Error())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("ReadDistricts(%s) problems:\n%s\nwant:\n%s", tc.name, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+func FuzzReadStations(f *testing.F) {
+	b, _ := os.ReadFile("testdata/stations.csv")
+	f.Add(b)
+	f.Add([]byte("lon;lat\n1,5;2\n"))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPoint","coordinates":[[1,2]]}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st, probs, err := ReadStations(bytes.NewReader(data), "fuzz", StationOptions{})
+		if err != nil {
+			return
+		}
+		for _, s := range st {
+			if !(s.Point[0] >= -180 && s.Point[0] <= 180 && s.Point[1] >= -90 && s.Point[1] <= 90) {
+				t.Errorf("station %+v out of range accepted", s)
+			}
+		}
+		for _, p := range probs {
+			if p.File != "fuzz" || p.Error() == "" {
+				t.Errorf("problem without a place: %+v", p)
+			}
+		}
+	})
+}
+
+func FuzzReadDistricts(f *testing.F) {
+	b, _ := os.ReadFile("testdata/districts.geojson")
+	f.Add(b)
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ds, _, err := ReadDistricts(bytes.NewReader(data), "fuzz", DistrictOptions{})
+		if err != nil {
+			return
+		}
+		for _, d := range ds {
+			if err := coverage.ValidateGeometry(d.Geometry); err != nil {
+				t.Errorf("district %d accepted but invalid: %v", d.Index, err)
+			}
+		}
+	})
+}
