@@ -127,7 +127,7 @@ func EvaluateDistrict(d *District, ix *Index, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	r := d.Rule.RadiusMeters()
-	res := Result{District: d, RadiusM: r, AreaM2: f.region.area}
+	res := Result{District: d, RadiusM: r, AreaM2: f.region.area, Worst: Worst{Station: -1, DistanceM: -1}}
 	cands := ix.Near(f.bound, r)
 	ells, resid := f.ellipses(ix, cands, r)
 	res.Stations = len(ells)
@@ -164,7 +164,7 @@ func EvaluateDistrict(d *District, ix *Index, opts Options) (Result, error) {
 			for _, h := range g.holes {
 				fr = append(fr, lines[h])
 			}
-			w := f.worstIn(newFrameRegion(fr), ix)
+			w := f.worstIn(newFrameRegion(fr), ix, &knownLevel{r: r, rings: fr})
 			gap.Worst = &w
 		}
 		if gap.AreaM2 >= opts.IgnoreGapsUnderM2 {
@@ -172,7 +172,18 @@ func EvaluateDistrict(d *District, ix *Index, opts Options) (Result, error) {
 		}
 		res.Gaps = append(res.Gaps, gap)
 	}
-	res.Worst = f.worstIn(f.region, ix)
+	known := &knownLevel{r: r, covered: len(res.Gaps) == 0}
+	for _, g := range res.Gaps {
+		if g.Worst != nil && g.Worst.DistanceM > res.Worst.DistanceM {
+			res.Worst = *g.Worst
+		}
+	}
+	if res.Worst.Station < 0 {
+		if !known.covered {
+			known.rings = lines
+		}
+		res.Worst = f.worstIn(f.region, ix, known)
+	}
 	res.WorstCost = d.Rule.Cost(res.Worst.DistanceM)
 
 	counted := 100.0

@@ -125,12 +125,17 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 		res.nodes = append(res.nodes, [2]float64{x, y})
 		return len(res.nodes) - 1
 	}
-	// Ellipse-ellipse crossings: one node shared by both ellipses.
+	// Ellipse-ellipse crossings: one node shared by both ellipses. Pairs
+	// whose common box misses the region's cannot cross inside it.
 	for i := range ells {
 		e := &ells[i]
 		mn, mx := e.box()
-		etree.Search(mn, mx, func(_, _ [2]float64, j int) bool {
+		etree.Search(mn, mx, func(fmn, fmx [2]float64, j int) bool {
 			if j <= i {
+				return true
+			}
+			if math.Max(mn[0], fmn[0]) > fr.maxPt[0] || math.Min(mx[0], fmx[0]) < fr.minPt[0] ||
+				math.Max(mn[1], fmn[1]) > fr.maxPt[1] || math.Min(mx[1], fmx[1]) < fr.minPt[1] {
 				return true
 			}
 			f := &ells[j]

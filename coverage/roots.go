@@ -59,28 +59,42 @@ func realRoots(c []float64) []float64 {
 		if (flo < 0) == (fhi < 0) || fhi == 0 {
 			continue
 		}
-		for k := 0; k < 200; k++ {
-			mid := lo + (hi-lo)/2
-			if mid == lo || mid == hi {
-				break
-			}
-			fm := horner(c, mid)
-			if fm == 0 {
-				lo, hi = mid, mid
-				break
-			}
-			if (fm < 0) == (flo < 0) {
-				lo, flo = mid, fm
-			} else {
-				hi = mid
-			}
-		}
-		roots = append(roots, lo+(hi-lo)/2)
+		roots = append(roots, refineRoot(c, d, lo, hi, flo))
 	}
 	if f := horner(c, pts[len(pts)-1]); f == 0 {
 		roots = append(roots, pts[len(pts)-1])
 	}
 	return roots
+}
+
+// refineRoot finds the root of c in [lo, hi], where c changes sign, by
+// Newton steps (derivative d) kept inside a shrinking bracket, falling back
+// to bisection when a step leaves it.
+func refineRoot(c, d []float64, lo, hi, flo float64) float64 {
+	x := lo + (hi-lo)/2
+	for k := 0; k < 100; k++ {
+		fx := horner(c, x)
+		if fx == 0 {
+			return x
+		}
+		if (fx < 0) == (flo < 0) {
+			lo, flo = x, fx
+		} else {
+			hi = x
+		}
+		if hi-lo <= 1e-15*math.Max(1, math.Abs(x)) {
+			break
+		}
+		nx := x - fx/horner(d, x)
+		if !(nx > lo && nx < hi) || k > 40 {
+			nx = lo + (hi-lo)/2
+		}
+		if nx == x {
+			break
+		}
+		x = nx
+	}
+	return x
 }
 
 func horner(c []float64, x float64) float64 {

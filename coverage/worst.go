@@ -22,12 +22,24 @@ type Worst struct {
 // place is nearly tied between distant spots.
 const worstTolM = 5e-4
 
+// knownLevel is a radius at which the region's coverage is already known:
+// covered entirely, or uncovered only inside the rings given (a superset of
+// the uncovered part, in frame coordinates).
+type knownLevel struct {
+	r       float64
+	covered bool
+	rings   [][][2]float64
+}
+
 // worstIn finds the place in the frame region farthest (geodesically) from
 // every indexed station, to worstTolM in distance: bisection on the radius r,
 // asking the exact routine whether the disks of radius r cover the region.
 // The starting bracket comes from the exact distances of a sample that
 // leaves no place of the region more than 2 cells from a sample point.
-func (f *frame) worstIn(fr *frameRegion, ix *Index) Worst {
+// Each step that leaves part of the region uncovered replaces the region by
+// the drawn uncovered part (arcs drawn as chords, which lie inside the disks,
+// so the drawing contains the uncovered part): later steps work on less.
+func (f *frame) worstIn(fr *frameRegion, ix *Index, known *knownLevel) Worst {
 	const n = 24
 	w, h := fr.maxPt[0]-fr.minPt[0], fr.maxPt[1]-fr.minPt[1]
 	cell := math.Max(w, h) / n
@@ -65,22 +77,38 @@ func (f *frame) worstIn(fr *frameRegion, ix *Index) Worst {
 	}
 	// Frame distances are geodesic ones to within 0.01% at 100 km from the
 	// centre; the margin covers it.
-	lo := best.DistanceM - worstTolM
+	lo := math.Max(0, best.DistanceM-worstTolM)
 	hi := best.DistanceM + 2.2*cell + 0.01
-	if lo <= 0 {
-		lo = 0
+	region := fr
+	if known != nil {
+		if known.covered {
+			hi = math.Min(hi, known.r)
+		} else {
+			lo = math.Max(lo, known.r)
+			region = newFrameRegion(known.rings)
+		}
 	}
-	cands := ix.Near(f.bound, hi)
 	var last cutResult
 	var lastElls []ellipse
 	for hi-lo > worstTolM {
 		mid := (lo + hi) / 2
+		cands := ix.Near(f.lonLatBound(region), mid)
 		ells, _ := f.ellipses(ix, cands, mid)
-		res := fr.cut(ells)
-		if len(res.pieces) > 0 && res.area > 0 {
-			lo, last, lastElls = mid, res, ells
-		} else {
+		res := region.cut(ells)
+		if len(res.pieces) == 0 || res.area <= 0 {
 			hi = mid
+			continue
+		}
+		lo, last, lastElls = mid, res, ells
+		rings := res.rings(ells)
+		lines := make([][][2]float64, 0, len(rings))
+		for _, g := range rings {
+			if l := res.polyline(ells, g, math.Max(1e-3, mid*1e-5)); len(l) >= 3 {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) > 0 {
+			region = newFrameRegion(lines)
 		}
 	}
 	if last.pieces == nil {
@@ -107,4 +135,21 @@ func (f *frame) worstIn(fr *frameRegion, ix *Index) Worst {
 		return best
 	}
 	return Worst{Point: p, DistanceM: d, Station: i}
+}
+
+// lonLatBound returns a longitude-latitude box containing the frame region:
+// the box of its vertices, widened by 1% for the curvature of box edges.
+func (f *frame) lonLatBound(fr *frameRegion) orb.Bound {
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for _, ring := range fr.rings {
+		for _, p := range ring {
+			b = b.Extend(f.toLonLat(p[0], p[1]))
+		}
+	}
+	dx, dy := (b.Max[0]-b.Min[0])*0.01+1e-7, (b.Max[1]-b.Min[1])*0.01+1e-7
+	b.Min[0] -= dx
+	b.Min[1] -= dy
+	b.Max[0] += dx
+	b.Max[1] += dy
+	return b
 }

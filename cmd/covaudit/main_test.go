@@ -41,7 +41,9 @@ func golden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run go test ./cmd/covaudit -update to create it)", err)
 	}
 	if got != string(want) {
-		out := filepath.Join(t.TempDir(), name)
+		// Kept after the test (not in t.TempDir) so that it can be diffed.
+		dir, _ := os.MkdirTemp("", "covaudit-golden-")
+		out := filepath.Join(dir, name)
 		os.WriteFile(out, []byte(got), 0o644)
 		t.Errorf("output differs from %s; got written to %s (diff them, or rerun with -update if the change is intended)", path, out)
 	}
