@@ -14,7 +14,7 @@ type frameRegion struct {
 	rings  [][][2]float64
 	edges  []edgeRef // every ring edge, in ring order
 	first  []int     // first edge (and vertex node) of each ring
-	tree   rtree.RTreeG[int]
+	tree   *segIndex
 	area   float64 // m2
 	minPt  [2]float64
 	maxPt  [2]float64
@@ -33,8 +33,6 @@ func newFrameRegion(rings [][][2]float64) *frameRegion {
 		for i := range ring {
 			p, q := ring[i], ring[(i+1)%len(ring)]
 			fr.edges = append(fr.edges, edgeRef{r, i})
-			mn, mx := segBox(p, q)
-			fr.tree.Insert(mn, mx, len(fr.edges)-1)
 			fr.area += (p[0]*q[1] - p[1]*q[0]) / 2
 			fr.perim += math.Hypot(q[0]-p[0], q[1]-p[1])
 			fr.minPt = [2]float64{math.Min(fr.minPt[0], p[0]), math.Min(fr.minPt[1], p[1])}
@@ -42,6 +40,7 @@ func newFrameRegion(rings [][][2]float64) *frameRegion {
 		}
 	}
 	fr.nVerts = len(fr.edges)
+	fr.tree = newSegIndex(len(fr.edges), fr.edge)
 	return fr
 }
 
@@ -68,7 +67,7 @@ func (fr *frameRegion) nextVertex(k int) int {
 // by a ray towards +x through the edge index).
 func (fr *frameRegion) contains(x, y float64) bool {
 	in := false
-	fr.tree.Search([2]float64{x, y}, [2]float64{math.Inf(1), y}, func(_, _ [2]float64, k int) bool {
+	fr.tree.search([2]float64{x, y}, [2]float64{math.Inf(1), y}, func(k int) bool {
 		p, q := fr.edge(k)
 		if (p[1] > y) != (q[1] > y) {
 			xi := p[0] + (y-p[1])/(q[1]-p[1])*(q[0]-p[0])
@@ -152,7 +151,7 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 	for i := range ells {
 		e := &ells[i]
 		mn, mx := e.box()
-		fr.tree.Search(mn, mx, func(_, _ [2]float64, k int) bool {
+		fr.tree.search(mn, mx, func(k int) bool {
 			p, q := fr.edge(k)
 			for _, s := range segmentCrossings(e, p, q) {
 				if s < 1e-12 {

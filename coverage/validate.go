@@ -3,6 +3,7 @@ package coverage
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
@@ -58,16 +59,13 @@ func validateRing(ring orb.Ring) error {
 // selfCrossing finds two non-adjacent edges of a closed ring that meet.
 func selfCrossing(pts []orb.Point) (int, int, orb.Point, bool) {
 	n := len(pts)
-	var tr rtree.RTreeG[int]
+	si := newSegIndex(n, func(k int) (p, q [2]float64) { return pts[k], pts[(k+1)%n] })
 	for i := range n {
 		p, q := pts[i], pts[(i+1)%n]
-		tr.Insert([2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}, i)
-	}
-	for i := range n {
-		p, q := pts[i], pts[(i+1)%n]
-		var hit int = -1
+		hit := -1
 		var at orb.Point
-		tr.Search([2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}, func(_, _ [2]float64, j int) bool {
+		mn, mx := ptBox(p, q)
+		si.search(mn, mx, func(j int) bool {
 			if j <= i || j == i+1 || (i == 0 && j == n-1) {
 				return true
 			}
@@ -114,62 +112,114 @@ type Overlap struct {
 	At   orb.Point // a point of the shared area or of crossing boundaries
 }
 
+// edgeIndex is a district's edges indexed in lon/lat.
+type edgeIndex struct {
+	segs [][2]orb.Point
+	si   *segIndex
+}
+
+func newEdgeIndex(mp orb.MultiPolygon) *edgeIndex {
+	ei := &edgeIndex{}
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for i := range ring {
+				p, q := ring[i], ring[(i+1)%len(ring)]
+				if p != q {
+					ei.segs = append(ei.segs, [2]orb.Point{p, q})
+				}
+			}
+		}
+	}
+	ei.si = newSegIndex(len(ei.segs), func(k int) (p, q [2]float64) { return ei.segs[k][0], ei.segs[k][1] })
+	return ei
+}
+
+func (ei *edgeIndex) search(mn, mx [2]float64, fn func(e [2]orb.Point) bool) {
+	ei.si.search(mn, mx, func(k int) bool { return fn(ei.segs[k]) })
+}
+
+func ptBox(p, q orb.Point) (mn, mx [2]float64) {
+	return [2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}
+}
+
+// pointIn is even-odd containment by a ray towards +x; onBorder reports a
+// point within 1e-9 degrees of an edge, where containment is not decided.
+func (ei *edgeIndex) pointIn(p orb.Point) (in, onBorder bool) {
+	const eps = 1e-9
+	ei.search([2]float64{p[0] - eps, p[1] - eps}, [2]float64{p[0] + eps, p[1] + eps}, func(e [2]orb.Point) bool {
+		if distToSeg(p, e[0], e[1]) < eps {
+			onBorder = true
+			return false
+		}
+		return true
+	})
+	if onBorder {
+		return false, true
+	}
+	ei.search([2]float64{p[0], p[1]}, [2]float64{math.Inf(1), p[1]}, func(e [2]orb.Point) bool {
+		a, b := e[0], e[1]
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
+			in = !in
+		}
+		return true
+	})
+	return in, false
+}
+
 // Overlaps finds pairs of districts whose interiors overlap: their
 // boundaries cross, or one lies inside the other. Districts that only share
 // a border do not overlap. Pairs come in increasing (A, B) order.
+// Boundaries are compared in lon/lat.
 func Overlaps(ds []District) []Overlap {
 	var tr rtree.RTreeG[int]
 	bounds := make([]orb.Bound, len(ds))
+	idx := make([]*edgeIndex, len(ds))
 	for i := range ds {
 		bounds[i] = ds[i].Geometry.Bound()
 		tr.Insert([2]float64(bounds[i].Min), [2]float64(bounds[i].Max), i)
 	}
+	index := func(i int) *edgeIndex {
+		if idx[i] == nil {
+			idx[i] = newEdgeIndex(ds[i].Geometry)
+		}
+		return idx[i]
+	}
 	var out []Overlap
 	for i := range ds {
+		var js []int
 		tr.Search([2]float64(bounds[i].Min), [2]float64(bounds[i].Max), func(_, _ [2]float64, j int) bool {
-			if j <= i {
-				return true
-			}
-			if p, ok := interiorsOverlap(ds[i].Geometry, ds[j].Geometry); ok {
-				out = append(out, Overlap{A: i, B: j, At: p})
+			if j > i {
+				js = append(js, j)
 			}
 			return true
 		})
-	}
-	// rtree.Search order is not sorted by j.
-	sortOverlaps(out)
-	return out
-}
-
-func sortOverlaps(o []Overlap) {
-	for i := 1; i < len(o); i++ {
-		for j := i; j > 0 && (o[j].A < o[j-1].A || o[j].A == o[j-1].A && o[j].B < o[j-1].B); j-- {
-			o[j], o[j-1] = o[j-1], o[j]
+		sort.Ints(js)
+		for _, j := range js {
+			if p, ok := interiorsOverlap(ds[i].Geometry, index(i), ds[j].Geometry, index(j)); ok {
+				out = append(out, Overlap{A: i, B: j, At: p})
+			}
 		}
 	}
+	return out
 }
 
 // interiorsOverlap tests, in lon/lat, whether two multipolygons share
 // interior: two edges cross properly, or, failing that, a ring of one has a
 // point off the other's border that lies inside it (without crossings a
 // ring is wholly inside or wholly outside).
-func interiorsOverlap(a, b orb.MultiPolygon) (orb.Point, bool) {
-	var tr rtree.RTreeG[[2]orb.Point]
-	for _, poly := range b {
-		for _, ring := range poly {
-			for i := range ring {
-				p, q := ring[i], ring[(i+1)%len(ring)]
-				tr.Insert([2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}, [2]orb.Point{p, q})
-			}
-		}
-	}
+func interiorsOverlap(a orb.MultiPolygon, ai *edgeIndex, b orb.MultiPolygon, bi *edgeIndex) (orb.Point, bool) {
 	var at orb.Point
 	found := false
+	bb := b.Bound()
 	for _, poly := range a {
 		for _, ring := range poly {
 			for i := range ring {
 				p, q := ring[i], ring[(i+1)%len(ring)]
-				tr.Search([2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}, func(_, _ [2]float64, e [2]orb.Point) bool {
+				mn, mx := ptBox(p, q)
+				if mn[0] > bb.Max[0] || mx[0] < bb.Min[0] || mn[1] > bb.Max[1] || mx[1] < bb.Min[1] {
+					continue
+				}
+				bi.search(mn, mx, func(e [2]orb.Point) bool {
 					if x, ok := properCross(p, q, e[0], e[1]); ok {
 						at, found = x, true
 						return false
@@ -182,30 +232,30 @@ func interiorsOverlap(a, b orb.MultiPolygon) (orb.Point, bool) {
 			}
 		}
 	}
-	test := func(x, y orb.MultiPolygon) (orb.Point, bool) {
+	test := func(x orb.MultiPolygon, yi *edgeIndex) (orb.Point, bool) {
 		for _, poly := range x {
 			for _, ring := range poly {
+			points:
 				for i := range ring {
 					p, q := ring[i], ring[(i+1)%len(ring)]
 					m := orb.Point{(p[0] + q[0]) / 2, (p[1] + q[1]) / 2}
 					for _, c := range [2]orb.Point{p, m} {
-						if in, onBorder := pointIn(y, c); !onBorder {
+						if in, onBorder := yi.pointIn(c); !onBorder {
 							if in {
 								return c, true
 							}
-							goto nextRing
+							break points
 						}
 					}
 				}
-			nextRing:
 			}
 		}
 		return orb.Point{}, false
 	}
-	if p, ok := test(a, b); ok {
+	if p, ok := test(a, bi); ok {
 		return p, true
 	}
-	return test(b, a)
+	return test(b, ai)
 }
 
 // properCross reports whether segments ab and cd cross at a point interior
@@ -218,25 +268,6 @@ func properCross(a, b, c, d orb.Point) (orb.Point, bool) {
 		return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}, true
 	}
 	return orb.Point{}, false
-}
-
-// pointIn is even-odd containment; onBorder reports a point within 1e-9
-// degrees of a boundary, where containment is not decided.
-func pointIn(mp orb.MultiPolygon, p orb.Point) (in, onBorder bool) {
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for i := range ring {
-				a, b := ring[i], ring[(i+1)%len(ring)]
-				if distToSeg(p, a, b) < 1e-9 {
-					return false, true
-				}
-				if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
-					in = !in
-				}
-			}
-		}
-	}
-	return in, false
 }
 
 func distToSeg(p, a, b orb.Point) float64 {

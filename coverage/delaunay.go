@@ -1,0 +1,172 @@
+package coverage
+
+import "math"
+
+// delaunay is a planar Delaunay triangulation of sites in a district frame,
+// built by Bowyer-Watson insertion inside a large super-triangle (its three
+// vertices follow the sites). Triangles that use a super vertex stay in the
+// list: their circumcentres lie far out on the bisectors of their real
+// edges, so every Voronoi edge of the real sites appears as a segment
+// between the circumcentres of the two triangles sharing a Delaunay edge.
+// It serves only to propose candidate worst points, each of which is then
+// measured exactly; its floating-point in-circle test is good enough for that.
+type delaunay struct {
+	pts  [][2]float64
+	n    int // real sites; pts[n:] are the super vertices
+	tris []tri
+	adj  [][]int // Delaunay neighbours of each real site (real sites only)
+}
+
+type tri struct {
+	v      [3]int
+	cx, cy float64 // circumcentre
+	r2     float64 // circumradius squared
+}
+
+func newTri(pts [][2]float64, a, b, c int) tri {
+	ax, ay := pts[a][0], pts[a][1]
+	bx, by := pts[b][0]-ax, pts[b][1]-ay
+	cx, cy := pts[c][0]-ax, pts[c][1]-ay
+	d := 2 * (bx*cy - by*cx)
+	if d == 0 {
+		return tri{v: [3]int{a, b, c}, cx: math.Inf(1), cy: math.Inf(1), r2: math.Inf(1)}
+	}
+	b2, c2 := bx*bx+by*by, cx*cx+cy*cy
+	ux := (cy*b2 - by*c2) / d
+	uy := (bx*c2 - cx*b2) / d
+	return tri{v: [3]int{a, b, c}, cx: ax + ux, cy: ay + uy, r2: ux*ux + uy*uy}
+}
+
+func triangulate(sites [][2]float64) *delaunay {
+	n := len(sites)
+	mn := [2]float64{math.Inf(1), math.Inf(1)}
+	mx := [2]float64{math.Inf(-1), math.Inf(-1)}
+	for _, p := range sites {
+		mn = [2]float64{math.Min(mn[0], p[0]), math.Min(mn[1], p[1])}
+		mx = [2]float64{math.Max(mx[0], p[0]), math.Max(mx[1], p[1])}
+	}
+	size := math.Max(math.Max(mx[0]-mn[0], mx[1]-mn[1]), 1)
+	cx, cy := (mn[0]+mx[0])/2, (mn[1]+mx[1])/2
+	const m = 1e4
+	pts := append(append([][2]float64{}, sites...),
+		[2]float64{cx - m*size, cy - m*size}, [2]float64{cx + m*size, cy - m*size}, [2]float64{cx, cy + m*size})
+	d := &delaunay{pts: pts, n: n}
+	tris := []tri{newTri(pts, n, n+1, n+2)}
+	type edge struct{ a, b int }
+	var bad []int
+	var cavity []edge // directed boundary edges of the cavity
+	for i := 0; i < n; i++ {
+		p := pts[i]
+		bad, cavity = bad[:0], cavity[:0]
+		for ti := range tris {
+			t := &tris[ti]
+			dx, dy := p[0]-t.cx, p[1]-t.cy
+			if dx*dx+dy*dy < t.r2 {
+				bad = append(bad, ti)
+			}
+		}
+		// An edge of a bad triangle is on the cavity's boundary unless
+		// another bad triangle has it reversed.
+		for _, ti := range bad {
+			t := tris[ti]
+			for k := range 3 {
+				a, b := t.v[k], t.v[(k+1)%3]
+				shared := false
+				for j, e := range cavity {
+					if e.a == b && e.b == a {
+						cavity[j] = cavity[len(cavity)-1]
+						cavity = cavity[:len(cavity)-1]
+						shared = true
+						break
+					}
+				}
+				if !shared {
+					cavity = append(cavity, edge{a, b})
+				}
+			}
+		}
+		// Remove the bad triangles (descending, swapping from the end).
+		for k := len(bad) - 1; k >= 0; k-- {
+			ti := bad[k]
+			tris[ti] = tris[len(tris)-1]
+			tris = tris[:len(tris)-1]
+		}
+		for _, e := range cavity {
+			tris = append(tris, newTri(pts, e.a, e.b, i))
+		}
+	}
+	d.tris = tris
+	d.adj = make([][]int, n)
+	seen := make(map[edge]bool)
+	for _, t := range tris {
+		for k := range 3 {
+			a, b := t.v[k], t.v[(k+1)%3]
+			if a >= n || b >= n {
+				continue
+			}
+			if a > b {
+				a, b = b, a
+			}
+			if !seen[edge{a, b}] {
+				seen[edge{a, b}] = true
+				d.adj[a] = append(d.adj[a], b)
+				d.adj[b] = append(d.adj[b], a)
+			}
+		}
+	}
+	return d
+}
+
+// voronoiEdge is the part of the bisector of sites a and b between two
+// circumcentres.
+type voronoiEdge struct {
+	a, b   int
+	p0, p1 [2]float64
+}
+
+// voronoiEdges returns the Voronoi edges between real sites.
+func (d *delaunay) voronoiEdges() []voronoiEdge {
+	type edge struct{ a, b int }
+	first := make(map[edge]int, 3*len(d.tris))
+	var out []voronoiEdge
+	for ti, t := range d.tris {
+		for k := range 3 {
+			a, b := t.v[k], t.v[(k+1)%3]
+			if a >= d.n || b >= d.n {
+				continue
+			}
+			if a > b {
+				a, b = b, a
+			}
+			if tj, ok := first[edge{a, b}]; ok {
+				u := d.tris[tj]
+				out = append(out, voronoiEdge{a: a, b: b, p0: [2]float64{u.cx, u.cy}, p1: [2]float64{t.cx, t.cy}})
+			} else {
+				first[edge{a, b}] = ti
+			}
+		}
+	}
+	return out
+}
+
+// nearest walks the Delaunay graph from site start to the site nearest to
+// p (greedy routing reaches it on a Delaunay triangulation).
+func (d *delaunay) nearest(p [2]float64, start int) (int, float64) {
+	s := start
+	best := dist2(d.pts[s], p)
+	for moved := true; moved; {
+		moved = false
+		for _, nb := range d.adj[s] {
+			if dd := dist2(d.pts[nb], p); dd < best {
+				s, best, moved = nb, dd, true
+				break
+			}
+		}
+	}
+	return s, math.Sqrt(best)
+}
+
+func dist2(a, b [2]float64) float64 {
+	dx, dy := a[0]-b[0], a[1]-b[1]
+	return dx*dx + dy*dy
+}
