@@ -1,8 +1,9 @@
 package coverage
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/tidwall/rtree"
 )
@@ -120,6 +121,7 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 	}
 	ellCuts := make([][]cutPoint, len(ells))
 	edgeCuts := make(map[int][]cutPoint)
+	vertexCut := make(map[int]bool) // vertex nodes that lie on an ellipse
 	addNode := func(x, y float64) int {
 		res.nodes = append(res.nodes, [2]float64{x, y})
 		return len(res.nodes) - 1
@@ -156,6 +158,7 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 			for _, s := range segmentCrossings(e, p, q) {
 				if s < 1e-12 {
 					ellCuts[i] = append(ellCuts[i], cutPoint{e.param(p[0], p[1]), k})
+					vertexCut[k] = true
 					continue
 				}
 				x, y := p[0]+s*(q[0]-p[0]), p[1]+s*(q[1]-p[1])
@@ -190,7 +193,7 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 			}
 			continue
 		}
-		sort.Slice(cuts, func(a, b int) bool { return cuts[a].t < cuts[b].t })
+		slices.SortFunc(cuts, func(a, b cutPoint) int { return cmp.Compare(a.t, b.t) })
 		for c := range cuts {
 			a, b := cuts[c], cuts[(c+1)%len(cuts)]
 			t0, t1 := a.t, b.t
@@ -210,27 +213,40 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 			res.arcLen += (t1 - t0) * (e.a + e.b) / 2
 		}
 	}
-	// District edge pieces outside every ellipse.
+	// District edge pieces outside every ellipse. Coverage can only change
+	// at a crossing, so one midpoint test decides each run of pieces
+	// between crossings along a ring.
 	insideAny := func(x, y float64) bool { return insideOther(x, y, -1) }
-	for k := range fr.edges {
-		cuts := edgeCuts[k]
-		sort.Slice(cuts, func(a, b int) bool { return cuts[a].t < cuts[b].t })
-		prevT, prevN := 0.0, k
-		p, q := fr.edge(k)
-		emit := func(t1 float64, n1 int) {
-			tm := (prevT + t1) / 2
-			x, y := p[0]+tm*(q[0]-p[0]), p[1]+tm*(q[1]-p[1])
-			if !insideAny(x, y) {
-				a, b := res.nodes[prevN], res.nodes[n1]
-				res.pieces = append(res.pieces, piece{from: prevN, to: n1})
-				res.area += (a[0]*b[1] - a[1]*b[0]) / 2
+	for r := range fr.rings {
+		known, covered := false, false
+		for k := fr.first[r]; k < fr.first[r]+len(fr.rings[r]); k++ {
+			cuts := edgeCuts[k]
+			if len(cuts) > 1 {
+				slices.SortFunc(cuts, func(a, b cutPoint) int { return cmp.Compare(a.t, b.t) })
 			}
-			prevT, prevN = t1, n1
+			prevT, prevN := 0.0, k
+			p, q := fr.edge(k)
+			emit := func(t1 float64, n1 int, cutEnd bool) {
+				if !known {
+					tm := (prevT + t1) / 2
+					covered = insideAny(p[0]+tm*(q[0]-p[0]), p[1]+tm*(q[1]-p[1]))
+					known = true
+				}
+				if !covered {
+					a, b := res.nodes[prevN], res.nodes[n1]
+					res.pieces = append(res.pieces, piece{from: prevN, to: n1})
+					res.area += (a[0]*b[1] - a[1]*b[0]) / 2
+				}
+				if cutEnd {
+					known = false
+				}
+				prevT, prevN = t1, n1
+			}
+			for _, c := range cuts {
+				emit(c.t, c.node, true)
+			}
+			emit(1, fr.nextVertex(k), vertexCut[fr.nextVertex(k)])
 		}
-		for _, c := range cuts {
-			emit(c.t, c.node)
-		}
-		emit(1, fr.nextVertex(k))
 	}
 	return res
 }

@@ -127,3 +127,32 @@ func TestIntersectEllipses(t *testing.T) {
 		t.Errorf("disjoint ellipses: %d crossings, want 0", n)
 	}
 }
+
+// TestIntersectPaths checks that the fast path (mean circles polished by
+// Newton) and the quartic agree on crossing pairs.
+func TestIntersectPaths(t *testing.T) {
+	for _, d := range []float64{100, 1000, 2500, 3500, 3990} {
+		for _, ang := range []float64{0, 0.7, 2} {
+			e := ellipse{cx: 0, cy: 0, a: 2000.02, b: 1999.97, ux: math.Cos(ang), uy: math.Sin(ang)}
+			f := ellipse{cx: d * math.Cos(ang+0.3), cy: d * math.Sin(ang+0.3), a: 2000.01, b: 1999.99, ux: math.Cos(1.1), uy: math.Sin(1.1)}
+			fast, quart := intersectEllipses(&e, &f), intersectEllipsesQuartic(&e, &f)
+			if len(fast) != len(quart) {
+				t.Errorf("d=%v: fast path %d crossings, quartic %d", d, len(fast), len(quart))
+				continue
+			}
+			for _, tf := range fast {
+				ok := false
+				for _, tq := range quart {
+					x1, y1 := e.at(tf)
+					x2, y2 := e.at(tq)
+					if math.Hypot(x1-x2, y1-y2) < 1e-7 {
+						ok = true
+					}
+				}
+				if !ok {
+					t.Errorf("d=%v: fast crossing at t=%v not found by the quartic %v", d, tf, quart)
+				}
+			}
+		}
+	}
+}

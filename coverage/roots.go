@@ -106,11 +106,74 @@ func horner(c []float64, x float64) float64 {
 }
 
 // intersectEllipses returns the parameters on e of the points where the
-// boundaries of e and f cross. With t = t0 + 2 atan(s), the condition
+// boundaries of e and f cross. Disjoint and nested pairs are rejected from
+// their axes; for the usual pair of near-circles crossing at a clear angle
+// the crossings of the mean circles are polished by Newton steps on both
+// ellipse equations; near tangency, near-coincident centres, or when the
+// polish does not converge, the exact quartic below decides.
+func intersectEllipses(e, f *ellipse) []float64 {
+	dx, dy := f.cx-e.cx, f.cy-e.cy
+	d := math.Hypot(dx, dy)
+	ea, eb := math.Max(e.a, e.b), math.Min(e.a, e.b)
+	fa, fb := math.Max(f.a, f.b), math.Min(f.a, f.b)
+	if d > ea+fa || d+ea < fb || d+fa < eb {
+		return nil // apart, or one inside the other
+	}
+	r1, r2 := (e.a+e.b)/2, (f.a+f.b)/2
+	if d > 1e-3*(r1+r2) && d < (r1+r2)*(1-1e-3) && d > math.Abs(r1-r2)*(1+1e-3)+1e-3*(r1+r2) {
+		// Crossings of the two circles.
+		a := (d*d + r1*r1 - r2*r2) / (2 * d)
+		h := math.Sqrt(math.Max(0, r1*r1-a*a))
+		ux, uy := dx/d, dy/d
+		out := make([]float64, 0, 2)
+		for _, sgn := range [2]float64{1, -1} {
+			p := [2]float64{e.cx + a*ux - sgn*h*uy, e.cy + a*uy + sgn*h*ux}
+			p, ok := polishCrossing(e, f, p)
+			if !ok {
+				return intersectEllipsesQuartic(e, f)
+			}
+			out = append(out, e.param(p[0], p[1]))
+		}
+		return out
+	}
+	return intersectEllipsesQuartic(e, f)
+}
+
+// polishCrossing refines a point near a crossing of e and f by Newton
+// steps on level_e = 1, level_f = 1.
+func polishCrossing(e, f *ellipse, p [2]float64) ([2]float64, bool) {
+	grad := func(g *ellipse, x, y float64) (float64, float64, float64) {
+		X, Y := g.local(x, y)
+		// d(level)/dp = 2 X u / a + 2 Y v / b, with v = (-uy, ux).
+		gx := 2 * (X*g.ux/g.a - Y*g.uy/g.b)
+		gy := 2 * (X*g.uy/g.a + Y*g.ux/g.b)
+		return X*X + Y*Y - 1, gx, gy
+	}
+	for range 8 {
+		f1, a11, a12 := grad(e, p[0], p[1])
+		f2, a21, a22 := grad(f, p[0], p[1])
+		det := a11*a22 - a12*a21
+		if det == 0 {
+			return p, false
+		}
+		dx := -(f1*a22 - f2*a12) / det
+		dy := -(a11*f2 - a21*f1) / det
+		p = [2]float64{p[0] + dx, p[1] + dy}
+		if math.Abs(dx)+math.Abs(dy) < 1e-9 {
+			f1, _, _ = grad(e, p[0], p[1])
+			f2, _, _ = grad(f, p[0], p[1])
+			return p, math.Abs(f1) < 1e-12 && math.Abs(f2) < 1e-12
+		}
+	}
+	return p, false
+}
+
+// intersectEllipsesQuartic returns the parameters on e of the points where
+// the boundaries of e and f cross. With t = t0 + 2 atan(s), the condition
 // level_f(e(t)) = 1 is a quartic in s; t0 puts s = infinity on the point of e
 // farthest from f, which is never a crossing unless the ellipses nearly
 // coincide.
-func intersectEllipses(e, f *ellipse) []float64 {
+func intersectEllipsesQuartic(e, f *ellipse) []float64 {
 	dx, dy := e.cx-f.cx, e.cy-f.cy
 	// Direction from f's centre to e's, in e's normalised parameter.
 	t0 := math.Atan2((-dx*e.uy+dy*e.ux)/e.b, (dx*e.ux+dy*e.uy)/e.a) + math.Pi

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/paulmach/orb"
@@ -129,30 +131,33 @@ func ReadDistricts(r io.Reader, name string, opts DistrictOptions) ([]DistrictFe
 	if err != nil {
 		return nil, nil, err
 	}
+	// Features are decoded and checked in parallel; results keep file order.
+	type slot struct {
+		d    DistrictFeature
+		prob *Problem
+	}
+	slots := make([]slot, len(feats))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(feats)/8))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(feats); i += workers {
+				d, prob := decodeDistrict(feats[i], i, name, opts)
+				slots[i] = slot{d, prob}
+			}
+		}()
+	}
+	wg.Wait()
 	var out []DistrictFeature
 	var probs Problems
-	for i, raw := range feats {
-		var f rawFeature
-		if err := json.Unmarshal(raw, &f); err != nil {
-			probs = append(probs, Problem{File: name, Feature: i, Msg: "not a GeoJSON feature: " + err.Error()})
-			continue
+	for _, s := range slots {
+		if s.prob != nil {
+			probs = append(probs, *s.prob)
+		} else {
+			out = append(out, s.d)
 		}
-		d := DistrictFeature{Index: i, ID: idText(f.ID)}
-		if d.ID == "" {
-			d.ID, _ = propText(f.Properties, "id")
-		}
-		d.Name, _ = propText(f.Properties, opts.NameField)
-		d.Class, d.HasClass = propText(f.Properties, opts.ClassField)
-		mp, err := decodeAreal(f.Geometry)
-		if err == nil {
-			err = coverage.ValidateGeometry(mp)
-		}
-		if err != nil {
-			probs = append(probs, Problem{File: name, Feature: i, ID: d.ID, Msg: err.Error()})
-			continue
-		}
-		d.Geometry = mp
-		out = append(out, d)
 	}
 	if len(feats) == 0 {
 		probs = append(probs, Problem{File: name, Feature: -1, Msg: "no features"})
@@ -160,53 +165,52 @@ func ReadDistricts(r io.Reader, name string, opts DistrictOptions) ([]DistrictFe
 	return out, probs, nil
 }
 
+// decodeDistrict decodes and checks feature i.
+func decodeDistrict(raw json.RawMessage, i int, name string, opts DistrictOptions) (DistrictFeature, *Problem) {
+	var f rawFeature
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return DistrictFeature{}, &Problem{File: name, Feature: i, Msg: "not a GeoJSON feature: " + err.Error()}
+	}
+	d := DistrictFeature{Index: i, ID: idText(f.ID)}
+	if d.ID == "" {
+		d.ID, _ = propText(f.Properties, "id")
+	}
+	d.Name, _ = propText(f.Properties, opts.NameField)
+	d.Class, d.HasClass = propText(f.Properties, opts.ClassField)
+	mp, err := decodeAreal(f.Geometry)
+	if err == nil {
+		err = coverage.ValidateGeometry(mp)
+	}
+	if err != nil {
+		return DistrictFeature{}, &Problem{File: name, Feature: i, ID: d.ID, Msg: err.Error()}
+	}
+	d.Geometry = mp
+	return d, nil
+}
+
 func decodeAreal(g *rawGeometry) (orb.MultiPolygon, error) {
 	if g == nil {
 		return nil, fmt.Errorf("no geometry")
 	}
+	c := &coordParser{data: g.Coordinates}
 	switch g.Type {
 	case "Polygon":
-		var c [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("Polygon coordinates: %v", err)
+		p, err := c.polygon()
+		if err == nil {
+			err = c.end()
 		}
-		p, err := toPolygon(c)
 		if err != nil {
 			return nil, err
 		}
 		return orb.MultiPolygon{p}, nil
 	case "MultiPolygon":
-		var c [][][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("MultiPolygon coordinates: %v", err)
+		mp, err := c.multiPolygon()
+		if err == nil {
+			err = c.end()
 		}
-		mp := make(orb.MultiPolygon, 0, len(c))
-		for i, pc := range c {
-			p, err := toPolygon(pc)
-			if err != nil {
-				return nil, fmt.Errorf("polygon %d: %w", i, err)
-			}
-			mp = append(mp, p)
-		}
-		return mp, nil
+		return mp, err
 	}
 	return nil, fmt.Errorf("geometry type %q, want Polygon or MultiPolygon", g.Type)
-}
-
-func toPolygon(c [][][]float64) (orb.Polygon, error) {
-	p := make(orb.Polygon, 0, len(c))
-	for ri, rc := range c {
-		ring := make(orb.Ring, 0, len(rc))
-		for vi, pos := range rc {
-			pt, err := toPoint(pos)
-			if err != nil {
-				return nil, fmt.Errorf("ring %d: vertex %d: %w", ri, vi, err)
-			}
-			ring = append(ring, pt)
-		}
-		p = append(p, ring)
-	}
-	return p, nil
 }
 
 // toPoint checks a GeoJSON position: two or more numbers, longitude in
