@@ -27,20 +27,22 @@ const densifyTolM = 1e-4
 
 // frame is a district projected into its equal-area frame.
 type frame struct {
+	tile   *tileFrame
 	proj   *ellipsoid.LAEA
 	region *frameRegion
 	bound  orb.Bound // lon/lat box of the district
 }
 
-// newFrame projects a district's geometry into a LAEA frame centred on its
-// box, densifying geodesic edges, and orients rings so that the district
-// lies on the left of every edge.
-func newFrame(mp orb.MultiPolygon) (*frame, error) {
+// newFrame projects a district's geometry into the LAEA frame fs gives it,
+// densifying geodesic edges, and orients rings so that the district lies on
+// the left of every edge.
+func newFrame(mp orb.MultiPolygon, fs *frameSet) (*frame, error) {
 	b := mp.Bound()
 	if b.Max[0]-b.Min[0] > 180 {
 		return nil, fmt.Errorf("district spans %.1f degrees of longitude; districts crossing the antimeridian are not supported", b.Max[0]-b.Min[0])
 	}
-	f := &frame{proj: ellipsoid.NewLAEA((b.Min[0]+b.Max[0])/2, (b.Min[1]+b.Max[1])/2), bound: b}
+	t := fs.frameFor(b)
+	f := &frame{tile: t, proj: t.proj, bound: b}
 	var rings [][][2]float64
 	for _, poly := range mp {
 		for ri, ring := range poly {
@@ -48,14 +50,18 @@ func newFrame(mp orb.MultiPolygon) (*frame, error) {
 			if len(pts) < 3 {
 				continue
 			}
-			var fr [][2]float64
-			for i := range pts {
-				a, c := pts[i], pts[(i+1)%len(pts)]
-				fr = f.proj.AppendGeodesic(fr, a[0], a[1], c[0], c[1], densifyTolM)
+			xy := make([][2]float64, len(pts))
+			for i, p := range pts {
+				xy[i][0], xy[i][1] = f.proj.Forward(p[0], p[1])
 			}
-			// AppendGeodesic leaves out each edge's first point, so fr
-			// starts at pts[1]; rotate for readability of indices.
-			fr = append(fr[len(fr)-1:], fr[:len(fr)-1]...)
+			fr := make([][2]float64, 1, len(pts)+1)
+			fr[0] = xy[0]
+			for i := range pts {
+				j := (i + 1) % len(pts)
+				a, c := pts[i], pts[j]
+				fr = f.proj.AppendGeodesicProjected(fr, a[0], a[1], xy[i][0], xy[i][1], c[0], c[1], xy[j][0], xy[j][1], densifyTolM)
+			}
+			fr = fr[:len(fr)-1] // the closing point repeats the first
 			if a := ringArea(fr); (ri == 0) != (a > 0) {
 				reverse(fr)
 			}
@@ -105,19 +111,30 @@ func (f *frame) toLonLat(x, y float64) orb.Point {
 // ellipses fits the projected geodesic circles of radius r around the given
 // stations, merging stations at identical coordinates. It returns the
 // largest fit residual, metres.
+//
+// Stations whose projection lies farther than r (with 1% to spare for the
+// frame's scale error) from the region's box cannot reach it and are
+// skipped before the costly fit.
 func (f *frame) ellipses(ix *Index, idx []int, r float64) ([]ellipse, float64) {
 	seen := make(map[orb.Point]bool, len(idx))
 	out := make([]ellipse, 0, len(idx))
 	worst := 0.0
+	mn, mx := f.region.minPt, f.region.maxPt
 	for _, i := range idx {
 		p := ix.stations[i].Point
 		if seen[p] {
 			continue
 		}
 		seen[p] = true
-		e, res := fitEllipse(f.proj, p[0], p[1], r)
-		worst = math.Max(worst, res)
-		out = append(out, e)
+		x, y := f.proj.Forward(p[0], p[1])
+		dx := math.Max(0, math.Max(mn[0]-x, x-mx[0]))
+		dy := math.Max(0, math.Max(mn[1]-y, y-mx[1]))
+		if math.Hypot(dx, dy) > r*1.01+1 {
+			continue
+		}
+		ft := f.tile.fit(ix, i, r)
+		worst = math.Max(worst, ft.resid)
+		out = append(out, ft.e)
 	}
 	return out, worst
 }

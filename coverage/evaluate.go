@@ -20,9 +20,6 @@ type Options struct {
 	IgnoreGapsUnderM2 float64
 	// MinCoveragePct is the covered share, 0-100, a district needs to pass.
 	MinCoveragePct float64
-	// GapWorst asks for the worst point of every gap (costs one bisection
-	// per gap).
-	GapWorst bool
 	// Workers is the number of districts evaluated at once (default
 	// GOMAXPROCS). Results do not depend on it.
 	Workers int
@@ -81,6 +78,7 @@ type Result struct {
 func Evaluate(ctx context.Context, districts []District, ix *Index, opts Options) ([]Result, error) {
 	opts = opts.withDefaults()
 	results := make([]Result, len(districts))
+	fs := newFrameSet()
 	errs := make([]error, len(districts))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -89,7 +87,7 @@ func Evaluate(ctx context.Context, districts []District, ix *Index, opts Options
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = EvaluateDistrict(&districts[i], ix, opts)
+				results[i], errs[i] = evaluateDistrict(&districts[i], ix, opts, fs)
 			}
 		}()
 	}
@@ -118,11 +116,14 @@ feed:
 
 // EvaluateDistrict evaluates one district (see Evaluate).
 func EvaluateDistrict(d *District, ix *Index, opts Options) (Result, error) {
-	opts = opts.withDefaults()
+	return evaluateDistrict(d, ix, opts.withDefaults(), newFrameSet())
+}
+
+func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Result, error) {
 	if err := d.Rule.Validate(); err != nil {
 		return Result{}, err
 	}
-	f, err := newFrame(d.Geometry)
+	f, err := newFrame(d.Geometry, fs)
 	if err != nil {
 		return Result{}, err
 	}
@@ -158,31 +159,25 @@ func EvaluateDistrict(d *District, ix *Index, opts Options) (Result, error) {
 			poly = append(poly, f.lonLatRing(lines[h]))
 		}
 		gap.Polygon = poly
-		if opts.GapWorst {
-			var fr [][][2]float64
-			fr = append(fr, lines[g.outer])
-			for _, h := range g.holes {
-				fr = append(fr, lines[h])
-			}
-			w := f.worstIn(newFrameRegion(fr), ix, &knownLevel{r: r, rings: fr})
-			gap.Worst = &w
+		// Each gap's farthest place; the district's is the largest of them.
+		fr := [][][2]float64{lines[g.outer]}
+		for _, h := range g.holes {
+			fr = append(fr, lines[h])
 		}
+		w := f.worstIn(newFrameRegion(fr), ix, &knownLevel{r: r})
+		gap.Worst = &w
 		if gap.AreaM2 >= opts.IgnoreGapsUnderM2 {
 			res.CountedUncoveredM2 += gap.AreaM2
 		}
 		res.Gaps = append(res.Gaps, gap)
 	}
-	known := &knownLevel{r: r, covered: len(res.Gaps) == 0}
 	for _, g := range res.Gaps {
-		if g.Worst != nil && g.Worst.DistanceM > res.Worst.DistanceM {
+		if g.Worst.DistanceM > res.Worst.DistanceM {
 			res.Worst = *g.Worst
 		}
 	}
-	if res.Worst.Station < 0 {
-		if !known.covered {
-			known.rings = lines
-		}
-		res.Worst = f.worstIn(f.region, ix, known)
+	if res.Worst.Station < 0 && len(res.Gaps) == 0 {
+		res.Worst = f.worstIn(f.region, ix, &knownLevel{r: r, covered: true})
 	}
 	res.WorstCost = d.Rule.Cost(res.Worst.DistanceM)
 

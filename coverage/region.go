@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-
-	"github.com/tidwall/rtree"
 )
 
 // A frameRegion is a district in its equal-area frame: rings of (x, y)
@@ -114,11 +112,7 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 		p, _ := fr.edge(k)
 		res.nodes[k] = p
 	}
-	var etree rtree.RTreeG[int]
-	for i := range ells {
-		mn, mx := ells[i].box()
-		etree.Insert(mn, mx, i)
-	}
+	grid := newEllGrid(ells)
 	ellCuts := make([][]cutPoint, len(ells))
 	edgeCuts := make(map[int][]cutPoint)
 	vertexCut := make(map[int]bool) // vertex nodes that lie on an ellipse
@@ -131,13 +125,14 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 	for i := range ells {
 		e := &ells[i]
 		mn, mx := e.box()
-		etree.Search(mn, mx, func(fmn, fmx [2]float64, j int) bool {
+		grid.inBox(mn, mx, func(j int) {
 			if j <= i {
-				return true
+				return
 			}
-			if math.Max(mn[0], fmn[0]) > fr.maxPt[0] || math.Min(mx[0], fmx[0]) < fr.minPt[0] ||
-				math.Max(mn[1], fmn[1]) > fr.maxPt[1] || math.Min(mx[1], fmx[1]) < fr.minPt[1] {
-				return true
+			fb := &grid.boxes[j]
+			if math.Max(mn[0], fb[0]) > fr.maxPt[0] || math.Min(mx[0], fb[2]) < fr.minPt[0] ||
+				math.Max(mn[1], fb[1]) > fr.maxPt[1] || math.Min(mx[1], fb[3]) < fr.minPt[1] {
+				return
 			}
 			f := &ells[j]
 			for _, t := range intersectEllipses(e, f) {
@@ -146,7 +141,6 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 				ellCuts[i] = append(ellCuts[i], cutPoint{e.param(x, y), n})
 				ellCuts[j] = append(ellCuts[j], cutPoint{f.param(x, y), n})
 			}
-			return true
 		})
 	}
 	// Ellipse-edge crossings.
@@ -169,11 +163,17 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 			return true
 		})
 	}
+	// insideOther tests first the ellipse that answered last: neighbouring
+	// arcs and edge runs tend to lie in the same disk.
+	hint := -1
 	insideOther := func(x, y float64, self int) bool {
+		if hint >= 0 && hint != self && ells[hint].level(x, y) < 1 {
+			return true
+		}
 		found := false
-		etree.Search([2]float64{x, y}, [2]float64{x, y}, func(_, _ [2]float64, j int) bool {
+		grid.atPoint(x, y, func(j int) bool {
 			if j != self && ells[j].level(x, y) < 1 {
-				found = true
+				found, hint = true, j
 				return false
 			}
 			return true

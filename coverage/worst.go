@@ -18,13 +18,11 @@ type Worst struct {
 	Station int
 }
 
-// knownLevel is a radius at which the region's coverage is already known:
-// covered entirely, or uncovered only inside the rings given (a superset of
-// the uncovered part, in frame coordinates).
+// knownLevel is a radius at which the region's coverage is known: when
+// covered, no place is farther than r from a station.
 type knownLevel struct {
 	r       float64
 	covered bool
-	rings   [][][2]float64
 }
 
 // worstIn finds the place of the frame region farthest (geodesically) from
@@ -41,9 +39,6 @@ type knownLevel struct {
 // every candidate that could win.
 func (f *frame) worstIn(fr *frameRegion, ix *Index, known *knownLevel) Worst {
 	region := fr
-	if known != nil && !known.covered && len(known.rings) > 0 {
-		region = newFrameRegion(known.rings)
-	}
 	if len(region.rings) == 0 {
 		return Worst{DistanceM: math.Inf(1), Station: -1}
 	}

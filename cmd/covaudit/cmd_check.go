@@ -248,7 +248,6 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		ChordErrorM:       float64(o.chordError),
 		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
 		MinCoveragePct:    float64(o.minCoverage),
-		GapWorst:          o.gaps != "",
 		Workers:           o.workers,
 	})
 	if err != nil {

@@ -13,6 +13,12 @@ func (p *LAEA) AppendGeodesic(dst [][2]float64, lon1, lat1, lon2, lat2, tolM flo
 	return p.appendGeodesic(dst, lon1, lat1, x1, y1, lon2, lat2, x2, y2, tolM, 0)
 }
 
+// AppendGeodesicProjected is AppendGeodesic for end points already
+// projected to (x1, y1) and (x2, y2).
+func (p *LAEA) AppendGeodesicProjected(dst [][2]float64, lon1, lat1, x1, y1, lon2, lat2, x2, y2, tolM float64) [][2]float64 {
+	return p.appendGeodesic(dst, lon1, lat1, x1, y1, lon2, lat2, x2, y2, tolM, 0)
+}
+
 func (p *LAEA) appendGeodesic(dst [][2]float64, lon1, lat1, x1, y1, lon2, lat2, x2, y2, tol float64, depth int) [][2]float64 {
 	l := math.Hypot(x2-x1, y2-y1)
 	rho := math.Max(math.Hypot(x1, y1), math.Hypot(x2, y2))

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs covaudit beside PostGIS and GeoPandas on the same synthetic cities and writes a table.
+#
+#   bench/compare.sh [--skip-large] [--only-covaudit]
+#
+# Cases: bench/synthcity presets medium (300 districts, 5,000 stations) and large (3,000
+# districts, 50,000 stations); every district audited at 2 km. Each tool runs under
+# /usr/bin/time -v. PostGIS runs in a throwaway cluster (unix socket only) that is created
+# before the timed part: its time is load (ogr2ogr, COPY) plus compute. Results go to
+# $BENCH_OUT (default: a folder under $TMPDIR); the table to $BENCH_OUT/table.md.
+# Installs what it needs from Debian's packages when run as root.
+set -euo pipefail
+cd "$(dirname "$(realpath "$0")")/.."
+SKIP_LARGE=0; ONLY=0
+for a in "$@"; do case $a in --skip-large) SKIP_LARGE=1;; --only-covaudit) ONLY=1;; esac; done
+OUT=${BENCH_OUT:-${TMPDIR:-/tmp}/covaudit-compare}
+R=2000; Q=16
+mkdir -p "$OUT/cases" "$OUT/results"
+
+need=()
+[ -x /usr/bin/time ] || need+=(time)
+if [ $ONLY = 0 ]; then
+  [ -x /usr/lib/postgresql/15/bin/postgres ] && [ -d /usr/share/postgresql/15/extension ] && \
+    ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
+  command -v ogr2ogr >/dev/null || need+=(gdal-bin)
+  /usr/bin/python3 -c 'import geopandas' 2>/dev/null || need+=(python3-geopandas)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "== build"
+go build -o "$OUT/covaudit" ./cmd/covaudit
+go build -o "$OUT/synthcity" ./bench/synthcity
+
+timed() {  # timed CASE TOOL cmd... -> results/CASE/TOOL.time, .log
+  local c=$1 t=$2; shift 2
+  mkdir -p "$OUT/results/$c"
+  /usr/bin/time -v -o "$OUT/results/$c/$t.time" "$@" > "$OUT/results/$c/$t.log" 2>&1 || true
+  printf '%-7s %-10s %8ss %6s MB\n' "$c" "$t" \
+    "$(grep -oP 'Elapsed \(wall clock\).*: \K.*' "$OUT/results/$c/$t.time")" \
+    "$(( $(grep -oP 'Maximum resident set size \(kbytes\): \K\d+' "$OUT/results/$c/$t.time") / 1024 ))"
+}
+
+PG=$OUT/pg; PORT=54331; BIN=/usr/lib/postgresql/15/bin
+pg_start() {
+  pg_stop
+  rm -rf "$PG"; mkdir -p "$PG/sock"; chown -R postgres: "$PG"
+  runuser -u postgres -- $BIN/initdb -D "$PG/data" -A trust -U postgres --no-sync >/dev/null
+  runuser -u postgres -- $BIN/pg_ctl -D "$PG/data" -l "$PG/log" -w -o "-p $PORT -k $PG/sock -c listen_addresses='' -c fsync=off -c shared_buffers=256MB -c work_mem=64MB" start >/dev/null
+  export PGHOST=$PG/sock PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres
+  psql -qX -c "CREATE EXTENSION postgis" >/dev/null
+}
+pg_stop() { [ -f "$PG/data/postmaster.pid" ] && runuser -u postgres -- $BIN/pg_ctl -D "$PG/data" -m fast stop >/dev/null 2>&1 || true; }
+trap pg_stop EXIT
+
+cases=(medium); [ $SKIP_LARGE = 1 ] || cases+=(large)
+for c in "${cases[@]}"; do
+  d=$OUT/cases/$c
+  [ -f "$d/districts.geojson" ] || "$OUT/synthcity" -preset "$c" -out "$d"
+  echo "== $c"
+  timed "$c" covaudit "$OUT/covaudit" check --districts "$d/districts.geojson" --stations "$d/stations.csv" \
+    --urban-values urban,rural --urban-radius ${R}m --format json -o "$OUT/results/$c/covaudit.json"
+  [ $ONLY = 1 ] && continue
+  pg_start
+  chmod -R a+rX "$OUT/results" "$d"
+  cat > "$OUT/results/$c/postgis.sh" <<SH
+set -e
+ogr2ogr -f PostgreSQL "PG:host=$PG/sock port=$PORT user=postgres dbname=postgres" "$d/districts.geojson" -nln districts -lco GEOMETRY_NAME=geom -nlt PROMOTE_TO_MULTI
+psql -qX -c "CREATE TABLE stations(id text, name text, lon float8, lat float8)" -c "\\copy stations FROM '$d/stations.csv' CSV HEADER" -c "ANALYZE stations"
+psql -qX -v R=$R -v Q=$Q -v out="$OUT/results/$c/postgis.json" -f bench/peer_postgis.sql
+SH
+  timed "$c" postgis bash "$OUT/results/$c/postgis.sh"
+  pg_stop
+  timed "$c" geopandas /usr/bin/python3 bench/peer_geopandas.py "$d" "$OUT/results/$c/geopandas.json" $R $Q
+done
+/usr/bin/python3 bench/table.py "$OUT" "${cases[@]}" | tee "$OUT/table.md"

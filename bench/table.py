@@ -1,0 +1,41 @@
+#!/usr/bin/python3
+"""Builds the comparison table of bench/compare.sh from $BENCH_OUT/results/<case>/<tool>.{json,time}."""
+import json
+import os
+import re
+import sys
+
+out, cases = sys.argv[1], sys.argv[2:]
+
+
+def timing(path):
+    t = open(path).read()
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (.*)", t).group(1)
+    parts = [float(x) for x in wall.split(":")]
+    secs = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
+    return secs, rss
+
+
+print("| case | tool | wall s | peak RSS MB | total uncovered km² | vs covaudit | covaudit speed-up |")
+print("|---|---|--:|--:|--:|--:|--:|")
+for c in cases:
+    base = None
+    rows = []
+    for tool in ("covaudit", "postgis", "geopandas"):
+        j = os.path.join(out, "results", c, tool + ".json")
+        t = os.path.join(out, "results", c, tool + ".time")
+        if not (os.path.exists(j) and os.path.exists(t)):
+            continue
+        try:
+            unc = sum(d["uncovered_m2"] for d in json.load(open(j))["districts"])
+        except (ValueError, KeyError):
+            continue
+        wall, rss = timing(t)
+        if tool == "covaudit":
+            base = (wall, unc)
+        rows.append((tool, wall, rss, unc))
+    for tool, wall, rss, unc in rows:
+        rel = "" if base is None or tool == "covaudit" else "%+.3f%%" % (100 * (unc - base[1]) / base[1])
+        sp = "" if base is None or tool == "covaudit" else "%.1fx" % (wall / base[0])
+        print("| %s | %s | %.2f | %.0f | %.3f | %s | %s |" % (c, tool, wall, rss, unc / 1e6, rel, sp))
