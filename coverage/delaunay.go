@@ -1,6 +1,10 @@
 package coverage
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // delaunay is a planar Delaunay triangulation of sites in a district frame,
 // built by Bowyer-Watson insertion inside a large super-triangle (its three
@@ -52,15 +56,36 @@ func triangulate(sites [][2]float64) *delaunay {
 		[2]float64{cx - m*size, cy - m*size}, [2]float64{cx + m*size, cy - m*size}, [2]float64{cx, cy + m*size})
 	d := &delaunay{pts: pts, n: n}
 	tris := []tri{newTri(pts, n, n+1, n+2)}
+	var done []tri
 	type edge struct{ a, b int }
 	var bad []int
 	var cavity []edge // directed boundary edges of the cavity
-	for i := 0; i < n; i++ {
+	// Sites go in by increasing x; a triangle whose circumcircle lies
+	// wholly left of the current site can never be broken again and leaves
+	// the active list (Bourke's speed-up), so each insertion scans few.
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(pts[a][0], pts[b][0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	for _, i := range order {
 		p := pts[i]
 		bad, cavity = bad[:0], cavity[:0]
-		for ti := range tris {
+		for ti := 0; ti < len(tris); ti++ {
 			t := &tris[ti]
 			dx, dy := p[0]-t.cx, p[1]-t.cy
+			if dx > 0 && dx*dx > t.r2 {
+				done = append(done, *t)
+				tris[ti] = tris[len(tris)-1]
+				tris = tris[:len(tris)-1]
+				ti--
+				continue
+			}
 			if dx*dx+dy*dy < t.r2 {
 				bad = append(bad, ti)
 			}
@@ -95,26 +120,34 @@ func triangulate(sites [][2]float64) *delaunay {
 			tris = append(tris, newTri(pts, e.a, e.b, i))
 		}
 	}
-	d.tris = tris
+	d.tris = append(done, tris...)
+	tris = d.tris
 	d.adj = make([][]int, n)
-	seen := make(map[edge]bool)
+	// Triangles are counter-clockwise, so each edge between real sites
+	// appears once as a->b with a < b.
 	for _, t := range tris {
 		for k := range 3 {
 			a, b := t.v[k], t.v[(k+1)%3]
-			if a >= n || b >= n {
-				continue
-			}
-			if a > b {
-				a, b = b, a
-			}
-			if !seen[edge{a, b}] {
-				seen[edge{a, b}] = true
+			if a < b && b < n {
 				d.adj[a] = append(d.adj[a], b)
 				d.adj[b] = append(d.adj[b], a)
 			}
 		}
 	}
 	return d
+}
+
+// edges returns the Delaunay edges between real sites, i < j, each once.
+func (d *delaunay) edges() [][2]int {
+	var out [][2]int
+	for a, nbs := range d.adj {
+		for _, b := range nbs {
+			if a < b {
+				out = append(out, [2]int{a, b})
+			}
+		}
+	}
+	return out
 }
 
 // voronoiEdge is the part of the bisector of sites a and b between two
@@ -126,25 +159,36 @@ type voronoiEdge struct {
 
 // voronoiEdges returns the Voronoi edges between real sites.
 func (d *delaunay) voronoiEdges() []voronoiEdge {
-	type edge struct{ a, b int }
-	first := make(map[edge]int, 3*len(d.tris))
-	var out []voronoiEdge
+	// Each edge between real sites: a->b (a < b) in one triangle, b->a in
+	// the other; pair them by sorting.
+	type half struct {
+		key int // a*n + b with a < b
+		tri int
+	}
+	halves := make([]half, 0, 3*len(d.tris))
 	for ti, t := range d.tris {
 		for k := range 3 {
 			a, b := t.v[k], t.v[(k+1)%3]
 			if a >= d.n || b >= d.n {
 				continue
 			}
-			if a > b {
-				a, b = b, a
-			}
-			if tj, ok := first[edge{a, b}]; ok {
-				u := d.tris[tj]
-				out = append(out, voronoiEdge{a: a, b: b, p0: [2]float64{u.cx, u.cy}, p1: [2]float64{t.cx, t.cy}})
-			} else {
-				first[edge{a, b}] = ti
-			}
+			halves = append(halves, half{min(a, b)*d.n + max(a, b), ti})
 		}
+	}
+	slices.SortFunc(halves, func(x, y half) int {
+		if c := cmp.Compare(x.key, y.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.tri, y.tri)
+	})
+	var out []voronoiEdge
+	for i := 0; i+1 < len(halves); i++ {
+		if halves[i].key != halves[i+1].key {
+			continue
+		}
+		u, t := d.tris[halves[i].tri], d.tris[halves[i+1].tri]
+		out = append(out, voronoiEdge{a: halves[i].key / d.n, b: halves[i].key % d.n, p0: [2]float64{u.cx, u.cy}, p1: [2]float64{t.cx, t.cy}})
+		i++
 	}
 	return out
 }

@@ -19,7 +19,7 @@ type ellipse struct {
 
 // fitSamples is the number of exact geodesic-circle points an ellipse is
 // fitted to.
-const fitSamples = 12
+const fitSamples = 8
 
 // fitEllipse fits the ellipse through fitSamples points of the geodesic
 // circle of radius r metres around (lon, lat) degrees, projected by p. The

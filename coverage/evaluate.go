@@ -20,6 +20,9 @@ type Options struct {
 	IgnoreGapsUnderM2 float64
 	// MinCoveragePct is the covered share, 0-100, a district needs to pass.
 	MinCoveragePct float64
+	// GapPolygons asks for the drawn gap polygons in Gap.Polygon (mapping
+	// them back to lon/lat costs time; areas and worst points come anyway).
+	GapPolygons bool
 	// Workers is the number of districts evaluated at once (default
 	// GOMAXPROCS). Results do not depend on it.
 	Workers int
@@ -38,7 +41,8 @@ func (o Options) withDefaults() Options {
 // Gap is one connected uncovered part of a district.
 type Gap struct {
 	// Polygon is {lon, lat} degrees, exterior counter-clockwise, holes
-	// clockwise (RFC 7946), arcs drawn to Options.ChordErrorM.
+	// clockwise (RFC 7946), arcs drawn to Options.ChordErrorM; nil unless
+	// Options.GapPolygons.
 	Polygon orb.Polygon
 	// AreaM2 is the exact ellipsoidal area, m2 (not that of the drawing).
 	AreaM2 float64
@@ -154,11 +158,13 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 		if gap.AreaM2 <= 0 {
 			continue
 		}
-		poly := orb.Polygon{f.lonLatRing(lines[g.outer])}
-		for _, h := range g.holes {
-			poly = append(poly, f.lonLatRing(lines[h]))
+		if opts.GapPolygons {
+			poly := orb.Polygon{f.lonLatRing(lines[g.outer])}
+			for _, h := range g.holes {
+				poly = append(poly, f.lonLatRing(lines[h]))
+			}
+			gap.Polygon = poly
 		}
-		gap.Polygon = poly
 		// Each gap's farthest place; the district's is the largest of them.
 		fr := [][][2]float64{lines[g.outer]}
 		for _, h := range g.holes {

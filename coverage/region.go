@@ -98,6 +98,11 @@ type cutResult struct {
 	arcLen float64 // length of the disks' boundary inside the region, m
 }
 
+// delaunayPairsFrom is the number of disks from which cut finds crossing
+// pairs through a Delaunay triangulation of the centres rather than by
+// testing every pair of overlapping boxes.
+const delaunayPairsFrom = 24
+
 type cutPoint struct {
 	t    float64 // ellipse parameter or edge fraction
 	node int
@@ -122,26 +127,42 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 	}
 	// Ellipse-ellipse crossings: one node shared by both ellipses. Pairs
 	// whose common box misses the region's cannot cross inside it.
-	for i := range ells {
-		e := &ells[i]
-		mn, mx := e.box()
-		grid.inBox(mn, mx, func(j int) {
-			if j <= i {
-				return
-			}
-			fb := &grid.boxes[j]
-			if math.Max(mn[0], fb[0]) > fr.maxPt[0] || math.Min(mx[0], fb[2]) < fr.minPt[0] ||
-				math.Max(mn[1], fb[1]) > fr.maxPt[1] || math.Min(mx[1], fb[3]) < fr.minPt[1] {
-				return
-			}
-			f := &ells[j]
-			for _, t := range intersectEllipses(e, f) {
-				x, y := e.at(t)
-				n := addNode(x, y)
-				ellCuts[i] = append(ellCuts[i], cutPoint{e.param(x, y), n})
-				ellCuts[j] = append(ellCuts[j], cutPoint{f.param(x, y), n})
-			}
-		})
+	crossPair := func(i, j int) {
+		e, f := &ells[i], &ells[j]
+		eb, fb := &grid.boxes[i], &grid.boxes[j]
+		if math.Max(eb[0], fb[0]) > fr.maxPt[0] || math.Min(eb[2], fb[2]) < fr.minPt[0] ||
+			math.Max(eb[1], fb[1]) > fr.maxPt[1] || math.Min(eb[3], fb[3]) < fr.minPt[1] {
+			return
+		}
+		for _, t := range intersectEllipses(e, f) {
+			x, y := e.at(t)
+			n := addNode(x, y)
+			ellCuts[i] = append(ellCuts[i], cutPoint{e.param(x, y), n})
+			ellCuts[j] = append(ellCuts[j], cutPoint{f.param(x, y), n})
+		}
+	}
+	if len(ells) >= delaunayPairsFrom {
+		// Equal radii: the union's boundary on disk i lies in i's Voronoi
+		// cell (a point of circle i nearer to j is inside disk j), so only
+		// crossings of Delaunay neighbours can be on it, and coverage along
+		// a circle changes only there. Crossings with other disks lie inside
+		// a third disk; leaving them out merges arcs whose status is the same.
+		centres := make([][2]float64, len(ells))
+		for i := range ells {
+			centres[i] = [2]float64{ells[i].cx, ells[i].cy}
+		}
+		for _, e := range triangulate(centres).edges() {
+			crossPair(e[0], e[1])
+		}
+	} else {
+		for i := range ells {
+			mn, mx := ells[i].box()
+			grid.inBox(mn, mx, func(j int) {
+				if j > i {
+					crossPair(i, j)
+				}
+			})
+		}
 	}
 	// Ellipse-edge crossings.
 	for i := range ells {

@@ -3,7 +3,9 @@ package coverage
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
@@ -169,23 +171,33 @@ func (ei *edgeIndex) pointIn(p orb.Point) (in, onBorder bool) {
 // Overlaps finds pairs of districts whose interiors overlap: their
 // boundaries cross, or one lies inside the other. Districts that only share
 // a border do not overlap. Pairs come in increasing (A, B) order.
-// Boundaries are compared in lon/lat.
+// Boundaries are compared in lon/lat. The work is spread over GOMAXPROCS
+// goroutines; the result does not depend on their number.
 func Overlaps(ds []District) []Overlap {
 	var tr rtree.RTreeG[int]
 	bounds := make([]orb.Bound, len(ds))
-	idx := make([]*edgeIndex, len(ds))
 	for i := range ds {
 		bounds[i] = ds[i].Geometry.Bound()
 		tr.Insert([2]float64(bounds[i].Min), [2]float64(bounds[i].Max), i)
 	}
-	index := func(i int) *edgeIndex {
-		if idx[i] == nil {
-			idx[i] = newEdgeIndex(ds[i].Geometry)
+	idx := make([]*edgeIndex, len(ds))
+	workers := runtime.GOMAXPROCS(0)
+	parallel := func(fn func(i int)) {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(ds); i += workers {
+					fn(i)
+				}
+			}()
 		}
-		return idx[i]
+		wg.Wait()
 	}
-	var out []Overlap
-	for i := range ds {
+	parallel(func(i int) { idx[i] = newEdgeIndex(ds[i].Geometry) })
+	found := make([][]Overlap, len(ds))
+	parallel(func(i int) {
 		var js []int
 		tr.Search([2]float64(bounds[i].Min), [2]float64(bounds[i].Max), func(_, _ [2]float64, j int) bool {
 			if j > i {
@@ -195,10 +207,14 @@ func Overlaps(ds []District) []Overlap {
 		})
 		sort.Ints(js)
 		for _, j := range js {
-			if p, ok := interiorsOverlap(ds[i].Geometry, index(i), ds[j].Geometry, index(j)); ok {
-				out = append(out, Overlap{A: i, B: j, At: p})
+			if p, ok := interiorsOverlap(ds[i].Geometry, idx[i], ds[j].Geometry, idx[j]); ok {
+				found[i] = append(found[i], Overlap{A: i, B: j, At: p})
 			}
 		}
+	})
+	var out []Overlap
+	for _, f := range found {
+		out = append(out, f...)
 	}
 	return out
 }

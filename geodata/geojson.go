@@ -17,22 +17,10 @@ import (
 // maxInputBytes caps what a reader loads into memory.
 const maxInputBytes = 1 << 30
 
-type rawFeature struct {
-	Type       string                     `json:"type"`
-	ID         json.RawMessage            `json:"id"`
-	Properties map[string]json.RawMessage `json:"properties"`
-	Geometry   *rawGeometry               `json:"geometry"`
-}
-
-type rawGeometry struct {
-	Type        string          `json:"type"`
-	Coordinates json.RawMessage `json:"coordinates"`
-}
-
-// readFeatures decodes a GeoJSON FeatureCollection (or a single Feature)
-// into raw features, leaving each geometry to be checked on its own so that
-// one bad feature does not hide the others.
-func readFeatures(r io.Reader, name string) ([]json.RawMessage, error) {
+// readFeatures reads a GeoJSON FeatureCollection (or a single Feature) and
+// splits it into features, leaving each geometry to be checked on its own so
+// that one bad feature does not hide the others.
+func readFeatures(r io.Reader, name string) ([]rawFeatureSpans, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -41,39 +29,34 @@ func readFeatures(r io.Reader, name string) ([]json.RawMessage, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxInputBytes)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	var top struct {
-		Type     string            `json:"type"`
-		Features []json.RawMessage `json:"features"`
+	feats, err := splitCollection(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, fmt.Errorf("%s: not valid JSON: %w", name, jsonErrWhere(data, err))
-	}
-	switch top.Type {
-	case "FeatureCollection":
-		if top.Features == nil {
-			return nil, fmt.Errorf("%s: FeatureCollection has no \"features\" array", name)
-		}
-		return top.Features, nil
-	case "Feature":
-		return []json.RawMessage{data}, nil
-	}
-	return nil, fmt.Errorf("%s: GeoJSON type %q, want a FeatureCollection", name, top.Type)
+	return feats, nil
 }
 
-// jsonErrWhere adds the line and byte offset to a JSON syntax error.
-func jsonErrWhere(data []byte, err error) error {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
+// props decodes a feature's properties (null or absent: none).
+func (f *rawFeatureSpans) props() (map[string]json.RawMessage, error) {
+	if len(f.properties) == 0 || string(f.properties) == "null" {
+		return nil, nil
 	}
-	if off < 0 {
-		return err
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(f.properties, &m); err != nil {
+		return nil, fmt.Errorf("properties: %v", err)
 	}
-	line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
-	return fmt.Errorf("line %d, byte offset %d: %w", line, off, err)
+	return m, nil
+}
+
+// check reports a feature that is not one.
+func (f *rawFeatureSpans) check() error {
+	if f.typ != "Feature" {
+		return fmt.Errorf("type %q, want Feature", f.typ)
+	}
+	if f.geomErr != nil {
+		return f.geomErr
+	}
+	return nil
 }
 
 // idText renders a feature id (string or number) as text.
@@ -144,7 +127,7 @@ func ReadDistricts(r io.Reader, name string, opts DistrictOptions) ([]DistrictFe
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(feats); i += workers {
-				d, prob := decodeDistrict(feats[i], i, name, opts)
+				d, prob := decodeDistrict(&feats[i], i, name, opts)
 				slots[i] = slot{d, prob}
 			}
 		}()
@@ -166,18 +149,21 @@ func ReadDistricts(r io.Reader, name string, opts DistrictOptions) ([]DistrictFe
 }
 
 // decodeDistrict decodes and checks feature i.
-func decodeDistrict(raw json.RawMessage, i int, name string, opts DistrictOptions) (DistrictFeature, *Problem) {
-	var f rawFeature
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return DistrictFeature{}, &Problem{File: name, Feature: i, Msg: "not a GeoJSON feature: " + err.Error()}
+func decodeDistrict(f *rawFeatureSpans, i int, name string, opts DistrictOptions) (DistrictFeature, *Problem) {
+	d := DistrictFeature{Index: i, ID: idText(f.id)}
+	props, err := f.props()
+	if err == nil {
+		err = f.check()
 	}
-	d := DistrictFeature{Index: i, ID: idText(f.ID)}
 	if d.ID == "" {
-		d.ID, _ = propText(f.Properties, "id")
+		d.ID, _ = propText(props, "id")
 	}
-	d.Name, _ = propText(f.Properties, opts.NameField)
-	d.Class, d.HasClass = propText(f.Properties, opts.ClassField)
-	mp, err := decodeAreal(f.Geometry)
+	if err != nil {
+		return DistrictFeature{}, &Problem{File: name, Feature: i, ID: d.ID, Msg: err.Error()}
+	}
+	d.Name, _ = propText(props, opts.NameField)
+	d.Class, d.HasClass = propText(props, opts.ClassField)
+	mp, err := decodeAreal(f)
 	if err == nil {
 		err = coverage.ValidateGeometry(mp)
 	}
@@ -188,12 +174,12 @@ func decodeDistrict(raw json.RawMessage, i int, name string, opts DistrictOption
 	return d, nil
 }
 
-func decodeAreal(g *rawGeometry) (orb.MultiPolygon, error) {
-	if g == nil {
+func decodeAreal(g *rawFeatureSpans) (orb.MultiPolygon, error) {
+	if !g.hasGeom {
 		return nil, fmt.Errorf("no geometry")
 	}
-	c := &coordParser{data: g.Coordinates}
-	switch g.Type {
+	c := &coordParser{data: g.coords}
+	switch g.geomType {
 	case "Polygon":
 		p, err := c.polygon()
 		if err == nil {
@@ -210,7 +196,7 @@ func decodeAreal(g *rawGeometry) (orb.MultiPolygon, error) {
 		}
 		return mp, err
 	}
-	return nil, fmt.Errorf("geometry type %q, want Polygon or MultiPolygon", g.Type)
+	return nil, fmt.Errorf("geometry type %q, want Polygon or MultiPolygon", g.geomType)
 }
 
 // toPoint checks a GeoJSON position: two or more numbers, longitude in
@@ -261,26 +247,30 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 	idKey := opts.IDCol
 	var out []coverage.Station
 	var probs Problems
-	for i, raw := range feats {
-		var f rawFeature
-		if err := json.Unmarshal(raw, &f); err != nil {
-			probs = append(probs, Problem{File: name, Feature: i, Msg: "not a GeoJSON feature: " + err.Error()})
-			continue
+	for i := range feats {
+		f := &feats[i]
+		props, perr := f.props()
+		if perr == nil {
+			perr = f.check()
 		}
 		id := ""
 		if idKey != "" {
-			id, _ = propText(f.Properties, idKey)
+			id, _ = propText(props, idKey)
 		} else {
-			id = idText(f.ID)
+			id = idText(f.id)
 			if id == "" {
-				id, _ = propText(f.Properties, "id")
+				id, _ = propText(props, "id")
 			}
 		}
 		if id == "" {
 			id = strconv.Itoa(i + 1)
 		}
-		nm, _ := propText(f.Properties, nameKey)
-		pts, err := decodePoints(f.Geometry)
+		if perr != nil {
+			probs = append(probs, Problem{File: name, Feature: i, ID: id, Msg: perr.Error()})
+			continue
+		}
+		nm, _ := propText(props, nameKey)
+		pts, err := decodePoints(f)
 		if err != nil {
 			probs = append(probs, Problem{File: name, Feature: i, ID: id, Msg: err.Error()})
 			continue
@@ -296,38 +286,53 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 	return out, probs, nil
 }
 
-func decodePoints(g *rawGeometry) ([]orb.Point, error) {
-	if g == nil {
+func decodePoints(g *rawFeatureSpans) ([]orb.Point, error) {
+	if !g.hasGeom {
 		return nil, fmt.Errorf("no geometry")
 	}
-	switch g.Type {
+	c := &coordParser{data: g.coords}
+	switch g.geomType {
 	case "Point":
-		var c []float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("Point coordinates: %v", err)
+		pos, err := c.position()
+		if err == nil {
+			err = c.end()
 		}
-		p, err := toPoint(c)
+		if err != nil {
+			return nil, err
+		}
+		p, err := toPoint(pos)
 		if err != nil {
 			return nil, err
 		}
 		return []orb.Point{p}, nil
 	case "MultiPoint":
-		var c [][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("MultiPoint coordinates: %v", err)
+		empty, err := c.open()
+		if err != nil {
+			return nil, err
 		}
-		if len(c) == 0 {
+		if empty {
 			return nil, fmt.Errorf("empty MultiPoint")
 		}
-		out := make([]orb.Point, 0, len(c))
-		for k, pos := range c {
+		var out []orb.Point
+		for k := 0; ; k++ {
+			pos, err := c.position()
+			if err != nil {
+				return nil, err
+			}
 			p, err := toPoint(pos)
 			if err != nil {
 				return nil, fmt.Errorf("point %d: %w", k, err)
 			}
 			out = append(out, p)
+			more, err := c.next()
+			if err != nil {
+				return nil, err
+			}
+			if !more {
+				break
+			}
 		}
-		return out, nil
+		return out, c.end()
 	}
-	return nil, fmt.Errorf("geometry type %q, want Point or MultiPoint", g.Type)
+	return nil, fmt.Errorf("geometry type %q, want Point or MultiPoint", g.geomType)
 }

@@ -57,7 +57,7 @@ func TestStationProblems(t *testing.T) {
 			want: []string{`f: feature 0 (id "7"): latitude 95 is out of range [-90, 90]`}},
 		{name: "geojson no geometry", input: `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null}]}`,
 			want: []string{`f: feature 0 (id "1"): no geometry`}},
-		{name: "geojson syntax", input: "{\"type\":\"FeatureCollection\",\n\"features\":[}", fatal: "f: not valid JSON: line 2, byte offset 42: invalid character '}' looking for beginning of value"},
+		{name: "geojson syntax", input: "{\"type\":\"FeatureCollection\",\n\"features\":[}", fatal: `f: line 2, byte offset 41: want '{', got '}'`},
 		{name: "geojson not a collection", input: `{"type":"Point","coordinates":[1,2]}`, fatal: `f: GeoJSON type "Point", want a FeatureCollection`},
 	}
 	for _, tc := range tests {
@@ -219,4 +219,23 @@ func FuzzReadDistricts(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestGeoJSONStructure(t *testing.T) {
+	tests := []struct{ name, input, fatal string }{
+		{"single feature", `{"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Point","coordinates":[1,2]}}`, ""},
+		{"trailing data", `{"type":"FeatureCollection","features":[]} x`, "f: line 1, byte offset 43: unexpected data after the top-level object"},
+		{"truncated", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]`, "f: line 1, byte offset 104: unexpected end of file in an object"},
+		{"unterminated string", `{"type":"FeatureCollection","features":[{"type":"Feat`, "f: line 1, byte offset 53: unterminated string"},
+	}
+	for _, tc := range tests {
+		_, _, err := ReadStations(strings.NewReader(tc.input), "f", StationOptions{})
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.fatal {
+			t.Errorf("ReadStations(%s) error = %q, want %q", tc.name, got, tc.fatal)
+		}
+	}
 }

@@ -248,6 +248,7 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		ChordErrorM:       float64(o.chordError),
 		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
 		MinCoveragePct:    float64(o.minCoverage),
+		GapPolygons:       o.gaps != "",
 		Workers:           o.workers,
 	})
 	if err != nil {
