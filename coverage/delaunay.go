@@ -55,8 +55,9 @@ func triangulate(sites [][2]float64) *delaunay {
 	pts := append(append([][2]float64{}, sites...),
 		[2]float64{cx - m*size, cy - m*size}, [2]float64{cx + m*size, cy - m*size}, [2]float64{cx, cy + m*size})
 	d := &delaunay{pts: pts, n: n}
-	tris := []tri{newTri(pts, n, n+1, n+2)}
-	var done []tri
+	tris := make([]tri, 1, 2*n+8)
+	tris[0] = newTri(pts, n, n+1, n+2)
+	done := make([]tri, 0, 2*n+8)
 	type edge struct{ a, b int }
 	var bad []int
 	var cavity []edge // directed boundary edges of the cavity

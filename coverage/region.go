@@ -25,6 +25,12 @@ type edgeRef struct{ ring, i int }
 
 func newFrameRegion(rings [][][2]float64) *frameRegion {
 	fr := &frameRegion{rings: rings}
+	nv := 0
+	for _, ring := range rings {
+		nv += len(ring)
+	}
+	fr.edges = make([]edgeRef, 0, nv)
+	fr.first = make([]int, 0, len(rings))
 	fr.minPt = [2]float64{math.Inf(1), math.Inf(1)}
 	fr.maxPt = [2]float64{math.Inf(-1), math.Inf(-1)}
 	for r, ring := range rings {

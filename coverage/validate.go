@@ -1,8 +1,10 @@
 package coverage
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"runtime"
 	"sort"
 	"sync"
@@ -58,28 +60,49 @@ func validateRing(ring orb.Ring) error {
 	return nil
 }
 
-// selfCrossing finds two non-adjacent edges of a closed ring that meet.
+// selfCrossing finds two non-adjacent edges of a closed ring that meet, by a
+// sweep over the edges in order of their smallest x (each edge is tested
+// against the edges whose x-range it overlaps).
 func selfCrossing(pts []orb.Point) (int, int, orb.Point, bool) {
 	n := len(pts)
-	si := newSegIndex(n, func(k int) (p, q [2]float64) { return pts[k], pts[(k+1)%n] })
+	type span struct {
+		minX, maxX, minY, maxY float64
+		i                      int
+	}
+	spans := make([]span, n)
 	for i := range n {
 		p, q := pts[i], pts[(i+1)%n]
-		hit := -1
-		var at orb.Point
-		mn, mx := ptBox(p, q)
-		si.search(mn, mx, func(j int) bool {
-			if j <= i || j == i+1 || (i == 0 && j == n-1) {
-				return true
-			}
-			if x, ok := segmentsMeet(p, q, pts[j], pts[(j+1)%n]); ok {
-				hit, at = j, x
-				return false
-			}
-			return true
-		})
-		if hit >= 0 {
-			return i, hit, at, true
+		spans[i] = span{math.Min(p[0], q[0]), math.Max(p[0], q[0]), math.Min(p[1], q[1]), math.Max(p[1], q[1]), i}
+	}
+	slices.SortFunc(spans, func(a, b span) int {
+		if c := cmp.Compare(a.minX, b.minX); c != 0 {
+			return c
 		}
+		return cmp.Compare(a.i, b.i)
+	})
+	active := make([]span, 0, 16)
+	for _, e := range spans {
+		k := 0
+		for _, a := range active {
+			if a.maxX >= e.minX {
+				active[k] = a
+				k++
+			}
+		}
+		active = active[:k]
+		for _, a := range active {
+			if a.maxY < e.minY || a.minY > e.maxY {
+				continue
+			}
+			i, j := min(a.i, e.i), max(a.i, e.i)
+			if j == i+1 || (i == 0 && j == n-1) {
+				continue
+			}
+			if x, ok := segmentsMeet(pts[i], pts[(i+1)%n], pts[j], pts[(j+1)%n]); ok {
+				return i, j, x, true
+			}
+		}
+		active = append(active, e)
 	}
 	return 0, 0, orb.Point{}, false
 }
@@ -121,7 +144,13 @@ type edgeIndex struct {
 }
 
 func newEdgeIndex(mp orb.MultiPolygon) *edgeIndex {
-	ei := &edgeIndex{}
+	n := 0
+	for _, poly := range mp {
+		for _, ring := range poly {
+			n += len(ring)
+		}
+	}
+	ei := &edgeIndex{segs: make([][2]orb.Point, 0, n)}
 	for _, poly := range mp {
 		for _, ring := range poly {
 			for i := range ring {
@@ -207,7 +236,7 @@ func Overlaps(ds []District) []Overlap {
 		})
 		sort.Ints(js)
 		for _, j := range js {
-			if p, ok := interiorsOverlap(ds[i].Geometry, idx[i], ds[j].Geometry, idx[j]); ok {
+			if p, ok := interiorsOverlap(ds[i].Geometry, idx[i], ds[j].Geometry, idx[j], bounds[j]); ok {
 				found[i] = append(found[i], Overlap{A: i, B: j, At: p})
 			}
 		}
@@ -223,10 +252,9 @@ func Overlaps(ds []District) []Overlap {
 // interior: two edges cross properly, or, failing that, a ring of one has a
 // point off the other's border that lies inside it (without crossings a
 // ring is wholly inside or wholly outside).
-func interiorsOverlap(a orb.MultiPolygon, ai *edgeIndex, b orb.MultiPolygon, bi *edgeIndex) (orb.Point, bool) {
+func interiorsOverlap(a orb.MultiPolygon, ai *edgeIndex, b orb.MultiPolygon, bi *edgeIndex, bb orb.Bound) (orb.Point, bool) {
 	var at orb.Point
 	found := false
-	bb := b.Bound()
 	for _, poly := range a {
 		for _, ring := range poly {
 			for i := range ring {

@@ -3,6 +3,7 @@ package geodata
 import (
 	"bytes"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -238,4 +239,33 @@ func TestGeoJSONStructure(t *testing.T) {
 			t.Errorf("ReadStations(%s) error = %q, want %q", tc.name, got, tc.fatal)
 		}
 	}
+}
+
+func TestFastDecimal(t *testing.T) {
+	for _, s := range []string{"0", "-0", "1", "117.123456789", "-33.000000001", "0.1", "1.7976931348", "123456789012345", "12.5", "-179.99999999"} {
+		want, _ := strconv.ParseFloat(s, 64)
+		got, ok := fastDecimal([]byte(s))
+		if !ok || got != want {
+			t.Errorf("fastDecimal(%q) = %v, %v, want %v", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"1e5", "1234567890123456", "1.", "--1", "1.2.3", ""} {
+		if _, ok := fastDecimal([]byte(s)); ok {
+			t.Errorf("fastDecimal(%q) took the fast path", s)
+		}
+	}
+}
+
+func FuzzFastDecimal(f *testing.F) {
+	f.Add("117.123456789")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := fastDecimal([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil || got != want {
+			t.Errorf("fastDecimal(%q) = %v, ParseFloat = %v, %v", s, got, want, err)
+		}
+	})
 }

@@ -102,6 +102,33 @@ func (w *jsonWalker) skip() (span, error) {
 	return span{start, w.data[start:w.pos]}, nil
 }
 
+// skipArray moves past an array of numbers (coordinates) by counting
+// brackets only, which is several times faster than skip; an array with a
+// string inside goes to skip.
+func (w *jsonWalker) skipArray() (span, error) {
+	w.ws()
+	start := w.pos
+	if w.pos >= len(w.data) || w.data[w.pos] != '[' {
+		return w.skip()
+	}
+	depth := 0
+	for i := w.pos; i < len(w.data); i++ {
+		switch w.data[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+			if depth == 0 {
+				w.pos = i + 1
+				return span{start, w.data[start:w.pos]}, nil
+			}
+		case '"', '{', '}':
+			return w.skip()
+		}
+	}
+	return w.skip()
+}
+
 func (w *jsonWalker) skipString() error {
 	w.pos++ // opening quote
 	for w.pos < len(w.data) {
@@ -305,7 +332,7 @@ func (w *jsonWalker) featureKey(f *rawFeatureSpans, key string) error {
 					f.geomErr = fmt.Errorf("geometry type is not a string")
 				}
 			case "coordinates":
-				s, err := w.skip()
+				s, err := w.skipArray()
 				f.coords = s.data
 				return err
 			default:
