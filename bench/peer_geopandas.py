@@ -2,7 +2,7 @@
 """covaudit benchmark peer: the same audit with GeoPandas/Shapely, as an analyst writes it.
 
 For each district: a Lambert azimuthal equal-area CRS centred on it, the stations within
-reach projected into it, buffer(R) with quad_segs=Q, union, difference, planar area.
+reach projected into it, buffer(R) with Q segments per quarter circle, union, difference, planar area.
 Usage: peer_geopandas.py CASE_DIR OUT.json [R] [Q]   (Debian's python3-geopandas)
 """
 import json
@@ -29,7 +29,7 @@ for _, d in districts.iterrows():
     near = stations.iloc[list(sindex.intersection((minx - 2 * m, miny - m, maxx + 2 * m, maxy + m)))]
     poly = gpd.GeoSeries([d.geometry], crs="EPSG:4326").to_crs(laea).iloc[0]
     if len(near):
-        cover = unary_union(near.to_crs(laea).buffer(R, quad_segs=Q).values)
+        cover = unary_union(near.to_crs(laea).buffer(R, resolution=Q).values)
         gap = poly.difference(cover)
     else:
         gap = poly

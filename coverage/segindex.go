@@ -12,14 +12,19 @@ import (
 // indexing every segment, and queries stay logarithmic because consecutive
 // ring edges lie close together. Read-only after construction.
 type segIndex struct {
-	boxes [][4]float64 // per segment: min x, min y, max x, max y
-	tree  rtree.RTreeG[int]
+	boxes  [][4]float64       // per segment: min x, min y, max x, max y
+	groups [][4]float64       // per group of segGroup segments
+	tree   *rtree.RTreeG[int] // over the groups, when there are many
 }
+
+// segTreeFrom is the number of groups from which the groups go into an
+// R-tree; below it a query scans the group boxes.
+const segTreeFrom = 48
 
 const segGroup = 16
 
 func newSegIndex(n int, seg func(k int) (p, q [2]float64)) *segIndex {
-	si := &segIndex{boxes: make([][4]float64, n)}
+	si := &segIndex{boxes: make([][4]float64, n), groups: make([][4]float64, 0, n/segGroup+1)}
 	for g := 0; g < n; g += segGroup {
 		gb := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 		for k := g; k < min(n, g+segGroup); k++ {
@@ -28,7 +33,13 @@ func newSegIndex(n int, seg func(k int) (p, q [2]float64)) *segIndex {
 			si.boxes[k] = b
 			gb = [4]float64{math.Min(gb[0], b[0]), math.Min(gb[1], b[1]), math.Max(gb[2], b[2]), math.Max(gb[3], b[3])}
 		}
-		si.tree.Insert([2]float64{gb[0], gb[1]}, [2]float64{gb[2], gb[3]}, g)
+		si.groups = append(si.groups, gb)
+	}
+	if len(si.groups) >= segTreeFrom {
+		si.tree = &rtree.RTreeG[int]{}
+		for gi, gb := range si.groups {
+			si.tree.Insert([2]float64{gb[0], gb[1]}, [2]float64{gb[2], gb[3]}, gi*segGroup)
+		}
 	}
 	return si
 }
@@ -36,15 +47,31 @@ func newSegIndex(n int, seg func(k int) (p, q [2]float64)) *segIndex {
 // search calls fn with every segment whose box meets [mn, mx], until fn
 // returns false.
 func (si *segIndex) search(mn, mx [2]float64, fn func(k int) bool) {
-	si.tree.Search(mn, mx, func(_, _ [2]float64, g int) bool {
-		for k := g; k < min(len(si.boxes), g+segGroup); k++ {
-			b := &si.boxes[k]
-			if b[0] <= mx[0] && b[2] >= mn[0] && b[1] <= mx[1] && b[3] >= mn[1] {
-				if !fn(k) {
-					return false
+	if si.tree == nil {
+		for gi, gb := range si.groups {
+			if gb[0] <= mx[0] && gb[2] >= mn[0] && gb[1] <= mx[1] && gb[3] >= mn[1] {
+				if !si.scanGroup(gi*segGroup, mn, mx, fn) {
+					return
 				}
 			}
 		}
-		return true
+		return
+	}
+	si.tree.Search(mn, mx, func(_, _ [2]float64, g int) bool {
+		return si.scanGroup(g, mn, mx, fn)
 	})
+}
+
+// scanGroup calls fn for the segments of the group starting at g whose box
+// meets [mn, mx]; it reports whether to go on.
+func (si *segIndex) scanGroup(g int, mn, mx [2]float64, fn func(k int) bool) bool {
+	for k := g; k < min(len(si.boxes), g+segGroup); k++ {
+		b := &si.boxes[k]
+		if b[0] <= mx[0] && b[2] >= mn[0] && b[1] <= mx[1] && b[3] >= mn[1] {
+			if !fn(k) {
+				return false
+			}
+		}
+	}
+	return true
 }
