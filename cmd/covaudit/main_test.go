@@ -230,3 +230,16 @@ func TestOverlapWarning(t *testing.T) {
 		t.Errorf("C only shares a border but is reported:\n%s", errOut)
 	}
 }
+
+// BenchmarkCheckDemo runs the README's first command: the whole demo audit,
+// from the embedded files to the JSON report.
+func BenchmarkCheckDemo(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"check", "--format", "json"}, strings.NewReader(""), &out, &errb); code != 1 {
+			b.Fatalf("exit %d: %s", code, errb.String())
+		}
+	}
+	b.ReportMetric(float64(7*b.N)/b.Elapsed().Seconds(), "districts/s")
+}
