@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"slices"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
