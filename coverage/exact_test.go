@@ -63,7 +63,8 @@ func (c exactCase) index() *Index {
 // TestExactAreas checks uncovered areas against GeographicLib answers
 // (testdata/exact_cases.json, scripts/reference/exact_cases.py): disks
 // inside and cut by edges, a station outside, overlapping disks, a hole,
-// several parts, at latitudes 0, +-37 and +-60, and a 15.4 km rural radius
+// several parts, at latitudes 0, +-37, +-60 and +-75, stations 100 km from the
+// centre of a 220 km district (2 km and 15.4 km), and a 15.4 km rural radius
 // 32-40 km from the district's centre. The contract is max(100 m2, 1e-6 x
 // area) up to 5 km and 1e-5 x area beyond; the test holds covaudit to a
 // hundredth of it, and checks that the reported bracket contains the answer.

@@ -129,7 +129,7 @@ def add(name, rings_list, stations, r, uncovered, worst=None):
                   "uncovered_m2": uncovered, "worst": worst})
 
 
-for lat in (0.0, 37.0, -37.0, 60.0, -60.0):
+for lat in (0.0, 37.0, -37.0, 60.0, -60.0, 75.0, -75.0):
     c = (10.0, lat)
     sq = square(c, 5000)
     asq = area(sq)
@@ -167,6 +167,14 @@ for lat in (37.0, 45.0, 60.0, -60.0):
     s2 = direct(lon_edge, c[1], 270, 6000)
     add("rural disk cut 40 km off centre lat%g" % lat, [[quad]], [s2], r,
         area(quad) - (disk_area(s2, r) - meridian_cut(s2, r, lon_edge, True)))
+
+# Stations 100 km from the centre of a 220 km district, at 2 km and 15.4 km.
+for lat in (45.0, 60.0, 75.0):
+    c = (5.0, lat)
+    big = square(c, 110000)
+    s = direct(c[0], c[1], 45, 100000)
+    for r in (2000.0, 30 * 60 * (40 / 3.6) / 1.3):
+        add("disk 100 km off centre r%g lat%g" % (round(r), lat), [[big]], [s], r, area(big) - disk_area(s, r))
 
 # Worst point: a small district around the geodesic circumcentre of three stations.
 for lat in (0.0, 37.0, 60.0, -60.0):
