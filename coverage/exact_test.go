@@ -120,3 +120,60 @@ func TestWorstCircumcentre(t *testing.T) {
 		})
 	}
 }
+
+// TestAreaIndependentOfChordError: the area comes from the exact geometry,
+// so the chord error used to draw gap polygons must not move it by more
+// than 1e-9 of the district's area; the drawn polygons must follow the arcs
+// to the chord error.
+func TestAreaIndependentOfChordError(t *testing.T) {
+	for _, c := range loadExactCases(t)[:12] {
+		if c.Uncovered == nil {
+			continue
+		}
+		d := c.district()
+		var areas []float64
+		for _, chord := range []float64{5, 0.5, 0.01} {
+			res, err := EvaluateDistrict(&d, c.index(), Options{ChordErrorM: chord, GapPolygons: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			areas = append(areas, res.UncoveredM2)
+			// The drawn gap polygons differ from the exact ones by at most
+			// chord x the length of arcs drawn (bounded here by 2 pi r per
+			// station, twice over for safety).
+			drawn := 0.0
+			for _, g := range res.Gaps {
+				drawn += geodesicArea(g.Polygon)
+			}
+			slack := chord*4*math.Pi*c.RadiusM*float64(len(c.Stations)) + 1e-6*res.AreaM2
+			if math.Abs(drawn-res.UncoveredM2) > slack {
+				t.Errorf("%s chord %v m: drawn gaps %.2f m2, exact %.2f m2", c.Name, chord, drawn, res.UncoveredM2)
+			}
+		}
+		for _, a := range areas[1:] {
+			if math.Abs(a-areas[0]) > 1e-9*math.Max(1, areas[0]) {
+				t.Errorf("%s: uncovered area moved with the chord error: %v", c.Name, areas)
+			}
+		}
+	}
+}
+
+// geodesicArea is the ellipsoidal area of a lon/lat polygon, through the
+// equal-area frame (holes subtract).
+func geodesicArea(p orb.Polygon) float64 {
+	if len(p) == 0 || len(p[0]) == 0 {
+		return 0
+	}
+	proj := ellipsoid.NewLAEA(p[0][0][0], p[0][0][1])
+	total := 0.0
+	for _, ring := range p {
+		a := 0.0
+		for i := 0; i+1 < len(ring); i++ {
+			x1, y1 := proj.Forward(ring[i][0], ring[i][1])
+			x2, y2 := proj.Forward(ring[i+1][0], ring[i+1][1])
+			a += x1*y2 - x2*y1
+		}
+		total += a / 2
+	}
+	return total
+}

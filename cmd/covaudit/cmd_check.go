@@ -195,13 +195,24 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	}
 	a.inputs = []input{din, sin}
 
+	// The two files are read at once; their problems are reported together.
+	var (
+		stations []coverage.Station
+		sprobs   geodata.Problems
+		serr     error
+		sdone    = make(chan struct{})
+	)
+	go func() {
+		defer close(sdone)
+		stations, sprobs, serr = geodata.ReadStations(bytes.NewReader(sin.data), sin.name, o.station)
+	}()
 	feats, dprobs, err := geodata.ReadDistricts(bytes.NewReader(din.data), din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField})
+	<-sdone
 	if err != nil {
 		return inputError{err}
 	}
-	stations, sprobs, err := geodata.ReadStations(bytes.NewReader(sin.data), sin.name, o.station)
-	if err != nil {
-		return inputError{err}
+	if serr != nil {
+		return inputError{serr}
 	}
 	urban := coverage.Rule{Kind: coverage.KindRadius, RadiusM: float64(o.urbanRadius)}
 	rural := coverage.Rule{Kind: coverage.KindSpeed, TimeS: float64(o.ruralTime), Detour: o.detour, SpeedMS: float64(o.speed)}
@@ -238,11 +249,10 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		return inputError{fmt.Errorf("%s: no valid districts", din.name)}
 	}
 	a.stations = stations
-	for _, ov := range coverage.Overlaps(a.districts) {
-		da, db := a.districts[ov.A], a.districts[ov.B]
-		a.warn(fmt.Sprintf("%s: districts %q (feature %d) and %q (feature %d) overlap near (%.7f, %.7f); the shared area counts in both",
-			din.name, da.Name, a.featureIdx[ov.A], db.Name, a.featureIdx[ov.B], ov.At[0], ov.At[1]))
-	}
+	// The overlap check (warnings only) runs beside the evaluation, which
+	// leaves cores idle at its start and end.
+	overlaps := make(chan []coverage.Overlap, 1)
+	go func() { overlaps <- coverage.Overlaps(a.districts) }()
 	ix := coverage.NewIndex(stations)
 	a.results, err = coverage.Evaluate(ctx, a.districts, ix, coverage.Options{
 		ChordErrorM:       float64(o.chordError),
@@ -251,6 +261,11 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		GapPolygons:       o.gaps != "",
 		Workers:           o.workers,
 	})
+	for _, ov := range <-overlaps {
+		da, db := a.districts[ov.A], a.districts[ov.B]
+		a.warn(fmt.Sprintf("%s: districts %q (feature %d) and %q (feature %d) overlap near (%.7f, %.7f); the shared area counts in both",
+			din.name, da.Name, a.featureIdx[ov.A], db.Name, a.featureIdx[ov.B], ov.At[0], ov.At[1]))
+	}
 	if err != nil {
 		return inputError{err}
 	}
