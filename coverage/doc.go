@@ -5,7 +5,8 @@
 // Coordinates are orb.Point{longitude, latitude} in degrees on WGS84.
 // Distances are WGS84 geodesic metres (Vincenty, see package ellipsoid);
 // areas are ellipsoidal square metres, computed in a Lambert azimuthal
-// equal-area frame centred on each district, where they are exact.
+// equal-area frame, where they are exact: districts within a 0.5-degree tile
+// share the tile's frame, larger ones get their own (see frameSet).
 //
 // For the distance rules (radius and speed model) the covered part of a
 // district is the district intersected with a union of geodesic disks. Each
