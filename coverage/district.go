@@ -116,16 +116,11 @@ func (f *frame) toLonLat(x, y float64) orb.Point {
 // frame's scale error) from the region's box cannot reach it and are
 // skipped before the costly fit.
 func (f *frame) ellipses(ix *Index, idx []int, r float64) ([]ellipse, float64) {
-	seen := make(map[orb.Point]bool, len(idx))
 	out := make([]ellipse, 0, len(idx))
 	worst := 0.0
 	mn, mx := f.region.minPt, f.region.maxPt
-	for _, i := range idx {
+	for _, i := range ix.distinct(idx) {
 		p := ix.stations[i].Point
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
 		x, y := f.proj.Forward(p[0], p[1])
 		dx := math.Max(0, math.Max(mn[0]-x, x-mx[0]))
 		dy := math.Max(0, math.Max(mn[1]-y, y-mx[1]))

@@ -52,6 +52,16 @@ func (c exactCase) district() District {
 	return District{Name: c.Name, Geometry: mp, Rule: Rule{Kind: KindRadius, RadiusM: c.RadiusM}}
 }
 
+func (c exactCase) evaluate(tb testing.TB) Result {
+	tb.Helper()
+	d := c.district()
+	res, err := EvaluateDistrict(&d, c.index(), Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
 func (c exactCase) index() *Index {
 	var st []Station
 	for _, s := range c.Stations {
@@ -75,11 +85,7 @@ func TestExactAreas(t *testing.T) {
 			continue
 		}
 		t.Run(c.Name, func(t *testing.T) {
-			d := c.district()
-			res, err := EvaluateDistrict(&d, c.index(), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := c.evaluate(t)
 			want := *c.Uncovered
 			contract := math.Max(100, 1e-6*res.AreaM2)
 			if c.RadiusM > 5000 {
@@ -107,11 +113,7 @@ func TestWorstCircumcentre(t *testing.T) {
 			continue
 		}
 		t.Run(c.Name, func(t *testing.T) {
-			d := c.district()
-			res, err := EvaluateDistrict(&d, c.index(), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := c.evaluate(t)
 			off := ellipsoid.Distance(res.Worst.Point[0], res.Worst.Point[1], c.Worst.Lon, c.Worst.Lat)
 			if off > 0.01 || math.Abs(res.Worst.DistanceM-c.Worst.DistanceM) > 0.005 {
 				t.Errorf("worst point %v at %.4f m, want circumcentre (%v, %v) at %.4f m: %.4f m apart",

@@ -111,3 +111,18 @@ func (ix *Index) Nearest(p orb.Point) (int, float64) {
 	scan(bestD)
 	return best, bestD
 }
+
+// distinct returns the indexes in idx whose stations have coordinates not
+// seen before in idx, in order: stations at one place count once.
+func (ix *Index) distinct(idx []int) []int {
+	seen := make(map[orb.Point]bool, len(idx))
+	out := make([]int, 0, len(idx))
+	for _, i := range idx {
+		p := ix.stations[i].Point
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, i)
+		}
+	}
+	return out
+}

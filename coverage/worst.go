@@ -53,19 +53,12 @@ func (f *frame) worstIn(fr *frameRegion, ix *Index, known *knownLevel) Worst {
 		hi = math.Min(hi, known.r*1.001+1)
 	}
 	// Nearby stations in the frame, duplicates merged.
-	cands := ix.Near(f.lonLatBound(region), hi)
-	sites := make([][2]float64, 0, len(cands))
-	siteIdx := make([]int, 0, len(cands))
-	seen := make(map[orb.Point]bool, len(cands))
-	for _, i := range cands {
+	siteIdx := ix.distinct(ix.Near(f.lonLatBound(region), hi))
+	sites := make([][2]float64, 0, len(siteIdx))
+	for _, i := range siteIdx {
 		p := ix.stations[i].Point
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
 		x, y := f.proj.Forward(p[0], p[1])
 		sites = append(sites, [2]float64{x, y})
-		siteIdx = append(siteIdx, i)
 	}
 	if len(sites) == 0 {
 		// Cannot happen when the bound holds; fall back to the centre.
