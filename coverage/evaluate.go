@@ -20,8 +20,9 @@ type Options struct {
 	IgnoreGapsUnderM2 float64
 	// MinCoveragePct is the covered share, 0-100, a district needs to pass.
 	MinCoveragePct float64
-	// GapPolygons asks for the drawn gap polygons in Gap.Polygon (mapping
-	// them back to lon/lat costs time; areas and worst points come anyway).
+	// GapPolygons asks for the drawn gap polygons in Gap.Polygon and the
+	// farthest place of every gap in Gap.Worst (both cost time; areas and
+	// the district's farthest place come anyway).
 	GapPolygons bool
 	// Workers is the number of districts evaluated at once (default
 	// GOMAXPROCS). Results do not depend on it.
@@ -46,7 +47,8 @@ type Gap struct {
 	Polygon orb.Polygon
 	// AreaM2 is the exact ellipsoidal area, m2 (not that of the drawing).
 	AreaM2 float64
-	// Worst is the gap's place farthest from every station, when asked for.
+	// Worst is the gap's place farthest from every station; only with
+	// Options.GapPolygons.
 	Worst *Worst
 }
 
@@ -165,25 +167,32 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 			}
 			gap.Polygon = poly
 		}
-		// Each gap's farthest place; the district's is the largest of them.
+		// The district's farthest place is the farthest of its gaps'. Gaps
+		// come largest first; without a gap map, a gap whose bound cannot
+		// beat the best so far is skipped.
 		fr := [][][2]float64{lines[g.outer]}
 		for _, h := range g.holes {
 			fr = append(fr, lines[h])
 		}
-		w := f.worstIn(newFrameRegion(fr), ix, &knownLevel{r: r})
-		gap.Worst = &w
+		floor := res.Worst.DistanceM
+		if opts.GapPolygons {
+			floor = -1
+		}
+		if w, ok := f.worstIn(fr, ix, &knownLevel{r: r}, floor); ok {
+			if opts.GapPolygons {
+				gap.Worst = &w
+			}
+			if w.DistanceM > res.Worst.DistanceM {
+				res.Worst = w
+			}
+		}
 		if gap.AreaM2 >= opts.IgnoreGapsUnderM2 {
 			res.CountedUncoveredM2 += gap.AreaM2
 		}
 		res.Gaps = append(res.Gaps, gap)
 	}
-	for _, g := range res.Gaps {
-		if g.Worst.DistanceM > res.Worst.DistanceM {
-			res.Worst = *g.Worst
-		}
-	}
 	if res.Worst.Station < 0 && len(res.Gaps) == 0 {
-		res.Worst = f.worstIn(f.region, ix, &knownLevel{r: r, covered: true})
+		res.Worst, _ = f.worstIn(f.region.rings, ix, &knownLevel{r: r, covered: true}, -1)
 	}
 	res.WorstCost = d.Rule.Cost(res.Worst.DistanceM)
 

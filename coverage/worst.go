@@ -37,22 +37,36 @@ type knownLevel struct {
 // and measures it exactly; the largest wins. The distortion of frame
 // distances is below 1e-4 within 100 km of the centre; the window keeps
 // every candidate that could win.
-func (f *frame) worstIn(fr *frameRegion, ix *Index, known *knownLevel) Worst {
-	region := fr
-	if len(region.rings) == 0 {
-		return Worst{DistanceM: math.Inf(1), Station: -1}
+//
+// When the bound on the region's worst distance does not exceed floor, the
+// region cannot hold a place farther than one already found: worstIn returns
+// false without computing (pass a negative floor to always compute).
+func (f *frame) worstIn(rings [][][2]float64, ix *Index, known *knownLevel, floor float64) (Worst, bool) {
+	if len(rings) == 0 {
+		return Worst{DistanceM: math.Inf(1), Station: -1}, true
+	}
+	mn := [2]float64{math.Inf(1), math.Inf(1)}
+	mx := [2]float64{math.Inf(-1), math.Inf(-1)}
+	for _, ring := range rings {
+		for _, p := range ring {
+			mn = [2]float64{math.Min(mn[0], p[0]), math.Min(mn[1], p[1])}
+			mx = [2]float64{math.Max(mx[0], p[0]), math.Max(mx[1], p[1])}
+		}
 	}
 	// Upper bound on the worst distance from the box centre.
-	cx, cy := (region.minPt[0]+region.maxPt[0])/2, (region.minPt[1]+region.maxPt[1])/2
+	cx, cy := (mn[0]+mx[0])/2, (mn[1]+mx[1])/2
 	_, dc := ix.Nearest(f.toLonLat(cx, cy))
 	if math.IsInf(dc, 1) {
-		return Worst{Point: f.toLonLat(region.rings[0][0][0], region.rings[0][0][1]), DistanceM: math.Inf(1), Station: -1}
+		return Worst{Point: f.toLonLat(rings[0][0][0], rings[0][0][1]), DistanceM: math.Inf(1), Station: -1}, true
 	}
-	hi := dc + math.Hypot(region.maxPt[0]-cx, region.maxPt[1]-cy)*1.001 + 1
+	hi := dc + math.Hypot(mx[0]-cx, mx[1]-cy)*1.001 + 1
 	if known != nil && known.covered {
 		hi = math.Min(hi, known.r*1.001+1)
 	}
-	// Nearby stations in the frame, duplicates merged.
+	if hi <= floor {
+		return Worst{}, false
+	}
+	region := newFrameRegion(rings)
 	siteIdx := ix.distinct(ix.Near(f.lonLatBound(region), hi))
 	sites := make([][2]float64, 0, len(siteIdx))
 	for _, i := range siteIdx {
@@ -63,7 +77,7 @@ func (f *frame) worstIn(fr *frameRegion, ix *Index, known *knownLevel) Worst {
 	if len(sites) == 0 {
 		// Cannot happen when the bound holds; fall back to the centre.
 		i, d := ix.Nearest(f.toLonLat(cx, cy))
-		return Worst{Point: f.toLonLat(cx, cy), DistanceM: d, Station: i}
+		return Worst{Point: f.toLonLat(cx, cy), DistanceM: d, Station: i}, true
 	}
 	dt := triangulate(sites)
 
@@ -134,7 +148,7 @@ func (f *frame) worstIn(fr *frameRegion, ix *Index, known *knownLevel) Worst {
 			out = Worst{Point: ll, DistanceM: d, Station: i}
 		}
 	}
-	return out
+	return out, true
 }
 
 // equidistant3 moves p, in the frame, to the point at equal geodesic
