@@ -108,12 +108,19 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no warnings on stderr (errors still)")
 }
 
+// checkHelpText is the help of covaudit check, flags included.
+func checkHelpText() string {
+	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
+	newCheckOptions().addFlags(fs)
+	return fmt.Sprintf(checkHelp, fs.FlagUsages())
+}
+
 func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newCheckOptions()
 	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	o.addFlags(fs)
-	fs.Usage = func() { fmt.Fprintf(stderr, checkHelp, fs.FlagUsages()) }
+	fs.Usage = func() { fmt.Fprint(stderr, checkHelpText()) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err

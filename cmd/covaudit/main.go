@@ -77,13 +77,13 @@ func exitCode(err error) int {
 type command struct {
 	name    string
 	summary string
-	help    string
+	help    func() string
 	run     func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
 }
 
 func commands() []command {
 	return []command{
-		{"check", "audit districts against their coverage rules", checkHelp, runCheckArgs},
+		{"check", "audit districts against their coverage rules", checkHelpText, runCheckArgs},
 	}
 }
 
@@ -133,7 +133,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if len(args) > 1 {
 			for _, c := range commands() {
 				if c.name == args[1] {
-					_, err := fmt.Fprint(stdout, c.help)
+					_, err := fmt.Fprint(stdout, c.help())
 					if err != nil {
 						return outputError{err}
 					}

@@ -142,6 +142,7 @@ func TestExitCodes(t *testing.T) {
 		{"no command", nil, "", 2, "no command given"},
 		{"unknown command", []string{"frobnicate"}, "", 2, `unknown command "frobnicate"`},
 		{"help", []string{"help", "check"}, "", 0, ""},
+		{"help unknown", []string{"help", "frob"}, "", 2, `unknown command "frob"`},
 		{"--help", []string{"check", "--help"}, "", 0, "EXIT STATUS"},
 		{"version", []string{"--version"}, "", 0, ""},
 		{"bad flag", []string{"check", "--frob"}, "", 2, "unknown flag: --frob"},
@@ -242,4 +243,16 @@ func BenchmarkCheckDemo(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(7*b.N)/b.Elapsed().Seconds(), "districts/s")
+}
+
+func TestHelpText(t *testing.T) {
+	code, out, _ := runCLI(t, "", "help", "check")
+	for _, want := range []string{"--urban-radius distance", "(default 2km)", "--rural-time duration", "(default 30m)", "EXIT STATUS"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help check lacks %q", want)
+		}
+	}
+	if code != 0 || strings.Contains(out, "%!") || strings.Contains(out, "%s") {
+		t.Errorf("help check: exit %d, unformatted text:\n%s", code, out)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,14 @@ func fmtDistance(m float64) string {
 type durationFlag float64
 
 func (d *durationFlag) String() string {
-	return strings.TrimSuffix(strings.TrimSuffix((time.Duration(float64(*d)*1e9)).String(), "0s"), "0m")
+	s := float64(*d)
+	switch {
+	case s >= 3600 && math.Mod(s, 3600) == 0:
+		return strconv.FormatFloat(s/3600, 'f', -1, 64) + "h"
+	case s >= 60 && math.Mod(s, 60) == 0:
+		return strconv.FormatFloat(s/60, 'f', -1, 64) + "m"
+	}
+	return strconv.FormatFloat(s, 'f', -1, 64) + "s"
 }
 func (d *durationFlag) Type() string { return "duration" }
 func (d *durationFlag) Set(s string) error {
