@@ -1,7 +1,9 @@
 package coverage
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/paulmach/orb"
@@ -89,41 +91,61 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, known *knownLevel, floo
 	}
 	var cs []candidate
 	best := 0.0
+	window := func() float64 { return best*(1-2e-4) - 1e-3 }
 	add := func(c candidate) {
-		cs = append(cs, c)
-		best = math.Max(best, c.planar)
-	}
-	// Voronoi vertices inside the region.
-	for _, t := range dt.tris {
-		if t.v[0] >= dt.n || t.v[1] >= dt.n || t.v[2] >= dt.n || math.IsInf(t.r2, 1) {
-			continue
-		}
-		if region.contains(t.cx, t.cy) {
-			add(candidate{p: [2]float64{t.cx, t.cy}, planar: math.Sqrt(t.r2), sites: t.v, edge: -1})
+		if c.planar >= window() {
+			cs = append(cs, c)
+			best = math.Max(best, c.planar)
 		}
 	}
-	// Voronoi edges crossing the region's boundary.
-	for _, ve := range dt.voronoiEdges() {
-		mn, mx := segBox(ve.p0, ve.p1)
-		region.tree.search(mn, mx, func(k int) bool {
-			p, q := region.edge(k)
-			if s, ok := segmentParam(p, q, ve.p0, ve.p1); ok {
-				x := [2]float64{p[0] + s*(q[0]-p[0]), p[1] + s*(q[1]-p[1])}
-				add(candidate{p: x, planar: math.Sqrt(dist2(x, sites[ve.a])), sites: [3]int{ve.a, ve.b, -1}, edge: k})
-			}
-			return true
-		})
-	}
-	// The region's vertices.
+	// The region's vertices first: their best bounds what the rest must beat.
 	s := 0
 	for _, ring := range region.rings {
 		for _, v := range ring {
 			var d float64
 			s, d = dt.nearest(v, s)
-			if d >= best*(1-2e-4)-1e-3 {
-				add(candidate{p: v, planar: d, sites: [3]int{s, -1, -1}, edge: -1})
-			}
+			add(candidate{p: v, planar: d, sites: [3]int{s, -1, -1}, edge: -1})
 		}
+	}
+	// Voronoi vertices inside the region, largest circles first, until no
+	// circle can reach the window.
+	tris := make([]tri, 0, len(dt.tris))
+	for _, t := range dt.tris {
+		if t.v[0] < dt.n && t.v[1] < dt.n && t.v[2] < dt.n && !math.IsInf(t.r2, 1) {
+			tris = append(tris, t)
+		}
+	}
+	slices.SortFunc(tris, func(a, b tri) int { return cmp.Compare(b.r2, a.r2) })
+	for _, t := range tris {
+		r := math.Sqrt(t.r2)
+		if r < window() {
+			break
+		}
+		if region.contains(t.cx, t.cy) {
+			add(candidate{p: [2]float64{t.cx, t.cy}, planar: r, sites: t.v, edge: -1})
+		}
+	}
+	// Voronoi edges crossing the region's boundary. Distance to the two
+	// sites along an edge is largest at an end, so an edge whose ends
+	// (clipped to the region's box) cannot reach the window is skipped.
+	for _, ve := range dt.voronoiEdges() {
+		p0, p1, ok := clipSegment(ve.p0, ve.p1, region.minPt, region.maxPt)
+		if !ok {
+			continue
+		}
+		sa := sites[ve.a]
+		if math.Sqrt(math.Max(dist2(p0, sa), dist2(p1, sa))) < window() {
+			continue
+		}
+		mn, mx := segBox(p0, p1)
+		region.tree.search(mn, mx, func(k int) bool {
+			p, q := region.edge(k)
+			if s, ok := segmentParam(p, q, ve.p0, ve.p1); ok {
+				x := [2]float64{p[0] + s*(q[0]-p[0]), p[1] + s*(q[1]-p[1])}
+				add(candidate{p: x, planar: math.Sqrt(dist2(x, sa)), sites: [3]int{ve.a, ve.b, -1}, edge: k})
+			}
+			return true
+		})
 	}
 	win := best*(1-2e-4) - 1e-3
 	out := Worst{DistanceM: -1, Station: -1}
@@ -215,6 +237,33 @@ func (f *frame) equidistantOnSegment(a, b, p [2]float64, u, v int, ix *Index) [2
 	}
 	t1 = math.Max(0, math.Min(1, t1))
 	return [2]float64{a[0] + t1*(b[0]-a[0]), a[1] + t1*(b[1]-a[1])}
+}
+
+// clipSegment clips the segment a-b to the box [mn, mx] (Liang-Barsky);
+// ok is false when nothing is left.
+func clipSegment(a, b, mn, mx [2]float64) ([2]float64, [2]float64, bool) {
+	t0, t1 := 0.0, 1.0
+	d := [2]float64{b[0] - a[0], b[1] - a[1]}
+	for k := range 2 {
+		for _, e := range [2]struct{ p, q float64 }{{-d[k], a[k] - mn[k]}, {d[k], mx[k] - a[k]}} {
+			if e.p == 0 {
+				if e.q < 0 {
+					return a, b, false
+				}
+				continue
+			}
+			r := e.q / e.p
+			if e.p < 0 {
+				t0 = math.Max(t0, r)
+			} else {
+				t1 = math.Min(t1, r)
+			}
+		}
+	}
+	if t0 > t1 {
+		return a, b, false
+	}
+	return [2]float64{a[0] + t0*d[0], a[1] + t0*d[1]}, [2]float64{a[0] + t1*d[0], a[1] + t1*d[1]}, true
 }
 
 func unit(x, y float64) [2]float64 {
