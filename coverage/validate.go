@@ -255,26 +255,21 @@ func Overlaps(ds []District) []Overlap {
 func interiorsOverlap(a orb.MultiPolygon, ai *edgeIndex, b orb.MultiPolygon, bi *edgeIndex, bb orb.Bound) (orb.Point, bool) {
 	var at orb.Point
 	found := false
-	for _, poly := range a {
-		for _, ring := range poly {
-			for i := range ring {
-				p, q := ring[i], ring[(i+1)%len(ring)]
-				mn, mx := ptBox(p, q)
-				if mn[0] > bb.Max[0] || mx[0] < bb.Min[0] || mn[1] > bb.Max[1] || mx[1] < bb.Min[1] {
-					continue
-				}
-				bi.search(mn, mx, func(e [2]orb.Point) bool {
-					if x, ok := properCross(p, q, e[0], e[1]); ok {
-						at, found = x, true
-						return false
-					}
-					return true
-				})
-				if found {
-					return at, true
-				}
+	// A's edges within B's box, found through A's index, against B's edges.
+	ai.si.search([2]float64(bb.Min), [2]float64(bb.Max), func(k int) bool {
+		p, q := ai.segs[k][0], ai.segs[k][1]
+		mn, mx := ptBox(p, q)
+		bi.search(mn, mx, func(e [2]orb.Point) bool {
+			if x, ok := properCross(p, q, e[0], e[1]); ok {
+				at, found = x, true
+				return false
 			}
-		}
+			return true
+		})
+		return !found
+	})
+	if found {
+		return at, true
 	}
 	test := func(x orb.MultiPolygon, yi *edgeIndex) (orb.Point, bool) {
 		for _, poly := range x {
