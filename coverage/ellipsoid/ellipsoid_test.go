@@ -156,3 +156,25 @@ func BenchmarkDirect(b *testing.B) {
 		Direct(1.5, 42.5, 33, 2000)
 	}
 }
+
+func BenchmarkForward(b *testing.B) {
+	p := NewLAEA(11, 45)
+	b.ReportAllocs()
+	for i := range b.N {
+		p.Forward(11.1+float64(i%1000)*1e-4, 45.2)
+	}
+}
+
+// TestQSeries checks the series form of Snyder's q against the logarithm, to
+// a few units in the last place (both forms round).
+func TestQSeries(t *testing.T) {
+	p := NewLAEA(0, 0)
+	for lat := -90.0; lat <= 90; lat += 0.25 {
+		s := math.Sin(lat * deg)
+		es := p.e * s
+		want := (1 - E2) * (s/(1-es*es) - 1/(2*p.e)*math.Log((1-es)/(1+es)))
+		if got := p.q(s); math.Abs(got-want) > 3e-15*math.Max(1, math.Abs(want)) {
+			t.Errorf("q(sin %v) = %.17g, want %.17g", lat, got, want)
+		}
+	}
+}

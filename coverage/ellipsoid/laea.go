@@ -36,10 +36,13 @@ func NewLAEA(lon0, lat0 float64) *LAEA {
 }
 
 // q is Snyder's eq. 3-12 as a function of sin(latitude).
+// The logarithm is written as atanh(e sin phi)/e, summed as its series:
+// e sin phi <= 0.082, so nine terms reach 1e-19.
 func (p *LAEA) q(sinPhi float64) float64 {
-	e := p.e
-	es := e * sinPhi
-	return (1 - E2) * (sinPhi/(1-es*es) - 1/(2*e)*math.Log((1-es)/(1+es)))
+	x := p.e * sinPhi
+	x2 := x * x
+	at := 1 + x2*(1.0/3+x2*(1.0/5+x2*(1.0/7+x2*(1.0/9+x2*(1.0/11+x2*(1.0/13+x2*(1.0/15+x2*(1.0/17))))))))
+	return (1 - E2) * (sinPhi/(1-x2) + sinPhi*at)
 }
 
 // Forward projects (lon, lat) degrees to (x, y) metres.
