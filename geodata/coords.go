@@ -162,75 +162,71 @@ func (c *coordParser) position() ([]float64, error) {
 	return out[:min(n, 3)], nil
 }
 
-// ring parses an array of positions, checking each.
-func (c *coordParser) ring() (orb.Ring, error) {
+// array parses a JSON array whose elements elem consumes one at a time,
+// with their index.
+func (c *coordParser) array(elem func(i int) error) error {
 	empty, err := c.open()
 	if err != nil || empty {
-		return orb.Ring{}, err
+		return err
 	}
-	var r orb.Ring
 	for i := 0; ; i++ {
-		pos, err := c.position()
-		if err != nil {
-			return nil, err
+		if err := elem(i); err != nil {
+			return err
 		}
-		p, err := toPoint(pos)
+		more, err := c.next()
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// point parses a position and checks its range.
+func (c *coordParser) point() (orb.Point, error) {
+	pos, err := c.position()
+	if err != nil {
+		return orb.Point{}, err
+	}
+	return toPoint(pos)
+}
+
+// ring parses an array of positions, checking each.
+func (c *coordParser) ring() (orb.Ring, error) {
+	r := orb.Ring{}
+	err := c.array(func(i int) error {
+		p, err := c.point()
 		if err != nil {
-			return nil, fmt.Errorf("vertex %d: %w", i, err)
+			return fmt.Errorf("vertex %d: %w", i, err)
 		}
 		r = append(r, p)
-		more, err := c.next()
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			return r, nil
-		}
-	}
+		return nil
+	})
+	return r, err
 }
 
 func (c *coordParser) polygon() (orb.Polygon, error) {
-	empty, err := c.open()
-	if err != nil || empty {
-		return orb.Polygon{}, err
-	}
-	var p orb.Polygon
-	for i := 0; ; i++ {
+	p := orb.Polygon{}
+	err := c.array(func(i int) error {
 		r, err := c.ring()
 		if err != nil {
-			return nil, fmt.Errorf("ring %d: %w", i, err)
+			return fmt.Errorf("ring %d: %w", i, err)
 		}
 		p = append(p, r)
-		more, err := c.next()
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			return p, nil
-		}
-	}
+		return nil
+	})
+	return p, err
 }
 
 func (c *coordParser) multiPolygon() (orb.MultiPolygon, error) {
-	empty, err := c.open()
-	if err != nil || empty {
-		return orb.MultiPolygon{}, err
-	}
-	var mp orb.MultiPolygon
-	for i := 0; ; i++ {
+	mp := orb.MultiPolygon{}
+	err := c.array(func(i int) error {
 		p, err := c.polygon()
 		if err != nil {
-			return nil, fmt.Errorf("polygon %d: %w", i, err)
+			return fmt.Errorf("polygon %d: %w", i, err)
 		}
 		mp = append(mp, p)
-		more, err := c.next()
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			return mp, nil
-		}
-	}
+		return nil
+	})
+	return mp, err
 }
 
 // end checks that only white space follows.

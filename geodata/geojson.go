@@ -291,48 +291,33 @@ func decodePoints(g *rawFeatureSpans) ([]orb.Point, error) {
 		return nil, fmt.Errorf("no geometry")
 	}
 	c := &coordParser{data: g.coords}
+	var out []orb.Point
+	var err error
 	switch g.geomType {
 	case "Point":
-		pos, err := c.position()
-		if err == nil {
-			err = c.end()
-		}
-		if err != nil {
-			return nil, err
-		}
-		p, err := toPoint(pos)
-		if err != nil {
-			return nil, err
-		}
-		return []orb.Point{p}, nil
+		var p orb.Point
+		p, err = c.point()
+		out = []orb.Point{p}
 	case "MultiPoint":
-		empty, err := c.open()
-		if err != nil {
-			return nil, err
-		}
-		if empty {
-			return nil, fmt.Errorf("empty MultiPoint")
-		}
-		var out []orb.Point
-		for k := 0; ; k++ {
-			pos, err := c.position()
+		err = c.array(func(k int) error {
+			p, err := c.point()
 			if err != nil {
-				return nil, err
-			}
-			p, err := toPoint(pos)
-			if err != nil {
-				return nil, fmt.Errorf("point %d: %w", k, err)
+				return fmt.Errorf("point %d: %w", k, err)
 			}
 			out = append(out, p)
-			more, err := c.next()
-			if err != nil {
-				return nil, err
-			}
-			if !more {
-				break
-			}
+			return nil
+		})
+		if err == nil && len(out) == 0 {
+			return nil, fmt.Errorf("empty MultiPoint")
 		}
-		return out, c.end()
+	default:
+		return nil, fmt.Errorf("geometry type %q, want Point or MultiPoint", g.geomType)
 	}
-	return nil, fmt.Errorf("geometry type %q, want Point or MultiPoint", g.geomType)
+	if err == nil {
+		err = c.end()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

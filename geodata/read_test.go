@@ -162,7 +162,7 @@ func TestDistrictProblems(t *testing.T) {
 		{"wrong type and empty", coll(feat("pt", `{"type":"Point","coordinates":[0,0]}`), feat("e", `{"type":"MultiPolygon","coordinates":[]}`), feat("n", `null`)),
 			[]string{`f: feature 0 (id "pt"): geometry type "Point", want Polygon or MultiPolygon`, `f: feature 1 (id "e"): empty geometry`, `f: feature 2 (id "n"): no geometry`}},
 		{"bad coordinates", coll(feat("s", `{"type":"Polygon","coordinates":[[["a",0]]]}`)),
-			[]string{`f: feature 0 (id "s"): ring 0: byte 3 of the coordinates: want a number`}},
+			[]string{`f: feature 0 (id "s"): ring 0: vertex 0: byte 3 of the coordinates: want a number`}},
 		{"no features", coll(), []string{"f: no features"}},
 	}
 	for _, tc := range tests {
