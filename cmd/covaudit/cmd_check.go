@@ -270,8 +270,8 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	})
 	for _, ov := range <-overlaps {
 		da, db := a.districts[ov.A], a.districts[ov.B]
-		a.warn(fmt.Sprintf("%s: districts %q (feature %d) and %q (feature %d) overlap near (%.7f, %.7f); the shared area counts in both",
-			din.name, da.Name, a.featureIdx[ov.A], db.Name, a.featureIdx[ov.B], ov.At[0], ov.At[1]))
+		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap near (%.7f, %.7f); the shared area counts in both",
+			din.name, da.Name, a.featureIdx[ov.A], da.ID, db.Name, a.featureIdx[ov.B], db.ID, ov.At[0], ov.At[1]))
 	}
 	if err != nil {
 		return inputError{err}

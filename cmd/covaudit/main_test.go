@@ -224,7 +224,7 @@ func TestOverlapWarning(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "d.geojson")
 	os.WriteFile(f, []byte(in), 0o644)
 	_, _, errOut := runCLI(t, "lon,lat\n0.01,0.01\n", "check", "--districts", f, "--stations", "-")
-	if !strings.Contains(errOut, `districts "A" (feature 0) and "B" (feature 1) overlap`) {
+	if !strings.Contains(errOut, `districts "A" (feature 0, id "a") and "B" (feature 1, id "b") overlap`) {
 		t.Errorf("no overlap warning for A and B:\n%s", errOut)
 	}
 	if strings.Contains(errOut, `"C"`) {
