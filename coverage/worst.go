@@ -69,12 +69,22 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, known *knownLevel, floo
 		return Worst{}, false
 	}
 	region := newFrameRegion(rings)
-	siteIdx := ix.distinct(ix.Near(f.lonLatBound(region), hi))
-	sites := make([][2]float64, 0, len(siteIdx))
-	for _, i := range siteIdx {
+	// Only a station within hi of some place of the region can be the
+	// nearest to it: those farther than hi (with 1% for the frame's scale)
+	// from the region's box are left out.
+	near := ix.distinct(ix.Near(f.lonLatBound(region), hi))
+	sites := make([][2]float64, 0, len(near))
+	siteIdx := near[:0]
+	for _, i := range near {
 		p := ix.stations[i].Point
 		x, y := f.proj.Forward(p[0], p[1])
+		dx := math.Max(0, math.Max(region.minPt[0]-x, x-region.maxPt[0]))
+		dy := math.Max(0, math.Max(region.minPt[1]-y, y-region.maxPt[1]))
+		if math.Hypot(dx, dy) > hi*1.01+1 {
+			continue
+		}
 		sites = append(sites, [2]float64{x, y})
+		siteIdx = append(siteIdx, i)
 	}
 	if len(sites) == 0 {
 		// Cannot happen when the bound holds; fall back to the centre.
