@@ -160,36 +160,46 @@ type voronoiEdge struct {
 
 // voronoiEdges returns the Voronoi edges between real sites.
 func (d *delaunay) voronoiEdges() []voronoiEdge {
-	// Each edge between real sites: a->b (a < b) in one triangle, b->a in
-	// the other; pair them by sorting.
-	type half struct {
-		key int // a*n + b with a < b
-		tri int
+	// Each edge between real sites is a->b in one counter-clockwise
+	// triangle and b->a in the other. Outgoing half-edges are listed per
+	// site (compressed rows); the twin of a->b is found in b's row.
+	start := make([]int32, d.n+1)
+	for _, t := range d.tris {
+		for k := range 3 {
+			if a, b := t.v[k], t.v[(k+1)%3]; a < d.n && b < d.n {
+				start[a+1]++
+			}
+		}
 	}
-	halves := make([]half, 0, 3*len(d.tris))
+	for i := 1; i <= d.n; i++ {
+		start[i] += start[i-1]
+	}
+	type half struct{ to, tri int32 }
+	halves := make([]half, start[d.n])
+	fill := make([]int32, d.n)
 	for ti, t := range d.tris {
 		for k := range 3 {
-			a, b := t.v[k], t.v[(k+1)%3]
-			if a >= d.n || b >= d.n {
-				continue
+			if a, b := t.v[k], t.v[(k+1)%3]; a < d.n && b < d.n {
+				halves[start[a]+fill[a]] = half{int32(b), int32(ti)}
+				fill[a]++
 			}
-			halves = append(halves, half{min(a, b)*d.n + max(a, b), ti})
 		}
 	}
-	slices.SortFunc(halves, func(x, y half) int {
-		if c := cmp.Compare(x.key, y.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.tri, y.tri)
-	})
 	var out []voronoiEdge
-	for i := 0; i+1 < len(halves); i++ {
-		if halves[i].key != halves[i+1].key {
-			continue
+	for a := 0; a < d.n; a++ {
+		for _, h := range halves[start[a]:start[a+1]] {
+			b := int(h.to)
+			if b < a {
+				continue
+			}
+			for _, g := range halves[start[b]:start[b+1]] {
+				if int(g.to) == a {
+					u, t := d.tris[h.tri], d.tris[g.tri]
+					out = append(out, voronoiEdge{a: a, b: b, p0: [2]float64{u.cx, u.cy}, p1: [2]float64{t.cx, t.cy}})
+					break
+				}
+			}
 		}
-		u, t := d.tris[halves[i].tri], d.tris[halves[i+1].tri]
-		out = append(out, voronoiEdge{a: halves[i].key / d.n, b: halves[i].key % d.n, p0: [2]float64{u.cx, u.cy}, p1: [2]float64{t.cx, t.cy}})
-		i++
 	}
 	return out
 }

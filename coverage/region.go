@@ -13,7 +13,7 @@ type frameRegion struct {
 	rings  [][][2]float64
 	edges  []edgeRef // every ring edge, in ring order
 	first  []int     // first edge (and vertex node) of each ring
-	tree   *segIndex
+	tree   *segIndex // built on first use, see index
 	area   float64 // m2
 	minPt  [2]float64
 	maxPt  [2]float64
@@ -45,8 +45,16 @@ func newFrameRegion(rings [][][2]float64) *frameRegion {
 		}
 	}
 	fr.nVerts = len(fr.edges)
-	fr.tree = newSegIndex(len(fr.edges), fr.edge)
 	return fr
+}
+
+// index returns the region's edge index, building it on first use (a
+// frameRegion belongs to one goroutine).
+func (fr *frameRegion) index() *segIndex {
+	if fr.tree == nil {
+		fr.tree = newSegIndex(len(fr.edges), fr.edge)
+	}
+	return fr.tree
 }
 
 func segBox(p, q [2]float64) (mn, mx [2]float64) {
@@ -72,7 +80,7 @@ func (fr *frameRegion) nextVertex(k int) int {
 // by a ray towards +x through the edge index).
 func (fr *frameRegion) contains(x, y float64) bool {
 	in := false
-	fr.tree.search([2]float64{x, y}, [2]float64{math.Inf(1), y}, func(k int) bool {
+	fr.index().search([2]float64{x, y}, [2]float64{math.Inf(1), y}, func(k int) bool {
 		p, q := fr.edge(k)
 		if (p[1] > y) != (q[1] > y) {
 			xi := p[0] + (y-p[1])/(q[1]-p[1])*(q[0]-p[0])
@@ -174,7 +182,7 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 	for i := range ells {
 		e := &ells[i]
 		mn, mx := e.box()
-		fr.tree.search(mn, mx, func(k int) bool {
+		fr.index().search(mn, mx, func(k int) bool {
 			p, q := fr.edge(k)
 			for _, s := range segmentCrossings(e, p, q) {
 				if s < 1e-12 {

@@ -148,7 +148,7 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, known *knownLevel, floo
 			continue
 		}
 		mn, mx := segBox(p0, p1)
-		region.tree.search(mn, mx, func(k int) bool {
+		region.index().search(mn, mx, func(k int) bool {
 			p, q := region.edge(k)
 			if s, ok := segmentParam(p, q, ve.p0, ve.p1); ok {
 				x := [2]float64{p[0] + s*(q[0]-p[0]), p[1] + s*(q[1]-p[1])}
