@@ -14,7 +14,7 @@ type frameRegion struct {
 	edges  []edgeRef // every ring edge, in ring order
 	first  []int     // first edge (and vertex node) of each ring
 	tree   *segIndex // built on first use, see index
-	area   float64 // m2
+	area   float64   // m2
 	minPt  [2]float64
 	maxPt  [2]float64
 	perim  float64 // m
