@@ -22,14 +22,22 @@ type Station struct {
 type Index struct {
 	stations []Station
 	tree     rtree.RTreeG[int]
+	first    []int // index of the first station at the same point
 }
 
 // NewIndex indexes the stations. The slice is kept, not copied.
 func NewIndex(stations []Station) *Index {
-	ix := &Index{stations: stations}
+	ix := &Index{stations: stations, first: make([]int, len(stations))}
+	seen := make(map[orb.Point]int, len(stations))
 	for i, s := range stations {
 		p := [2]float64{s.Point[0], s.Point[1]}
 		ix.tree.Insert(p, p, i)
+		if j, ok := seen[s.Point]; ok {
+			ix.first[i] = j
+		} else {
+			seen[s.Point] = i
+			ix.first[i] = i
+		}
 	}
 	return ix
 }
@@ -112,15 +120,13 @@ func (ix *Index) Nearest(p orb.Point) (int, float64) {
 	return best, bestD
 }
 
-// distinct returns the indexes in idx whose stations have coordinates not
-// seen before in idx, in order: stations at one place count once.
+// distinct returns the indexes in idx whose stations are the first at
+// their coordinates, in order: stations at one place count once. idx must
+// hold every station at the places it holds (as box queries do).
 func (ix *Index) distinct(idx []int) []int {
-	seen := make(map[orb.Point]bool, len(idx))
-	out := make([]int, 0, len(idx))
+	out := idx[:0:0]
 	for _, i := range idx {
-		p := ix.stations[i].Point
-		if !seen[p] {
-			seen[p] = true
+		if ix.first[i] == i {
 			out = append(out, i)
 		}
 	}
