@@ -15,6 +15,13 @@ type ellipse struct {
 	cx, cy float64
 	a, b   float64
 	ux, uy float64
+	ia, ib float64 // 1/a and 1/b, see prepared
+}
+
+// prepared returns e with its reciprocal axes set.
+func (e ellipse) prepared() ellipse {
+	e.ia, e.ib = 1/e.a, 1/e.b
+	return e
 }
 
 // fitSamples is the number of exact geodesic-circle points an ellipse is
@@ -62,7 +69,7 @@ func fitEllipse(p *ellipsoid.LAEA, lon, lat, r float64) (ellipse, float64) {
 		cx: x0 + cX*r, cy: y0 + cY*r,
 		a: r * math.Sqrt(rhs/l1), b: r * math.Sqrt(rhs/l2),
 		ux: -math.Sin(th), uy: math.Cos(th),
-	}
+	}.prepared()
 	resid := 0.0
 	for i := range fitSamples {
 		X, Y := e.local(x0+xs[i]*r, y0+ys[i]*r)
@@ -111,7 +118,7 @@ func (e *ellipse) at(t float64) (x, y float64) {
 // is the unit circle.
 func (e *ellipse) local(x, y float64) (X, Y float64) {
 	dx, dy := x-e.cx, y-e.cy
-	return (dx*e.ux + dy*e.uy) / e.a, (-dx*e.uy + dy*e.ux) / e.b
+	return (dx*e.ux + dy*e.uy) * e.ia, (-dx*e.uy + dy*e.ux) * e.ib
 }
 
 // level is below 1 inside the ellipse, 1 on it and above 1 outside.

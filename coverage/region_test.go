@@ -9,7 +9,7 @@ func square(x0, y0, x1, y1 float64) [][2]float64 {
 	return [][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}
 }
 
-func circle(x, y, r float64) ellipse { return ellipse{cx: x, cy: y, a: r, b: r, ux: 1} }
+func circle(x, y, r float64) ellipse { return ellipse{cx: x, cy: y, a: r, b: r, ux: 1}.prepared() }
 
 // segmentArea is the area of the part of a disk of radius r beyond a chord at
 // distance d from the centre.
@@ -104,8 +104,8 @@ func polyFromRoots(rs ...float64) []float64 {
 }
 
 func TestIntersectEllipses(t *testing.T) {
-	e := ellipse{cx: 0, cy: 0, a: 2000.03, b: 1999.98, ux: math.Cos(0.3), uy: math.Sin(0.3)}
-	f := ellipse{cx: 2500, cy: 100, a: 2000.01, b: 1999.99, ux: math.Cos(1.1), uy: math.Sin(1.1)}
+	e := ellipse{cx: 0, cy: 0, a: 2000.03, b: 1999.98, ux: math.Cos(0.3), uy: math.Sin(0.3)}.prepared()
+	f := ellipse{cx: 2500, cy: 100, a: 2000.01, b: 1999.99, ux: math.Cos(1.1), uy: math.Sin(1.1)}.prepared()
 	ts := intersectEllipses(&e, &f)
 	if len(ts) != 2 {
 		t.Fatalf("intersectEllipses: %d crossings, want 2", len(ts))
@@ -117,8 +117,8 @@ func TestIntersectEllipses(t *testing.T) {
 		}
 	}
 	// Four crossings: two ellipses with the same centre, axes swapped.
-	g := ellipse{a: 2000.5, b: 1999.5, ux: 1}
-	h := ellipse{a: 2000.5, b: 1999.5, ux: 0, uy: 1}
+	g := ellipse{a: 2000.5, b: 1999.5, ux: 1}.prepared()
+	h := ellipse{a: 2000.5, b: 1999.5, ux: 0, uy: 1}.prepared()
 	if n := len(intersectEllipses(&g, &h)); n != 4 {
 		t.Errorf("crossed ellipses: %d crossings, want 4", n)
 	}
@@ -133,8 +133,8 @@ func TestIntersectEllipses(t *testing.T) {
 func TestIntersectPaths(t *testing.T) {
 	for _, d := range []float64{100, 1000, 2500, 3500, 3990} {
 		for _, ang := range []float64{0, 0.7, 2} {
-			e := ellipse{cx: 0, cy: 0, a: 2000.02, b: 1999.97, ux: math.Cos(ang), uy: math.Sin(ang)}
-			f := ellipse{cx: d * math.Cos(ang+0.3), cy: d * math.Sin(ang+0.3), a: 2000.01, b: 1999.99, ux: math.Cos(1.1), uy: math.Sin(1.1)}
+			e := ellipse{cx: 0, cy: 0, a: 2000.02, b: 1999.97, ux: math.Cos(ang), uy: math.Sin(ang)}.prepared()
+			f := ellipse{cx: d * math.Cos(ang+0.3), cy: d * math.Sin(ang+0.3), a: 2000.01, b: 1999.99, ux: math.Cos(1.1), uy: math.Sin(1.1)}.prepared()
 			fast, quart := intersectEllipses(&e, &f), intersectEllipsesQuartic(&e, &f)
 			if len(fast) != len(quart) {
 				t.Errorf("d=%v: fast path %d crossings, quartic %d", d, len(fast), len(quart))
