@@ -72,8 +72,23 @@ func newFrame(mp orb.MultiPolygon, fs *frameSet) (*frame, error) {
 	return f, nil
 }
 
-// openRing drops the closing point and repeated consecutive points.
+// openRing drops the closing point and repeated consecutive points; a ring
+// without repeats is returned as a sub-slice, not copied.
 func openRing(r orb.Ring) []orb.Point {
+	end := len(r)
+	for end > 1 && r[0] == r[end-1] {
+		end--
+	}
+	repeats := false
+	for i := 1; i < end; i++ {
+		if r[i] == r[i-1] {
+			repeats = true
+			break
+		}
+	}
+	if !repeats {
+		return r[:end]
+	}
 	out := make([]orb.Point, 0, len(r))
 	for _, p := range r {
 		if len(out) > 0 && out[len(out)-1] == p {

@@ -63,3 +63,23 @@ func TestOddInputs(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenRing(t *testing.T) {
+	a, b, c := orb.Point{0, 0}, orb.Point{1, 0}, orb.Point{1, 1}
+	tests := []struct {
+		name string
+		in   orb.Ring
+		want int
+	}{
+		{"closed", orb.Ring{a, b, c, a}, 3},
+		{"open", orb.Ring{a, b, c}, 3},
+		{"closed twice", orb.Ring{a, b, c, a, a}, 3},
+		{"repeated vertex", orb.Ring{a, b, b, c, a}, 3},
+		{"all the same", orb.Ring{a, a, a}, 1},
+	}
+	for _, tc := range tests {
+		if got := openRing(tc.in); len(got) != tc.want {
+			t.Errorf("openRing(%s) = %v, want %d points", tc.name, got, tc.want)
+		}
+	}
+}

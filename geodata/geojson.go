@@ -25,6 +25,12 @@ func readFeatures(r io.Reader, name string) ([]rawFeatureSpans, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	return splitFeatures(data, name)
+}
+
+// splitFeatures splits a GeoJSON document held in memory into features;
+// the features refer to data, which must not change afterwards.
+func splitFeatures(data []byte, name string) ([]rawFeatureSpans, error) {
 	if len(data) > maxInputBytes {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxInputBytes)
 	}
@@ -104,13 +110,23 @@ type DistrictOptions struct {
 // type, out of range, too small or self-crossing is reported in Problems; the
 // others are returned. The error is for a file that cannot be read at all.
 func ReadDistricts(r io.Reader, name string, opts DistrictOptions) ([]DistrictFeature, Problems, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return ReadDistrictsData(data, name, opts)
+}
+
+// ReadDistrictsData is ReadDistricts for a file already in memory, which
+// spares a copy of large boundary files. data must not change while it runs.
+func ReadDistrictsData(data []byte, name string, opts DistrictOptions) ([]DistrictFeature, Problems, error) {
 	if opts.NameField == "" {
 		opts.NameField = "name"
 	}
 	if opts.ClassField == "" {
 		opts.ClassField = "class"
 	}
-	feats, err := readFeatures(r, name)
+	feats, err := splitFeatures(data, name)
 	if err != nil {
 		return nil, nil, err
 	}

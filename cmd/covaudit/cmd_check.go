@@ -213,7 +213,7 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		defer close(sdone)
 		stations, sprobs, serr = geodata.ReadStations(bytes.NewReader(sin.data), sin.name, o.station)
 	}()
-	feats, dprobs, err := geodata.ReadDistricts(bytes.NewReader(din.data), din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField})
+	feats, dprobs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField})
 	<-sdone
 	if err != nil {
 		return inputError{err}
