@@ -57,7 +57,7 @@ func triangulate(sites [][2]float64) *delaunay {
 	d := &delaunay{pts: pts, n: n}
 	tris := make([]tri, 1, 2*n+8)
 	tris[0] = newTri(pts, n, n+1, n+2)
-	done := make([]tri, 0, 2*n+8)
+	done := make([]tri, 0, 3*n+16) // a triangulation has at most 2n+1 triangles, plus the super vertices' ones
 	type edge struct{ a, b int }
 	var bad []int
 	var cavity []edge // directed boundary edges of the cavity

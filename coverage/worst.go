@@ -108,13 +108,27 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, known *knownLevel, floo
 			best = math.Max(best, c.planar)
 		}
 	}
-	// The region's vertices first: their best bounds what the rest must beat.
+	// The region's vertices first: their best bounds what the rest must
+	// beat, so they are measured before any is kept.
+	type vertexNearest struct {
+		site int
+		d    float64
+	}
+	vn := make([]vertexNearest, 0, len(region.edges))
 	s := 0
 	for _, ring := range region.rings {
 		for _, v := range ring {
 			var d float64
 			s, d = dt.nearest(v, s)
-			add(candidate{p: v, planar: d, sites: [3]int{s, -1, -1}, edge: -1})
+			vn = append(vn, vertexNearest{s, d})
+			best = math.Max(best, d)
+		}
+	}
+	k := 0
+	for _, ring := range region.rings {
+		for _, v := range ring {
+			add(candidate{p: v, planar: vn[k].d, sites: [3]int{vn[k].site, -1, -1}, edge: -1})
+			k++
 		}
 	}
 	// Voronoi vertices inside the region, largest circles first, until no
