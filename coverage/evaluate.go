@@ -178,7 +178,7 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 		if opts.GapPolygons {
 			floor = -1
 		}
-		if w, ok := f.worstIn(fr, ix, &knownLevel{r: r}, floor); ok {
+		if w, ok := f.worstIn(fr, ix, 0, floor); ok {
 			if opts.GapPolygons {
 				gap.Worst = &w
 			}
@@ -192,7 +192,7 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 		res.Gaps = append(res.Gaps, gap)
 	}
 	if res.Worst.Station < 0 && len(res.Gaps) == 0 {
-		res.Worst, _ = f.worstIn(f.region.rings, ix, &knownLevel{r: r, covered: true}, -1)
+		res.Worst, _ = f.worstIn(f.region.rings, ix, r, -1)
 	}
 	res.WorstCost = d.Rule.Cost(res.Worst.DistanceM)
 

@@ -20,13 +20,6 @@ type Worst struct {
 	Station int
 }
 
-// knownLevel is a radius at which the region's coverage is known: when
-// covered, no place is farther than r from a station.
-type knownLevel struct {
-	r       float64
-	covered bool
-}
-
 // worstIn finds the place of the frame region farthest (geodesically) from
 // every indexed station.
 //
@@ -40,10 +33,12 @@ type knownLevel struct {
 // distances is below 1e-4 within 100 km of the centre; the window keeps
 // every candidate that could win.
 //
-// When the bound on the region's worst distance does not exceed floor, the
+// A positive coveredWithin says the region is known to be covered at that
+// radius, metres, which bounds the answer. When the bound on the region's
+// worst distance does not exceed floor, the
 // region cannot hold a place farther than one already found: worstIn returns
 // false without computing (pass a negative floor to always compute).
-func (f *frame) worstIn(rings [][][2]float64, ix *Index, known *knownLevel, floor float64) (Worst, bool) {
+func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor float64) (Worst, bool) {
 	if len(rings) == 0 {
 		return Worst{DistanceM: math.Inf(1), Station: -1}, true
 	}
@@ -62,8 +57,8 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, known *knownLevel, floo
 		return Worst{Point: f.toLonLat(rings[0][0][0], rings[0][0][1]), DistanceM: math.Inf(1), Station: -1}, true
 	}
 	hi := dc + math.Hypot(mx[0]-cx, mx[1]-cy)*1.001 + 1
-	if known != nil && known.covered {
-		hi = math.Min(hi, known.r*1.001+1)
+	if coveredWithin > 0 {
+		hi = math.Min(hi, coveredWithin*1.001+1)
 	}
 	if hi <= floor {
 		return Worst{}, false
