@@ -177,3 +177,21 @@ func TestTriangulateDelaunay(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkValidateGeometry(b *testing.B) {
+	ds, _ := synthCity(b, 17, 10, 9)
+	vertices := 0
+	for _, d := range ds {
+		vertices += len(d.Geometry[0][0])
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		for _, d := range ds {
+			if err := ValidateGeometry(d.Geometry); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(vertices*b.N)/b.Elapsed().Seconds(), "vertices/s")
+}

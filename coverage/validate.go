@@ -1,11 +1,9 @@
 package coverage
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 
@@ -61,129 +59,31 @@ func validateRing(ring orb.Ring) error {
 }
 
 // selfCrossing finds two non-adjacent edges of a closed ring that meet
-// (the pair with the smallest indexes when several do). Edges are bucketed
-// in a uniform grid of about one edge per cell over the ring's box, and only
-// edges sharing a cell are tested: linear time for the rings of real
-// boundaries, where edges are short next to the ring.
+// (the pair with the smallest indexes when several do). Only edges whose
+// boxes meet are tested (boxPairs): linear time for the rings of real
+// boundaries.
 func selfCrossing(pts []orb.Point) (int, int, orb.Point, bool) {
 	n := len(pts)
-	mn := orb.Point{math.Inf(1), math.Inf(1)}
-	mx := orb.Point{math.Inf(-1), math.Inf(-1)}
-	for _, p := range pts {
-		mn = orb.Point{math.Min(mn[0], p[0]), math.Min(mn[1], p[1])}
-		mx = orb.Point{math.Max(mx[0], p[0]), math.Max(mx[1], p[1])}
-	}
-	g := max(1, int(math.Sqrt(float64(n))))
-	w, h := (mx[0]-mn[0])/float64(g), (mx[1]-mn[1])/float64(g)
-	cell := func(v, lo, size float64) int {
-		if size <= 0 {
-			return 0
-		}
-		return min(g-1, max(0, int((v-lo)/size)))
-	}
-	span := func(i int) (x0, y0, x1, y1 int) {
+	boxes := make([]rect, n)
+	for i := range n {
 		p, q := pts[i], pts[(i+1)%n]
-		return cell(math.Min(p[0], q[0]), mn[0], w), cell(math.Min(p[1], q[1]), mn[1], h),
-			cell(math.Max(p[0], q[0]), mn[0], w), cell(math.Max(p[1], q[1]), mn[1], h)
-	}
-	start := make([]int32, g*g+1)
-	for i := range n {
-		x0, y0, x1, y1 := span(i)
-		for cx := x0; cx <= x1; cx++ {
-			for cy := y0; cy <= y1; cy++ {
-				start[cy*g+cx+1]++
-			}
-		}
-	}
-	for c := 1; c < len(start); c++ {
-		start[c] += start[c-1]
-	}
-	items := make([]int32, start[len(start)-1])
-	fill := make([]int32, g*g)
-	for i := range n {
-		x0, y0, x1, y1 := span(i)
-		for cx := x0; cx <= x1; cx++ {
-			for cy := y0; cy <= y1; cy++ {
-				c := cy*g + cx
-				items[start[c]+fill[c]] = int32(i)
-				fill[c]++
-			}
-		}
-	}
-	// Heavily clustered rings (many edges in one cell) go to the sweep,
-	// which does not degrade with clustering.
-	for c := range g * g {
-		if start[c+1]-start[c] > 256 {
-			return selfCrossingSweep(pts)
-		}
+		boxes[i] = rect{min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])}
 	}
 	bi, bj := -1, -1
 	var at orb.Point
-	for c := range g * g {
-		es := items[start[c]:start[c+1]]
-		for a := range es {
-			for b := a + 1; b < len(es); b++ {
-				i, j := int(min(es[a], es[b])), int(max(es[a], es[b]))
-				if j == i+1 || (i == 0 && j == n-1) {
-					continue
-				}
-				if bi >= 0 && (i > bi || i == bi && j >= bj) {
-					continue
-				}
-				if x, ok := segmentsMeet(pts[i], pts[(i+1)%n], pts[j], pts[(j+1)%n]); ok {
-					bi, bj, at = i, j, x
-				}
-			}
+	boxPairs(boxes, func(i32, j32 int32) {
+		i, j := int(i32), int(j32)
+		if j == i+1 || (i == 0 && j == n-1) {
+			return
 		}
-	}
-	return bi, bj, at, bi >= 0
-}
-
-// selfCrossingSweep finds two non-adjacent edges of a closed ring that meet, by a
-// sweep over the edges in order of their smallest x (each edge is tested
-// against the edges whose x-range it overlaps).
-func selfCrossingSweep(pts []orb.Point) (int, int, orb.Point, bool) {
-	n := len(pts)
-	type span struct {
-		minX, maxX, minY, maxY float64
-		i                      int
-	}
-	spans := make([]span, n)
-	for i := range n {
-		p, q := pts[i], pts[(i+1)%n]
-		spans[i] = span{math.Min(p[0], q[0]), math.Max(p[0], q[0]), math.Min(p[1], q[1]), math.Max(p[1], q[1]), i}
-	}
-	slices.SortFunc(spans, func(a, b span) int {
-		if c := cmp.Compare(a.minX, b.minX); c != 0 {
-			return c
+		if bi >= 0 && (i > bi || i == bi && j >= bj) {
+			return
 		}
-		return cmp.Compare(a.i, b.i)
+		if x, ok := segmentsMeet(pts[i], pts[(i+1)%n], pts[j], pts[(j+1)%n]); ok {
+			bi, bj, at = i, j, x
+		}
 	})
-	active := make([]span, 0, 16)
-	for _, e := range spans {
-		k := 0
-		for _, a := range active {
-			if a.maxX >= e.minX {
-				active[k] = a
-				k++
-			}
-		}
-		active = active[:k]
-		for _, a := range active {
-			if a.maxY < e.minY || a.minY > e.maxY {
-				continue
-			}
-			i, j := min(a.i, e.i), max(a.i, e.i)
-			if j == i+1 || (i == 0 && j == n-1) {
-				continue
-			}
-			if x, ok := segmentsMeet(pts[i], pts[(i+1)%n], pts[j], pts[(j+1)%n]); ok {
-				return i, j, x, true
-			}
-		}
-		active = append(active, e)
-	}
-	return 0, 0, orb.Point{}, false
+	return bi, bj, at, bi >= 0
 }
 
 // segmentsMeet reports whether segments ab and cd share a point.

@@ -8,28 +8,55 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// TestSelfCrossingGridMatchesSweep compares the grid search with the sweep
-// on random rings, simple and not, and on a clustered ring.
-func TestSelfCrossingGridMatchesSweep(t *testing.T) {
+// selfCrossingBrute tests every pair of non-adjacent edges.
+func selfCrossingBrute(pts []orb.Point) (int, int, bool) {
+	n := len(pts)
+	for i := range n {
+		for j := i + 2; j < n; j++ {
+			if i == 0 && j == n-1 {
+				continue
+			}
+			if _, ok := segmentsMeet(pts[i], pts[(i+1)%n], pts[j], pts[(j+1)%n]); ok {
+				return i, j, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// TestSelfCrossingMatchesBruteForce compares the search with testing every
+// pair of edges on random rings, simple and not, and on clustered rings.
+func TestSelfCrossingMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(benchSeed(t), 9))
-	for k := range 300 {
-		n := 4 + rng.IntN(60)
+	for k := range 400 {
+		n := 4 + rng.IntN(120)
 		pts := make([]orb.Point, n)
 		for i := range pts {
-			if k%2 == 0 { // star-shaped: simple
+			switch k % 4 {
+			case 0: // star-shaped: simple
 				a := 2 * math.Pi * float64(i) / float64(n)
 				r := 1 + rng.Float64()
 				pts[i] = orb.Point{r * math.Cos(a), r * math.Sin(a)}
-			} else { // random: mostly self-crossing
+			case 1: // random: mostly self-crossing
 				pts[i] = orb.Point{rng.Float64(), rng.Float64()}
+			case 2: // a comb on a grid of 1/8: collinear and touching edges
+				pts[i] = orb.Point{float64(rng.IntN(8)) / 8, float64(rng.IntN(8)) / 8}
+			case 3: // star-shaped with one spike that may cross the others
+				a := 2 * math.Pi * float64(i) / float64(n)
+				r := 1 + 0.1*rng.Float64()
+				if i == n/2 {
+					r = 3 * rng.Float64()
+					a += rng.Float64() - 0.5
+				}
+				pts[i] = orb.Point{r * math.Cos(a), r * math.Sin(a)}
 			}
 		}
 		i1, j1, _, ok1 := selfCrossing(pts)
-		_, _, _, ok2 := selfCrossingSweep(pts)
-		if ok1 != ok2 {
-			t.Fatalf("ring %d: grid says crossing=%v (%d, %d), sweep says %v", k, ok1, i1, j1, ok2)
+		i2, j2, ok2 := selfCrossingBrute(pts)
+		if ok1 != ok2 || ok1 && (i1 != i2 || j1 != j2) {
+			t.Fatalf("ring %d: search says crossing=%v (%d, %d), brute force %v (%d, %d)", k, ok1, i1, j1, ok2, i2, j2)
 		}
-		if k%2 == 0 && ok1 {
+		if k%4 == 0 && ok1 {
 			t.Fatalf("star-shaped ring %d reported crossing at edges %d and %d", k, i1, j1)
 		}
 	}
@@ -42,5 +69,70 @@ func TestSelfCrossingGridMatchesSweep(t *testing.T) {
 	pts = append(pts, orb.Point{-50, 0})
 	if _, _, _, ok := selfCrossing(pts); ok {
 		t.Errorf("clustered simple ring reported as crossing")
+	}
+	// The same with a notch that crosses the arc near its middle.
+	pts = append(pts[:1000:1000], orb.Point{1.001, 0.005}, orb.Point{0.99, 0.0049})
+	pts = append(pts, orb.Point{-50, 0})
+	i1, j1, _, ok1 := selfCrossing(pts)
+	i2, j2, ok2 := selfCrossingBrute(pts)
+	if ok1 != ok2 || i1 != i2 || j1 != j2 {
+		t.Errorf("notched ring: search (%d, %d, %v), brute force (%d, %d, %v)", i1, j1, ok1, i2, j2, ok2)
+	}
+}
+
+// TestBoxPairs checks that every pair of meeting boxes is reported, and no
+// other, on uniform, clustered, identical and long boxes.
+func TestBoxPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(benchSeed(t), 11))
+	for k := range 60 {
+		n := 1 + rng.IntN(400)
+		boxes := make([]rect, n)
+		for i := range boxes {
+			var x, y, w, h float64
+			switch k % 5 {
+			case 0:
+				x, y, w, h = rng.Float64(), rng.Float64(), rng.Float64()*0.05, rng.Float64()*0.05
+			case 1: // clustered: most in a tiny corner
+				s := 1.0
+				if rng.IntN(10) > 0 {
+					s = 1e-4
+				}
+				x, y, w, h = rng.Float64()*s, rng.Float64()*s, rng.Float64()*s*0.05, rng.Float64()*s*0.05
+			case 2: // identical
+				x, y, w, h = 0.5, 0.5, 0.01, 0.01
+			case 3: // long and thin, some spanning everything
+				x, y, w, h = rng.Float64(), rng.Float64(), rng.Float64(), 0
+				if rng.IntN(20) == 0 {
+					x, w = 0, 1
+				}
+			case 4: // points on a line
+				x, y = rng.Float64(), 0.25
+			}
+			boxes[i] = rect{x, y, x + w, y + h}
+		}
+		got := map[[2]int32]bool{}
+		boxPairs(boxes, func(i, j int32) {
+			if i >= j {
+				t.Fatalf("case %d: pair (%d, %d) not ordered", k, i, j)
+			}
+			if !rectsMeet(&boxes[i], &boxes[j]) {
+				t.Fatalf("case %d: pair (%d, %d) does not meet", k, i, j)
+			}
+			got[[2]int32{i, j}] = true
+		})
+		want := 0
+		for i := range boxes {
+			for j := i + 1; j < len(boxes); j++ {
+				if rectsMeet(&boxes[i], &boxes[j]) {
+					want++
+					if !got[[2]int32{int32(i), int32(j)}] {
+						t.Fatalf("case %d: pair (%d, %d) missed", k, i, j)
+					}
+				}
+			}
+		}
+		if len(got) != want {
+			t.Fatalf("case %d: %d pairs, want %d", k, len(got), want)
+		}
 	}
 }
