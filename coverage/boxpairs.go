@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 )
 
 // rect is an axis-aligned box: min x, min y, max x, max y.
@@ -20,24 +21,32 @@ func rectsMeet(a, b *rect) bool {
 // the same way in turn, and one that cannot be split (boxes that all span
 // it) is swept along x. Linear time for the edges of real boundaries.
 func boxPairs(boxes []rect, fn func(i, j int32)) {
+	boxPairsParallel(boxes, 1, func(_ int, i, j int32) { fn(i, j) })
+}
+
+// boxPairsParallel is boxPairs with the cells of the first grid shared
+// among workers goroutines; fn(w, i, j) runs on goroutine w (0 <= w <
+// workers), so that it can collect into per-worker state without locks.
+func boxPairsParallel(boxes []rect, workers int, fn func(w int, i, j int32)) {
 	idx := make([]int32, len(boxes))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	gridPairs(boxes, idx, 0, fn)
+	gridPairs(boxes, idx, 0, max(1, workers), fn)
 }
 
 // gridPairsSmall is the number of boxes up to which a cell tests all pairs.
 const gridPairsSmall = 24
 
-func gridPairs(boxes []rect, idx []int32, depth int, fn func(i, j int32)) {
+func gridPairs(boxes []rect, idx []int32, depth, workers int, fn func(w int, i, j int32)) {
 	n := len(idx)
+	seq := func(i, j int32) { fn(0, i, j) }
 	if n <= gridPairsSmall {
-		allPairs(boxes, idx, fn)
+		allPairs(boxes, idx, seq)
 		return
 	}
 	if depth >= 4 {
-		sweepPairs(boxes, idx, fn)
+		sweepPairs(boxes, idx, seq)
 		return
 	}
 	ext := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
@@ -54,7 +63,7 @@ func gridPairs(boxes []rect, idx []int32, depth int, fn func(i, j int32)) {
 		gy = 1
 	}
 	if gx*gy == 1 {
-		sweepPairs(boxes, idx, fn)
+		sweepPairs(boxes, idx, seq)
 		return
 	}
 	sx, sy := float64(gx)/(ext[2]-ext[0]), float64(gy)/(ext[3]-ext[1])
@@ -77,7 +86,7 @@ func gridPairs(boxes []rect, idx []int32, depth int, fn func(i, j int32)) {
 	if total > 16*n {
 		// Boxes large next to the cells (long diagonal edges): the grid
 		// would copy them into too many cells.
-		sweepPairs(boxes, idx, fn)
+		sweepPairs(boxes, idx, seq)
 		return
 	}
 	start := make([]int32, gx*gy+1)
@@ -103,18 +112,34 @@ func gridPairs(boxes []rect, idx []int32, depth int, fn func(i, j int32)) {
 			}
 		}
 	}
-	for c := range gx * gy {
-		cell := items[start[c]:start[c+1]]
-		switch {
-		case len(cell) <= gridPairsSmall:
-			allPairs(boxes, cell, fn)
-		case len(cell) == n:
-			// Every rect spans this cell: splitting makes no progress.
-			sweepPairs(boxes, cell, fn)
-		default:
-			gridPairs(boxes, cell, depth+1, fn)
+	cells := func(w int) {
+		wfn := func(i, j int32) { fn(w, i, j) }
+		for c := w; c < gx*gy; c += workers {
+			cell := items[start[c]:start[c+1]]
+			switch {
+			case len(cell) <= gridPairsSmall:
+				allPairs(boxes, cell, wfn)
+			case len(cell) == n:
+				// Every box spans this cell: splitting makes no progress.
+				sweepPairs(boxes, cell, wfn)
+			default:
+				gridPairs(boxes, cell, depth+1, 1, func(_ int, i, j int32) { fn(w, i, j) })
+			}
 		}
 	}
+	if workers == 1 {
+		cells(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cells(w)
+		}()
+	}
+	wg.Wait()
 }
 
 func allPairs(boxes []rect, idx []int32, fn func(i, j int32)) {

@@ -1,14 +1,14 @@
 package coverage
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 )
 
 // ValidateGeometry checks a district geometry: at least one polygon, every
@@ -116,164 +116,401 @@ type Overlap struct {
 	At   orb.Point // a point of the shared area or of crossing boundaries
 }
 
-// edgeIndex is a district's edges indexed in lon/lat.
-type edgeIndex struct {
-	segs [][2]orb.Point
-	si   *segIndex
+// districtEdges holds the edges of many districts, in lon/lat, directed so
+// that each district's interior lies on their left (outer rings
+// anticlockwise, holes clockwise), ring by ring.
+type districtEdges struct {
+	segs   [][2]orb.Point
+	boxes  []rect
+	owner  []int32 // district of each edge
+	ring   []int32 // ring of each edge (numbered over all districts)
+	first  []int32 // per ring, its first edge; one more entry at the end
+	rings  []rect  // per ring, its box
+	ringOf []int32 // per district, its first ring; one more entry at the end
 }
 
-func newEdgeIndex(mp orb.MultiPolygon) *edgeIndex {
-	n := 0
-	for _, poly := range mp {
-		for _, ring := range poly {
-			n += len(ring)
+func newDistrictEdges(ds []District) *districtEdges {
+	// Two passes over the districts in parallel: count the edges and rings
+	// of each (without repeated points), then fill each district's stretch
+	// of the arrays.
+	type count struct{ edges, rings int32 }
+	counts := make([]count, len(ds)+1)
+	parallelRange(len(ds), func(i int) {
+		for _, poly := range ds[i].Geometry {
+			for _, ring := range poly {
+				counts[i+1].edges += int32(distinctRing(ring, nil))
+				counts[i+1].rings++
+			}
+		}
+	})
+	for i := 1; i < len(counts); i++ {
+		counts[i].edges += counts[i-1].edges
+		counts[i].rings += counts[i-1].rings
+	}
+	n, nr := counts[len(ds)].edges, counts[len(ds)].rings
+	de := &districtEdges{
+		segs: make([][2]orb.Point, n), boxes: make([]rect, n), owner: make([]int32, n), ring: make([]int32, n),
+		first: make([]int32, nr+1), rings: make([]rect, nr), ringOf: make([]int32, len(ds)+1),
+	}
+	for i := range ds {
+		de.ringOf[i] = counts[i].rings
+	}
+	de.ringOf[len(ds)] = nr
+	de.first[nr] = n
+	parallelRange(len(ds), func(i int) {
+		var vs []orb.Point
+		k, r := counts[i].edges, counts[i].rings
+		for _, poly := range ds[i].Geometry {
+			for ri, ring := range poly {
+				vs = vs[:0]
+				m := distinctRing(ring, func(p orb.Point) { vs = append(vs, p) })
+				a := 0.0
+				for j := range m {
+					p, q := vs[j], vs[(j+1)%m]
+					a += p[0]*q[1] - p[1]*q[0]
+				}
+				if (ri == 0) != (a > 0) {
+					slices.Reverse(vs)
+				}
+				de.first[r] = k
+				rb := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+				for j := range m {
+					p, q := vs[j], vs[(j+1)%m]
+					b := rect{min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])}
+					de.segs[k], de.boxes[k], de.owner[k], de.ring[k] = [2]orb.Point{p, q}, b, int32(i), r
+					rb = rect{min(rb[0], b[0]), min(rb[1], b[1]), max(rb[2], b[2]), max(rb[3], b[3])}
+					k++
+				}
+				de.rings[r] = rb
+				r++
+			}
+		}
+	})
+	return de
+}
+
+// distinctRing counts the vertices of a ring without repeated consecutive
+// points and the closing point, passing each to emit when it is not nil.
+func distinctRing(ring orb.Ring, emit func(orb.Point)) int {
+	end := len(ring)
+	for end > 1 && ring[end-1] == ring[0] {
+		end--
+	}
+	m := 0
+	for j, p := range ring[:end] {
+		if j > 0 && p == ring[j-1] {
+			continue
+		}
+		m++
+		if emit != nil {
+			emit(p)
 		}
 	}
-	ei := &edgeIndex{segs: make([][2]orb.Point, 0, n)}
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for i := range ring {
-				p, q := ring[i], ring[(i+1)%len(ring)]
-				if p != q {
-					ei.segs = append(ei.segs, [2]orb.Point{p, q})
-				}
+	return m
+}
+
+// parallelRange calls fn(i) for i in [0, n) on GOMAXPROCS goroutines.
+func parallelRange(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// next and prev give the edge after and before edge k in its ring.
+func (de *districtEdges) next(k int32) int32 {
+	if r := de.ring[k]; k+1 < de.first[r+1] {
+		return k + 1
+	} else {
+		return de.first[r]
+	}
+}
+
+func (de *districtEdges) prev(k int32) int32 {
+	if r := de.ring[k]; k > de.first[r] {
+		return k - 1
+	} else {
+		return de.first[r+1] - 1
+	}
+}
+
+// sector is the district's interior near point x of edge k: the open angle
+// swept anticlockwise from direction u to direction w.
+func (de *districtEdges) sector(k int32, x orb.Point) (u, w orb.Point) {
+	sub := func(p, q orb.Point) orb.Point { return orb.Point{q[0] - p[0], q[1] - p[1]} }
+	e := de.segs[k]
+	switch x {
+	case e[0]:
+		return sub(e[0], e[1]), sub(e[0], de.segs[de.prev(k)][0])
+	case e[1]:
+		return sub(e[1], de.segs[de.next(k)][1]), sub(e[1], e[0])
+	}
+	return sub(e[0], e[1]), sub(e[1], e[0])
+}
+
+// sectorEps is the angle, radians (as a sine), below which directions
+// count as equal: borders that coincide up to rounding do not overlap.
+const sectorEps = 1e-9
+
+// sine of the angle from u to v.
+func sine(u, v orb.Point) float64 {
+	return (u[0]*v[1] - u[1]*v[0]) / math.Sqrt((u[0]*u[0]+u[1]*u[1])*(v[0]*v[0]+v[1]*v[1]))
+}
+
+// inSector reports whether direction d lies inside the open angle from u
+// anticlockwise to w, by more than sectorEps.
+func inSector(u, w, d orb.Point) bool {
+	s := sine(u, w)
+	switch {
+	case s > sectorEps: // less than a half turn
+		return sine(u, d) > sectorEps && sine(d, w) > sectorEps
+	case s < -sectorEps: // more than a half turn: outside the rest
+		return sine(w, d) <= -sectorEps || sine(d, u) <= -sectorEps
+	case u[0]*w[0]+u[1]*w[1] < 0: // a half turn
+		return sine(u, d) > sectorEps
+	}
+	return false // a spike: no interior
+}
+
+// sectorsMeet reports whether two open angles share directions: one
+// starts inside the other, or both start together (and are not empty).
+func sectorsMeet(u1, w1, u2, w2 orb.Point) bool {
+	empty := func(u, w orb.Point) bool {
+		return math.Abs(sine(u, w)) <= sectorEps && u[0]*w[0]+u[1]*w[1] > 0
+	}
+	if empty(u1, w1) || empty(u2, w2) {
+		return false
+	}
+	return inSector(u1, w1, u2) || inSector(u2, w2, u1) ||
+		math.Abs(sine(u1, u2)) <= sectorEps && u1[0]*u2[0]+u1[1]*u2[1] > 0
+}
+
+// meet classifies edges e and f of two districts: whether they share a
+// point; if so whether they cross properly; and if not, whether the
+// interiors of their districts overlap near where they meet, decided by
+// the shared stretch's directions (collinear edges) or by the angles of
+// both interiors at the point they share. at is a point there.
+func (de *districtEdges) meet(e, f int32) (met, overlap bool, at orb.Point) {
+	o := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
+	a, b := de.segs[e], de.segs[f]
+	// Fast paths for shared borders: the same edge both ways, and edges
+	// that only share an end point where the angles are compared for
+	// another pair (see below).
+	switch {
+	case a[0] == b[1] && a[1] == b[0]:
+		return true, false, a[0]
+	case a == b:
+		return true, true, orb.Point{(a[0][0] + a[1][0]) / 2, (a[0][1] + a[1][1]) / 2}
+	case a[1] == b[0] && o(a[0], a[1], b[1]) != 0, a[1] == b[1] && o(a[0], a[1], b[0]) != 0:
+		return true, false, a[1]
+	case b[1] == a[0] && o(b[0], b[1], a[1]) != 0:
+		return true, false, a[0]
+	}
+	d1, d2, d3, d4 := o(a[0], a[1], b[0]), o(a[0], a[1], b[1]), o(b[0], b[1], a[0]), o(b[0], b[1], a[1])
+	if d1*d2 < 0 && d3*d4 < 0 {
+		t := d3 / (d3 - d4)
+		return true, true, orb.Point{a[0][0] + t*(a[1][0]-a[0][0]), a[0][1] + t*(a[1][1]-a[0][1])}
+	}
+	inBox := func(s [2]orb.Point, r orb.Point) bool {
+		return min(s[0][0], s[1][0]) <= r[0] && r[0] <= max(s[0][0], s[1][0]) &&
+			min(s[0][1], s[1][1]) <= r[1] && r[1] <= max(s[0][1], s[1][1])
+	}
+	var shared [4]orb.Point
+	n := 0
+	if d3 == 0 && inBox(b, a[0]) {
+		shared[n], n = a[0], n+1
+	}
+	if d4 == 0 && inBox(b, a[1]) {
+		shared[n], n = a[1], n+1
+	}
+	if d1 == 0 && inBox(a, b[0]) {
+		shared[n], n = b[0], n+1
+	}
+	if d2 == 0 && inBox(a, b[1]) {
+		shared[n], n = b[1], n+1
+	}
+	if n == 0 {
+		return false, false, orb.Point{}
+	}
+	if d1 == 0 && d2 == 0 {
+		// Collinear: a shared stretch longer than a point decides by
+		// direction (interiors on the same side when parallel).
+		for _, p := range shared[1:n] {
+			if p != shared[0] {
+				dot := (a[1][0]-a[0][0])*(b[1][0]-b[0][0]) + (a[1][1]-a[0][1])*(b[1][1]-b[0][1])
+				return true, dot > 0, orb.Point{(p[0] + shared[0][0]) / 2, (p[1] + shared[0][1]) / 2}
 			}
 		}
 	}
-	ei.si = newSegIndex(len(ei.segs), func(k int) (p, q [2]float64) { return ei.segs[k][0], ei.segs[k][1] })
-	return ei
-}
-
-func (ei *edgeIndex) search(mn, mx [2]float64, fn func(e [2]orb.Point) bool) {
-	ei.si.search(mn, mx, func(k int) bool { return fn(ei.segs[k]) })
-}
-
-func ptBox(p, q orb.Point) (mn, mx [2]float64) {
-	return [2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}
-}
-
-// pointIn is even-odd containment by a ray towards +x; onBorder reports a
-// point within 1e-9 degrees of an edge, where containment is not decided.
-func (ei *edgeIndex) pointIn(p orb.Point) (in, onBorder bool) {
-	const eps = 1e-9
-	ei.search([2]float64{p[0] - eps, p[1] - eps}, [2]float64{p[0] + eps, p[1] + eps}, func(e [2]orb.Point) bool {
-		if distToSeg(p, e[0], e[1]) < eps {
-			onBorder = true
-			return false
-		}
-		return true
-	})
-	if onBorder {
-		return false, true
+	x := shared[0]
+	// Where both edges end at x, the edges leaving x meet there too: the
+	// angles are compared once, for that pair.
+	if x == a[1] && (x == b[0] || x == b[1]) || x == b[1] && x == a[0] {
+		return true, false, x
 	}
-	ei.search([2]float64{p[0], p[1]}, [2]float64{math.Inf(1), p[1]}, func(e [2]orb.Point) bool {
-		a, b := e[0], e[1]
-		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
+	if x == a[0] && x == b[0] && a[1] == de.segs[de.prev(f)][0] && b[1] == de.segs[de.prev(e)][0] {
+		return true, false, x // a border that goes on through x: no overlap
+	}
+	u1, w1 := de.sector(e, x)
+	u2, w2 := de.sector(f, x)
+	return true, sectorsMeet(u1, w1, u2, w2), x
+}
+
+// pointIn is even-odd containment of p in district i by a ray towards +x;
+// onBorder reports a point within 1e-9 degrees of an edge.
+func (de *districtEdges) pointIn(i int32, p orb.Point) (in, onBorder bool) {
+	for k := de.first[de.ringOf[i]]; k < de.first[de.ringOf[i+1]]; k++ {
+		b := &de.boxes[k]
+		if p[1] < b[1]-1e-9 || p[1] > b[3]+1e-9 || p[0] > b[2]+1e-9 {
+			continue
+		}
+		a, c := de.segs[k][0], de.segs[k][1]
+		if distToSeg(p, a, c) < 1e-9 {
+			return false, true
+		}
+		if (a[1] > p[1]) != (c[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(c[1]-a[1])*(c[0]-a[0]) {
 			in = !in
 		}
-		return true
-	})
+	}
 	return in, false
 }
 
 // Overlaps finds pairs of districts whose interiors overlap: their
-// boundaries cross, or one lies inside the other. Districts that only share
-// a border do not overlap. Pairs come in increasing (A, B) order.
-// Boundaries are compared in lon/lat. The work is spread over GOMAXPROCS
-// goroutines; the result does not depend on their number.
+// boundaries cross, they meet where their interiors lie on the same side,
+// or a ring of one lies inside the other. Districts that only share a
+// border do not overlap. Pairs come in increasing (A, B) order. Boundaries
+// are compared in lon/lat.
+//
+// Every pair of edges whose boxes meet comes from one search over the edges
+// of all districts (boxPairs), shared among GOMAXPROCS goroutines. Edges
+// that cross properly overlap; edges that touch are decided by the
+// directions of the two interiors where they touch. Of several such
+// places of a pair, the one of the lowest-numbered edges is named, so the
+// result does not depend on the number of goroutines. A ring that meets no
+// edge of another district lies wholly inside or outside it, which one
+// point decides; only rings whose box lies within the other's are tested.
 func Overlaps(ds []District) []Overlap {
-	var tr rtree.RTreeG[int]
-	bounds := make([]orb.Bound, len(ds))
+	de := newDistrictEdges(ds)
+	bounds := make([]rect, len(ds))
 	for i := range ds {
-		bounds[i] = ds[i].Geometry.Bound()
-		tr.Insert([2]float64(bounds[i].Min), [2]float64(bounds[i].Max), i)
-	}
-	idx := make([]*edgeIndex, len(ds))
-	workers := runtime.GOMAXPROCS(0)
-	parallel := func(fn func(i int)) {
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < len(ds); i += workers {
-					fn(i)
-				}
-			}()
+		bounds[i] = rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+		for _, r := range de.rings[de.ringOf[i]:de.ringOf[i+1]] {
+			bounds[i] = rect{min(bounds[i][0], r[0]), min(bounds[i][1], r[1]), max(bounds[i][2], r[2]), max(bounds[i][3], r[3])}
 		}
-		wg.Wait()
 	}
-	parallel(func(i int) { idx[i] = newEdgeIndex(ds[i].Geometry) })
-	found := make([][]Overlap, len(ds))
-	parallel(func(i int) {
-		var js []int
-		tr.Search([2]float64(bounds[i].Min), [2]float64(bounds[i].Max), func(_, _ [2]float64, j int) bool {
-			if j > i {
-				js = append(js, j)
-			}
-			return true
-		})
-		sort.Ints(js)
-		for _, j := range js {
-			if p, ok := interiorsOverlap(ds[i].Geometry, idx[i], ds[j].Geometry, idx[j], bounds[j]); ok {
-				found[i] = append(found[i], Overlap{A: i, B: j, At: p})
+	// Rings that could lie inside another district: (ring, district).
+	nested := map[[2]int32]bool{}
+	mayNest := make([]bool, len(de.rings))
+	boxPairs(bounds, func(i, j int32) {
+		for _, pair := range [2][2]int32{{i, j}, {j, i}} {
+			for r := de.ringOf[pair[0]]; r < de.ringOf[pair[0]+1]; r++ {
+				if within(de.rings[r], bounds[pair[1]]) {
+					nested[[2]int32{r, pair[1]}] = false
+					mayNest[r] = true
+				}
 			}
 		}
 	})
-	var out []Overlap
-	for _, f := range found {
-		out = append(out, f...)
+
+	type event struct {
+		e, f int32 // edges, e < f
+		at   orb.Point
 	}
+	workers := runtime.GOMAXPROCS(0)
+	found := make([]map[[2]int32]event, workers)
+	met := make([]map[[2]int32]bool, workers)
+	for w := range found {
+		found[w], met[w] = map[[2]int32]event{}, map[[2]int32]bool{}
+	}
+	boxPairsParallel(de.boxes, workers, func(w int, e, f int32) {
+		a, b := de.owner[e], de.owner[f]
+		if a == b {
+			return
+		}
+		ok, overlap, x := de.meet(e, f)
+		if !ok {
+			return
+		}
+		for _, k := range [2][2]int32{{de.ring[e], b}, {de.ring[f], a}} {
+			if mayNest[k[0]] {
+				if _, ok := nested[k]; ok {
+					met[w][k] = true
+				}
+			}
+		}
+		if overlap {
+			key := [2]int32{min(a, b), max(a, b)}
+			if c, ok := found[w][key]; !ok || e < c.e || e == c.e && f < c.f {
+				found[w][key] = event{e, f, x}
+			}
+		}
+	})
+	overlap := map[[2]int32]event{}
+	for _, m := range found {
+		for k, c := range m {
+			if o, ok := overlap[k]; !ok || c.e < o.e || c.e == o.e && c.f < o.f {
+				overlap[k] = c
+			}
+		}
+	}
+	out := make([]Overlap, 0, len(overlap))
+	for k, c := range overlap {
+		out = append(out, Overlap{A: int(k[0]), B: int(k[1]), At: c.at})
+	}
+	// Nested rings that met nothing of the other district: one vertex.
+	var checks [][2]int32
+	for k := range nested {
+		a, b := de.owner[de.first[k[0]]], k[1]
+		if _, done := overlap[[2]int32{min(a, b), max(a, b)}]; done {
+			continue
+		}
+		hit := false
+		for _, m := range met {
+			hit = hit || m[k]
+		}
+		if !hit {
+			checks = append(checks, k)
+		}
+	}
+	slices.SortFunc(checks, func(x, y [2]int32) int {
+		if c := cmp.Compare(x[0], y[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x[1], y[1])
+	})
+	seen := map[[2]int32]bool{}
+	for _, k := range checks {
+		a, b := de.owner[de.first[k[0]]], k[1]
+		key := [2]int32{min(a, b), max(a, b)}
+		if seen[key] {
+			continue
+		}
+		p := de.segs[de.first[k[0]]][0]
+		if in, _ := de.pointIn(b, p); in {
+			seen[key] = true
+			out = append(out, Overlap{A: int(key[0]), B: int(key[1]), At: p})
+		}
+	}
+	slices.SortFunc(out, func(a, b Overlap) int {
+		if c := cmp.Compare(a.A, b.A); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.B, b.B)
+	})
 	return out
 }
 
-// interiorsOverlap tests, in lon/lat, whether two multipolygons share
-// interior: two edges cross properly, or, failing that, a ring of one has a
-// point off the other's border that lies inside it (without crossings a
-// ring is wholly inside or wholly outside).
-func interiorsOverlap(a orb.MultiPolygon, ai *edgeIndex, b orb.MultiPolygon, bi *edgeIndex, bb orb.Bound) (orb.Point, bool) {
-	var at orb.Point
-	found := false
-	// A's edges within B's box, found through A's index, against B's edges.
-	ai.si.search([2]float64(bb.Min), [2]float64(bb.Max), func(k int) bool {
-		p, q := ai.segs[k][0], ai.segs[k][1]
-		mn, mx := ptBox(p, q)
-		bi.search(mn, mx, func(e [2]orb.Point) bool {
-			if x, ok := properCross(p, q, e[0], e[1]); ok {
-				at, found = x, true
-				return false
-			}
-			return true
-		})
-		return !found
-	})
-	if found {
-		return at, true
-	}
-	test := func(x orb.MultiPolygon, yi *edgeIndex) (orb.Point, bool) {
-		for _, poly := range x {
-			for _, ring := range poly {
-			points:
-				for i := range ring {
-					p, q := ring[i], ring[(i+1)%len(ring)]
-					m := orb.Point{(p[0] + q[0]) / 2, (p[1] + q[1]) / 2}
-					for _, c := range [2]orb.Point{p, m} {
-						if in, onBorder := yi.pointIn(c); !onBorder {
-							if in {
-								return c, true
-							}
-							break points
-						}
-					}
-				}
-			}
-		}
-		return orb.Point{}, false
-	}
-	if p, ok := test(a, bi); ok {
-		return p, true
-	}
-	return test(b, ai)
+// within reports whether box a lies within box b (closed).
+func within(a, b rect) bool {
+	return b[0] <= a[0] && b[1] <= a[1] && a[2] <= b[2] && a[3] <= b[3]
 }
 
 // properCross reports whether segments ab and cd cross at a point interior

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -134,5 +135,129 @@ func TestBoxPairs(t *testing.T) {
 		if len(got) != want {
 			t.Fatalf("case %d: %d pairs, want %d", k, len(got), want)
 		}
+	}
+}
+
+// overlapsRaster is the truth for districts drawn on a grid of 1/4:
+// each quarter cell is wholly inside or outside each district, so two
+// districts overlap exactly when some cell centre lies inside both.
+func overlapsRaster(ds []District) map[[2]int]bool {
+	in := func(p orb.Point, mp orb.MultiPolygon) bool {
+		inside := false
+		for _, poly := range mp {
+			for _, ring := range poly {
+				for k := range ring {
+					a, b := ring[k], ring[(k+1)%len(ring)]
+					if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
+						inside = !inside
+					}
+				}
+			}
+		}
+		return inside
+	}
+	const cells = 4 * 16
+	cover := make([][]bool, len(ds))
+	for i := range ds {
+		cover[i] = make([]bool, cells*cells)
+		for c := range cover[i] {
+			cover[i][c] = in(orb.Point{(float64(c%cells) + 0.5) / 4, (float64(c/cells) + 0.5) / 4}, ds[i].Geometry)
+		}
+	}
+	out := map[[2]int]bool{}
+	for i := range ds {
+		for j := i + 1; j < len(ds); j++ {
+			for c := range cover[i] {
+				if cover[i][c] && cover[j][c] {
+					out[[2]int{i, j}] = true
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestOverlapsMatchesRaster compares Overlaps with the truth on random
+// layouts on a grid of 1/4 (shared borders, corners that touch, T-junctions,
+// nesting with and without touching, crossings, duplicates, multipolygons,
+// holes, either winding) and on hand-made cases.
+func TestOverlapsMatchesRaster(t *testing.T) {
+	rng := rand.New(rand.NewPCG(benchSeed(t), 13))
+	sq := func(x, y, w, h float64) orb.Ring {
+		return orb.Ring{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}, {x, y}}
+	}
+	check := func(name string, ds []District) {
+		t.Helper()
+		want := overlapsRaster(ds)
+		got := Overlaps(ds)
+		for i, o := range got {
+			if i > 0 && (o.A < got[i-1].A || o.A == got[i-1].A && o.B <= got[i-1].B) {
+				t.Fatalf("%s: pairs out of order: %v", name, got)
+			}
+			if !want[[2]int{o.A, o.B}] {
+				t.Fatalf("%s: (%d, %d) reported, not overlapping: %v / %v", name, o.A, o.B, ds[o.A].Geometry, ds[o.B].Geometry)
+			}
+		}
+		if len(got) != len(want) {
+			for p := range want {
+				missed := true
+				for _, o := range got {
+					missed = missed && (o.A != p[0] || o.B != p[1])
+				}
+				if missed {
+					t.Errorf("%s: missed (%d, %d): %v / %v", name, p[0], p[1], ds[p[0]].Geometry, ds[p[1]].Geometry)
+				}
+			}
+			t.FailNow()
+		}
+	}
+	for k := range 300 {
+		var ds []District
+		for range 2 + rng.IntN(12) {
+			q := func(n int) float64 { return float64(rng.IntN(n)) / 4 }
+			x, y := float64(rng.IntN(8))+q(2), float64(rng.IntN(8))+q(2)
+			w, h := float64(1+rng.IntN(3))+q(3), float64(1+rng.IntN(3))+q(3)
+			var mp orb.MultiPolygon
+			switch rng.IntN(4) {
+			case 0: // two parts
+				mp = orb.MultiPolygon{{sq(x, y, w, h)}, {sq(x+w+float64(rng.IntN(3)), y, 1, 1)}}
+			case 1: // with a hole
+				hole := sq(x+1, y+1, w, h)
+				hole.Reverse()
+				mp = orb.MultiPolygon{{sq(x, y, w+2, h+2), hole}}
+			case 2: // with a T-junction vertex on its bottom edge
+				r := sq(x, y, w, h)
+				mp = orb.MultiPolygon{{append(orb.Ring{r[0], {x + 0.5, y}}, r[1:]...)}}
+			default:
+				mp = orb.MultiPolygon{{sq(x, y, w, h)}}
+			}
+			if rng.IntN(3) == 0 {
+				mp[0][0].Reverse()
+			}
+			ds = append(ds, District{Geometry: mp})
+		}
+		if rng.IntN(5) == 0 { // a duplicate
+			ds = append(ds, District{Geometry: ds[0].Geometry.Clone()})
+		}
+		check(fmt.Sprintf("layout %d", k), ds)
+	}
+	tri := func(pts ...orb.Point) orb.MultiPolygon { return orb.MultiPolygon{{append(orb.Ring(pts), pts[0])}} }
+	square := orb.MultiPolygon{{sq(0, 0, 4, 4)}}
+	for _, c := range []struct {
+		name string
+		ds   []District
+	}{
+		{"triangle inside touching a corner", []District{{Geometry: square}, {Geometry: tri(orb.Point{0, 0}, orb.Point{2, 1}, orb.Point{1, 2})}}},
+		{"triangle outside touching a corner", []District{{Geometry: square}, {Geometry: tri(orb.Point{0, 0}, orb.Point{-2, -1}, orb.Point{-1, -2})}}},
+		{"triangle inside touching an edge", []District{{Geometry: square}, {Geometry: tri(orb.Point{2, 0}, orb.Point{3, 1}, orb.Point{1, 1})}}},
+		{"triangle outside touching an edge", []District{{Geometry: square}, {Geometry: tri(orb.Point{2, 0}, orb.Point{1, -1}, orb.Point{3, -1})}}},
+		{"squares meeting at a corner", []District{{Geometry: square}, {Geometry: orb.MultiPolygon{{sq(4, 4, 1, 1)}}}}},
+		{"square inside, no contact", []District{{Geometry: square}, {Geometry: orb.MultiPolygon{{sq(1, 1, 1, 1)}}}}},
+		{"square cut through two corners of a diamond", []District{{Geometry: tri(orb.Point{2, 1}, orb.Point{3, 2}, orb.Point{2, 3}, orb.Point{1, 2})}, {Geometry: orb.MultiPolygon{{sq(0, 2, 4, 2)}}}}},
+		{"square touching two corners of a diamond", []District{{Geometry: tri(orb.Point{2, 1}, orb.Point{3, 2}, orb.Point{2, 3}, orb.Point{1, 2})}, {Geometry: orb.MultiPolygon{{sq(0, 3, 4, 2)}}}}},
+		{"square in a hole", []District{{Geometry: orb.MultiPolygon{{sq(0, 0, 4, 4), sq(1, 1, 2, 2)}}}, {Geometry: orb.MultiPolygon{{sq(1, 1, 2, 2)}}}}},
+	} {
+		check(c.name, c.ds)
 	}
 }
