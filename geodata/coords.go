@@ -1,6 +1,7 @@
 package geodata
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 
@@ -135,31 +136,30 @@ func fastDecimal(b []byte) (float64, bool) {
 	return v, true
 }
 
-func (c *coordParser) position() ([]float64, error) {
+// position parses a position: its first numbers (at most 3) and how many
+// there were.
+func (c *coordParser) position() (pos [3]float64, n int, err error) {
 	empty, err := c.open()
 	if err != nil || empty {
-		return nil, err
+		return pos, 0, err
 	}
-	var out [3]float64
-	n := 0
 	for {
 		v, err := c.number()
 		if err != nil {
-			return nil, err
+			return pos, 0, err
 		}
-		if n < len(out) {
-			out[n] = v
+		if n < len(pos) {
+			pos[n] = v
 		}
 		n++
 		more, err := c.next()
 		if err != nil {
-			return nil, err
+			return pos, 0, err
 		}
 		if !more {
-			break
+			return pos, min(n, len(pos)), nil
 		}
 	}
-	return out[:min(n, 3)], nil
 }
 
 // array parses a JSON array whose elements elem consumes one at a time,
@@ -182,16 +182,16 @@ func (c *coordParser) array(elem func(i int) error) error {
 
 // point parses a position and checks its range.
 func (c *coordParser) point() (orb.Point, error) {
-	pos, err := c.position()
+	pos, n, err := c.position()
 	if err != nil {
 		return orb.Point{}, err
 	}
-	return toPoint(pos)
+	return toPoint(pos[:n])
 }
 
 // ring parses an array of positions, checking each.
 func (c *coordParser) ring() (orb.Ring, error) {
-	r := orb.Ring{}
+	r := make(orb.Ring, 0, c.countElements())
 	err := c.array(func(i int) error {
 		p, err := c.point()
 		if err != nil {
@@ -227,6 +227,19 @@ func (c *coordParser) multiPolygon() (orb.MultiPolygon, error) {
 		return nil
 	})
 	return mp, err
+}
+
+// countElements estimates the length of the array of positions that
+// starts at the cursor by counting the '[' up to the first "]]" (its end
+// when written compactly), so that a ring is allocated once; 0 when it
+// cannot tell. It does not move the cursor.
+func (c *coordParser) countElements() int {
+	rest := c.data[c.pos:]
+	end := bytes.Index(rest, []byte("]]"))
+	if end < 0 {
+		return 0
+	}
+	return max(0, bytes.Count(rest[:end], []byte("["))-1)
 }
 
 // end checks that only white space follows.
