@@ -46,10 +46,10 @@ func triangulate(sites [][2]float64) *delaunay {
 	mn := [2]float64{math.Inf(1), math.Inf(1)}
 	mx := [2]float64{math.Inf(-1), math.Inf(-1)}
 	for _, p := range sites {
-		mn = [2]float64{math.Min(mn[0], p[0]), math.Min(mn[1], p[1])}
-		mx = [2]float64{math.Max(mx[0], p[0]), math.Max(mx[1], p[1])}
+		mn = [2]float64{min(mn[0], p[0]), min(mn[1], p[1])}
+		mx = [2]float64{max(mx[0], p[0]), max(mx[1], p[1])}
 	}
-	size := math.Max(math.Max(mx[0]-mn[0], mx[1]-mn[1]), 1)
+	size := max(max(mx[0]-mn[0], mx[1]-mn[1]), 1)
 	cx, cy := (mn[0]+mx[0])/2, (mn[1]+mx[1])/2
 	const m = 1e4
 	pts := append(append([][2]float64{}, sites...),

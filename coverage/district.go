@@ -2,7 +2,6 @@ package coverage
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/paulmach/orb"
@@ -137,13 +136,13 @@ func (f *frame) ellipses(ix *Index, idx []int, r float64) ([]ellipse, float64) {
 	for _, i := range ix.distinct(idx) {
 		p := ix.stations[i].Point
 		x, y := f.proj.Forward(p[0], p[1])
-		dx := math.Max(0, math.Max(mn[0]-x, x-mx[0]))
-		dy := math.Max(0, math.Max(mn[1]-y, y-mx[1]))
-		if math.Hypot(dx, dy) > r*1.01+1 {
+		dx := max(0, max(mn[0]-x, x-mx[0]))
+		dy := max(0, max(mn[1]-y, y-mx[1]))
+		if hypot(dx, dy) > r*1.01+1 {
 			continue
 		}
 		ft := f.tile.fit(ix, i, r)
-		worst = math.Max(worst, ft.resid)
+		worst = max(worst, ft.resid)
 		out = append(out, ft.e)
 	}
 	return out, worst

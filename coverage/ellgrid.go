@@ -32,11 +32,11 @@ func newEllGrid(ells []ellipse) *ellGrid {
 	for i := range ells {
 		mn, mx := ells[i].box()
 		g.boxes[i] = [4]float64{mn[0], mn[1], mx[0], mx[1]}
-		g.minX, g.minY = math.Min(g.minX, mn[0]), math.Min(g.minY, mn[1])
-		g.maxX, g.maxY = math.Max(g.maxX, mx[0]), math.Max(g.maxY, mx[1])
-		size = math.Max(size, math.Max(mx[0]-mn[0], mx[1]-mn[1]))
+		g.minX, g.minY = min(g.minX, mn[0]), min(g.minY, mn[1])
+		g.maxX, g.maxY = max(g.maxX, mx[0]), max(g.maxY, mx[1])
+		size = max(size, max(mx[0]-mn[0], mx[1]-mn[1]))
 	}
-	g.cell = math.Max(size, 1e-3)
+	g.cell = max(size, 1e-3)
 	for {
 		g.nx = int((g.maxX-g.minX)/g.cell) + 1
 		g.ny = int((g.maxY-g.minY)/g.cell) + 1

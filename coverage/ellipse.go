@@ -60,7 +60,7 @@ func fitEllipse(p *ellipsoid.LAEA, lon, lat, r float64) (ellipse, float64) {
 	cY := -(-m12*k[2] + m11*k[3]) / (2 * det)
 	rhs := -(k[4] + (k[2]*cX+k[3]*cY)/2) // (X-X0)' M (X-X0) = rhs
 	// Eigen-decomposition of M.
-	tr, diff := (m11+m22)/2, math.Hypot((m11-m22)/2, m12)
+	tr, diff := (m11+m22)/2, hypot((m11-m22)/2, m12)
 	l1, l2 := tr-diff, tr+diff // l1 <= l2: the a-axis goes with l1
 	th := 0.5 * math.Atan2(2*m12, m11-m22)
 	// The eigenvector of the larger eigenvalue l2 is at angle th; u is
@@ -73,7 +73,7 @@ func fitEllipse(p *ellipsoid.LAEA, lon, lat, r float64) (ellipse, float64) {
 	resid := 0.0
 	for i := range fitSamples {
 		X, Y := e.local(x0+xs[i]*r, y0+ys[i]*r)
-		resid = math.Max(resid, math.Abs(math.Hypot(X, Y)-1)*e.a)
+		resid = max(resid, math.Abs(hypot(X, Y)-1)*e.a)
 	}
 	return e, resid
 }
@@ -143,7 +143,11 @@ func (e *ellipse) green(t1, x1, y1, t2, x2, y2 float64) float64 {
 
 // box returns the ellipse's bounding box.
 func (e *ellipse) box() (min, max [2]float64) {
-	hx := math.Hypot(e.a*e.ux, e.b*e.uy)
-	hy := math.Hypot(e.a*e.uy, e.b*e.ux)
+	hx := hypot(e.a*e.ux, e.b*e.uy)
+	hy := hypot(e.a*e.uy, e.b*e.ux)
 	return [2]float64{e.cx - hx, e.cy - hy}, [2]float64{e.cx + hx, e.cy + hy}
 }
+
+// hypot is sqrt(x*x + y*y) without math.Hypot's guard against overflow,
+// which frame coordinates (metres, below 1e7) cannot reach.
+func hypot(x, y float64) float64 { return math.Sqrt(x*x + y*y) }

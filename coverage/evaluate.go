@@ -3,7 +3,6 @@ package coverage
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
 
@@ -139,13 +138,13 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 	ells, resid := f.ellipses(ix, cands, r)
 	res.Stations = len(ells)
 	cut := f.region.cut(ells)
-	res.UncoveredM2 = math.Max(0, math.Min(cut.area, res.AreaM2))
+	res.UncoveredM2 = max(0, min(cut.area, res.AreaM2))
 	// Error bound: chords of densified edges (2/3 of tolerance x length),
 	// ellipse fit (2 x sample residual, see TestEllipseFit) along the arcs
 	// that bound the result, and floating point.
 	bound := 2.0/3*densifyTolM*f.region.perim + (2*resid+1e-6)*cut.arcLen + 1e-9*res.AreaM2
-	res.UncoveredLowerM2 = math.Max(0, res.UncoveredM2-bound)
-	res.UncoveredUpperM2 = math.Min(res.AreaM2, res.UncoveredM2+bound)
+	res.UncoveredLowerM2 = max(0, res.UncoveredM2-bound)
+	res.UncoveredUpperM2 = min(res.AreaM2, res.UncoveredM2+bound)
 	if res.AreaM2 > 0 {
 		res.CoveredPct = 100 * (1 - res.UncoveredM2/res.AreaM2)
 	}

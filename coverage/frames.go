@@ -48,7 +48,7 @@ func (fs *frameSet) frameFor(b orb.Bound) *tileFrame {
 	clon := (b.Min[0] + b.Max[0]) / 2
 	ty := math.Floor(clat / tileDeg)
 	tlat := (ty + 0.5) * tileDeg
-	cosLat := math.Max(0.05, math.Cos(tlat*math.Pi/180))
+	cosLat := max(0.05, math.Cos(tlat*math.Pi/180))
 	wlon := tileDeg / cosLat
 	tx := math.Floor(clon / wlon)
 	tlon := (tx + 0.5) * wlon

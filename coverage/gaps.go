@@ -81,13 +81,13 @@ func (res *cutResult) rings(ells []ellipse) []gapRing {
 func (res *cutResult) nearestStart(used []bool, at, start int) int {
 	p := res.nodes[at]
 	s := res.nodes[start]
-	best, bestD := -2, math.Hypot(s[0]-p[0], s[1]-p[1])
+	best, bestD := -2, hypot(s[0]-p[0], s[1]-p[1])
 	for j, pc := range res.pieces {
 		if used[j] || pc.from < 0 {
 			continue
 		}
 		q := res.nodes[pc.from]
-		if d := math.Hypot(q[0]-p[0], q[1]-p[1]); d < bestD {
+		if d := hypot(q[0]-p[0], q[1]-p[1]); d < bestD {
 			best, bestD = j, d
 		}
 	}
@@ -106,8 +106,8 @@ func (res *cutResult) polyline(ells []ellipse, g gapRing, chordM float64) [][2]f
 			continue
 		}
 		e := &ells[pc.ell]
-		r := math.Max(e.a, e.b)
-		step := 2 * math.Acos(math.Max(-1, 1-chordM/r))
+		r := max(e.a, e.b)
+		step := 2 * math.Acos(max(-1, 1-chordM/r))
 		n := int(math.Ceil((pc.t1 - pc.t0) / step))
 		if n < 1 {
 			n = 1

@@ -39,9 +39,9 @@ func newFrameRegion(rings [][][2]float64) *frameRegion {
 			p, q := ring[i], ring[(i+1)%len(ring)]
 			fr.edges = append(fr.edges, edgeRef{r, i})
 			fr.area += (p[0]*q[1] - p[1]*q[0]) / 2
-			fr.perim += math.Hypot(q[0]-p[0], q[1]-p[1])
-			fr.minPt = [2]float64{math.Min(fr.minPt[0], p[0]), math.Min(fr.minPt[1], p[1])}
-			fr.maxPt = [2]float64{math.Max(fr.maxPt[0], p[0]), math.Max(fr.maxPt[1], p[1])}
+			fr.perim += hypot(q[0]-p[0], q[1]-p[1])
+			fr.minPt = [2]float64{min(fr.minPt[0], p[0]), min(fr.minPt[1], p[1])}
+			fr.maxPt = [2]float64{max(fr.maxPt[0], p[0]), max(fr.maxPt[1], p[1])}
 		}
 	}
 	fr.nVerts = len(fr.edges)
@@ -58,7 +58,7 @@ func (fr *frameRegion) index() *segIndex {
 }
 
 func segBox(p, q [2]float64) (mn, mx [2]float64) {
-	return [2]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1])}, [2]float64{math.Max(p[0], q[0]), math.Max(p[1], q[1])}
+	return [2]float64{min(p[0], q[0]), min(p[1], q[1])}, [2]float64{max(p[0], q[0]), max(p[1], q[1])}
 }
 
 func (fr *frameRegion) edge(k int) (p, q [2]float64) {
@@ -144,8 +144,8 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 	crossPair := func(i, j int) {
 		e, f := &ells[i], &ells[j]
 		eb, fb := &grid.boxes[i], &grid.boxes[j]
-		if math.Max(eb[0], fb[0]) > fr.maxPt[0] || math.Min(eb[2], fb[2]) < fr.minPt[0] ||
-			math.Max(eb[1], fb[1]) > fr.maxPt[1] || math.Min(eb[3], fb[3]) < fr.minPt[1] {
+		if max(eb[0], fb[0]) > fr.maxPt[0] || min(eb[2], fb[2]) < fr.minPt[0] ||
+			max(eb[1], fb[1]) > fr.maxPt[1] || min(eb[3], fb[3]) < fr.minPt[1] {
 			return
 		}
 		for _, t := range intersectEllipses(e, f) {
@@ -178,12 +178,13 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 			})
 		}
 	}
-	// Ellipse-edge crossings.
-	for i := range ells {
-		e := &ells[i]
-		mn, mx := e.box()
-		fr.index().search(mn, mx, func(k int) bool {
-			p, q := fr.edge(k)
+	// Ellipse-edge crossings, edge by edge: an edge is short next to the
+	// grid's cells, so it meets few ellipse boxes.
+	for k := range fr.edges {
+		p, q := fr.edge(k)
+		mn, mx := segBox(p, q)
+		grid.inBox(mn, mx, func(i int) {
+			e := &ells[i]
 			for _, s := range segmentCrossings(e, p, q) {
 				if s < 1e-12 {
 					ellCuts[i] = append(ellCuts[i], cutPoint{e.param(p[0], p[1]), k})
@@ -195,7 +196,6 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 				ellCuts[i] = append(ellCuts[i], cutPoint{e.param(x, y), n})
 				edgeCuts[k] = append(edgeCuts[k], cutPoint{s, n})
 			}
-			return true
 		})
 	}
 	// insideOther tests first the ellipse that answered last: neighbouring
@@ -318,7 +318,7 @@ func segmentCrossings(e *ellipse, p, q [2]float64) []float64 {
 	var out []float64
 	for _, s := range [2]float64{s1, s2} {
 		if s > -1e-12 && s < 1-1e-12 {
-			out = append(out, math.Max(s, 0))
+			out = append(out, max(s, 0))
 		}
 	}
 	if len(out) == 2 && out[0] == out[1] {

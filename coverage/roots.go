@@ -11,7 +11,7 @@ import "math"
 func realRoots(c []float64) []float64 {
 	big := 0.0
 	for _, v := range c {
-		big = math.Max(big, math.Abs(v))
+		big = max(big, math.Abs(v))
 	}
 	if big == 0 {
 		return nil
@@ -35,7 +35,7 @@ func realRoots(c []float64) []float64 {
 	// Cauchy bound on the roots' magnitude.
 	bound := 0.0
 	for i := 0; i < n; i++ {
-		bound = math.Max(bound, math.Abs(c[i]/c[n]))
+		bound = max(bound, math.Abs(c[i]/c[n]))
 	}
 	bound++
 	pts := make([]float64, 0, len(crit)+2)
@@ -82,7 +82,7 @@ func refineRoot(c, d []float64, lo, hi, flo float64) float64 {
 		} else {
 			hi = x
 		}
-		if hi-lo <= 1e-15*math.Max(1, math.Abs(x)) {
+		if hi-lo <= 1e-15*max(1, math.Abs(x)) {
 			break
 		}
 		nx := x - fx/horner(d, x)
@@ -113,9 +113,9 @@ func horner(c []float64, x float64) float64 {
 // polish does not converge, the exact quartic below decides.
 func intersectEllipses(e, f *ellipse) []float64 {
 	dx, dy := f.cx-e.cx, f.cy-e.cy
-	d := math.Hypot(dx, dy)
-	ea, eb := math.Max(e.a, e.b), math.Min(e.a, e.b)
-	fa, fb := math.Max(f.a, f.b), math.Min(f.a, f.b)
+	d := hypot(dx, dy)
+	ea, eb := max(e.a, e.b), min(e.a, e.b)
+	fa, fb := max(f.a, f.b), min(f.a, f.b)
 	if d > ea+fa || d+ea < fb || d+fa < eb {
 		return nil // apart, or one inside the other
 	}
@@ -123,7 +123,7 @@ func intersectEllipses(e, f *ellipse) []float64 {
 	if d > 1e-3*(r1+r2) && d < (r1+r2)*(1-1e-3) && d > math.Abs(r1-r2)*(1+1e-3)+1e-3*(r1+r2) {
 		// Crossings of the two circles.
 		a := (d*d + r1*r1 - r2*r2) / (2 * d)
-		h := math.Sqrt(math.Max(0, r1*r1-a*a))
+		h := math.Sqrt(max(0, r1*r1-a*a))
 		ux, uy := dx/d, dy/d
 		out := make([]float64, 0, 2)
 		for _, sgn := range [2]float64{1, -1} {

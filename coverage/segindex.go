@@ -29,9 +29,9 @@ func newSegIndex(n int, seg func(k int) (p, q [2]float64)) *segIndex {
 		gb := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 		for k := g; k < min(n, g+segGroup); k++ {
 			p, q := seg(k)
-			b := [4]float64{math.Min(p[0], q[0]), math.Min(p[1], q[1]), math.Max(p[0], q[0]), math.Max(p[1], q[1])}
+			b := [4]float64{min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])}
 			si.boxes[k] = b
-			gb = [4]float64{math.Min(gb[0], b[0]), math.Min(gb[1], b[1]), math.Max(gb[2], b[2]), math.Max(gb[3], b[3])}
+			gb = [4]float64{min(gb[0], b[0]), min(gb[1], b[1]), max(gb[2], b[2]), max(gb[3], b[3])}
 		}
 		si.groups = append(si.groups, gb)
 	}

@@ -59,14 +59,14 @@ const (
 // m metres (geodesic) of the box b.
 func expand(b orb.Bound, m float64) orb.Bound {
 	dlat := m/minMetresPerDegLat*1.001 + 1e-9
-	latMax := math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1])) + dlat
+	latMax := max(math.Abs(b.Min[1]), math.Abs(b.Max[1])) + dlat
 	dlon := 360.0
 	if latMax < 89.9 {
-		dlon = math.Min(360, m/(metresPerDegLonEq*math.Cos(latMax*math.Pi/180))*1.001+1e-9)
+		dlon = min(360, m/(metresPerDegLonEq*math.Cos(latMax*math.Pi/180))*1.001+1e-9)
 	}
 	return orb.Bound{
-		Min: orb.Point{b.Min[0] - dlon, math.Max(-90, b.Min[1]-dlat)},
-		Max: orb.Point{b.Max[0] + dlon, math.Min(90, b.Max[1]+dlat)},
+		Min: orb.Point{b.Min[0] - dlon, max(-90, b.Min[1]-dlat)},
+		Max: orb.Point{b.Max[0] + dlon, min(90, b.Max[1]+dlat)},
 	}
 }
 

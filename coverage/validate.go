@@ -95,7 +95,7 @@ func segmentsMeet(a, b, c, d orb.Point) (orb.Point, bool) {
 		return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}, true
 	}
 	on := func(p, q, r orb.Point) bool {
-		return math.Min(p[0], q[0]) <= r[0] && r[0] <= math.Max(p[0], q[0]) && math.Min(p[1], q[1]) <= r[1] && r[1] <= math.Max(p[1], q[1])
+		return min(p[0], q[0]) <= r[0] && r[0] <= max(p[0], q[0]) && min(p[1], q[1]) <= r[1] && r[1] <= max(p[1], q[1])
 	}
 	switch {
 	case d1 == 0 && on(c, d, a):
@@ -530,7 +530,7 @@ func distToSeg(p, a, b orb.Point) float64 {
 	l := dx*dx + dy*dy
 	t := 0.0
 	if l > 0 {
-		t = math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
+		t = max(0, min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
 	}
-	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
+	return hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
 }

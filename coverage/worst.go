@@ -46,8 +46,8 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 	mx := [2]float64{math.Inf(-1), math.Inf(-1)}
 	for _, ring := range rings {
 		for _, p := range ring {
-			mn = [2]float64{math.Min(mn[0], p[0]), math.Min(mn[1], p[1])}
-			mx = [2]float64{math.Max(mx[0], p[0]), math.Max(mx[1], p[1])}
+			mn = [2]float64{min(mn[0], p[0]), min(mn[1], p[1])}
+			mx = [2]float64{max(mx[0], p[0]), max(mx[1], p[1])}
 		}
 	}
 	// Upper bound on the worst distance from the box centre.
@@ -56,9 +56,9 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 	if math.IsInf(dc, 1) {
 		return Worst{Point: f.toLonLat(rings[0][0][0], rings[0][0][1]), DistanceM: math.Inf(1), Station: -1}, true
 	}
-	hi := dc + math.Hypot(mx[0]-cx, mx[1]-cy)*1.001 + 1
+	hi := dc + hypot(mx[0]-cx, mx[1]-cy)*1.001 + 1
 	if coveredWithin > 0 {
-		hi = math.Min(hi, coveredWithin*1.001+1)
+		hi = min(hi, coveredWithin*1.001+1)
 	}
 	if hi <= floor {
 		return Worst{}, false
@@ -73,9 +73,9 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 	for _, i := range near {
 		p := ix.stations[i].Point
 		x, y := f.proj.Forward(p[0], p[1])
-		dx := math.Max(0, math.Max(region.minPt[0]-x, x-region.maxPt[0]))
-		dy := math.Max(0, math.Max(region.minPt[1]-y, y-region.maxPt[1]))
-		if math.Hypot(dx, dy) > hi*1.01+1 {
+		dx := max(0, max(region.minPt[0]-x, x-region.maxPt[0]))
+		dy := max(0, max(region.minPt[1]-y, y-region.maxPt[1]))
+		if hypot(dx, dy) > hi*1.01+1 {
 			continue
 		}
 		sites = append(sites, [2]float64{x, y})
@@ -100,7 +100,7 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 	add := func(c candidate) {
 		if c.planar >= window() {
 			cs = append(cs, c)
-			best = math.Max(best, c.planar)
+			best = max(best, c.planar)
 		}
 	}
 	// The region's vertices first: their best bounds what the rest must
@@ -116,7 +116,7 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 			var d float64
 			s, d = dt.nearest(v, s)
 			vn = append(vn, vertexNearest{s, d})
-			best = math.Max(best, d)
+			best = max(best, d)
 		}
 	}
 	k := 0
@@ -153,7 +153,7 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 			continue
 		}
 		sa := sites[ve.a]
-		if math.Sqrt(math.Max(dist2(p0, sa), dist2(p1, sa))) < window() {
+		if math.Sqrt(max(dist2(p0, sa), dist2(p1, sa))) < window() {
 			continue
 		}
 		mn, mx := segBox(p0, p1)
@@ -232,7 +232,7 @@ func (f *frame) equidistant3(p [2]float64, a, b, c int, ix *Index) [2]float64 {
 // segment.
 func (f *frame) equidistantOnSegment(a, b, p [2]float64, u, v int, ix *Index) [2]float64 {
 	pu, pv := ix.stations[u].Point, ix.stations[v].Point
-	l := math.Hypot(b[0]-a[0], b[1]-a[1])
+	l := hypot(b[0]-a[0], b[1]-a[1])
 	if l == 0 {
 		return p
 	}
@@ -240,7 +240,7 @@ func (f *frame) equidistantOnSegment(a, b, p [2]float64, u, v int, ix *Index) [2
 		ll := f.toLonLat(a[0]+t*(b[0]-a[0]), a[1]+t*(b[1]-a[1]))
 		return ellipsoid.Distance(ll[0], ll[1], pu[0], pu[1]) - ellipsoid.Distance(ll[0], ll[1], pv[0], pv[1])
 	}
-	t0 := math.Hypot(p[0]-a[0], p[1]-a[1]) / l
+	t0 := hypot(p[0]-a[0], p[1]-a[1]) / l
 	t1 := t0 + 1e-3/l
 	h0, h1 := h(t0), h(t1)
 	for range 6 {
@@ -254,7 +254,7 @@ func (f *frame) equidistantOnSegment(a, b, p [2]float64, u, v int, ix *Index) [2
 			break
 		}
 	}
-	t1 = math.Max(0, math.Min(1, t1))
+	t1 = max(0, min(1, t1))
 	return [2]float64{a[0] + t1*(b[0]-a[0]), a[1] + t1*(b[1]-a[1])}
 }
 
@@ -273,9 +273,9 @@ func clipSegment(a, b, mn, mx [2]float64) ([2]float64, [2]float64, bool) {
 			}
 			r := e.q / e.p
 			if e.p < 0 {
-				t0 = math.Max(t0, r)
+				t0 = max(t0, r)
 			} else {
-				t1 = math.Min(t1, r)
+				t1 = min(t1, r)
 			}
 		}
 	}
@@ -286,7 +286,7 @@ func clipSegment(a, b, mn, mx [2]float64) ([2]float64, [2]float64, bool) {
 }
 
 func unit(x, y float64) [2]float64 {
-	l := math.Hypot(x, y)
+	l := hypot(x, y)
 	if l == 0 {
 		return [2]float64{}
 	}

@@ -1,7 +1,5 @@
 package ellipsoid
 
-import "math"
-
 // AppendGeodesic appends to dst the projected points of the geodesic from
 // (lon1, lat1) to (lon2, lat2), degrees, excluding the first point and
 // including the last, so that the polyline through them stays within tolM
@@ -20,8 +18,8 @@ func (p *LAEA) AppendGeodesicProjected(dst [][2]float64, lon1, lat1, x1, y1, lon
 }
 
 func (p *LAEA) appendGeodesic(dst [][2]float64, lon1, lat1, x1, y1, lon2, lat2, x2, y2, tol float64, depth int) [][2]float64 {
-	l := math.Hypot(x2-x1, y2-y1)
-	rho := math.Max(math.Hypot(x1, y1), math.Hypot(x2, y2))
+	l := hypot(x2-x1, y2-y1)
+	rho := max(hypot(x1, y1), hypot(x2, y2))
 	// A projected geodesic bends with curvature below 4(rho+l)/R^2 within a
 	// few thousand km of the centre; the chord then errs by at most l^2 k/8.
 	const r2 = 6.3e6 * 6.3e6
@@ -34,7 +32,7 @@ func (p *LAEA) appendGeodesic(dst [][2]float64, lon1, lat1, x1, y1, lon2, lat2, 
 	}
 	lonm, latm := Direct(lon1, lat1, azi, s/2)
 	xm, ym := p.Forward(lonm, latm)
-	if math.Hypot(xm-(x1+x2)/2, ym-(y1+y2)/2) < tol/4 {
+	if hypot(xm-(x1+x2)/2, ym-(y1+y2)/2) < tol/4 {
 		return append(dst, [2]float64{x2, y2})
 	}
 	dst = p.appendGeodesic(dst, lon1, lat1, x1, y1, lonm, latm, xm, ym, tol, depth+1)

@@ -66,16 +66,16 @@ func (p *LAEA) Forward(lon, lat float64) (x, y float64) {
 // Inverse maps (x, y) metres back to (lon, lat) degrees.
 func (p *LAEA) Inverse(x, y float64) (lon, lat float64) {
 	xd, yd := x/p.d, y*p.d
-	rho := math.Hypot(xd, yd)
+	rho := hypot(xd, yd)
 	if rho == 0 {
 		return p.Lon0, p.Lat0
 	}
-	ce := 2 * math.Asin(math.Min(1, rho/(2*p.rq)))
+	ce := 2 * math.Asin(min(1, rho/(2*p.rq)))
 	sinCe, cosCe := math.Sincos(ce)
 	q := p.qp * (cosCe*p.sinB1 + p.d*y*sinCe*p.cosB1/rho)
 	lam := math.Atan2(x*sinCe, p.d*rho*p.cosB1*cosCe-p.d*p.d*y*p.sinB1*sinCe)
 	// Latitude from q: series start (Snyder 3-18), then Newton on eq. 3-16.
-	beta := math.Asin(math.Max(-1, math.Min(1, q/p.qp)))
+	beta := math.Asin(max(-1, min(1, q/p.qp)))
 	e2, e4, e6 := E2, E2*E2, E2*E2*E2
 	phi := beta + (e2/3+31*e4/180+517*e6/5040)*math.Sin(2*beta) +
 		(23*e4/360+251*e6/3780)*math.Sin(4*beta) + 761*e6/45360*math.Sin(6*beta)
@@ -91,3 +91,7 @@ func (p *LAEA) Inverse(x, y float64) (lon, lat float64) {
 	}
 	return remainder(p.Lon0 + lam/deg), phi / deg
 }
+
+// hypot is sqrt(x*x + y*y) without math.Hypot's guard against overflow,
+// which frame coordinates (metres, below 1e7) cannot reach.
+func hypot(x, y float64) float64 { return math.Sqrt(x*x + y*y) }
