@@ -35,10 +35,17 @@ const fitSamples = 8
 func fitEllipse(p *ellipsoid.LAEA, lon, lat, r float64) (ellipse, float64) {
 	x0, y0 := p.Forward(lon, lat)
 	var xs, ys [fitSamples]float64
-	for i := range fitSamples {
+	// A geodesic circle is symmetric about the meridian of its centre (the
+	// ellipsoid is one of revolution): the point at azimuth -az mirrors the
+	// one at az in longitude, so half the circle is computed.
+	for i := 0; i <= fitSamples/2; i++ {
 		lon2, lat2 := ellipsoid.Direct(lon, lat, 360*float64(i)/fitSamples, r)
 		x, y := p.Forward(lon2, lat2)
 		xs[i], ys[i] = (x-x0)/r, (y-y0)/r
+		if j := fitSamples - i; i > 0 && j < fitSamples && j != i {
+			x, y = p.Forward(2*lon-lon2, lat2)
+			xs[j], ys[j] = (x-x0)/r, (y-y0)/r
+		}
 	}
 	// Conic X^2 + Y^2 + k0 (X^2 - Y^2) + k1 XY + k2 X + k3 Y + k4 = 0.
 	var m [5][6]float64

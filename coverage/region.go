@@ -179,9 +179,31 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 		}
 	}
 	// Ellipse-edge crossings, edge by edge: an edge is short next to the
-	// grid's cells, so it meets few ellipse boxes.
+	// grid's cells, so it meets few ellipse boxes. An edge strictly inside
+	// one ellipse (both ends inside: ellipses are convex) is skipped: its
+	// crossings with others lie inside that disk, where leaving them out
+	// merges arcs and edge pieces that are all covered (as for the pairs
+	// above). Runs of edges tend to lie in the same disk.
+	cover := -1
+	coveredBy := func(j int, p, q [2]float64) bool {
+		return ells[j].level(p[0], p[1]) < 1 && ells[j].level(q[0], q[1]) < 1
+	}
 	for k := range fr.edges {
 		p, q := fr.edge(k)
+		if cover >= 0 && coveredBy(cover, p, q) {
+			continue
+		}
+		cover = -1
+		grid.atPoint(p[0], p[1], func(j int) bool {
+			if coveredBy(j, p, q) {
+				cover = j
+				return false
+			}
+			return true
+		})
+		if cover >= 0 {
+			continue
+		}
 		mn, mx := segBox(p, q)
 		grid.inBox(mn, mx, func(i int) {
 			e := &ells[i]
