@@ -18,7 +18,10 @@ type delaunay struct {
 	pts  [][2]float64
 	n    int // real sites; pts[n:] are the super vertices
 	tris []tri
-	adj  [][]int // Delaunay neighbours of each real site (real sites only)
+	// Delaunay neighbours of each real site among the real sites, in
+	// compressed rows: those of site i are adj[adjStart[i]:adjStart[i+1]].
+	adjStart []int32
+	adj      []int32
 }
 
 type tri struct {
@@ -123,15 +126,28 @@ func triangulate(sites [][2]float64) *delaunay {
 	}
 	d.tris = append(done, tris...)
 	tris = d.tris
-	d.adj = make([][]int, n)
 	// Triangles are counter-clockwise, so each edge between real sites
 	// appears once as a->b with a < b.
+	d.adjStart = make([]int32, n+1)
 	for _, t := range tris {
 		for k := range 3 {
-			a, b := t.v[k], t.v[(k+1)%3]
-			if a < b && b < n {
-				d.adj[a] = append(d.adj[a], b)
-				d.adj[b] = append(d.adj[b], a)
+			if a, b := t.v[k], t.v[(k+1)%3]; a < b && b < n {
+				d.adjStart[a+1]++
+				d.adjStart[b+1]++
+			}
+		}
+	}
+	for i := 1; i <= n; i++ {
+		d.adjStart[i] += d.adjStart[i-1]
+	}
+	d.adj = make([]int32, d.adjStart[n])
+	fill := slices.Clone(d.adjStart[:n])
+	for _, t := range tris {
+		for k := range 3 {
+			if a, b := t.v[k], t.v[(k+1)%3]; a < b && b < n {
+				d.adj[fill[a]], d.adj[fill[b]] = int32(b), int32(a)
+				fill[a]++
+				fill[b]++
 			}
 		}
 	}
@@ -140,11 +156,11 @@ func triangulate(sites [][2]float64) *delaunay {
 
 // edges returns the Delaunay edges between real sites, i < j, each once.
 func (d *delaunay) edges() [][2]int {
-	var out [][2]int
-	for a, nbs := range d.adj {
-		for _, b := range nbs {
-			if a < b {
-				out = append(out, [2]int{a, b})
+	out := make([][2]int, 0, len(d.adj)/2)
+	for a := range d.n {
+		for _, b := range d.adj[d.adjStart[a]:d.adjStart[a+1]] {
+			if a < int(b) {
+				out = append(out, [2]int{a, int(b)})
 			}
 		}
 	}
@@ -211,9 +227,9 @@ func (d *delaunay) nearest(p [2]float64, start int) (int, float64) {
 	best := dist2(d.pts[s], p)
 	for moved := true; moved; {
 		moved = false
-		for _, nb := range d.adj[s] {
+		for _, nb := range d.adj[d.adjStart[s]:d.adjStart[s+1]] {
 			if dd := dist2(d.pts[nb], p); dd < best {
-				s, best, moved = nb, dd, true
+				s, best, moved = int(nb), dd, true
 				break
 			}
 		}
