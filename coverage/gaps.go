@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -30,10 +31,23 @@ func (res *cutResult) pieceArea(ells []ellipse, pc piece) float64 {
 // ids. A piece that cannot be chained (a degenerate tangency) is joined to
 // the piece starting nearest to its end.
 func (res *cutResult) rings(ells []ellipse) []gapRing {
-	out := make(map[int][]int)
+	// Pieces by start node, in compressed rows: those starting at node n
+	// are byStart[row[n]:row[n+1]], in piece order.
+	row := make([]int32, len(res.nodes)+1)
+	for _, pc := range res.pieces {
+		if pc.from >= 0 {
+			row[pc.from+1]++
+		}
+	}
+	for n := 1; n < len(row); n++ {
+		row[n] += row[n-1]
+	}
+	byStart := make([]int32, row[len(res.nodes)])
+	fill := slices.Clone(row[:len(res.nodes)])
 	for i, pc := range res.pieces {
 		if pc.from >= 0 {
-			out[pc.from] = append(out[pc.from], i)
+			byStart[fill[pc.from]] = int32(i)
+			fill[pc.from]++
 		}
 	}
 	used := make([]bool, len(res.pieces))
@@ -51,9 +65,9 @@ func (res *cutResult) rings(ells []ellipse) []gapRing {
 		start, at := pc.from, pc.to
 		for at != start {
 			next := -1
-			for _, j := range out[at] {
+			for _, j := range byStart[row[at]:row[at+1]] {
 				if !used[j] {
-					next = j
+					next = int(j)
 					break
 				}
 			}
