@@ -133,8 +133,11 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 	}
 	grid := newEllGrid(ells)
 	ellCuts := make([][]cutPoint, len(ells))
-	edgeCuts := make(map[int][]cutPoint)
-	vertexCut := make(map[int]bool) // vertex nodes that lie on an ellipse
+	// Crossings along district edges: edgeCuts[edgeCut[k]-1] for edge k
+	// (0: none), since few edges have any.
+	edgeCut := make([]int32, len(fr.edges))
+	var edgeCuts [][]cutPoint
+	vertexCut := make([]bool, fr.nVerts) // vertex nodes that lie on an ellipse
 	addNode := func(x, y float64) int {
 		res.nodes = append(res.nodes, [2]float64{x, y})
 		return len(res.nodes) - 1
@@ -216,7 +219,11 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 				x, y := p[0]+s*(q[0]-p[0]), p[1]+s*(q[1]-p[1])
 				n := addNode(x, y)
 				ellCuts[i] = append(ellCuts[i], cutPoint{e.param(x, y), n})
-				edgeCuts[k] = append(edgeCuts[k], cutPoint{s, n})
+				if edgeCut[k] == 0 {
+					edgeCuts = append(edgeCuts, nil)
+					edgeCut[k] = int32(len(edgeCuts))
+				}
+				edgeCuts[edgeCut[k]-1] = append(edgeCuts[edgeCut[k]-1], cutPoint{s, n})
 			}
 		})
 	}
@@ -277,7 +284,10 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 	for r := range fr.rings {
 		known, covered := false, false
 		for k := fr.first[r]; k < fr.first[r]+len(fr.rings[r]); k++ {
-			cuts := edgeCuts[k]
+			var cuts []cutPoint
+			if edgeCut[k] > 0 {
+				cuts = edgeCuts[edgeCut[k]-1]
+			}
 			if len(cuts) > 1 {
 				slices.SortFunc(cuts, func(a, b cutPoint) int { return cmp.Compare(a.t, b.t) })
 			}
