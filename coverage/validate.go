@@ -11,12 +11,12 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// ValidateGeometry checks a district geometry: at least one polygon, every
-// ring with three or more distinct vertices inside the longitude and
-// latitude ranges, non-zero area, and no ring that crosses itself. The error
-// names the place: "polygon 0: ring 1: edges 3 and 7 cross near (1.5, 42.5)".
-// Edges are tested in longitude-latitude coordinates, which decides
-// crossings correctly except for edges that nearly touch over long spans.
+// ValidateGeometry checks a district geometry on its own: at least one
+// polygon, every ring with three or more distinct vertices inside the
+// longitude and latitude ranges, and non-zero area. The error names the
+// place: "polygon 0: ring 1: vertex 4: (200, 42.5) is out of range". Rings
+// that cross themselves are found by CheckDistricts, for all districts in
+// one pass.
 func ValidateGeometry(mp orb.MultiPolygon) error {
 	if len(mp) == 0 {
 		return fmt.Errorf("empty geometry")
@@ -43,9 +43,6 @@ func validateRing(ring orb.Ring) error {
 	pts := openRing(ring)
 	if len(pts) < 3 {
 		return fmt.Errorf("%d distinct vertices, need at least 3", len(pts))
-	}
-	if i, j, x, ok := selfCrossing(pts); ok {
-		return fmt.Errorf("edges %d and %d cross near (%.7f, %.7f)", i, j, x[0], x[1])
 	}
 	a := 0.0
 	for i := range pts {
@@ -383,21 +380,47 @@ func (de *districtEdges) pointIn(i int32, p orb.Point) (in, onBorder bool) {
 	return in, false
 }
 
-// Overlaps finds pairs of districts whose interiors overlap: their
-// boundaries cross, they meet where their interiors lie on the same side,
-// or a ring of one lies inside the other. Districts that only share a
-// border do not overlap. Pairs come in increasing (A, B) order. Boundaries
-// are compared in lon/lat.
+// RingCrossing is a ring of a district that crosses itself.
+type RingCrossing struct {
+	District, Polygon, Ring int // indexes into the districts and the geometry
+	// Err says where: "edges 3 and 7 cross near (1.5000000, 42.5000000)",
+	// the pair with the smallest indexes (edge i joins vertices i and i+1
+	// of the ring without its repeated points).
+	Err error
+}
+
+func (c RingCrossing) Error() string {
+	return fmt.Sprintf("polygon %d: ring %d: %v", c.Polygon, c.Ring, c.Err)
+}
+
+// Checked is what CheckDistricts finds.
+type Checked struct {
+	Crossings []RingCrossing // by district, polygon and ring
+	Overlaps  []Overlap      // by A, then B
+}
+
+// Overlaps returns the pairs of districts whose interiors overlap (see
+// CheckDistricts).
+func Overlaps(ds []District) []Overlap { return CheckDistricts(ds).Overlaps }
+
+// CheckDistricts finds the rings that cross themselves and the pairs of
+// districts whose interiors overlap: their boundaries cross, they meet
+// where their interiors lie on the same side, or a ring of one lies inside
+// the other. Districts that only share a border do not overlap. Geometries
+// are compared in lon/lat, which decides crossings correctly except for
+// edges that nearly touch over long spans; they should have passed
+// ValidateGeometry.
 //
 // Every pair of edges whose boxes meet comes from one search over the edges
-// of all districts (boxPairs), shared among GOMAXPROCS goroutines. Edges
-// that cross properly overlap; edges that touch are decided by the
-// directions of the two interiors where they touch. Of several such
+// of all districts (boxPairs), shared among GOMAXPROCS goroutines. Two
+// edges of one ring that are not neighbours must not meet. Edges of two
+// districts that cross properly overlap; edges that touch are decided by
+// the directions of the two interiors where they touch. Of several such
 // places of a pair, the one of the lowest-numbered edges is named, so the
 // result does not depend on the number of goroutines. A ring that meets no
 // edge of another district lies wholly inside or outside it, which one
 // point decides; only rings whose box lies within the other's are tested.
-func Overlaps(ds []District) []Overlap {
+func CheckDistricts(ds []District) Checked {
 	de := newDistrictEdges(ds)
 	bounds := make([]rect, len(ds))
 	for i := range ds {
@@ -430,9 +453,19 @@ func Overlaps(ds []District) []Overlap {
 	for w := range found {
 		found[w], met[w] = map[[2]int32]event{}, map[[2]int32]bool{}
 	}
+	selfMet := make([]map[int32]bool, workers) // rings with non-neighbour edges that meet
+	for w := range selfMet {
+		selfMet[w] = map[int32]bool{}
+	}
 	boxPairsParallel(de.boxes, workers, func(w int, e, f int32) {
 		a, b := de.owner[e], de.owner[f]
 		if a == b {
+			if r := de.ring[e]; r == de.ring[f] && f != de.next(e) && e != de.next(f) && !selfMet[w][r] {
+				s, t := de.segs[e], de.segs[f]
+				if _, ok := segmentsMeet(s[0], s[1], t[0], t[1]); ok {
+					selfMet[w][r] = true
+				}
+			}
 			return
 		}
 		ok, overlap, x := de.meet(e, f)
@@ -505,6 +538,37 @@ func Overlaps(ds []District) []Overlap {
 		}
 		return cmp.Compare(a.B, b.B)
 	})
+	return Checked{Crossings: ringCrossings(ds, selfMet), Overlaps: out}
+}
+
+// ringCrossings names the place of each ring found crossing itself, by the
+// search of a single ring (selfCrossing), which numbers its edges as the
+// input does.
+func ringCrossings(ds []District, found []map[int32]bool) []RingCrossing {
+	bad := map[int32]bool{}
+	for _, m := range found {
+		for r := range m {
+			bad[r] = true
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	var out []RingCrossing
+	r := int32(0)
+	for d := range ds {
+		for pi, poly := range ds[d].Geometry {
+			for ri, ring := range poly {
+				if bad[r] {
+					if i, j, x, ok := selfCrossing(openRing(ring)); ok {
+						out = append(out, RingCrossing{District: d, Polygon: pi, Ring: ri,
+							Err: fmt.Errorf("edges %d and %d cross near (%.7f, %.7f)", i, j, x[0], x[1])})
+					}
+				}
+				r++
+			}
+		}
+	}
 	return out
 }
 

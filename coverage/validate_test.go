@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -259,5 +260,57 @@ func TestOverlapsMatchesRaster(t *testing.T) {
 		{"square in a hole", []District{{Geometry: orb.MultiPolygon{{sq(0, 0, 4, 4), sq(1, 1, 2, 2)}}}, {Geometry: orb.MultiPolygon{{sq(1, 1, 2, 2)}}}}},
 	} {
 		check(c.name, c.ds)
+	}
+}
+
+// TestCheckDistrictsCrossings: the one-pass search over many districts
+// names exactly the rings that cross themselves, with the edges the search
+// of a single ring names, whatever the other districts around them.
+func TestCheckDistrictsCrossings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(benchSeed(t), 17))
+	var ds []District
+	var want []RingCrossing
+	total := 0
+	for d := range 60 {
+		var mp orb.MultiPolygon
+		for pi := range 1 + rng.IntN(2) {
+			var poly orb.Polygon
+			for ri := range 1 + rng.IntN(2) {
+				n := 4 + rng.IntN(40)
+				ox, oy := float64(rng.IntN(5)), float64(rng.IntN(5))
+				ring := make(orb.Ring, n)
+				random := rng.IntN(3) == 0
+				total++
+				for i := range ring {
+					if random { // random: mostly crossing
+						ring[i] = orb.Point{ox + rng.Float64(), oy + rng.Float64()}
+					} else { // star-shaped: simple
+						a := 2 * math.Pi * float64(i) / float64(n)
+						r := 0.3 + 0.2*rng.Float64()
+						ring[i] = orb.Point{ox + 0.5 + r*math.Cos(a), oy + 0.5 + r*math.Sin(a)}
+					}
+				}
+				ring = append(ring, ring[0])
+				if i, j, ok := selfCrossingBrute(openRing(ring)); ok {
+					want = append(want, RingCrossing{District: d, Polygon: pi, Ring: ri, Err: fmt.Errorf("edges %d and %d", i, j)})
+				}
+				poly = append(poly, ring)
+			}
+			mp = append(mp, poly)
+		}
+		ds = append(ds, District{Geometry: mp})
+	}
+	got := CheckDistricts(ds).Crossings
+	if len(got) != len(want) {
+		t.Fatalf("%d rings reported crossing, want %d", len(got), len(want))
+	}
+	for k, g := range got {
+		w := want[k]
+		if g.District != w.District || g.Polygon != w.Polygon || g.Ring != w.Ring || !strings.HasPrefix(g.Err.Error(), w.Err.Error()+" cross near") {
+			t.Errorf("crossing %d: got %v (%d/%d/%d), want %v (%d/%d/%d)", k, g.Err, g.District, g.Polygon, g.Ring, w.Err, w.District, w.Polygon, w.Ring)
+		}
+	}
+	if len(want) < 10 || len(want) > total-10 {
+		t.Errorf("%d crossing rings of %d: the test does not mix simple and crossing rings", len(want), total)
 	}
 }

@@ -66,22 +66,62 @@ func (c *coordParser) next() (bool, error) {
 	return false, c.errf("want ',' or ']'")
 }
 
+// number parses a JSON number. Plain decimals ("-117.123456789", at most 15
+// digits) are read in one pass: the integer mantissa and the power of ten
+// are then exact doubles, so one division rounds correctly (the fast path
+// of Clinger 1990, which strconv also takes). Anything else (exponents,
+// more digits) goes to strconv.
 func (c *coordParser) number() (float64, error) {
 	c.skipSpace()
-	start := c.pos
-	for c.pos < len(c.data) {
-		b := c.data[c.pos]
-		if b >= '0' && b <= '9' || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E' {
-			c.pos++
+	d, i := c.data, c.pos
+	neg := i < len(d) && d[i] == '-'
+	if neg {
+		i++
+	}
+	var m uint64
+	digits, frac := 0, -1
+	for ; i < len(d); i++ {
+		b := d[i]
+		if b >= '0' && b <= '9' {
+			m = m*10 + uint64(b-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+			continue
+		}
+		if b == '.' && frac < 0 {
+			frac = 0
 			continue
 		}
 		break
 	}
+	if digits == 0 || digits > 15 || frac == 0 || i < len(d) && isNumberByte(d[i]) {
+		return c.slowNumber()
+	}
+	c.pos = i
+	v := float64(m)
+	if frac > 0 {
+		v /= pow10[frac]
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+func isNumberByte(b byte) bool {
+	return b >= '0' && b <= '9' || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E'
+}
+
+// slowNumber parses the number at the cursor with strconv.
+func (c *coordParser) slowNumber() (float64, error) {
+	start := c.pos
+	for c.pos < len(c.data) && isNumberByte(c.data[c.pos]) {
+		c.pos++
+	}
 	if start == c.pos {
 		return 0, c.errf("want a number")
-	}
-	if v, ok := fastDecimal(c.data[start:c.pos]); ok {
-		return v, nil
 	}
 	v, err := strconv.ParseFloat(string(c.data[start:c.pos]), 64)
 	if err != nil {
@@ -93,48 +133,6 @@ func (c *coordParser) number() (float64, error) {
 // pow10 holds the exactly representable powers of ten.
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
-
-// fastDecimal parses the plain decimals coordinates are written in
-// ("-117.123456789"): with at most 15 digits the integer mantissa and the
-// power of ten are exact doubles, so one division rounds correctly (the
-// fast path of Clinger 1990, which strconv also takes). Anything else
-// (exponents, more digits) reports false and goes to strconv.
-func fastDecimal(b []byte) (float64, bool) {
-	neg := false
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		neg = true
-		i++
-	}
-	var m uint64
-	digits, frac := 0, -1
-	for ; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case c >= '0' && c <= '9':
-			m = m*10 + uint64(c-'0')
-			digits++
-			if frac >= 0 {
-				frac++
-			}
-		case c == '.' && frac < 0:
-			frac = 0
-		default:
-			return 0, false
-		}
-	}
-	if digits == 0 || digits > 15 || frac == 0 {
-		return 0, false
-	}
-	v := float64(m)
-	if frac > 0 {
-		v /= pow10[frac]
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
 
 // position parses a position: its first numbers (at most 3) and how many
 // there were.

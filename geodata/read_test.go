@@ -153,8 +153,8 @@ func TestDistrictProblems(t *testing.T) {
 		want        []string
 	}{
 		{"ok", coll(feat("a", `{"type":"Polygon","coordinates":[`+sq+`]}`)), nil},
-		{"self-crossing", coll(feat("bow", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}`)),
-			[]string{`f: feature 0 (id "bow"): polygon 0: ring 0: edges 0 and 2 cross near (0.5000000, 0.5000000)`}},
+		{"zero area", coll(feat("bow", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}`)),
+			[]string{`f: feature 0 (id "bow"): polygon 0: ring 0: zero area`}},
 		{"too few vertices", coll(feat("thin", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}`)),
 			[]string{`f: feature 0 (id "thin"): polygon 0: ring 0: 2 distinct vertices, need at least 3`}},
 		{"out of range", coll(feat("far", `{"type":"MultiPolygon","coordinates":[[`+sq+`],[[[0,0],[200,0],[1,1],[0,0]]]]}`)),
@@ -241,31 +241,42 @@ func TestGeoJSONStructure(t *testing.T) {
 	}
 }
 
-func TestFastDecimal(t *testing.T) {
-	for _, s := range []string{"0", "-0", "1", "117.123456789", "-33.000000001", "0.1", "1.7976931348", "123456789012345", "12.5", "-179.99999999"} {
+func TestNumber(t *testing.T) {
+	for _, s := range []string{"0", "-0", "1", "117.123456789", "-33.000000001", "0.1", "1.7976931348", "123456789012345",
+		"12.5", "-179.99999999", "1e5", "1234567890123456", "1.", "+5", "-2.5E-3", "0.30000000000000004"} {
 		want, _ := strconv.ParseFloat(s, 64)
-		got, ok := fastDecimal([]byte(s))
-		if !ok || got != want {
-			t.Errorf("fastDecimal(%q) = %v, %v, want %v", s, got, ok, want)
+		c := coordParser{data: []byte(s + "]")}
+		got, err := c.number()
+		if err != nil || got != want || c.pos != len(s) {
+			t.Errorf("number(%q) = %v, %v at byte %d, want %v at byte %d", s, got, err, c.pos, want, len(s))
 		}
 	}
-	for _, s := range []string{"1e5", "1234567890123456", "1.", "--1", "1.2.3", ""} {
-		if _, ok := fastDecimal([]byte(s)); ok {
-			t.Errorf("fastDecimal(%q) took the fast path", s)
+	for _, s := range []string{"--1", "1.2.3", "", "]", "1e", "x"} {
+		c := coordParser{data: []byte(s)}
+		if v, err := c.number(); err == nil {
+			t.Errorf("number(%q) = %v, want an error", s, v)
 		}
 	}
 }
 
-func FuzzFastDecimal(f *testing.F) {
-	f.Add("117.123456789")
+// FuzzNumber checks the coordinate number parser against strconv: what it
+// accepts is a number strconv reads to the same value.
+func FuzzNumber(f *testing.F) {
+	for _, s := range []string{"117.123456789", "-0.5e3", "1.", " 45", "1234567890123456", "-", "+5", "1.5.3", "0.1]"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := fastDecimal([]byte(s))
-		if !ok {
+		c := coordParser{data: []byte(s)}
+		c.skipSpace()
+		start := c.pos
+		got, err := c.number()
+		if err != nil {
 			return
 		}
-		want, err := strconv.ParseFloat(s, 64)
-		if err != nil || got != want {
-			t.Errorf("fastDecimal(%q) = %v, ParseFloat = %v, %v", s, got, want, err)
+		span := s[start:c.pos]
+		want, perr := strconv.ParseFloat(span, 64)
+		if perr != nil || got != want {
+			t.Errorf("number(%q) = %v reading %q; ParseFloat = %v, %v", s, got, span, want, perr)
 		}
 	})
 }

@@ -223,10 +223,27 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	}
 	urban := coverage.Rule{Kind: coverage.KindRadius, RadiusM: float64(o.urbanRadius)}
 	rural := coverage.Rule{Kind: coverage.KindSpeed, TimeS: float64(o.ruralTime), Detour: o.detour, SpeedMS: float64(o.speed)}
-	for _, f := range feats {
+	// Rings that cross themselves, and districts that overlap, are found
+	// for all districts in one pass.
+	geoms := make([]coverage.District, len(feats))
+	for i, f := range feats {
+		geoms[i] = coverage.District{Geometry: f.Geometry}
+	}
+	checked := coverage.CheckDistricts(geoms)
+	crossed := map[int]bool{}
+	for _, c := range checked.Crossings {
+		f := feats[c.District]
+		dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: c.Error()})
+		crossed[c.District] = true
+	}
+	districtOf := map[int]int{} // feature (in feats) -> district
+	for fi, f := range feats {
 		class, msg := o.classify(f)
 		if msg != "" {
 			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: msg})
+			continue
+		}
+		if crossed[fi] {
 			continue
 		}
 		d := coverage.District{ID: f.ID, Name: f.Name, Class: class, Geometry: f.Geometry, Rule: urban}
@@ -239,6 +256,7 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		if class == "rural" {
 			d.Rule = rural
 		}
+		districtOf[fi] = len(a.districts)
 		a.districts = append(a.districts, d)
 		a.featureIdx = append(a.featureIdx, f.Index)
 	}
@@ -256,10 +274,16 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		return inputError{fmt.Errorf("%s: no valid districts", din.name)}
 	}
 	a.stations = stations
-	// The overlap check (warnings only) runs beside the evaluation, which
-	// leaves cores idle at its start and end.
-	overlaps := make(chan []coverage.Overlap, 1)
-	go func() { overlaps <- coverage.Overlaps(a.districts) }()
+	for _, ov := range checked.Overlaps {
+		i, okA := districtOf[ov.A]
+		j, okB := districtOf[ov.B]
+		if !okA || !okB {
+			continue // a skipped district
+		}
+		da, db := a.districts[i], a.districts[j]
+		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap near (%.7f, %.7f); the shared area counts in both",
+			din.name, da.Name, a.featureIdx[i], da.ID, db.Name, a.featureIdx[j], db.ID, ov.At[0], ov.At[1]))
+	}
 	ix := coverage.NewIndex(stations)
 	a.results, err = coverage.Evaluate(ctx, a.districts, ix, coverage.Options{
 		ChordErrorM:       float64(o.chordError),
@@ -268,11 +292,6 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		GapPolygons:       o.gaps != "",
 		Workers:           o.workers,
 	})
-	for _, ov := range <-overlaps {
-		da, db := a.districts[ov.A], a.districts[ov.B]
-		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap near (%.7f, %.7f); the shared area counts in both",
-			din.name, da.Name, a.featureIdx[ov.A], da.ID, db.Name, a.featureIdx[ov.B], db.ID, ov.At[0], ov.At[1]))
-	}
 	if err != nil {
 		return inputError{err}
 	}

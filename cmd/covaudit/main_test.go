@@ -168,6 +168,27 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// TestSelfCrossingRing: a ring that crosses itself is an input error that
+// names the feature, the ring and the edges, reported with the other
+// problems; --skip-invalid leaves that district out.
+func TestSelfCrossingRing(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"ok","properties":{"class":"urban"},"geometry":{"type":"Polygon","coordinates":[[[1,1],[1.02,1],[1.02,1.02],[1,1.02],[1,1]]]}},
+{"type":"Feature","id":"bow","properties":{"class":"urban"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[0.02,0.02],[0.02,0],[0,0.01],[0,0]]]}},
+{"type":"Feature","id":"odd","properties":{"class":"suburban"},"geometry":{"type":"Polygon","coordinates":[[[2,2],[2.02,2],[2.02,2.02],[2,2.02],[2,2]]]}}]}`
+	f := filepath.Join(t.TempDir(), "d.geojson")
+	os.WriteFile(f, []byte(in), 0o644)
+	code, _, errOut := runCLI(t, "lon,lat\n0.01,0.01\n", "check", "--districts", f, "--stations", "-")
+	want := `feature 1 (id "bow"): polygon 0: ring 0: edges 0 and 2 cross near (0.0066667, 0.0066667)`
+	if code != 2 || !strings.Contains(errOut, "2 invalid record(s)") || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 2, 2 problems and %q", code, errOut, want)
+	}
+	code, out, errOut := runCLI(t, "lon,lat\n0.01,0.01\n", "check", "--districts", f, "--stations", "-", "--skip-invalid", "--format", "csv")
+	if code != 1 || strings.Contains(out, "bow") || !strings.Contains(errOut, "skipped: "+f+": "+want) {
+		t.Errorf("--skip-invalid: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 func TestUnknownClassesAllReported(t *testing.T) {
 	_, _, errOut := runCLI(t, "", "check", "--districts", testDistricts, "--stations", testStations, "--skip-invalid=false", "--urban-values", "x", "--rural-values", "y")
 	if n := strings.Count(errOut, "is neither urban"); n != 3 {
