@@ -25,17 +25,19 @@ func readFeatures(r io.Reader, name string) ([]rawFeatureSpans, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return splitFeatures(data, name)
+	return splitFeatures(data, name, nil)
 }
 
 // splitFeatures splits a GeoJSON document held in memory into features;
-// the features refer to data, which must not change afterwards.
-func splitFeatures(data []byte, name string) ([]rawFeatureSpans, error) {
+// the features refer to data, which must not change afterwards. emit, when
+// not nil, is called with each feature of a collection as soon as it is
+// split (see splitCollection).
+func splitFeatures(data []byte, name string, emit func(rawFeatureSpans)) ([]rawFeatureSpans, error) {
 	if len(data) > maxInputBytes {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxInputBytes)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	feats, err := splitCollection(data)
+	feats, err := splitCollection(data, emit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -126,29 +128,60 @@ func ReadDistrictsData(data []byte, name string, opts DistrictOptions) ([]Distri
 	if opts.ClassField == "" {
 		opts.ClassField = "class"
 	}
-	feats, err := splitFeatures(data, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Features are decoded and checked in parallel; results keep file order.
+	// Features are decoded and checked in parallel as the walk over the
+	// document finds them; results keep file order.
 	type slot struct {
 		d    DistrictFeature
 		prob *Problem
 	}
-	slots := make([]slot, len(feats))
+	type job struct {
+		i int
+		f rawFeatureSpans
+	}
+	type result struct {
+		i int
+		s slot
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan job, 4*workers)
+	done := make([][]result, workers)
 	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(feats)/8))
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(feats); i += workers {
-				d, prob := decodeDistrict(&feats[i], i, name, opts)
-				slots[i] = slot{d, prob}
+			for j := range jobs {
+				d, prob := decodeDistrict(&j.f, j.i, name, opts)
+				done[w] = append(done[w], result{j.i, slot{d, prob}})
 			}
 		}()
 	}
+	sent := 0
+	feats, err := splitFeatures(data, name, func(f rawFeatureSpans) {
+		jobs <- job{sent, f}
+		sent++
+	})
+	for ; err == nil && sent < len(feats); sent++ { // a bare Feature
+		jobs <- job{sent, feats[sent]}
+	}
+	close(jobs)
 	wg.Wait()
+	if err != nil {
+		return nil, nil, err
+	}
+	slots := make([]slot, len(feats))
+	if sent == len(feats) {
+		for _, rs := range done {
+			for _, r := range rs {
+				slots[r.i] = r.s
+			}
+		}
+	} else { // an odd document (a bare Feature with a "features" key)
+		for i := range feats {
+			d, prob := decodeDistrict(&feats[i], i, name, opts)
+			slots[i] = slot{d, prob}
+		}
+	}
 	var out []DistrictFeature
 	var probs Problems
 	for _, s := range slots {

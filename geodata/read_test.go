@@ -280,3 +280,15 @@ func FuzzNumber(f *testing.F) {
 		}
 	})
 }
+
+// TestBareFeatureWithFeaturesKey: features split early for decoding must
+// not be mixed up with the bare Feature that the document turns out to be.
+func TestBareFeatureWithFeaturesKey(t *testing.T) {
+	sq := `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}`
+	in := `{"features":[{"type":"Feature","id":"x","properties":null,"geometry":` + sq + `},{"type":"Feature","id":"y","properties":null,"geometry":` + sq + `}],
+"type":"Feature","id":"bare","properties":{"name":"B"},"geometry":` + sq + `}`
+	ds, probs, err := ReadDistrictsData([]byte(in), "f", DistrictOptions{})
+	if err != nil || len(probs) > 0 || len(ds) != 1 || ds[0].ID != "bare" || ds[0].Name != "B" {
+		t.Errorf("got %v, %v, %v; want the bare feature alone", ds, probs, err)
+	}
+}

@@ -236,7 +236,10 @@ type rawFeatureSpans struct {
 
 // splitCollection walks a FeatureCollection (or a single Feature) and
 // returns its features' parts, checking the structure above the coordinates.
-func splitCollection(data []byte) ([]rawFeatureSpans, error) {
+// emit, when not nil, gets each feature of a collection as soon as it is
+// read, so that decoding can start before the walk ends (a bare Feature is
+// only returned).
+func splitCollection(data []byte, emit func(rawFeatureSpans)) ([]rawFeatureSpans, error) {
 	w := &jsonWalker{data: data}
 	var feats []rawFeatureSpans
 	topType := ""
@@ -261,6 +264,9 @@ func splitCollection(data []byte) ([]rawFeatureSpans, error) {
 			return w.array(func(int) error {
 				f, err := w.feature()
 				feats = append(feats, f)
+				if err == nil && emit != nil {
+					emit(f)
+				}
 				return err
 			})
 		case "id", "properties", "geometry":
