@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
@@ -137,12 +138,22 @@ func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, s
 type input struct {
 	role, name string
 	data       []byte
+	digest     func() string // hex SHA-256 of data, see hashed
 }
 
-func (in input) sha256() string {
-	h := sha256.Sum256(in.data)
-	return hex.EncodeToString(h[:])
+// hashed starts computing the input's SHA-256 (for the report's meta)
+// beside the rest of the work.
+func (in input) hashed() input {
+	data := in.data
+	in.digest = sync.OnceValue(func() string {
+		h := sha256.Sum256(data)
+		return hex.EncodeToString(h[:])
+	})
+	go in.digest()
+	return in
 }
+
+func (in input) sha256() string { return in.digest() }
 
 func loadInput(role, path string, stdin io.Reader) (input, error) {
 	if path == "-" {
@@ -200,6 +211,7 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 			return err
 		}
 	}
+	din, sin = din.hashed(), sin.hashed()
 	a.inputs = []input{din, sin}
 
 	// The two files are read at once; their problems are reported together.
