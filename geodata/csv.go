@@ -29,79 +29,12 @@ var (
 // With semicolon or tab separators a decimal comma ("42,5") is accepted.
 // Rows without an id get their line number as id.
 func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
-	br := bufio.NewReader(io.LimitReader(r, maxInputBytes))
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	head, err := br.Peek(64 << 10)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(bytes.TrimSpace(head)) == 0 {
-		return nil, nil, fmt.Errorf("%s: empty file, want a header row", name)
-	}
-	firstLine := head
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		firstLine = head[:i]
-	}
-	sep := ','
-	best := bytes.Count(firstLine, []byte(","))
-	for _, c := range []rune{';', '\t'} {
-		if n := bytes.Count(firstLine, []byte(string(c))); n > best {
-			sep, best = c, n
-		}
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = sep
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
+	cr, cols, err := openCSV(r, name, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s:1: cannot read the header row: %w", name, err)
-	}
-	col := func(given string, names []string, what, flag string) (int, error) {
-		for i, h := range header {
-			h = strings.TrimSpace(h)
-			if given != "" {
-				if strings.EqualFold(h, given) {
-					return i, nil
-				}
-				continue
-			}
-			for _, n := range names {
-				if strings.EqualFold(h, n) {
-					return i, nil
-				}
-			}
-		}
-		if given != "" {
-			return -1, fmt.Errorf("%s:1: no column %q (columns: %s)", name, given, strings.Join(header, ", "))
-		}
-		if names == nil {
-			return -1, nil
-		}
-		return -1, fmt.Errorf("%s:1: no %s column (looked for %s; name one with %s; columns: %s)",
-			name, what, strings.Join(names, ", "), flag, strings.Join(header, ", "))
-	}
-	var errs []error
-	lonI, err := col(opts.LonCol, lonNames, "longitude", "--lon-col")
-	errs = append(errs, err)
-	latI, err := col(opts.LatCol, latNames, "latitude", "--lat-col")
-	errs = append(errs, err)
-	idNames, nameNames := []string{"id"}, []string{"name"}
-	idI, err := col(opts.IDCol, idNames, "", "")
-	if opts.IDCol == "" {
-		err = nil
-	}
-	errs = append(errs, err)
-	nameI, err := col(opts.NameCol, nameNames, "", "")
-	if opts.NameCol == "" {
-		err = nil
-	}
-	errs = append(errs, err)
-	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
 	}
+	header, sep := cols.header, cols.sep
+	lonI, latI, idI, nameI := cols.lon, cols.lat, cols.id, cols.name
 	var out []coverage.Station
 	var probs Problems
 	lastLine := 0
@@ -165,6 +98,92 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 		out = append(out, coverage.Station{ID: id, Name: get(nameI), Point: orb.Point{lon, lat}})
 	}
 	return out, probs, nil
+}
+
+// csvColumns is what a station CSV's header row says.
+type csvColumns struct {
+	header             []string
+	sep                rune
+	lon, lat, id, name int // column indexes; id and name -1 when absent
+}
+
+// openCSV skips a byte-order mark, picks the separator the header row uses
+// most, reads the header and finds the columns.
+func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvColumns, error) {
+	var cols csvColumns
+	br := bufio.NewReader(io.LimitReader(r, maxInputBytes))
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	head, err := br.Peek(64 << 10)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, cols, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(bytes.TrimSpace(head)) == 0 {
+		return nil, cols, fmt.Errorf("%s: empty file, want a header row", name)
+	}
+	firstLine := head
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		firstLine = head[:i]
+	}
+	sep := ','
+	best := bytes.Count(firstLine, []byte(","))
+	for _, c := range []rune{';', '\t'} {
+		if n := bytes.Count(firstLine, []byte(string(c))); n > best {
+			sep, best = c, n
+		}
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sep
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, cols, fmt.Errorf("%s:1: cannot read the header row: %w", name, err)
+	}
+	col := func(given string, names []string, what, flag string) (int, error) {
+		for i, h := range header {
+			h = strings.TrimSpace(h)
+			if given != "" {
+				if strings.EqualFold(h, given) {
+					return i, nil
+				}
+				continue
+			}
+			for _, n := range names {
+				if strings.EqualFold(h, n) {
+					return i, nil
+				}
+			}
+		}
+		if given != "" {
+			return -1, fmt.Errorf("%s:1: no column %q (columns: %s)", name, given, strings.Join(header, ", "))
+		}
+		if names == nil {
+			return -1, nil
+		}
+		return -1, fmt.Errorf("%s:1: no %s column (looked for %s; name one with %s; columns: %s)",
+			name, what, strings.Join(names, ", "), flag, strings.Join(header, ", "))
+	}
+	var errs []error
+	lonI, err := col(opts.LonCol, lonNames, "longitude", "--lon-col")
+	errs = append(errs, err)
+	latI, err := col(opts.LatCol, latNames, "latitude", "--lat-col")
+	errs = append(errs, err)
+	idI, err := col(opts.IDCol, []string{"id"}, "", "")
+	if opts.IDCol == "" {
+		err = nil
+	}
+	errs = append(errs, err)
+	nameI, err := col(opts.NameCol, []string{"name"}, "", "")
+	if opts.NameCol == "" {
+		err = nil
+	}
+	errs = append(errs, err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, cols, err
+	}
+	return cr, csvColumns{header: header, sep: sep, lon: lonI, lat: latI, id: idI, name: nameI}, nil
 }
 
 // parseCoord parses a decimal number; with a separator other than a comma a

@@ -292,3 +292,27 @@ func TestBareFeatureWithFeaturesKey(t *testing.T) {
 		t.Errorf("got %v, %v, %v; want the bare feature alone", ds, probs, err)
 	}
 }
+
+// FuzzStationRecords: splitting any file into records never panics, and
+// every record and problem has a place.
+func FuzzStationRecords(f *testing.F) {
+	f.Add([]byte("id,name,lon,lat\nS1,A,7.42,43.73\nS2,\"B\",,x\n"))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","geometry":{"type":"MultiPoint","coordinates":[[1,2],[3]]}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sf, err := StationRecords(data, "f", StationOptions{})
+		if err != nil {
+			return
+		}
+		for _, r := range sf.Records {
+			if r.Line < 1 {
+				t.Fatalf("record without a line: %+v", r)
+			}
+			r.Coords()
+		}
+		for _, p := range sf.Unsplittable {
+			if p.Line < 1 && p.Feature < 0 {
+				t.Fatalf("problem without a place: %+v", p)
+			}
+		}
+	})
+}

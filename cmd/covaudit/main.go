@@ -84,6 +84,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"check", "audit districts against their coverage rules", checkHelpText, runCheckArgs},
+		{"validate", "check a station file for bad coordinates, duplicates and encodings", validateHelpText, runValidateArgs},
 	}
 }
 

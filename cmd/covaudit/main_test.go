@@ -49,6 +49,30 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// TestValidateGolden runs validate on a CSV with a mix of problems, against
+// the Monaco districts, in every format.
+func TestValidateGolden(t *testing.T) {
+	for _, format := range []string{"text", "json", "github"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", "validate", "--stations", "../../validate/testdata/mixed.csv",
+				"--districts", testDistricts, "--format", format)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1 (error-level findings): %s", code, errOut)
+			}
+			golden(t, "validate.golden."+format, out)
+		})
+	}
+	if code, out, _ := runCLI(t, "", "validate", "--stations", "../../validate/testdata/gbk.csv", "--encoding", "gbk"); code != 0 {
+		t.Errorf("clean file: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "", "validate", "--stations", "../../validate/testdata/missing.csv"); code != 2 || !strings.Contains(errOut, "missing.csv") {
+		t.Errorf("unreadable file: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "id,lon\n1,2\n", "validate", "--stations", "-"); code != 2 || !strings.Contains(errOut, "no latitude column") {
+		t.Errorf("file without a latitude column: exit %d, %s", code, errOut)
+	}
+}
+
 // TestCheckGolden runs check on the Monaco test data in every format and
 // compares with the golden files; the gap map too.
 func TestCheckGolden(t *testing.T) {

@@ -1,0 +1,264 @@
+package geodata
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// StationRecord is one station as written in its file, before any check:
+// what covaudit validate looks at.
+type StationRecord struct {
+	// Line is the 1-based line of the CSV record, or the line where the
+	// GeoJSON feature starts.
+	Line int
+	// Feature is the GeoJSON feature index; -1 in a CSV file.
+	Feature int
+	// ID and Name as written; ID is "" when the record has none.
+	ID, Name string
+	// Lon and Lat are the coordinate texts as written (GeoJSON: the number
+	// literals).
+	Lon, Lat string
+	sep      rune // CSV separator, for decimal commas
+}
+
+// Coords parses the record's coordinates, degrees; an error says what is
+// wrong with each ("empty", "invalid number ...").
+func (r StationRecord) Coords() (lon, lat float64, lonErr, latErr error) {
+	lon, lonErr = parseCoord(r.Lon, r.sep)
+	lat, latErr = parseCoord(r.Lat, r.sep)
+	return
+}
+
+// Decimals returns the number of digits after the decimal mark of a
+// coordinate text ("42.50" has 2); 0 without one.
+func Decimals(s string) int {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		s = s[:i]
+	}
+	i := strings.LastIndexAny(s, ".,")
+	if i < 0 {
+		return 0
+	}
+	return len(s) - i - 1
+}
+
+// StationFile is a station file split into records.
+type StationFile struct {
+	Format       string // "csv" or "geojson"
+	LonCol       string // the longitude and latitude columns (CSV) or "coordinates"
+	LatCol       string
+	Records      []StationRecord
+	Unsplittable Problems // records that cannot be split at all (CSV quoting, a feature that is not one)
+}
+
+// StationRecords splits a station file held in memory (CSV or GeoJSON, by
+// content, as ReadStations) into records without judging their values. An
+// error means the file cannot be read at all (no header row, a column that
+// is not there, GeoJSON that is not a FeatureCollection).
+func StationRecords(data []byte, name string, opts StationOptions) (*StationFile, error) {
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		return geojsonRecords(data, name, opts)
+	}
+	cr, cols, err := openCSV(bytes.NewReader(data), name, opts)
+	if err != nil {
+		return nil, err
+	}
+	sf := &StationFile{Format: "csv", LonCol: cols.header[cols.lon], LatCol: cols.header[cols.lat]}
+	lastLine := 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			sf.Unsplittable = append(sf.Unsplittable, Problem{File: name, Line: pe.StartLine, Feature: -1, Msg: pe.Err.Error()})
+			if pe.StartLine == lastLine {
+				break
+			}
+			lastLine = pe.StartLine
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		lastLine = line
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		get := func(i int) string {
+			if i < 0 || i >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[i])
+		}
+		sf.Records = append(sf.Records, StationRecord{Line: line, Feature: -1, ID: get(cols.id), Name: get(cols.name),
+			Lon: get(cols.lon), Lat: get(cols.lat), sep: cols.sep})
+	}
+	return sf, nil
+}
+
+func geojsonRecords(data []byte, name string, opts StationOptions) (*StationFile, error) {
+	feats, err := splitFeatures(data, name, nil)
+	if err != nil {
+		return nil, err
+	}
+	sf := &StationFile{Format: "geojson", LonCol: "coordinates[0]", LatCol: "coordinates[1]"}
+	nameKey := opts.NameCol
+	if nameKey == "" {
+		nameKey = "name"
+	}
+	// Lines by counting newlines up to each feature (features come in order).
+	line, at := 1, 0
+	trimmed := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	for i := range feats {
+		f := &feats[i]
+		line += bytes.Count(trimmed[at:f.off], []byte("\n"))
+		at = f.off
+		props, perr := f.props()
+		if perr == nil {
+			perr = f.check()
+		}
+		id := ""
+		if opts.IDCol != "" {
+			id, _ = propText(props, opts.IDCol)
+		} else if id = idText(f.id); id == "" {
+			id, _ = propText(props, "id")
+		}
+		if perr == nil && !f.hasGeom {
+			perr = fmt.Errorf("no geometry")
+		}
+		if perr == nil && f.geomType != "Point" && f.geomType != "MultiPoint" {
+			perr = fmt.Errorf("geometry type %q, want Point or MultiPoint", f.geomType)
+		}
+		var positions [][2]string
+		if perr == nil {
+			positions, perr = numberTexts(f.coords, f.geomType == "MultiPoint")
+		}
+		if perr != nil {
+			sf.Unsplittable = append(sf.Unsplittable, Problem{File: name, Line: line, Feature: i, ID: id, Msg: perr.Error()})
+			continue
+		}
+		nm, _ := propText(props, nameKey)
+		for k, p := range positions {
+			rid := id
+			if len(positions) > 1 && id != "" {
+				rid = fmt.Sprintf("%s#%d", id, k+1)
+			}
+			sf.Records = append(sf.Records, StationRecord{Line: line, Feature: i, ID: rid, Name: nm, Lon: p[0], Lat: p[1], sep: ','})
+		}
+	}
+	return sf, nil
+}
+
+// numberTexts returns the first two number literals of each position of a
+// Point (one position) or MultiPoint (an array of them); a missing number
+// is "".
+func numberTexts(coords []byte, multi bool) ([][2]string, error) {
+	c := &coordParser{data: coords}
+	pos := func() ([2]string, error) {
+		var out [2]string
+		k := 0
+		err := c.array(func(int) error {
+			c.skipSpace()
+			start := c.pos
+			if _, err := c.number(); err != nil {
+				return err
+			}
+			if k < 2 {
+				out[k] = string(c.data[start:c.pos])
+			}
+			k++
+			return nil
+		})
+		return out, err
+	}
+	if !multi {
+		p, err := pos()
+		if err != nil {
+			return nil, err
+		}
+		return [][2]string{p}, c.end()
+	}
+	var out [][2]string
+	err := c.array(func(int) error {
+		p, err := pos()
+		out = append(out, p)
+		return err
+	})
+	if err == nil {
+		err = c.end()
+	}
+	return out, err
+}
+
+// Encodings accepted by Decode.
+var Encodings = []string{"utf-8", "gbk", "gb18030"}
+
+// Decode converts data in the named encoding (utf-8, gbk or gb18030; GBK
+// is read as GB18030, its superset) to UTF-8.
+func Decode(data []byte, encoding string) ([]byte, error) {
+	switch strings.ToLower(encoding) {
+	case "", "utf-8", "utf8":
+		return data, nil
+	case "gbk", "gb18030", "gb2312", "cp936":
+		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, fmt.Errorf("decoding %s: %w", encoding, err)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unknown encoding %q (want one of %s)", encoding, strings.Join(Encodings, ", "))
+}
+
+// InvalidUTF8Line returns the 1-based line of the first byte sequence that
+// is not UTF-8, or 0 when data is valid UTF-8.
+func InvalidUTF8Line(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return 1 + bytes.Count(data[:i], []byte("\n"))
+		}
+		i += n
+	}
+	return 0
+}
+
+// LooksGB18030 reports whether data that is not valid UTF-8 reads as
+// Chinese text in GBK/GB18030: it decodes without replacement characters,
+// and its double-byte characters are mostly in the GB2312 zone (both bytes
+// 0xA1-0xFE, where the common hanzi are) rather than pairing a high byte
+// with an ASCII letter, as Latin-1 accents ("Gen\xe8ve") would.
+func LooksGB18030(data []byte) bool {
+	if utf8.Valid(data) {
+		return false
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+		return false
+	}
+	zone, other := 0, 0
+	for i := 0; i < len(data); i++ {
+		b := data[i]
+		if b < 0x80 {
+			continue
+		}
+		if i+1 < len(data) && b >= 0xa1 && b <= 0xf7 && data[i+1] >= 0xa1 && data[i+1] <= 0xfe {
+			zone++
+		} else {
+			other++
+		}
+		i++
+	}
+	return zone > 0 && zone >= 4*other
+}

@@ -1,0 +1,369 @@
+// Package validate checks a station dataset the way a careful reviewer of a
+// station repository would: unreadable or empty coordinates, values out of
+// range, latitude and longitude swapped, (0, 0), coordinates in metres,
+// too few decimals, duplicate ids and locations, stations far from every
+// district, and files in the wrong text encoding. Each finding has a
+// severity, a stable code (see Codes), the place (file and line, or
+// feature) and, where one exists, a suggested fix.
+package validate
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/tidwall/rtree"
+)
+
+// Severity of a finding: an error fails validation, a warning does not.
+type Severity string
+
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
+
+// Code is a kind of finding.
+type Code struct {
+	Code     string
+	Severity Severity
+	Meaning  string
+}
+
+// Codes lists every finding code, in the order of the README's table.
+var Codes = []Code{
+	{"invalid-utf8", Error, "the file is not UTF-8 (and does not read as GBK/GB18030 either)"},
+	{"gbk-encoding", Error, "the file is GBK/GB18030-encoded Chinese text, not UTF-8; rerun with --encoding gbk or convert it"},
+	{"unreadable-record", Error, "a record that cannot be split into fields (CSV quoting, a GeoJSON feature that is not a point)"},
+	{"empty-coordinate", Error, "longitude or latitude is empty"},
+	{"unparsable-coordinate", Error, "longitude or latitude is not a number (a phone number or an address pasted into the column, for instance)"},
+	{"null-island", Error, "the coordinates are exactly (0, 0): a missing location written as zeros"},
+	{"swapped-latlon", Error, "latitude and longitude are swapped: out of range as written and valid swapped, or (with districts) outside every district and inside one when swapped"},
+	{"projected-coordinates", Error, "values far beyond degrees: metres in a projected system (UTM, Web Mercator), not longitude and latitude"},
+	{"out-of-range", Error, "longitude outside [-180, 180] or latitude outside [-90, 90], and not explained by a swap"},
+	{"duplicate-id", Error, "the same id on two records"},
+	{"low-precision", Warning, "fewer than 3 decimals (a place known to about 100 m or worse)"},
+	{"duplicate-location", Warning, "two stations within --duplicate-distance of each other"},
+	{"far-outside", Warning, "farther than --max-outside from every district"},
+}
+
+func severity(code string) Severity {
+	for _, c := range Codes {
+		if c.Code == code {
+			return c.Severity
+		}
+	}
+	panic("validate: unknown code " + code)
+}
+
+// Finding is one problem found in a station file.
+type Finding struct {
+	Severity Severity `json:"severity"`
+	Code     string   `json:"code"`
+	File     string   `json:"file"`
+	// Line is the 1-based line of the CSV record, or the line where the
+	// GeoJSON feature starts; 0 when the finding is about the whole file.
+	Line int `json:"line,omitempty"`
+	// Feature is the GeoJSON feature index, or -1.
+	Feature int    `json:"feature"`
+	ID      string `json:"id,omitempty"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+}
+
+// Options are the thresholds and context of the checks.
+type Options struct {
+	// Encoding of the file: "" to detect (UTF-8 expected), or one of
+	// geodata.Encodings.
+	Encoding string
+	// DuplicateDistanceM: stations closer than this, metres (default 10).
+	DuplicateDistanceM float64
+	// MaxOutsideM: with districts, stations farther than this from every
+	// district, metres (default 50 km).
+	MaxOutsideM float64
+	// Districts, when given, enable the checks against them.
+	Districts []coverage.District
+	Stations  geodata.StationOptions
+}
+
+// Result is the outcome of checking one file.
+type Result struct {
+	Findings []Finding
+	Records  int // station records read
+	Format   string
+}
+
+// Errors counts the error-level findings.
+func (r *Result) Errors() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// File checks a station file held in memory. The error is for a file that
+// cannot be read at all (no header row, a missing column, a document that
+// is not GeoJSON); everything else is a finding.
+func File(name string, data []byte, opts Options) (*Result, error) {
+	if opts.DuplicateDistanceM <= 0 {
+		opts.DuplicateDistanceM = 10
+	}
+	if opts.MaxOutsideM <= 0 {
+		opts.MaxOutsideM = 50e3
+	}
+	res := &Result{}
+	add := func(line, feature int, id, code, msg, fix string) {
+		res.Findings = append(res.Findings, Finding{Severity: severity(code), Code: code, File: name, Line: line,
+			Feature: feature, ID: id, Message: msg, Fix: fix})
+	}
+	switch {
+	case opts.Encoding != "":
+		d, err := geodata.Decode(data, opts.Encoding)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		data = d
+	case !utf8.Valid(data):
+		line := geodata.InvalidUTF8Line(data)
+		if geodata.LooksGB18030(data) {
+			add(line, -1, "", "gbk-encoding", "the file is not UTF-8 but reads as GBK/GB18030 Chinese text",
+				"rerun with --encoding gbk, or convert the file: iconv -f GB18030 -t UTF-8")
+			data, _ = geodata.Decode(data, "gb18030") // so that the other checks can read it
+		} else {
+			add(line, -1, "", "invalid-utf8", fmt.Sprintf("line %d is not valid UTF-8, and the file does not read as GBK/GB18030", line),
+				"save the file as UTF-8")
+		}
+	}
+	sf, err := geodata.StationRecords(data, name, opts.Stations)
+	if err != nil {
+		return nil, err
+	}
+	res.Format = sf.Format
+	res.Records = len(sf.Records)
+	for _, p := range sf.Unsplittable {
+		add(p.Line, p.Feature, p.ID, "unreadable-record", p.Msg, "")
+	}
+	dist := newDistricts(opts.Districts)
+	type placed struct {
+		rec geodata.StationRecord
+		pt  orb.Point
+	}
+	var good []placed
+	firstID := map[string]geodata.StationRecord{}
+	for _, r := range sf.Records {
+		at := func(code, msg, fix string) { add(r.Line, r.Feature, r.ID, code, msg, fix) }
+		if r.ID != "" {
+			if first, ok := firstID[r.ID]; ok {
+				first.ID = ""
+				at("duplicate-id", fmt.Sprintf("id %q is also used %s", r.ID, where(first)), "give each station its own id")
+			} else {
+				firstID[r.ID] = r
+			}
+		}
+		lon, lat, lonErr, latErr := r.Coords()
+		bad := false
+		for _, c := range [2]struct {
+			what, col, text string
+			err             error
+		}{{"longitude", sf.LonCol, r.Lon, lonErr}, {"latitude", sf.LatCol, r.Lat, latErr}} {
+			switch {
+			case c.err == nil:
+			case c.text == "":
+				at("empty-coordinate", fmt.Sprintf("%s (%s) is empty", c.what, c.col), "")
+				bad = true
+			default:
+				msg := fmt.Sprintf("%s (%s) %q is not a number", c.what, c.col, c.text)
+				if looksLikePhone(c.text) {
+					msg += "; it looks like a phone number"
+				}
+				at("unparsable-coordinate", msg, "")
+				bad = true
+			}
+		}
+		if bad {
+			continue
+		}
+		swapFix := fmt.Sprintf("longitude %s, latitude %s", r.Lat, r.Lon)
+		switch {
+		case lon == 0 && lat == 0:
+			at("null-island", "the coordinates are exactly (0, 0), a place in the Gulf of Guinea: the location is missing", "geocode the station again")
+			continue
+		case math.Abs(lon) > 180 || math.Abs(lat) > 90:
+			switch {
+			case math.Abs(lat) <= 180 && math.Abs(lon) <= 90:
+				at("swapped-latlon", fmt.Sprintf("latitude %s is out of range [-90, 90]; swapped, the values are a valid place", r.Lat), swapFix)
+			case math.Abs(lon) > 1000 || math.Abs(lat) > 1000:
+				at("projected-coordinates", fmt.Sprintf("(%s, %s) are not degrees: they look like metres in a projected system (UTM, Web Mercator)", r.Lon, r.Lat),
+					"convert to WGS84 longitude and latitude")
+			default:
+				at("out-of-range", fmt.Sprintf("(%s, %s) is out of range: longitude must be in [-180, 180], latitude in [-90, 90]", r.Lon, r.Lat), "")
+			}
+			continue
+		}
+		pt := orb.Point{lon, lat}
+		if dist != nil && !dist.contains(pt) && math.Abs(lon) <= 90 && dist.contains(orb.Point{lat, lon}) {
+			at("swapped-latlon", fmt.Sprintf("(%s, %s) is outside every district; swapped, it is inside %s", r.Lon, r.Lat, dist.nameAt(orb.Point{lat, lon})), swapFix)
+			continue
+		}
+		if d := min(geodata.Decimals(r.Lon), geodata.Decimals(r.Lat)); d < 3 {
+			at("low-precision", fmt.Sprintf("(%s, %s) has %d decimal(s): the place is known to about %s", r.Lon, r.Lat, d, precisionText(d)), "")
+		}
+		if dist != nil && !dist.contains(pt) {
+			if d := dist.distance(pt, opts.MaxOutsideM); d > opts.MaxOutsideM {
+				at("far-outside", fmt.Sprintf("(%s, %s) is more than %s from every district", r.Lon, r.Lat, kmText(opts.MaxOutsideM)), "")
+			}
+		}
+		good = append(good, placed{r, pt})
+	}
+	// Stations within the duplicate distance of an earlier one.
+	st := make([]coverage.Station, len(good))
+	for i, g := range good {
+		st[i] = coverage.Station{ID: g.rec.ID, Point: g.pt}
+	}
+	ix := coverage.NewIndex(st)
+	for i, g := range good {
+		near := ix.Near(orb.Bound{Min: g.pt, Max: g.pt}, opts.DuplicateDistanceM)
+		slices.Sort(near)
+		for _, j := range near {
+			if j >= i {
+				break
+			}
+			d := ellipsoid.Distance(g.pt[0], g.pt[1], good[j].pt[0], good[j].pt[1])
+			if d <= opts.DuplicateDistanceM {
+				add(g.rec.Line, g.rec.Feature, g.rec.ID, "duplicate-location",
+					fmt.Sprintf("%.1f m from the station %s", d, where(good[j].rec)), "remove one of them, or move it to its real place")
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(res.Findings, func(a, b Finding) int {
+		if c := cmp.Compare(a.Line, b.Line); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Feature, b.Feature)
+	})
+	return res, nil
+}
+
+// where names a record for messages: "on line 4" or "by feature 2 (line 9)",
+// with its id.
+func where(r geodata.StationRecord) string {
+	s := fmt.Sprintf("on line %d", r.Line)
+	if r.Feature >= 0 {
+		s = fmt.Sprintf("by feature %d (line %d)", r.Feature, r.Line)
+	}
+	if r.ID != "" {
+		s += fmt.Sprintf(" (id %q)", r.ID)
+	}
+	return s
+}
+
+var phoneLike = regexp.MustCompile(`^\+?[\d\s().\-/]{7,}$`)
+
+// looksLikePhone: seven or more digits with the spaces, dashes and brackets
+// of telephone numbers, or a leading '+'.
+func looksLikePhone(s string) bool {
+	digits := strings.Count(s, "") - 1 - len(strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return -1
+		}
+		return r
+	}, s))
+	return phoneLike.MatchString(s) && digits >= 7 && (strings.ContainsAny(s, " -()/") || strings.HasPrefix(s, "+"))
+}
+
+func precisionText(decimals int) string {
+	return []string{"100 km", "10 km", "1 km"}[max(0, min(2, decimals))]
+}
+
+func kmText(m float64) string {
+	if m >= 1000 {
+		return fmt.Sprintf("%g km", m/1000)
+	}
+	return fmt.Sprintf("%g m", m)
+}
+
+// districts answers point-in-district and distance questions in lon/lat.
+type districts struct {
+	ds   []coverage.District
+	tree rtree.RTreeG[int]
+}
+
+func newDistricts(ds []coverage.District) *districts {
+	if len(ds) == 0 {
+		return nil
+	}
+	d := &districts{ds: ds}
+	for i := range ds {
+		b := ds[i].Geometry.Bound()
+		d.tree.Insert(b.Min, b.Max, i)
+	}
+	return d
+}
+
+func (d *districts) at(p orb.Point) int {
+	found := -1
+	d.tree.Search(p, p, func(_, _ [2]float64, i int) bool {
+		if planar.MultiPolygonContains(d.ds[i].Geometry, p) {
+			found = i
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+func (d *districts) contains(p orb.Point) bool { return d.at(p) >= 0 }
+
+func (d *districts) nameAt(p orb.Point) string {
+	if i := d.at(p); i >= 0 {
+		return fmt.Sprintf("district %q", d.ds[i].Name)
+	}
+	return "a district"
+}
+
+// distance returns the distance, metres, from p to the nearest district
+// boundary within limit (more than limit when there is none). Edges are
+// measured in a local equirectangular frame at p's latitude, which errs by
+// well under 1% at these distances: enough for a warning threshold.
+func (d *districts) distance(p orb.Point, limit float64) float64 {
+	const mPerDeg = 111_320.0
+	kx := mPerDeg * math.Cos(p[1]*math.Pi/180)
+	dLat, dLon := limit/mPerDeg, limit/math.Max(kx, 1)
+	best := math.Inf(1)
+	d.tree.Search([2]float64{p[0] - dLon, p[1] - dLat}, [2]float64{p[0] + dLon, p[1] + dLat}, func(_, _ [2]float64, i int) bool {
+		for _, poly := range d.ds[i].Geometry {
+			for _, ring := range poly {
+				for k := 1; k < len(ring); k++ {
+					ax, ay := (ring[k-1][0]-p[0])*kx, (ring[k-1][1]-p[1])*mPerDeg
+					bx, by := (ring[k][0]-p[0])*kx, (ring[k][1]-p[1])*mPerDeg
+					best = math.Min(best, segDist(ax, ay, bx, by))
+				}
+			}
+		}
+		return true
+	})
+	return best
+}
+
+// segDist is the distance from the origin to segment a-b.
+func segDist(ax, ay, bx, by float64) float64 {
+	dx, dy := bx-ax, by-ay
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
+	}
+	return math.Hypot(ax+t*dx, ay+t*dy)
+}

@@ -1,0 +1,185 @@
+package validate
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/geodata"
+)
+
+// monaco returns the three test quartiers of Monaco.
+func monaco(t *testing.T) []coverage.District {
+	t.Helper()
+	data, err := os.ReadFile("../geodata/testdata/districts.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feats, probs, err := geodata.ReadDistrictsData(data, "districts.geojson", geodata.DistrictOptions{})
+	if err != nil || len(probs) > 0 {
+		t.Fatal(err, probs)
+	}
+	var ds []coverage.District
+	for _, f := range feats {
+		ds = append(ds, coverage.District{Name: f.Name, Geometry: f.Geometry})
+	}
+	return ds
+}
+
+type seen struct {
+	line int
+	code string
+}
+
+func found(t *testing.T, name string, data []byte, opts Options) []seen {
+	t.Helper()
+	res, err := File(name, data, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	var out []seen
+	for _, f := range res.Findings {
+		if f.Severity != severity(f.Code) || f.File != name || f.Message == "" {
+			t.Errorf("%s: malformed finding %+v", name, f)
+		}
+		out = append(out, seen{f.Line, f.Code})
+	}
+	return out
+}
+
+// TestMixedFile: a CSV with a mix of problems gives every finding with its
+// line number, and nothing else.
+func TestMixedFile(t *testing.T) {
+	data, err := os.ReadFile("testdata/mixed.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := found(t, "mixed.csv", data, Options{Districts: monaco(t)})
+	want := []seen{
+		{3, "swapped-latlon"}, {4, "swapped-latlon"}, {5, "unparsable-coordinate"}, {6, "empty-coordinate"},
+		{7, "null-island"}, {8, "projected-coordinates"}, {9, "out-of-range"}, {10, "duplicate-id"},
+		{11, "duplicate-location"}, {12, "low-precision"}, {13, "far-outside"}, {14, "unreadable-record"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n got %v\nwant %v", got, want)
+	}
+}
+
+// TestEachCode gives each finding code a small file that produces it, and
+// checks that every code in Codes has one.
+func TestEachCode(t *testing.T) {
+	head := "id,name,lon,lat\n"
+	tests := []struct {
+		code      string
+		data      string
+		districts bool
+		line      int
+		fix       string // substring of the fix, when there is one
+	}{
+		{"invalid-utf8", head + "F1,Mairie de Gen\xe8ve,6.1432,46.2044\n", false, 2, "UTF-8"},
+		{"gbk-encoding", head + "B1,\xb1\xb1\xbe\xa9\xd3\xca\xbe\xd6,116.4074,39.9042\n", false, 2, "--encoding gbk"},
+		{"unreadable-record", head + "S1,\"Bad quote,7.4210,43.7300\n", false, 2, ""},
+		{"empty-coordinate", head + "S1,Empty lon,,43.7300\n", false, 2, ""},
+		{"unparsable-coordinate", head + "S1,Address,rue Grimaldi,43.7300\n", false, 2, ""},
+		{"null-island", head + "S1,Zeros,0,0\n", false, 2, "geocode"},
+		{"swapped-latlon", head + "S1,Swapped,43.7346,7.4227\n", true, 2, "longitude 7.4227, latitude 43.7346"},
+		{"projected-coordinates", head + "S1,Web Mercator,826065.8,5423860.1\n", false, 2, "WGS84"},
+		{"out-of-range", head + "S1,Too far east,-190.25,43.7300\n", false, 2, ""},
+		{"duplicate-id", head + "S1,A,7.4234,43.7307\nS1,B,7.4190,43.7289\n", false, 3, ""},
+		{"low-precision", head + "S1,Rounded,7.4,43.7\n", false, 2, ""},
+		{"duplicate-location", head + "S1,A,7.4234,43.7307\nS2,B,7.42345,43.73075\n", false, 3, ""},
+		{"far-outside", head + "S1,Nice,7.2620,43.7102\nS2,Genova,8.9463,44.4056\n", true, 3, ""},
+	}
+	covered := map[string]bool{}
+	for _, tc := range tests {
+		covered[tc.code] = true
+		t.Run(tc.code, func(t *testing.T) {
+			opts := Options{}
+			if tc.districts {
+				opts.Districts = monaco(t)
+			}
+			res, err := File("s.csv", []byte(tc.data), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var hit *Finding
+			for i, f := range res.Findings {
+				if f.Code == tc.code {
+					hit = &res.Findings[i]
+				} else if f.Severity == Error {
+					t.Errorf("unexpected %s finding: %s", f.Code, f.Message)
+				}
+			}
+			if hit == nil || hit.Line != tc.line || !strings.Contains(hit.Fix, tc.fix) {
+				t.Fatalf("want %s on line %d with a fix containing %q; got %+v", tc.code, tc.line, tc.fix, res.Findings)
+			}
+		})
+	}
+	for _, c := range Codes {
+		if !covered[c.Code] {
+			t.Errorf("code %s has no test", c.Code)
+		}
+	}
+}
+
+// TestGeoJSONLines: GeoJSON findings carry the feature index and the line
+// where the feature starts.
+func TestGeoJSONLines(t *testing.T) {
+	data, err := os.ReadFile("testdata/stations.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := File("stations.geojson", data, Options{Districts: monaco(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][3]any
+	for _, f := range res.Findings {
+		got = append(got, [3]any{f.Feature, f.Line, f.Code})
+	}
+	want := [][3]any{{1, 5, "swapped-latlon"}, {2, 8, "unreadable-record"}, {3, 11, "duplicate-id"}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("finding %d: got %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestEncodingGBK: with --encoding gbk the GBK file reads cleanly and its
+// names come out in UTF-8.
+func TestEncodingGBK(t *testing.T) {
+	data, err := os.ReadFile("testdata/gbk.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := File("gbk.csv", data, Options{Encoding: "gbk"})
+	if err != nil || len(res.Findings) != 0 || res.Records != 2 {
+		t.Fatalf("%v, %+v", err, res)
+	}
+	dec, _ := geodata.Decode(data, "gbk")
+	sf, err := geodata.StationRecords(dec, "gbk.csv", geodata.StationOptions{})
+	if err != nil || sf.Records[0].Name != "北京邮局" {
+		t.Errorf("decoded name %q, %v", sf.Records[0].Name, err)
+	}
+	if _, err := File("gbk.csv", data, Options{Encoding: "latin-9"}); err == nil {
+		t.Errorf("an unknown encoding was accepted")
+	}
+}
+
+// TestCodesInREADME: the README's table lists every code.
+func TestCodesInREADME(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Codes {
+		if !strings.Contains(string(readme), "| `"+c.Code+"` | "+string(c.Severity)+" |") {
+			t.Errorf("README has no table row for %s (%s)", c.Code, c.Severity)
+		}
+	}
+}
