@@ -20,6 +20,13 @@ func (res *cutResult) pieceArea(ells []ellipse, pc piece) float64 {
 		return (a[0]*b[1] - a[1]*b[0]) / 2
 	}
 	e := &ells[pc.ell]
+	if pc.ccw {
+		if pc.from < 0 {
+			return math.Pi * e.a * e.b
+		}
+		a, b := res.nodes[pc.from], res.nodes[pc.to] // arc runs from t0 (from) to t1 (to)
+		return e.green(pc.t0, a[0], a[1], pc.t1, b[0], b[1])
+	}
 	if pc.from < 0 {
 		return -math.Pi * e.a * e.b
 	}
@@ -131,12 +138,16 @@ func (res *cutResult) polyline(ells []ellipse, g gapRing, chordM float64) [][2]f
 		} else {
 			n = max(n, 8)
 		}
+		start, dt := pc.t1, -(pc.t1-pc.t0)/float64(n)
+		if pc.ccw {
+			start, dt = pc.t0, (pc.t1-pc.t0)/float64(n)
+		}
 		for k := 1; k < n; k++ {
-			x, y := e.at(pc.t1 - (pc.t1-pc.t0)*float64(k)/float64(n))
+			x, y := e.at(start + dt*float64(k))
 			pts = append(pts, [2]float64{x, y})
 		}
 		if pc.from < 0 {
-			x, y := e.at(pc.t1)
+			x, y := e.at(start)
 			pts = append(pts, [2]float64{x, y})
 		}
 	}

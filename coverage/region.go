@@ -102,6 +102,7 @@ type piece struct {
 	arc      bool
 	ell      int     // arcs: index of the ellipse
 	t0, t1   float64 // arcs: parameters, t0 < t1; traversed from t1 to t0
+	ccw      bool    // arcs of a covered part (cutCovered): traversed from t0 to t1
 }
 
 // cutResult is the uncovered part of a region for one set of ellipses.
@@ -125,7 +126,14 @@ type cutPoint struct {
 // cut computes the part of the region outside every ellipse: its area, by
 // Green's theorem over district edge pieces outside all ellipses and disk
 // boundary arcs inside the region, and those pieces themselves.
-func (fr *frameRegion) cut(ells []ellipse) cutResult {
+func (fr *frameRegion) cut(ells []ellipse) cutResult { return fr.cutMode(ells, false) }
+
+// cutCovered is cut for the covered part of the region: the same arcs,
+// traversed anticlockwise, and the district edge pieces inside some
+// ellipse; its area is the covered area.
+func (fr *frameRegion) cutCovered(ells []ellipse) cutResult { return fr.cutMode(ells, true) }
+
+func (fr *frameRegion) cutMode(ells []ellipse, keepCovered bool) cutResult {
 	res := cutResult{nodes: make([][2]float64, fr.nVerts, fr.nVerts+4*len(ells))}
 	for k := range fr.edges {
 		p, _ := fr.edge(k)
@@ -251,8 +259,12 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 		if len(cuts) == 0 {
 			x, y := e.at(0)
 			if !insideOther(x, y, i) && fr.contains(x, y) {
-				res.pieces = append(res.pieces, piece{from: -1, to: -1, arc: true, ell: i, t0: 0, t1: 2 * math.Pi})
-				res.area -= math.Pi * e.a * e.b
+				res.pieces = append(res.pieces, piece{from: -1, to: -1, arc: true, ell: i, t0: 0, t1: 2 * math.Pi, ccw: keepCovered})
+				if keepCovered {
+					res.area += math.Pi * e.a * e.b
+				} else {
+					res.area -= math.Pi * e.a * e.b
+				}
 				res.arcLen += ellipsePerimeter(e.a, e.b)
 			}
 			continue
@@ -272,8 +284,13 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 				continue
 			}
 			na, nb := res.nodes[a.node], res.nodes[b.node]
-			res.pieces = append(res.pieces, piece{from: b.node, to: a.node, arc: true, ell: i, t0: t0, t1: t1})
-			res.area -= e.green(t0, na[0], na[1], t1, nb[0], nb[1])
+			if keepCovered {
+				res.pieces = append(res.pieces, piece{from: a.node, to: b.node, arc: true, ell: i, t0: t0, t1: t1, ccw: true})
+				res.area += e.green(t0, na[0], na[1], t1, nb[0], nb[1])
+			} else {
+				res.pieces = append(res.pieces, piece{from: b.node, to: a.node, arc: true, ell: i, t0: t0, t1: t1})
+				res.area -= e.green(t0, na[0], na[1], t1, nb[0], nb[1])
+			}
 			res.arcLen += (t1 - t0) * (e.a + e.b) / 2
 		}
 	}
@@ -299,7 +316,7 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult {
 					covered = insideAny(p[0]+tm*(q[0]-p[0]), p[1]+tm*(q[1]-p[1]))
 					known = true
 				}
-				if !covered {
+				if covered == keepCovered {
 					a, b := res.nodes[prevN], res.nodes[n1]
 					res.pieces = append(res.pieces, piece{from: prevN, to: n1})
 					res.area += (a[0]*b[1] - a[1]*b[0]) / 2

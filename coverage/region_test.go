@@ -57,6 +57,25 @@ func TestCutPlanar(t *testing.T) {
 			if math.Abs(got.area-tc.want) > 1e-6 {
 				t.Errorf("cut(%s) uncovered = %.6f m2, want %.6f m2 (diff %.3g)", tc.name, got.area, tc.want, got.area-tc.want)
 			}
+			// The covered part: its area is the rest of the region, and its
+			// pieces close into rings whose areas sum to it.
+			cov := fr.cutCovered(tc.ells)
+			if math.Abs(cov.area-(fr.area-tc.want)) > 1e-6 {
+				t.Errorf("cutCovered(%s) = %.6f m2, want %.6f m2", tc.name, cov.area, fr.area-tc.want)
+			}
+			for _, res := range []*cutResult{&got, &cov} {
+				sum := 0.0
+				for _, g := range res.rings(tc.ells) {
+					sum += g.area
+					line := res.polyline(tc.ells, g, 0.01)
+					if d := math.Abs(ringArea(line) - g.area); d > 1e-3*math.Abs(g.area)+1 {
+						t.Errorf("%s: a ring of area %.3f m2 is drawn with area %.3f m2", tc.name, g.area, ringArea(line))
+					}
+				}
+				if math.Abs(sum-res.area) > 1e-6 {
+					t.Errorf("%s: rings sum to %.6f m2, pieces to %.6f m2", tc.name, sum, res.area)
+				}
+			}
 		})
 	}
 }
