@@ -66,6 +66,7 @@ type checkOptions struct {
 	chordError               distanceFlag
 	workers                  int
 	quiet                    bool
+	encoding                 string
 }
 
 func newCheckOptions() *checkOptions {
@@ -94,6 +95,7 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.station.LatCol, "lat-col", "", "stations CSV latitude column (default: found by name)")
 	f.StringVar(&o.station.IDCol, "id-col", "", "stations id column or property (default: id)")
 	f.StringVar(&o.station.NameCol, "name-col", "", "stations name column or property (default: name)")
+	f.StringVar(&o.encoding, "encoding", "", "text encoding of the station file: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8)")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip invalid records with a warning instead of failing")
 	f.Var(&o.urbanRadius, "urban-radius", "urban rule: largest geodesic distance to a station (m or km)")
 	f.Var(&o.ruralTime, "rural-time", "rural rule: longest travel time (such as 30m, 1h)")
@@ -214,24 +216,82 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	din, sin = din.hashed(), sin.hashed()
 	a.inputs = []input{din, sin}
 
-	// The two files are read at once; their problems are reported together.
-	var (
-		stations []coverage.Station
-		sprobs   geodata.Problems
-		serr     error
-		sdone    = make(chan struct{})
-	)
-	go func() {
-		defer close(sdone)
-		stations, sprobs, serr = geodata.ReadStations(bytes.NewReader(sin.data), sin.name, o.station)
-	}()
-	feats, dprobs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField})
-	<-sdone
+	stations, err := a.load(din, []input{sin})
+	if err != nil {
+		return err
+	}
+	a.stations = stations[0]
+	ix := coverage.NewIndex(a.stations)
+	a.results, err = coverage.Evaluate(ctx, a.districts, ix, coverage.Options{
+		ChordErrorM:       float64(o.chordError),
+		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
+		MinCoveragePct:    float64(o.minCoverage),
+		GapPolygons:       o.gaps != "",
+		Workers:           o.workers,
+	})
 	if err != nil {
 		return inputError{err}
 	}
-	if serr != nil {
-		return inputError{serr}
+	if !o.quiet {
+		for _, w := range a.warnings {
+			fmt.Fprintln(stderr, "covaudit: warning: "+w)
+		}
+	}
+	if o.gaps != "" {
+		if err := geodata.WriteFileAtomic(o.gaps, a.writeGaps); err != nil {
+			return outputError{err}
+		}
+	}
+	write := func(w io.Writer) error { return a.writeReport(w) }
+	if o.output != "" {
+		if err := geodata.WriteFileAtomic(o.output, write); err != nil {
+			return outputError{err}
+		}
+	} else if err := write(stdout); err != nil {
+		return outputError{err}
+	}
+	if o.format.value == "text" || o.format.value == "csv" {
+		for _, s := range a.attribution {
+			fmt.Fprintln(stderr, s)
+		}
+	}
+	for _, r := range a.results {
+		if !r.Pass {
+			return errFailed
+		}
+	}
+	return nil
+}
+
+// load reads the districts and the station files at once, classifies the
+// districts and checks their geometry; problems of every file are reported
+// together (or skipped with --skip-invalid). It returns the stations of
+// each station input.
+func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
+	o := a.opts
+	stations := make([][]coverage.Station, len(sins))
+	sprobs := make([]geodata.Problems, len(sins))
+	serrs := make([]error, len(sins))
+	var wg sync.WaitGroup
+	for k, sin := range sins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data, err := geodata.Decode(sin.data, o.encoding)
+			if err != nil {
+				serrs[k] = fmt.Errorf("%s: %w", sin.name, err)
+				return
+			}
+			stations[k], sprobs[k], serrs[k] = geodata.ReadStations(bytes.NewReader(data), sin.name, o.station)
+		}()
+	}
+	feats, dprobs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField})
+	wg.Wait()
+	if err != nil {
+		return nil, inputError{err}
+	}
+	if err := errors.Join(serrs...); err != nil {
+		return nil, inputError{err}
 	}
 	urban := coverage.Rule{Kind: coverage.KindRadius, RadiusM: float64(o.urbanRadius)}
 	rural := coverage.Rule{Kind: coverage.KindSpeed, TimeS: float64(o.ruralTime), Detour: o.detour, SpeedMS: float64(o.speed)}
@@ -272,20 +332,24 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		a.districts = append(a.districts, d)
 		a.featureIdx = append(a.featureIdx, f.Index)
 	}
-	probs := append(sortProblems(dprobs), sprobs...)
+	probs := sortProblems(dprobs)
+	nsp := 0
+	for _, p := range sprobs {
+		probs = append(probs, p...)
+		nsp += len(p)
+	}
 	if len(probs) > 0 {
 		if !o.skipInvalid {
-			return inputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+			return nil, inputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
 		}
 		for _, p := range probs {
 			a.warn("skipped: " + p.Error())
 		}
 	}
-	a.skippedD, a.skippedS = len(dprobs), len(sprobs)
+	a.skippedD, a.skippedS = len(dprobs), nsp
 	if len(a.districts) == 0 {
-		return inputError{fmt.Errorf("%s: no valid districts", din.name)}
+		return nil, inputError{fmt.Errorf("%s: no valid districts", din.name)}
 	}
-	a.stations = stations
 	for _, ov := range checked.Overlaps {
 		i, okA := districtOf[ov.A]
 		j, okB := districtOf[ov.B]
@@ -296,46 +360,7 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap near (%.7f, %.7f); the shared area counts in both",
 			din.name, da.Name, a.featureIdx[i], da.ID, db.Name, a.featureIdx[j], db.ID, ov.At[0], ov.At[1]))
 	}
-	ix := coverage.NewIndex(stations)
-	a.results, err = coverage.Evaluate(ctx, a.districts, ix, coverage.Options{
-		ChordErrorM:       float64(o.chordError),
-		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
-		MinCoveragePct:    float64(o.minCoverage),
-		GapPolygons:       o.gaps != "",
-		Workers:           o.workers,
-	})
-	if err != nil {
-		return inputError{err}
-	}
-	if !o.quiet {
-		for _, w := range a.warnings {
-			fmt.Fprintln(stderr, "covaudit: warning: "+w)
-		}
-	}
-	if o.gaps != "" {
-		if err := geodata.WriteFileAtomic(o.gaps, a.writeGaps); err != nil {
-			return outputError{err}
-		}
-	}
-	write := func(w io.Writer) error { return a.writeReport(w) }
-	if o.output != "" {
-		if err := geodata.WriteFileAtomic(o.output, write); err != nil {
-			return outputError{err}
-		}
-	} else if err := write(stdout); err != nil {
-		return outputError{err}
-	}
-	if o.format.value == "text" || o.format.value == "csv" {
-		for _, s := range a.attribution {
-			fmt.Fprintln(stderr, s)
-		}
-	}
-	for _, r := range a.results {
-		if !r.Pass {
-			return errFailed
-		}
-	}
-	return nil
+	return stations, nil
 }
 
 func (a *audit) warn(s string) { a.warnings = append(a.warnings, s) }
