@@ -14,6 +14,9 @@ type Station struct {
 	Name string
 	// Point is {longitude, latitude}, degrees, WGS84.
 	Point orb.Point
+	// IDGiven says the file gave the id; otherwise it is a line or feature
+	// number, which does not identify the station across versions.
+	IDGiven bool
 }
 
 // Index is a spatial index of stations for nearest-station and

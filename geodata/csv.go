@@ -67,7 +67,8 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 			return strings.TrimSpace(rec[i])
 		}
 		id := get(idI)
-		if id == "" {
+		given := id != ""
+		if !given {
 			id = "line " + strconv.Itoa(line)
 		}
 		var msgs []string
@@ -95,7 +96,7 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 			probs = append(probs, Problem{File: name, Line: line, Feature: -1, ID: id, Msg: strings.Join(msgs, "; ")})
 			continue
 		}
-		out = append(out, coverage.Station{ID: id, Name: get(nameI), Point: orb.Point{lon, lat}})
+		out = append(out, coverage.Station{ID: id, Name: get(nameI), Point: orb.Point{lon, lat}, IDGiven: given})
 	}
 	return out, probs, nil
 }

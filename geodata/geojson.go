@@ -311,7 +311,8 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 				id, _ = propText(props, "id")
 			}
 		}
-		if id == "" {
+		given := id != ""
+		if !given {
 			id = strconv.Itoa(i + 1)
 		}
 		if perr != nil {
@@ -329,7 +330,7 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 			if len(pts) > 1 {
 				sid = fmt.Sprintf("%s#%d", id, k+1)
 			}
-			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p})
+			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given})
 		}
 	}
 	return out, probs, nil

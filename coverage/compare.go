@@ -1,0 +1,204 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/paulmach/orb"
+)
+
+// Change is one district's coverage under a base and a head list of
+// stations (two versions of a station file).
+type Change struct {
+	District *District
+	// Base and Head are the district's evaluations with each list.
+	Base, Head Result
+	// NewlyUncoveredM2 is the area uncovered with head and covered with
+	// base, m2; NewlyCoveredM2 the reverse. Both are exact up to the error
+	// of the evaluations: uncovered(head) - uncovered(base and head
+	// together), and likewise for base.
+	NewlyUncoveredM2, NewlyCoveredM2 float64
+	// Losses are, for each base station that head no longer has at its
+	// place (removed, or moved away), the area it covered that is now
+	// uncovered, m2: uncovered(head) - uncovered(head plus that station).
+	// A loss that two such stations shared counts for both.
+	Losses []Loss
+	// NewGaps are the newly uncovered parts, drawn (with
+	// Options.GapPolygons): Polygon to Options.ChordErrorM and AreaM2 the
+	// area of the drawn part (the district figure is NewlyUncoveredM2).
+	NewGaps []Gap
+}
+
+// Loss is the uncovered area one gone station leaves behind in a district.
+type Loss struct {
+	Station int // index into the base list
+	AreaM2  float64
+}
+
+// newGapChordM is the chord error, metres, of the covered part's arcs in
+// the drawing of new gaps: the drawing lies inside the base disks by at
+// most this much.
+const newGapChordM = 1e-3
+
+// Compare evaluates every district with the base and the head stations
+// and measures what changed between them. The losses of the base stations
+// that head does not have at the same place (removed, or moved away) are
+// measured one by one. Districts are compared in parallel; results come in
+// district order.
+func Compare(ctx context.Context, districts []District, base, head []Station, opts Options) ([]Change, error) {
+	opts = opts.withDefaults()
+	evalOpts := opts
+	evalOpts.GapPolygons = false
+	baseRes, err := Evaluate(ctx, districts, NewIndex(base), evalOpts)
+	if err != nil {
+		return nil, err
+	}
+	headRes, err := Evaluate(ctx, districts, NewIndex(head), evalOpts)
+	if err != nil {
+		return nil, err
+	}
+	// One index over both lists, so that each disk is fitted once per
+	// frame: base stations are [0, len(base)), head stations follow.
+	all := NewIndex(append(append(make([]Station, 0, len(base)+len(head)), base...), head...))
+	nb := len(base)
+	inHead := make(map[orb.Point]bool, len(head))
+	for _, st := range head {
+		inHead[st.Point] = true
+	}
+	isGone := map[int]bool{}
+	for i, st := range base {
+		if !inHead[st.Point] {
+			isGone[i] = true
+		}
+	}
+	out := make([]Change, len(districts))
+	errs := make([]error, len(districts))
+	fs := newFrameSet()
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(opts.Workers, max(1, len(districts))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = compareDistrict(&districts[i], all, nb, isGone, opts, fs)
+				out[i].Base, out[i].Head = baseRes[i], headRes[i]
+			}
+		}()
+	}
+	var ctxErr error
+feed:
+	for i := range districts {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			ctxErr = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if ctxErr != nil {
+		return nil, ctxErr
+	}
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("district %d (%s): %w", i, districts[i].Name, err)
+		}
+	}
+	return out, nil
+}
+
+func compareDistrict(d *District, all *Index, nb int, gone map[int]bool, opts Options, fs *frameSet) (Change, error) {
+	ch := Change{District: d}
+	if err := d.Rule.Validate(); err != nil {
+		return ch, err
+	}
+	f, err := newFrame(d.Geometry, fs)
+	if err != nil {
+		return ch, err
+	}
+	r := d.Rule.RadiusMeters()
+	cands := all.Near(f.bound, r)
+	// The disks of the kept stations; a place held by several stations
+	// (a base and a head station at one point) is named by its first, as
+	// ellipses expects.
+	ellsOf := func(keep func(i int) bool) []ellipse {
+		idx := make([]int, 0, len(cands))
+		seen := map[int]bool{}
+		for _, i := range cands {
+			if first := all.first[i]; keep(i) && !seen[first] {
+				seen[first] = true
+				idx = append(idx, first)
+			}
+		}
+		ells, _ := f.ellipses(all, idx, r)
+		return ells
+	}
+	area := f.region.area
+	uncovered := func(ells []ellipse) float64 { return max(0, min(area, f.region.cut(ells).area)) }
+	inHead := func(i int) bool { return i >= nb }
+	inBase := func(i int) bool { return i < nb }
+	headEll := ellsOf(inHead)
+	uHead := uncovered(headEll)
+	uBase := uncovered(ellsOf(inBase))
+	uBoth := uncovered(ellsOf(func(int) bool { return true }))
+	ch.NewlyUncoveredM2 = max(0, uHead-uBoth)
+	ch.NewlyCoveredM2 = max(0, uBase-uBoth)
+	if ch.NewlyUncoveredM2 > 0 {
+		for _, g := range cands {
+			if g >= nb || !gone[g] {
+				continue
+			}
+			with := uncovered(ellsOf(func(i int) bool { return i >= nb || i == g }))
+			if loss := uHead - with; loss > 0 {
+				ch.Losses = append(ch.Losses, Loss{Station: g, AreaM2: loss})
+			}
+		}
+	}
+	if opts.GapPolygons && ch.NewlyUncoveredM2 > 0 {
+		// Base stations that head keeps cover nothing new: the new gaps
+		// lie in the disks of the gone ones.
+		ch.NewGaps = f.newGaps(ellsOf(func(i int) bool { return i < nb && gone[i] }), headEll, opts.ChordErrorM)
+	}
+	return ch, nil
+}
+
+// newGaps draws the part of the region covered by the gone disks and not
+// by the head disks: the covered part is drawn (arcs to newGapChordM,
+// inside the gone disks), then each of its pieces is cut by the head disks.
+// No head disk is a gone one, so no arc is drawn twice.
+func (f *frame) newGaps(goneEll, headEll []ellipse, chordM float64) []Gap {
+	cov := f.region.cutCovered(goneEll)
+	rings := cov.rings(goneEll)
+	lines := make([][][2]float64, len(rings))
+	for i, g := range rings {
+		lines[i] = cov.polyline(goneEll, g, newGapChordM)
+	}
+	var out []Gap
+	for _, grp := range groupRings(rings, lines) {
+		part := [][][2]float64{lines[grp.outer]}
+		for _, h := range grp.holes {
+			part = append(part, lines[h])
+		}
+		reg := newFrameRegion(part)
+		un := reg.cut(headEll)
+		urings := un.rings(headEll)
+		ulines := make([][][2]float64, len(urings))
+		for i, g := range urings {
+			ulines[i] = un.polyline(headEll, g, chordM)
+		}
+		for _, ug := range groupRings(urings, ulines) {
+			if ug.area <= 0 {
+				continue
+			}
+			poly := orb.Polygon{f.lonLatRing(ulines[ug.outer])}
+			for _, h := range ug.holes {
+				poly = append(poly, f.lonLatRing(ulines[h]))
+			}
+			out = append(out, Gap{Polygon: poly, AreaM2: ug.area})
+		}
+	}
+	return out
+}
