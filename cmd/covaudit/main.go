@@ -85,6 +85,7 @@ func commands() []command {
 	return []command{
 		{"check", "audit districts against their coverage rules", checkHelpText, runCheckArgs},
 		{"validate", "check a station file for bad coordinates, duplicates and encodings", validateHelpText, runValidateArgs},
+		{"diff", "compare the coverage of two versions of a station file", diffHelpText, runDiffArgs},
 	}
 }
 
