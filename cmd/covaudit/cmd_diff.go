@@ -454,7 +454,6 @@ func (d *diffRun) writeMarkdown(w io.Writer) error {
 	return err
 }
 
-
 func (d *diffRun) writeGaps(w io.Writer) error {
 	var feats []geodata.Feature
 	for i := range d.changes {
