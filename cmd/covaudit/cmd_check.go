@@ -115,6 +115,7 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 func checkHelpText() string {
 	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
 	newCheckOptions().addFlags(fs)
+	addConfigFlag(fs, new(string))
 	return fmt.Sprintf(checkHelp, fs.FlagUsages())
 }
 
@@ -124,11 +125,16 @@ func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	fs.SetOutput(stderr)
 	o.addFlags(fs)
 	fs.Usage = func() { fmt.Fprint(stderr, checkHelpText()) }
+	var configPath string
+	addConfigFlag(fs, &configPath)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
 		return usageError{err.Error()}
+	}
+	if err := applyConfig(fs, "check", configPath); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("check takes no arguments, got %q (inputs go with --districts and --stations)", fs.Args())}

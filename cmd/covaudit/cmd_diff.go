@@ -59,6 +59,7 @@ func (o *diffOptions) addFlags(f *pflag.FlagSet) {
 func diffHelpText() string {
 	fs := pflag.NewFlagSet("diff", pflag.ContinueOnError)
 	newDiffOptions().addFlags(fs)
+	addConfigFlag(fs, new(string))
 	return fmt.Sprintf(diffHelp, fs.FlagUsages())
 }
 
@@ -68,11 +69,16 @@ func runDiffArgs(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fs.SetOutput(stderr)
 	o.addFlags(fs)
 	fs.Usage = func() { fmt.Fprint(stderr, diffHelpText()) }
+	var configPath string
+	addConfigFlag(fs, &configPath)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
 		return usageError{err.Error()}
+	}
+	if err := applyConfig(fs, "diff", configPath); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("diff takes no arguments, got %q (the files go with --base and --head)", fs.Args())}

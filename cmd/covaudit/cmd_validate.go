@@ -76,6 +76,7 @@ func (o *validateOptions) addFlags(f *pflag.FlagSet) {
 func validateHelpText() string {
 	fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
 	newValidateOptions().addFlags(fs)
+	addConfigFlag(fs, new(string))
 	return fmt.Sprintf(validateHelp, fs.FlagUsages())
 }
 
@@ -85,11 +86,16 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 	fs.SetOutput(stderr)
 	o.addFlags(fs)
 	fs.Usage = func() { fmt.Fprint(stderr, validateHelpText()) }
+	var configPath string
+	addConfigFlag(fs, &configPath)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
 		return usageError{err.Error()}
+	}
+	if err := applyConfig(fs, "validate", configPath); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("validate takes no arguments, got %q (the file goes with --stations)", fs.Args())}

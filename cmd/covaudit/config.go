@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v3"
+)
+
+// configName is the configuration file looked for in the working
+// directory when --config is not given.
+const configName = "covaudit.yaml"
+
+// configKey is one key of the configuration file: the flag it sets, the
+// commands that use it, and whether its value is a path (relative paths
+// are taken from the configuration file's directory).
+type configKey struct {
+	path     string // dotted: "rules.urban.radius"
+	flag     string
+	commands []string // empty: every command with that flag
+	file     bool
+}
+
+var configKeys = []configKey{
+	{path: "districts", flag: "districts", file: true},
+	{path: "stations", flag: "stations", commands: []string{"check", "validate"}, file: true},
+	{path: "encoding", flag: "encoding"},
+	{path: "skip_invalid", flag: "skip-invalid"},
+	{path: "columns.lon", flag: "lon-col"},
+	{path: "columns.lat", flag: "lat-col"},
+	{path: "columns.id", flag: "id-col"},
+	{path: "columns.name", flag: "name-col"},
+	{path: "classes.field", flag: "class-field"},
+	{path: "classes.urban", flag: "urban-values"},
+	{path: "classes.rural", flag: "rural-values"},
+	{path: "classes.default", flag: "default-class"},
+	{path: "classes.name_field", flag: "name-field"},
+	{path: "rules.urban.radius", flag: "urban-radius"},
+	{path: "rules.rural.time", flag: "rural-time"},
+	{path: "rules.rural.detour", flag: "detour"},
+	{path: "rules.rural.speed", flag: "speed"},
+	{path: "pass.min_coverage", flag: "min-coverage"},
+	{path: "pass.ignore_gaps_under", flag: "ignore-gaps-under"},
+	{path: "check.format", flag: "format", commands: []string{"check"}},
+	{path: "check.report", flag: "output", commands: []string{"check"}, file: true},
+	{path: "check.gaps", flag: "gaps", commands: []string{"check"}, file: true},
+	{path: "check.chord_error", flag: "chord-error", commands: []string{"check"}},
+	{path: "validate.format", flag: "format", commands: []string{"validate"}},
+	{path: "validate.report", flag: "output", commands: []string{"validate"}, file: true},
+	{path: "validate.duplicate_distance", flag: "duplicate-distance", commands: []string{"validate"}},
+	{path: "validate.max_outside", flag: "max-outside", commands: []string{"validate"}},
+	{path: "diff.format", flag: "format", commands: []string{"diff"}},
+	{path: "diff.report", flag: "output", commands: []string{"diff"}, file: true},
+	{path: "diff.gaps", flag: "gaps", commands: []string{"diff"}, file: true},
+	{path: "diff.max_loss", flag: "max-loss", commands: []string{"diff"}},
+	{path: "diff.chord_error", flag: "chord-error", commands: []string{"diff"}},
+}
+
+// configValue is a scalar (or list of scalars) of the file with its line.
+type configValue struct {
+	text string
+	line int
+}
+
+// addConfigFlag adds --config to a command's flags.
+func addConfigFlag(fs *pflag.FlagSet, path *string) {
+	fs.StringVar(path, "config", "", "configuration `FILE` (default: "+configName+" in the working directory, when there is one); flags override it")
+}
+
+// applyConfig reads the configuration file (given, or covaudit.yaml in the
+// working directory) and sets every flag of command it holds that the
+// command line did not set. Unknown keys and bad values are errors that
+// name the key and the line.
+func applyConfig(fs *pflag.FlagSet, command, given string) error {
+	path := given
+	if path == "" {
+		if _, err := os.Stat(configName); err != nil {
+			return nil
+		}
+		path = configName
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return inputError{err}
+	}
+	values, err := parseConfig(path, data)
+	if err != nil {
+		return inputError{err}
+	}
+	dir := filepath.Dir(path)
+	var errs []error
+	for _, k := range configKeys {
+		v, ok := values[k.path]
+		if !ok || (len(k.commands) > 0 && !slices.Contains(k.commands, command)) {
+			continue
+		}
+		f := fs.Lookup(k.flag)
+		if f == nil || f.Changed {
+			continue
+		}
+		text := v.text
+		if k.file && text != "" && text != "-" && !filepath.IsAbs(text) {
+			text = filepath.Join(dir, text)
+		}
+		if err := fs.Set(k.flag, text); err != nil {
+			errs = append(errs, fmt.Errorf("%s:%d: %s: %v", path, v.line, k.path, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return inputError{err}
+	}
+	return nil
+}
+
+// parseConfig reads the YAML file into dotted keys. Sections are mappings;
+// values are scalars, or sequences of scalars (class values).
+func parseConfig(path string, data []byte) (map[string]configValue, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	out := map[string]configValue{}
+	if len(root.Content) == 0 {
+		return out, nil // empty file
+	}
+	known := map[string]bool{}
+	sections := map[string]bool{}
+	for _, k := range configKeys {
+		known[k.path] = true
+		parts := strings.Split(k.path, ".")
+		for i := 1; i < len(parts); i++ {
+			sections[strings.Join(parts[:i], ".")] = true
+		}
+	}
+	var errs []error
+	var walk func(n *yaml.Node, prefix string)
+	walk = func(n *yaml.Node, prefix string) {
+		if n.Kind != yaml.MappingNode {
+			errs = append(errs, fmt.Errorf("%s:%d: %s: want a mapping of keys", path, n.Line, strings.TrimSuffix(prefix, ".")))
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, val := n.Content[i], n.Content[i+1]
+			full := prefix + key.Value
+			switch {
+			case sections[full]:
+				walk(val, full+".")
+			case known[full]:
+				switch val.Kind {
+				case yaml.ScalarNode:
+					out[full] = configValue{text: val.Value, line: val.Line}
+				case yaml.SequenceNode:
+					var items []string
+					for _, it := range val.Content {
+						if it.Kind != yaml.ScalarNode {
+							errs = append(errs, fmt.Errorf("%s:%d: %s: want a list of values", path, it.Line, full))
+							continue
+						}
+						items = append(items, it.Value)
+					}
+					out[full] = configValue{text: strings.Join(items, ","), line: val.Line}
+				default:
+					errs = append(errs, fmt.Errorf("%s:%d: %s: want a value", path, val.Line, full))
+				}
+			default:
+				errs = append(errs, fmt.Errorf("%s:%d: unknown key %q%s", path, key.Line, full, suggestKey(full, known, sections)))
+			}
+		}
+	}
+	walk(root.Content[0], "")
+	return out, errors.Join(errs...)
+}
+
+// suggestKey names the known key closest to an unknown one, if any is
+// close: a misspelt key is the usual cause.
+func suggestKey(k string, sets ...map[string]bool) string {
+	best, bestD := "", 3
+	for _, set := range sets {
+		for c := range set {
+			if d := editDistance(k, c); d < bestD || d == bestD && c < best {
+				best, bestD = c, d
+			}
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// exampleConfig is what covaudit init writes: every key, commented, with
+// its default.
+const exampleConfig = `# covaudit.yaml: what covaudit check, validate and diff read in this
+# repository. Command-line flags override it. Relative paths are taken from
+# this file's directory. Every key is optional; the values shown are the
+# defaults, or examples where there is no default.
+
+# Inputs.
+districts: districts.geojson   # GeoJSON Polygon/MultiPolygon, WGS84
+stations: stations.csv         # CSV or GeoJSON Point/MultiPoint
+encoding: utf-8                # or gbk / gb18030 for station files from Chinese tools
+skip_invalid: false            # true: skip bad records with a warning instead of failing
+
+# Station columns (CSV) or properties (GeoJSON); found by name when absent.
+columns:
+  lon: lon
+  lat: lat
+  id: id
+  name: name
+
+# District classes, from a property of each district.
+classes:
+  field: class
+  urban: [urban]
+  rural: [rural]
+  # default: rural             # class of districts matching neither list
+  name_field: name
+
+# Coverage rules.
+rules:
+  urban:
+    radius: 2km                # geodesic distance to the nearest station
+  rural:
+    time: 30m                  # travel time under the speed model:
+    detour: 1.3                #   straight-line distance x detour / speed
+    speed: 40km/h
+
+# The pass rule: covered share, not counting gaps smaller than ignore_gaps_under.
+pass:
+  min_coverage: 100
+  ignore_gaps_under: 1ha
+
+check:
+  format: text                 # text, json, csv or markdown
+  # report: reports/coverage.json
+  # gaps: reports/gaps.geojson
+  chord_error: 0.5m
+
+validate:
+  format: text                 # text, json or github (annotations on pull requests)
+  duplicate_distance: 10m
+  max_outside: 50km
+
+diff:
+  format: markdown             # text, json or markdown
+  max_loss: 1ha                # a district losing more fails the diff
+  # gaps: reports/newly-uncovered.geojson
+`
+
+const initHelp = `Usage: covaudit init [--output FILE] [--force]
+
+Writes a commented example configuration (covaudit.yaml) with every key and
+its default. covaudit check, validate and diff read covaudit.yaml from the
+working directory (or the file given with --config); flags override it.
+
+Flags:
+%s`
+
+type initOptions struct {
+	output string
+	force  bool
+}
+
+func (o *initOptions) addFlags(f *pflag.FlagSet) {
+	f.StringVarP(&o.output, "output", "o", configName, "write the example to `FILE`")
+	f.BoolVar(&o.force, "force", false, "overwrite the file if it exists")
+}
+
+func initHelpText() string {
+	fs := pflag.NewFlagSet("init", pflag.ContinueOnError)
+	(&initOptions{}).addFlags(fs)
+	return fmt.Sprintf(initHelp, fs.FlagUsages())
+}
+
+func runInitArgs(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	o := &initOptions{}
+	fs := pflag.NewFlagSet("init", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.addFlags(fs)
+	fs.Usage = func() { fmt.Fprint(stderr, initHelpText()) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("init takes no arguments, got %q", fs.Args())}
+	}
+	if _, err := os.Stat(o.output); err == nil && !o.force {
+		return usageError{fmt.Sprintf("%s exists; use --force to overwrite it", o.output)}
+	}
+	if err := geodata.WriteFileAtomic(o.output, func(w io.Writer) error {
+		_, err := io.WriteString(w, exampleConfig)
+		return err
+	}); err != nil {
+		return outputError{err}
+	}
+	if _, err := fmt.Fprintf(stdout, "wrote %s\n", o.output); err != nil {
+		return outputError{err}
+	}
+	return nil
+}
