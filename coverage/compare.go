@@ -2,8 +2,6 @@ package coverage
 
 import (
 	"context"
-	"fmt"
-	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -73,39 +71,14 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 		}
 	}
 	out := make([]Change, len(districts))
-	errs := make([]error, len(districts))
 	fs := newFrameSet()
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(opts.Workers, max(1, len(districts))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], errs[i] = compareDistrict(&districts[i], all, nb, isGone, opts, fs)
-				out[i].Base, out[i].Head = baseRes[i], headRes[i]
-			}
-		}()
-	}
-	var ctxErr error
-feed:
-	for i := range districts {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			ctxErr = ctx.Err()
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if ctxErr != nil {
-		return nil, ctxErr
-	}
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("district %d (%s): %w", i, districts[i].Name, err)
-		}
+	err = eachDistrict(ctx, districts, opts.Workers, func(i int) (err error) {
+		out[i], err = compareDistrict(&districts[i], all, nb, isGone, opts, fs)
+		out[i].Base, out[i].Head = baseRes[i], headRes[i]
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -84,15 +84,29 @@ func Evaluate(ctx context.Context, districts []District, ix *Index, opts Options
 	opts = opts.withDefaults()
 	results := make([]Result, len(districts))
 	fs := newFrameSet()
+	err := eachDistrict(ctx, districts, opts.Workers, func(i int) (err error) {
+		results[i], err = evaluateDistrict(&districts[i], ix, opts, fs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// eachDistrict calls fn for every district on workers goroutines, handing
+// them out one at a time; it stops early with ctx's error, and otherwise
+// returns the error of the first district (in order) that failed.
+func eachDistrict(ctx context.Context, districts []District, workers int, fn func(i int) error) error {
 	errs := make([]error, len(districts))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(opts.Workers, max(1, len(districts))) {
+	for range min(workers, max(1, len(districts))) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = evaluateDistrict(&districts[i], ix, opts, fs)
+				errs[i] = fn(i)
 			}
 		}()
 	}
@@ -109,14 +123,14 @@ feed:
 	close(next)
 	wg.Wait()
 	if ctxErr != nil {
-		return nil, ctxErr
+		return ctxErr
 	}
 	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("district %d (%s): %w", i, districts[i].Name, err)
+			return fmt.Errorf("district %d (%s): %w", i, districts[i].Name, err)
 		}
 	}
-	return results, nil
+	return nil
 }
 
 // EvaluateDistrict evaluates one district (see Evaluate).

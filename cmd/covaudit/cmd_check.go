@@ -113,31 +113,13 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 
 // checkHelpText is the help of covaudit check, flags included.
 func checkHelpText() string {
-	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
-	newCheckOptions().addFlags(fs)
-	addConfigFlag(fs, new(string))
-	return fmt.Sprintf(checkHelp, fs.FlagUsages())
+	return helpWithFlags("check", checkHelp, newCheckOptions().addFlags)
 }
 
 func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newCheckOptions()
-	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o.addFlags(fs)
-	fs.Usage = func() { fmt.Fprint(stderr, checkHelpText()) }
-	var configPath string
-	addConfigFlag(fs, &configPath)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if err := applyConfig(fs, "check", configPath); err != nil {
+	if err := parseCommand("check", o.addFlags, checkHelpText, args, stderr, "inputs go with --districts and --stations"); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("check takes no arguments, got %q (inputs go with --districts and --stations)", fs.Args())}
 	}
 	return runCheck(ctx, o, stdin, stdout, stderr)
 }
@@ -228,38 +210,12 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	}
 	a.stations = stations[0]
 	ix := coverage.NewIndex(a.stations)
-	a.results, err = coverage.Evaluate(ctx, a.districts, ix, coverage.Options{
-		ChordErrorM:       float64(o.chordError),
-		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
-		MinCoveragePct:    float64(o.minCoverage),
-		GapPolygons:       o.gaps != "",
-		Workers:           o.workers,
-	})
+	a.results, err = coverage.Evaluate(ctx, a.districts, ix, o.coverageOptions())
 	if err != nil {
 		return inputError{err}
 	}
-	if !o.quiet {
-		for _, w := range a.warnings {
-			fmt.Fprintln(stderr, "covaudit: warning: "+w)
-		}
-	}
-	if o.gaps != "" {
-		if err := geodata.WriteFileAtomic(o.gaps, a.writeGaps); err != nil {
-			return outputError{err}
-		}
-	}
-	write := func(w io.Writer) error { return a.writeReport(w) }
-	if o.output != "" {
-		if err := geodata.WriteFileAtomic(o.output, write); err != nil {
-			return outputError{err}
-		}
-	} else if err := write(stdout); err != nil {
-		return outputError{err}
-	}
-	if o.format.value == "text" || o.format.value == "csv" {
-		for _, s := range a.attribution {
-			fmt.Fprintln(stderr, s)
-		}
+	if err := a.emit(stdout, stderr, a.writeGaps, a.writeReport); err != nil {
+		return err
 	}
 	for _, r := range a.results {
 		if !r.Pass {
@@ -370,6 +326,47 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 }
 
 func (a *audit) warn(s string) { a.warnings = append(a.warnings, s) }
+
+// coverageOptions are the engine's options from the flags.
+func (o *checkOptions) coverageOptions() coverage.Options {
+	return coverage.Options{
+		ChordErrorM:       float64(o.chordError),
+		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
+		MinCoveragePct:    float64(o.minCoverage),
+		GapPolygons:       o.gaps != "",
+		Workers:           o.workers,
+	}
+}
+
+// emit prints the warnings, writes the gap map (with --gaps) and the
+// report (to -o or stdout), and prints the data notices on stderr for the
+// formats that cannot carry them.
+func (a *audit) emit(stdout, stderr io.Writer, gaps, report func(io.Writer) error) error {
+	o := a.opts
+	if !o.quiet {
+		for _, w := range a.warnings {
+			fmt.Fprintln(stderr, "covaudit: warning: "+w)
+		}
+	}
+	if o.gaps != "" {
+		if err := geodata.WriteFileAtomic(o.gaps, gaps); err != nil {
+			return outputError{err}
+		}
+	}
+	if o.output != "" {
+		if err := geodata.WriteFileAtomic(o.output, report); err != nil {
+			return outputError{err}
+		}
+	} else if err := report(stdout); err != nil {
+		return outputError{err}
+	}
+	if o.format.value == "text" || o.format.value == "csv" {
+		for _, s := range a.attribution {
+			fmt.Fprintln(stderr, s)
+		}
+	}
+	return nil
+}
 
 // classify maps a district's class value to urban or rural.
 func (o *checkOptions) classify(f geodata.DistrictFeature) (string, string) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -57,31 +56,13 @@ func (o *diffOptions) addFlags(f *pflag.FlagSet) {
 }
 
 func diffHelpText() string {
-	fs := pflag.NewFlagSet("diff", pflag.ContinueOnError)
-	newDiffOptions().addFlags(fs)
-	addConfigFlag(fs, new(string))
-	return fmt.Sprintf(diffHelp, fs.FlagUsages())
+	return helpWithFlags("diff", diffHelp, newDiffOptions().addFlags)
 }
 
 func runDiffArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newDiffOptions()
-	fs := pflag.NewFlagSet("diff", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o.addFlags(fs)
-	fs.Usage = func() { fmt.Fprint(stderr, diffHelpText()) }
-	var configPath string
-	addConfigFlag(fs, &configPath)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if err := applyConfig(fs, "diff", configPath); err != nil {
+	if err := parseCommand("diff", o.addFlags, diffHelpText, args, stderr, "the files go with --base and --head"); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("diff takes no arguments, got %q (the files go with --base and --head)", fs.Args())}
 	}
 	if o.base == "" || o.head == "" {
 		return usageError{"diff needs --base FILE and --head FILE"}
@@ -123,38 +104,12 @@ func runDiffArgs(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	}
 	d := &diffRun{audit: a, o: o, base: lists[0], head: lists[1]}
 	d.stationChanges = coverage.MatchStations(d.base, d.head)
-	d.changes, err = coverage.Compare(ctx, a.districts, d.base, d.head, coverage.Options{
-		ChordErrorM:       float64(o.chordError),
-		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
-		MinCoveragePct:    float64(o.minCoverage),
-		GapPolygons:       o.gaps != "",
-		Workers:           o.workers,
-	})
+	d.changes, err = coverage.Compare(ctx, a.districts, d.base, d.head, o.coverageOptions())
 	if err != nil {
 		return inputError{err}
 	}
-	if !o.quiet {
-		for _, w := range a.warnings {
-			fmt.Fprintln(stderr, "covaudit: warning: "+w)
-		}
-	}
-	if o.gaps != "" {
-		if err := geodata.WriteFileAtomic(o.gaps, d.writeGaps); err != nil {
-			return outputError{err}
-		}
-	}
-	write := func(w io.Writer) error { return d.write(w) }
-	if o.output != "" {
-		if err := geodata.WriteFileAtomic(o.output, write); err != nil {
-			return outputError{err}
-		}
-	} else if err := write(stdout); err != nil {
-		return outputError{err}
-	}
-	if o.format.value == "text" {
-		for _, s := range a.attribution {
-			fmt.Fprintln(stderr, s)
-		}
+	if err := a.emit(stdout, stderr, d.writeGaps, d.write); err != nil {
+		return err
 	}
 	for i := range d.changes {
 		if reg, _ := d.regression(&d.changes[i]); reg {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -74,31 +73,13 @@ func (o *validateOptions) addFlags(f *pflag.FlagSet) {
 }
 
 func validateHelpText() string {
-	fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
-	newValidateOptions().addFlags(fs)
-	addConfigFlag(fs, new(string))
-	return fmt.Sprintf(validateHelp, fs.FlagUsages())
+	return helpWithFlags("validate", validateHelp, newValidateOptions().addFlags)
 }
 
 func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newValidateOptions()
-	fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o.addFlags(fs)
-	fs.Usage = func() { fmt.Fprint(stderr, validateHelpText()) }
-	var configPath string
-	addConfigFlag(fs, &configPath)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if err := applyConfig(fs, "validate", configPath); err != nil {
+	if err := parseCommand("validate", o.addFlags, validateHelpText, args, stderr, "the file goes with --stations"); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("validate takes no arguments, got %q (the file goes with --stations)", fs.Args())}
 	}
 	if o.stations == "" {
 		return usageError{"validate needs --stations FILE"}

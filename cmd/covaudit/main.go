@@ -108,6 +108,39 @@ func mainUsage(w io.Writer) {
 	fmt.Fprint(w, exitStatusHelp)
 }
 
+// parseCommand reads a command's command line: its flags, then
+// covaudit.yaml or --config for the flags left unset; positional arguments
+// are a usage error (hint says where the inputs go).
+func parseCommand(name string, add func(*pflag.FlagSet), help func() string, args []string, stderr io.Writer, hint string) error {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	add(fs)
+	fs.Usage = func() { fmt.Fprint(stderr, help()) }
+	var configPath string
+	addConfigFlag(fs, &configPath)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if err := applyConfig(fs, name, configPath); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("%s takes no arguments, got %q (%s)", name, fs.Args(), hint)}
+	}
+	return nil
+}
+
+// helpWithFlags fills a command's help text (one %s) with its flags.
+func helpWithFlags(name, text string, add func(*pflag.FlagSet)) string {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	add(fs)
+	addConfigFlag(fs, new(string))
+	return fmt.Sprintf(text, fs.FlagUsages())
+}
+
 // run is the whole CLI; main only maps its result to the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	err := dispatch(ctx, args, stdin, stdout, stderr)
