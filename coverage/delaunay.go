@@ -201,7 +201,7 @@ func (d *delaunay) voronoiEdges() []voronoiEdge {
 			}
 		}
 	}
-	var out []voronoiEdge
+	out := make([]voronoiEdge, 0, len(halves)/2+1)
 	for a := 0; a < d.n; a++ {
 		for _, h := range halves[start[a]:start[a+1]] {
 			b := int(h.to)

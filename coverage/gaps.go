@@ -119,7 +119,7 @@ func (res *cutResult) nearestStart(used []bool, at, start int) int {
 // chord strays more than chordM metres from its arc. The last point is not
 // repeated.
 func (res *cutResult) polyline(ells []ellipse, g gapRing, chordM float64) [][2]float64 {
-	var pts [][2]float64
+	pts := make([][2]float64, 0, 2*len(g.pieces)+16)
 	for _, i := range g.pieces {
 		pc := res.pieces[i]
 		if !pc.arc {

@@ -134,7 +134,7 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult { return fr.cutMode(ells, f
 func (fr *frameRegion) cutCovered(ells []ellipse) cutResult { return fr.cutMode(ells, true) }
 
 func (fr *frameRegion) cutMode(ells []ellipse, keepCovered bool) cutResult {
-	res := cutResult{nodes: make([][2]float64, fr.nVerts, fr.nVerts+4*len(ells))}
+	res := cutResult{nodes: make([][2]float64, fr.nVerts, fr.nVerts+8*len(ells)+16), pieces: make([]piece, 0, 64)}
 	for k := range fr.edges {
 		p, _ := fr.edge(k)
 		res.nodes[k] = p

@@ -19,7 +19,7 @@ type segIndex struct {
 
 // segTreeFrom is the number of groups from which the groups go into an
 // R-tree; below it a query scans the group boxes.
-const segTreeFrom = 48
+const segTreeFrom = 256
 
 const segGroup = 16
 

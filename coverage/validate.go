@@ -160,6 +160,7 @@ func newDistrictEdges(ds []District) *districtEdges {
 		for _, poly := range ds[i].Geometry {
 			for ri, ring := range poly {
 				vs = vs[:0]
+				vs = slices.Grow(vs[:0], len(ring))
 				m := distinctRing(ring, func(p orb.Point) { vs = append(vs, p) })
 				a := 0.0
 				for j := range m {
