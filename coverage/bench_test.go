@@ -96,13 +96,13 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
-func BenchmarkOverlaps(b *testing.B) {
+func BenchmarkCheckDistricts(b *testing.B) {
 	ds, _ := synthCity(b, 17, 10, 9)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if o := Overlaps(ds); len(o) != 0 {
-			b.Fatalf("tiling reported %d overlaps", len(o))
+		if c := CheckDistricts(ds); len(c.Overlaps) != 0 || len(c.Crossings) != 0 {
+			b.Fatalf("tiling reported %d overlaps and %d crossing rings", len(c.Overlaps), len(c.Crossings))
 		}
 	}
 	b.ReportMetric(float64(len(ds)*b.N)/b.Elapsed().Seconds(), "districts/s")
