@@ -3,6 +3,7 @@ package geodata
 import (
 	"bytes"
 	"fmt"
+	"github.com/covaudit/covaudit/geodata/crs"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -16,6 +17,7 @@ import (
 type coordParser struct {
 	data []byte
 	pos  int
+	sys  crs.CRS // the coordinates' system; converted to WGS84 by point
 }
 
 func (c *coordParser) errf(format string, args ...any) error {
@@ -183,6 +185,9 @@ func (c *coordParser) point() (orb.Point, error) {
 	pos, n, err := c.position()
 	if err != nil {
 		return orb.Point{}, err
+	}
+	if n >= 2 && c.sys.Name != "" && !c.sys.IsWGS84() {
+		pos[0], pos[1] = c.sys.ToWGS84(pos[0], pos[1])
 	}
 	return toPoint(pos[:n])
 }

@@ -86,6 +86,9 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 		if err2 != nil {
 			msgs = append(msgs, fmt.Sprintf("column %q: %v", header[latI], err2))
 		}
+		if err == nil && err2 == nil && opts.CRS.Name != "" && !opts.CRS.IsWGS84() {
+			lon, lat = opts.CRS.ToWGS84(lon, lat)
+		}
 		if err == nil && (lon < -180 || lon > 180) {
 			msgs = append(msgs, fmt.Sprintf("column %q: %s is out of range [-180, 180]", header[lonI], fmtNum(lon)))
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/covaudit/covaudit/geodata/crs"
 	"io"
 	"math"
 	"runtime"
@@ -105,6 +106,9 @@ type DistrictFeature struct {
 type DistrictOptions struct {
 	NameField  string // default "name"
 	ClassField string // default "class"
+	// CRS of the coordinates (default WGS84); they are converted to WGS84
+	// before any check.
+	CRS crs.CRS
 }
 
 // ReadDistricts reads a GeoJSON FeatureCollection of Polygon and
@@ -212,7 +216,7 @@ func decodeDistrict(f *rawFeatureSpans, i int, name string, opts DistrictOptions
 	}
 	d.Name, _ = propText(props, opts.NameField)
 	d.Class, d.HasClass = propText(props, opts.ClassField)
-	mp, err := decodeAreal(f)
+	mp, err := decodeAreal(f, opts.CRS)
 	if err == nil {
 		err = coverage.ValidateGeometry(mp)
 	}
@@ -223,11 +227,11 @@ func decodeDistrict(f *rawFeatureSpans, i int, name string, opts DistrictOptions
 	return d, nil
 }
 
-func decodeAreal(g *rawFeatureSpans) (orb.MultiPolygon, error) {
+func decodeAreal(g *rawFeatureSpans, sys crs.CRS) (orb.MultiPolygon, error) {
 	if !g.hasGeom {
 		return nil, fmt.Errorf("no geometry")
 	}
-	c := &coordParser{data: g.coords}
+	c := &coordParser{data: g.coords, sys: sys}
 	switch g.geomType {
 	case "Polygon":
 		p, err := c.polygon()
@@ -277,6 +281,9 @@ func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 // fields are found by their usual names.
 type StationOptions struct {
 	LonCol, LatCol, IDCol, NameCol string
+	// CRS of the coordinates (default WGS84): x and y columns in it are
+	// converted to WGS84 longitude and latitude before any check.
+	CRS crs.CRS
 }
 
 // ReadStationsGeoJSON reads stations from a GeoJSON FeatureCollection of
@@ -320,7 +327,7 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 			continue
 		}
 		nm, _ := propText(props, nameKey)
-		pts, err := decodePoints(f)
+		pts, err := decodePoints(f, opts.CRS)
 		if err != nil {
 			probs = append(probs, Problem{File: name, Feature: i, ID: id, Msg: err.Error()})
 			continue
@@ -336,11 +343,11 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 	return out, probs, nil
 }
 
-func decodePoints(g *rawFeatureSpans) ([]orb.Point, error) {
+func decodePoints(g *rawFeatureSpans, sys crs.CRS) ([]orb.Point, error) {
 	if !g.hasGeom {
 		return nil, fmt.Errorf("no geometry")
 	}
-	c := &coordParser{data: g.coords}
+	c := &coordParser{data: g.coords, sys: sys}
 	var out []orb.Point
 	var err error
 	switch g.geomType {

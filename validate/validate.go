@@ -195,10 +195,17 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 		if bad {
 			continue
 		}
+		if sys := opts.Stations.CRS; sys.Name != "" && !sys.IsWGS84() {
+			lon, lat = sys.ToWGS84(lon, lat)
+		}
+		projected := opts.Stations.CRS.Name != "" && !opts.Stations.CRS.Geographic
 		swapFix := fmt.Sprintf("longitude %s, latitude %s", r.Lat, r.Lon)
 		switch {
 		case lon == 0 && lat == 0:
 			at("null-island", "the coordinates are exactly (0, 0), a place in the Gulf of Guinea: the location is missing", "geocode the station again")
+			continue
+		case projected && (math.Abs(lon) > 180 || math.Abs(lat) > 90 || math.IsNaN(lon) || math.IsNaN(lat)):
+			at("out-of-range", fmt.Sprintf("(%s, %s) in %s is not a place on Earth", r.Lon, r.Lat, opts.Stations.CRS.Name), "")
 			continue
 		case math.Abs(lon) > 180 || math.Abs(lat) > 90:
 			switch {
@@ -217,7 +224,7 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 			at("swapped-latlon", fmt.Sprintf("(%s, %s) is outside every district; swapped, it is inside %s", r.Lon, r.Lat, dist.nameAt(orb.Point{lat, lon})), swapFix)
 			continue
 		}
-		if d := min(geodata.Decimals(r.Lon), geodata.Decimals(r.Lat)); d < 3 {
+		if d := min(geodata.Decimals(r.Lon), geodata.Decimals(r.Lat)); d < 3 && !projected {
 			at("low-precision", fmt.Sprintf("(%s, %s) has %d decimal(s): the place is known to about %s", r.Lon, r.Lat, d, precisionText(d)), "")
 		}
 		if dist != nil && !dist.contains(pt) {

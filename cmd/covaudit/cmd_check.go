@@ -14,6 +14,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/spf13/pflag"
 )
 
@@ -67,6 +68,8 @@ type checkOptions struct {
 	workers                  int
 	quiet                    bool
 	encoding                 string
+	districtsCRS             crsFlag
+	stationsCRS              crsFlag
 }
 
 func newCheckOptions() *checkOptions {
@@ -95,6 +98,8 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.station.LatCol, "lat-col", "", "stations CSV latitude column (default: found by name)")
 	f.StringVar(&o.station.IDCol, "id-col", "", "stations id column or property (default: id)")
 	f.StringVar(&o.station.NameCol, "name-col", "", "stations name column or property (default: name)")
+	f.Var(&o.districtsCRS, "districts-crs", "coordinate system of the districts: "+crs.Names+" (default WGS84)")
+	f.Var(&o.stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
 	f.StringVar(&o.encoding, "encoding", "", "text encoding of the station file: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8)")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip invalid records with a warning instead of failing")
 	f.Var(&o.urbanRadius, "urban-radius", "urban rule: largest geodesic distance to a station (m or km)")
@@ -244,10 +249,12 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 				serrs[k] = fmt.Errorf("%s: %w", sin.name, err)
 				return
 			}
-			stations[k], sprobs[k], serrs[k] = geodata.ReadStations(bytes.NewReader(data), sin.name, o.station)
+			so := o.station
+			so.CRS = o.stationsCRS.crs
+			stations[k], sprobs[k], serrs[k] = geodata.ReadStations(bytes.NewReader(data), sin.name, so)
 		}()
 	}
-	feats, dprobs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField})
+	feats, dprobs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField, CRS: o.districtsCRS.crs})
 	wg.Wait()
 	if err != nil {
 		return nil, inputError{err}

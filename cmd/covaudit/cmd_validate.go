@@ -11,6 +11,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/covaudit/covaudit/validate"
 	"github.com/spf13/pflag"
 )
@@ -47,6 +48,8 @@ type validateOptions struct {
 	maxOutside          distanceFlag
 	format              enumFlag
 	output              string
+	districtsCRS        crsFlag
+	stationsCRS         crsFlag
 }
 
 func newValidateOptions() *validateOptions {
@@ -65,6 +68,8 @@ func (o *validateOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.station.LatCol, "lat-col", "", "stations CSV latitude column (default: found by name)")
 	f.StringVar(&o.station.IDCol, "id-col", "", "stations id column or property (default: id)")
 	f.StringVar(&o.station.NameCol, "name-col", "", "stations name column or property (default: name)")
+	f.Var(&o.districtsCRS, "districts-crs", "coordinate system of the districts: "+crs.Names+" (default WGS84)")
+	f.Var(&o.stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
 	f.StringVar(&o.encoding, "encoding", "", "text encoding of the station file: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8, GBK detected)")
 	f.Var(&o.duplicateDistance, "duplicate-distance", "stations closer than this are reported as duplicates (m or km)")
 	f.Var(&o.maxOutside, "max-outside", "with --districts: stations farther than this from every district are reported")
@@ -91,13 +96,15 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 	if err != nil {
 		return err
 	}
-	vo := validate.Options{Encoding: o.encoding, DuplicateDistanceM: float64(o.duplicateDistance), MaxOutsideM: float64(o.maxOutside), Stations: o.station}
+	so := o.station
+	so.CRS = o.stationsCRS.crs
+	vo := validate.Options{Encoding: o.encoding, DuplicateDistanceM: float64(o.duplicateDistance), MaxOutsideM: float64(o.maxOutside), Stations: so}
 	if o.districts != "" {
 		din, err := loadInput("districts", o.districts, stdin)
 		if err != nil {
 			return err
 		}
-		feats, probs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField})
+		feats, probs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField, CRS: o.districtsCRS.crs})
 		if err != nil {
 			return inputError{err}
 		}

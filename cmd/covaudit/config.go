@@ -33,6 +33,8 @@ var configKeys = []configKey{
 	{path: "districts", flag: "districts", file: true},
 	{path: "stations", flag: "stations", commands: []string{"check", "validate"}, file: true},
 	{path: "encoding", flag: "encoding"},
+	{path: "districts_crs", flag: "districts-crs"},
+	{path: "stations_crs", flag: "stations-crs"},
 	{path: "skip_invalid", flag: "skip-invalid"},
 	{path: "columns.lon", flag: "lon-col"},
 	{path: "columns.lat", flag: "lat-col"},
@@ -227,6 +229,8 @@ const exampleConfig = `# covaudit.yaml: what covaudit check, validate and diff r
 districts: districts.geojson   # GeoJSON Polygon/MultiPolygon, WGS84
 stations: stations.csv         # CSV or GeoJSON Point/MultiPoint
 encoding: utf-8                # or gbk / gb18030 for station files from Chinese tools
+districts_crs: EPSG:4326       # EPSG:3857, EPSG:326NN/327NN (UTM), EPSG:4490-4554 (CGCS2000), gcj02, bd09
+stations_crs: EPSG:4326
 skip_invalid: false            # true: skip bad records with a warning instead of failing
 
 # Station columns (CSV) or properties (GeoJSON); found by name when absent.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/covaudit/covaudit/geodata/crs"
 	"math"
 	"strconv"
 	"strings"
@@ -141,5 +142,19 @@ func (p *percentFlag) Set(s string) error {
 		return fmt.Errorf("invalid percentage %q, want a number from 0 to 100", s)
 	}
 	*p = percentFlag(v)
+	return nil
+}
+
+// crsFlag is a coordinate system named by its EPSG code or as gcj02/bd09.
+type crsFlag struct{ crs crs.CRS }
+
+func (c *crsFlag) String() string { return c.crs.Name }
+func (c *crsFlag) Type() string   { return "crs" }
+func (c *crsFlag) Set(s string) error {
+	v, err := crs.Parse(s)
+	if err != nil {
+		return err
+	}
+	c.crs = v
 	return nil
 }

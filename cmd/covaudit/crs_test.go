@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/crs"
+)
+
+// The Andorra demo data in UTM zone 31N, from scripts/make_crs_testdata.sh.
+const (
+	utmParishes = "testdata/crs/parishes-utm31.geojson"
+	utmServices = "testdata/crs/services-utm31.csv"
+)
+
+// TestProjectedInputsAgree: stations and district vertices read from UTM
+// coordinates land within 1 cm of their WGS84 originals, and the audit
+// gives the same figures.
+func TestProjectedInputsAgree(t *testing.T) {
+	utm, _ := crs.Parse("EPSG:32631")
+	read := func(path string, opts geodata.StationOptions) map[string][2]float64 {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		st, probs, err := geodata.ReadStations(f, path, opts)
+		if err != nil || len(probs) > 0 {
+			t.Fatal(err, probs)
+		}
+		m := map[string][2]float64{}
+		for _, s := range st {
+			m[s.ID] = s.Point
+		}
+		return m
+	}
+	orig, conv := read(demoServices, geodata.StationOptions{}), read(utmServices, geodata.StationOptions{CRS: utm})
+	worst := 0.0
+	for id, p := range orig {
+		q, ok := conv[id]
+		if !ok {
+			t.Fatalf("station %s missing from the UTM file", id)
+		}
+		worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], q[0], q[1]))
+	}
+	districts := func(path string, sys crs.CRS) []geodata.DistrictFeature {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, probs, err := geodata.ReadDistrictsData(b, path, geodata.DistrictOptions{CRS: sys})
+		if err != nil || len(probs) > 0 {
+			t.Fatal(err, probs)
+		}
+		return ds
+	}
+	od, cd := districts(demoParishes, crs.WGS84), districts(utmParishes, utm)
+	vertices := 0
+	for i := range od {
+		for pi, poly := range od[i].Geometry {
+			for ri, ring := range poly {
+				for k, p := range ring {
+					q := cd[i].Geometry[pi][ri][k]
+					worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], q[0], q[1]))
+					vertices++
+				}
+			}
+		}
+	}
+	t.Logf("%d stations and %d vertices from UTM: largest distance from the WGS84 original %.3g m", len(orig), vertices, worst)
+	if worst > 0.01 {
+		t.Errorf("projected inputs are %.3g m from their WGS84 versions, want <= 1 cm", worst)
+	}
+
+	var a, b checkJSON
+	_, out, _ := runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--format", "json")
+	json.Unmarshal([]byte(out), &a)
+	_, out, errOut := runCLI(t, "", "check", "--districts", utmParishes, "--districts-crs", "EPSG:32631",
+		"--stations", utmServices, "--stations-crs", "EPSG:32631", "--format", "json")
+	json.Unmarshal([]byte(out), &b)
+	if len(a.Districts) != 7 || len(b.Districts) != 7 {
+		t.Fatalf("districts: %d and %d (%s)", len(a.Districts), len(b.Districts), errOut)
+	}
+	for i := range a.Districts {
+		// A vertex moved by 0.1 mm moves the area by about perimeter x 0.1 mm.
+		if d := math.Abs(a.Districts[i].Uncovered - b.Districts[i].Uncovered); d > 5 {
+			t.Errorf("%s: uncovered %.2f m2 from WGS84, %.2f m2 from UTM", a.Districts[i].Name, a.Districts[i].Uncovered, b.Districts[i].Uncovered)
+		}
+	}
+}
