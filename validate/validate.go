@@ -19,6 +19,7 @@ import (
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/tidwall/rtree"
@@ -54,6 +55,7 @@ var Codes = []Code{
 	{"low-precision", Warning, "fewer than 3 decimals (a place known to about 100 m or worse)"},
 	{"duplicate-location", Warning, "two stations within --duplicate-distance of each other"},
 	{"far-outside", Warning, "farther than --max-outside from every district"},
+	{"crs-mismatch", Warning, "with districts: many stations fall inside districts only when read as GCJ-02 or BD-09 (Chinese web maps): the file is likely in that system"},
 }
 
 func severity(code string) Severity {
@@ -234,6 +236,15 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 		}
 		good = append(good, placed{r, pt})
 	}
+	if sys := opts.Stations.CRS; dist != nil && (sys.Name == "" || sys.IsWGS84()) {
+		pts := make([]orb.Point, len(good))
+		for i, g := range good {
+			pts[i] = g.pt
+		}
+		if h, ok := LikelyCRS(pts, opts.Districts); ok {
+			add(0, -1, "", "crs-mismatch", h.Message(), "rerun with --stations-crs "+h.CRS+", or convert the file to WGS84")
+		}
+	}
 	// Stations within the duplicate distance of an earlier one.
 	st := make([]coverage.Station, len(good))
 	for i, g := range good {
@@ -373,4 +384,59 @@ func segDist(ax, ay, bx, by float64) float64 {
 		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
 	}
 	return math.Hypot(ax+t*dx, ay+t*dy)
+}
+
+// CRSHint is a coordinate system that explains where stations lie better
+// than reading them as WGS84.
+type CRSHint struct {
+	CRS            string  // "gcj02" or "bd09"
+	Inside, IfRead int     // stations inside a district as read, and as read in CRS
+	Stations       int     // stations looked at
+	MedianOffsetM  float64 // how far the reading in CRS moves them, median, metres
+}
+
+// LikelyCRS looks for a consistent offset between stations and districts
+// that a known system explains: stations geocoded on a Chinese web map
+// (GCJ-02, or BD-09 on Baidu) but read as WGS84 sit a few hundred metres
+// off, many of them just outside their districts. It reports the system
+// that puts at least 20% more of the stations (and 3 or more) inside a
+// district than reading them as WGS84 does; ok is false when none does.
+func LikelyCRS(points []orb.Point, ds []coverage.District) (hint CRSHint, ok bool) {
+	dist := newDistricts(ds)
+	if dist == nil || len(points) == 0 {
+		return hint, false
+	}
+	inside := 0
+	for _, p := range points {
+		if dist.contains(p) {
+			inside++
+		}
+	}
+	best := CRSHint{}
+	for _, name := range []string{"gcj02", "bd09"} {
+		sys, _ := crs.Parse(name)
+		n, moved := 0, make([]float64, 0, len(points))
+		for _, p := range points {
+			lon, lat := sys.ToWGS84(p[0], p[1])
+			if lon == p[0] && lat == p[1] {
+				continue // outside China: the system changes nothing
+			}
+			moved = append(moved, ellipsoid.Distance(p[0], p[1], lon, lat))
+			if dist.contains(orb.Point{lon, lat}) {
+				n++
+			}
+		}
+		if n-inside > best.IfRead-best.Inside {
+			slices.Sort(moved)
+			best = CRSHint{CRS: name, Inside: inside, IfRead: n, Stations: len(points), MedianOffsetM: moved[len(moved)/2]}
+		}
+	}
+	gain := best.IfRead - best.Inside
+	return best, best.CRS != "" && gain >= 3 && float64(gain) >= 0.2*float64(len(points))
+}
+
+// Message says what the hint means for people.
+func (h CRSHint) Message() string {
+	return fmt.Sprintf("%d of %d stations lie inside a district as read (WGS84), %d if they are %s (a consistent offset of about %.0f m): the stations are likely in %s",
+		h.Inside, h.Stations, h.IfRead, strings.ToUpper(h.CRS[:3])+"-"+h.CRS[3:], h.MedianOffsetM, strings.ToUpper(h.CRS[:3])+"-"+h.CRS[3:])
 }

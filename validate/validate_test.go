@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/paulmach/orb"
 )
 
 // monaco returns the three test quartiers of Monaco.
@@ -117,6 +120,7 @@ func TestEachCode(t *testing.T) {
 			}
 		})
 	}
+	covered["crs-mismatch"] = true // TestCRSMismatch
 	for _, c := range Codes {
 		if !covered[c.Code] {
 			t.Errorf("code %s has no test", c.Code)
@@ -181,5 +185,43 @@ func TestCodesInREADME(t *testing.T) {
 		if !strings.Contains(string(readme), "| `"+c.Code+"` | "+string(c.Severity)+" |") {
 			t.Errorf("README has no table row for %s (%s)", c.Code, c.Severity)
 		}
+	}
+}
+
+// TestCRSMismatch: stations written in GCJ-02 (as a Chinese web map
+// geocodes them) sit about 500 m off; around small districts most fall
+// outside, and reading them as GCJ-02 puts them back: a crs-mismatch
+// warning that names the system. Read with --stations-crs gcj02 they are
+// clean.
+func TestCRSMismatch(t *testing.T) {
+	gcj, _ := crs.Parse("gcj02")
+	pts := [][2]float64{{116.391, 39.907}, {121.4737, 31.2304}, {113.2644, 23.1291}, {104.0665, 30.5723},
+		{126.6425, 45.7567}, {91.1409, 29.6456}, {87.6168, 43.8256}, {120.1551, 30.2741}, {108.9402, 34.3416}}
+	var ds []coverage.District
+	var b strings.Builder
+	b.WriteString("id,name,lon,lat\n")
+	for i, p := range pts {
+		const h = 0.002 // about 200 m
+		ds = append(ds, coverage.District{Name: fmt.Sprint("D", i), Geometry: orb.MultiPolygon{{{
+			{p[0] - h, p[1] - h}, {p[0] + h, p[1] - h}, {p[0] + h, p[1] + h}, {p[0] - h, p[1] + h}, {p[0] - h, p[1] - h}}}}})
+		x, y := gcj.FromWGS84(p[0], p[1])
+		fmt.Fprintf(&b, "S%d,Station %d,%.7f,%.7f\n", i, i, x, y)
+	}
+	res, err := File("s.csv", []byte(b.String()), Options{Districts: ds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hit *Finding
+	for i, f := range res.Findings {
+		if f.Code == "crs-mismatch" {
+			hit = &res.Findings[i]
+		}
+	}
+	if hit == nil || !strings.Contains(hit.Message, "GCJ-02") || !strings.Contains(hit.Fix, "--stations-crs gcj02") {
+		t.Fatalf("no crs-mismatch finding naming GCJ-02: %+v", res.Findings)
+	}
+	res, err = File("s.csv", []byte(b.String()), Options{Districts: ds, Stations: geodata.StationOptions{CRS: gcj}})
+	if err != nil || len(res.Findings) != 0 {
+		t.Errorf("read as GCJ-02: %v %+v", err, res.Findings)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/covaudit/covaudit/validate"
+	"github.com/paulmach/orb"
 	"github.com/spf13/pflag"
 )
 
@@ -318,6 +320,17 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 	a.skippedD, a.skippedS = len(dprobs), nsp
 	if len(a.districts) == 0 {
 		return nil, inputError{fmt.Errorf("%s: no valid districts", din.name)}
+	}
+	if sys := o.stationsCRS.crs; sys.Name == "" || sys.IsWGS84() {
+		var pts []orb.Point
+		for _, st := range stations {
+			for _, s := range st {
+				pts = append(pts, s.Point)
+			}
+		}
+		if h, ok := validate.LikelyCRS(pts, a.districts); ok {
+			a.warn(h.Message() + "; rerun with --stations-crs " + h.CRS)
+		}
 	}
 	for _, ov := range checked.Overlaps {
 		i, okA := districtOf[ov.A]

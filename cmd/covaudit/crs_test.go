@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
@@ -90,5 +93,30 @@ func TestProjectedInputsAgree(t *testing.T) {
 		if d := math.Abs(a.Districts[i].Uncovered - b.Districts[i].Uncovered); d > 5 {
 			t.Errorf("%s: uncovered %.2f m2 from WGS84, %.2f m2 from UTM", a.Districts[i].Name, a.Districts[i].Uncovered, b.Districts[i].Uncovered)
 		}
+	}
+}
+
+// TestCheckWarnsGCJ02: check warns when the stations look like GCJ-02.
+func TestCheckWarnsGCJ02(t *testing.T) {
+	gcj, _ := crs.Parse("gcj02")
+	pts := [][2]float64{{116.391, 39.907}, {121.4737, 31.2304}, {113.2644, 23.1291}, {104.0665, 30.5723}, {108.9402, 34.3416}}
+	var feats []string
+	st := "id,lon,lat\n"
+	for i, p := range pts {
+		const h = 0.002
+		feats = append(feats, fmt.Sprintf(`{"type":"Feature","id":"d%d","properties":{"class":"urban"},"geometry":{"type":"Polygon","coordinates":[[[%f,%f],[%f,%f],[%f,%f],[%f,%f],[%f,%f]]]}}`,
+			i, p[0]-h, p[1]-h, p[0]+h, p[1]-h, p[0]+h, p[1]+h, p[0]-h, p[1]+h, p[0]-h, p[1]-h))
+		x, y := gcj.FromWGS84(p[0], p[1])
+		st += fmt.Sprintf("s%d,%.7f,%.7f\n", i, x, y)
+	}
+	d := filepath.Join(t.TempDir(), "d.geojson")
+	os.WriteFile(d, []byte(`{"type":"FeatureCollection","features":[`+strings.Join(feats, ",")+`]}`), 0o644)
+	_, _, errOut := runCLI(t, st, "check", "--districts", d, "--stations", "-")
+	if !strings.Contains(errOut, "likely in GCJ-02") || !strings.Contains(errOut, "--stations-crs gcj02") {
+		t.Errorf("no GCJ-02 warning:\n%s", errOut)
+	}
+	code, _, errOut := runCLI(t, st, "check", "--districts", d, "--stations", "-", "--stations-crs", "gcj02")
+	if code != 0 || strings.Contains(errOut, "GCJ-02") {
+		t.Errorf("read as GCJ-02: exit %d\n%s", code, errOut)
 	}
 }
