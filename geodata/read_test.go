@@ -316,3 +316,23 @@ func FuzzStationRecords(f *testing.F) {
 		}
 	})
 }
+
+// FuzzShapefile: any .shp and .dbf bytes give layers or errors, never a
+// panic.
+func FuzzShapefile(f *testing.F) {
+	for _, name := range []string{"parishes", "services"} {
+		shp, err1 := os.ReadFile("../cmd/covaudit/testdata/shp/" + name + ".shp")
+		dbf, err2 := os.ReadFile("../cmd/covaudit/testdata/shp/" + name + ".dbf")
+		if err1 == nil && err2 == nil {
+			f.Add(shp[:min(len(shp), 2000)], dbf[:min(len(dbf), 2000)])
+		}
+	}
+	f.Fuzz(func(t *testing.T, shp, dbf []byte) {
+		l, err := parseShapefile("f.shp", "f", map[string][]byte{".shp": shp, ".dbf": dbf}, "")
+		if err != nil {
+			return
+		}
+		DistrictsFromLayer(l, "f.shp", DistrictOptions{})
+		StationsFromLayer(l, "f.shp", StationOptions{})
+	})
+}

@@ -36,10 +36,13 @@ parishes of Andorra (Andorra la Vella and Escaldes-Engordany urban, the
 others rural) against 65 public-service points from OpenStreetMap.
 
 Inputs:
-  --districts FILE   GeoJSON FeatureCollection of Polygon/MultiPolygon (WGS84);
-                     '-' reads standard input
-  --stations FILE    CSV (header row; lon/lat columns found by name) or GeoJSON
-                     Point/MultiPoint; '-' reads standard input
+  --districts FILE   GeoJSON FeatureCollection of Polygon/MultiPolygon, or a
+                     Shapefile (.shp, or .zip holding one); '-' reads standard
+                     input (GeoJSON)
+  --stations FILE    CSV (header row; lon/lat columns found by name), GeoJSON
+                     Point/MultiPoint, or a Shapefile of points
+  Coordinates are WGS84 unless --districts-crs / --stations-crs or the
+  shapefile's .prj say otherwise; they are converted to WGS84 first.
 
 Flags:
 %s
@@ -72,6 +75,7 @@ type checkOptions struct {
 	encoding                 string
 	districtsCRS             crsFlag
 	stationsCRS              crsFlag
+	layer                    string
 }
 
 func newCheckOptions() *checkOptions {
@@ -102,7 +106,8 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.station.NameCol, "name-col", "", "stations name column or property (default: name)")
 	f.Var(&o.districtsCRS, "districts-crs", "coordinate system of the districts: "+crs.Names+" (default WGS84)")
 	f.Var(&o.stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
-	f.StringVar(&o.encoding, "encoding", "", "text encoding of the station file: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8)")
+	f.StringVar(&o.encoding, "encoding", "", "text encoding of station files and shapefile attributes: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8, or the shapefile's .cpg)")
+	f.StringVar(&o.layer, "layer", "", "GeoPackage layer to read (default: the file's only feature layer)")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip invalid records with a warning instead of failing")
 	f.Var(&o.urbanRadius, "urban-radius", "urban rule: largest geodesic distance to a station (m or km)")
 	f.Var(&o.ruralTime, "rural-time", "rural rule: longest travel time (such as 30m, 1h)")
@@ -246,17 +251,39 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			so := o.station
+			so.CRS = o.stationsCRS.crs
+			if geodata.IsLayerFile(sin.name) {
+				l, err := geodata.ReadLayer(sin.name, o.layer, o.encoding)
+				if err != nil {
+					serrs[k] = err
+					return
+				}
+				stations[k], sprobs[k] = geodata.StationsFromLayer(l, sin.name, so)
+				return
+			}
 			data, err := geodata.Decode(sin.data, o.encoding)
 			if err != nil {
 				serrs[k] = fmt.Errorf("%s: %w", sin.name, err)
 				return
 			}
-			so := o.station
-			so.CRS = o.stationsCRS.crs
 			stations[k], sprobs[k], serrs[k] = geodata.ReadStations(bytes.NewReader(data), sin.name, so)
 		}()
 	}
-	feats, dprobs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField, CRS: o.districtsCRS.crs})
+	dopts := geodata.DistrictOptions{NameField: o.nameField, ClassField: o.classField, CRS: o.districtsCRS.crs}
+	var (
+		feats  []geodata.DistrictFeature
+		dprobs geodata.Problems
+		err    error
+	)
+	if geodata.IsLayerFile(din.name) {
+		var l *geodata.Layer
+		if l, err = geodata.ReadLayer(din.name, o.layer, o.encoding); err == nil {
+			feats, dprobs = geodata.DistrictsFromLayer(l, din.name, dopts)
+		}
+	} else {
+		feats, dprobs, err = geodata.ReadDistrictsData(din.data, din.name, dopts)
+	}
 	wg.Wait()
 	if err != nil {
 		return nil, inputError{err}

@@ -120,3 +120,39 @@ func TestCheckWarnsGCJ02(t *testing.T) {
 		t.Errorf("read as GCJ-02: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestSameAuditFromShapefiles: the demo audit from shapefiles (WGS84, UTM
+// with its .prj, zipped) gives the figures of the GeoJSON files.
+func TestSameAuditFromShapefiles(t *testing.T) {
+	run := func(args ...string) checkJSON {
+		t.Helper()
+		_, out, errOut := runCLI(t, "", append([]string{"check", "--format", "json"}, args...)...)
+		var c checkJSON
+		if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Districts) != 7 {
+			t.Fatalf("%v: %v %s", args, err, errOut)
+		}
+		return c
+	}
+	want := run("--districts", demoParishes, "--stations", demoServices)
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		exact bool
+	}{
+		{"shapefiles", []string{"--districts", "testdata/shp/parishes.shp", "--stations", "testdata/shp/services.shp"}, true},
+		{"zipped stations", []string{"--districts", "testdata/shp/parishes.shp", "--stations", "testdata/shp/services.zip"}, true},
+		{"UTM districts by their .prj", []string{"--districts", "testdata/shp/parishes-utm31.shp", "--stations", demoServices}, false},
+	} {
+		got := run(tc.args...)
+		for i, w := range want.Districts {
+			g := got.Districts[i]
+			tol := 0.0
+			if !tc.exact {
+				tol = 5 // m2: vertices within 0.1 mm
+			}
+			if g.Name != w.Name || math.Abs(g.Uncovered-w.Uncovered) > tol {
+				t.Errorf("%s: %s uncovered %.2f m2, GeoJSON %s %.2f m2", tc.name, g.Name, g.Uncovered, w.Name, w.Uncovered)
+			}
+		}
+	}
+}

@@ -296,3 +296,91 @@ func bdToWGS(lon, lat float64) (float64, float64) {
 	}
 	return x, y
 }
+
+// FromWKT reads the system a .prj file or a spatial reference table
+// declares, in OGC or ESRI WKT: by the EPSG authority of the outermost
+// system when it has one, else by the system's name (WGS 84, UTM zones on
+// WGS 84, Pseudo-Mercator, CGCS2000 and its Gauss-Krüger zones).
+func FromWKT(wkt string) (CRS, error) {
+	w := strings.TrimSpace(wkt)
+	head, _, _ := strings.Cut(w, "[")
+	head = strings.ToUpper(strings.TrimSpace(head))
+	// The outermost AUTHORITY closes the text: the last one at depth 1.
+	if i := strings.LastIndex(strings.ToUpper(w), `AUTHORITY["EPSG",`); i >= 0 {
+		depth := 0
+		for _, r := range w[:i] {
+			switch r {
+			case '[':
+				depth++
+			case ']':
+				depth--
+			}
+		}
+		if depth == 1 {
+			rest := w[i+len(`AUTHORITY["EPSG",`):]
+			rest = strings.Trim(strings.SplitN(rest, "]", 2)[0], `" `)
+			if code, err := strconv.Atoi(rest); err == nil {
+				if c, ok := FromEPSG(code); ok {
+					return c, nil
+				}
+				return CRS{}, fmt.Errorf("EPSG:%d is not supported (supported: %s)", code, Names)
+			}
+		}
+	}
+	name := ""
+	if q := strings.SplitN(w, `"`, 3); len(q) == 3 {
+		name = q[1]
+	}
+	n := strings.ToLower(strings.NewReplacer("_", " ", "-", " ").Replace(name))
+	switch {
+	case head == "GEOGCS" || head == "GEOGCRS":
+		if strings.Contains(n, "wgs 1984") || strings.Contains(n, "wgs 84") || strings.Contains(n, "wgs84") {
+			return WGS84, nil
+		}
+		if strings.Contains(n, "cgcs2000") || strings.Contains(n, "china geodetic coordinate system 2000") {
+			c, _ := FromEPSG(4490)
+			return c, nil
+		}
+	case strings.Contains(n, "pseudo mercator") || strings.Contains(n, "web mercator"):
+		c, _ := FromEPSG(3857)
+		return c, nil
+	case strings.Contains(n, "utm zone"):
+		var zone int
+		var hemi string
+		if _, err := fmt.Sscanf(n[strings.Index(n, "utm zone")+len("utm zone"):], " %d%s", &zone, &hemi); err == nil &&
+			zone >= 1 && zone <= 60 && (strings.Contains(n, "wgs 1984") || strings.Contains(n, "wgs 84")) {
+			if strings.HasPrefix(hemi, "s") {
+				return mustEPSG(32700 + zone)
+			}
+			return mustEPSG(32600 + zone)
+		}
+	case strings.Contains(n, "cgcs2000"):
+		var v int
+		switch {
+		case strings.Contains(n, "3 degree gk cm "):
+			if _, err := fmt.Sscanf(n[strings.Index(n, "cm ")+3:], "%d", &v); err == nil && v >= 75 && v <= 135 && v%3 == 0 {
+				return mustEPSG(4534 + (v-75)/3)
+			}
+		case strings.Contains(n, "3 degree gk zone "):
+			if _, err := fmt.Sscanf(n[strings.Index(n, "zone ")+5:], "%d", &v); err == nil && v >= 25 && v <= 45 {
+				return mustEPSG(4513 + v - 25)
+			}
+		case strings.Contains(n, "gk cm "):
+			if _, err := fmt.Sscanf(n[strings.Index(n, "cm ")+3:], "%d", &v); err == nil && v >= 75 && v <= 135 && (v-75)%6 == 0 {
+				return mustEPSG(4502 + (v-75)/6)
+			}
+		case strings.Contains(n, "gk zone "):
+			if _, err := fmt.Sscanf(n[strings.Index(n, "zone ")+5:], "%d", &v); err == nil && v >= 13 && v <= 23 {
+				return mustEPSG(4491 + v - 13)
+			}
+		}
+	}
+	return CRS{}, fmt.Errorf("coordinate system %q is not one covaudit reads (%s); convert the data, or name its system with a --*-crs flag", name, Names)
+}
+
+func mustEPSG(code int) (CRS, error) {
+	if c, ok := FromEPSG(code); ok {
+		return c, nil
+	}
+	return CRS{}, fmt.Errorf("EPSG:%d is not supported (supported: %s)", code, Names)
+}

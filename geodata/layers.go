@@ -1,0 +1,193 @@
+package geodata
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/paulmach/orb"
+)
+
+// IsLayerFile reports whether path names a Shapefile (.shp, or a .zip
+// holding one), which is read from disk by ReadLayer rather than from a
+// byte stream.
+func IsLayerFile(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".shp", ".zip":
+		return true
+	}
+	return false
+}
+
+// ReadLayer reads a Shapefile (layer is for formats with several layers,
+// and is not used yet).
+func ReadLayer(path, layer, encoding string) (*Layer, error) {
+	return ReadShapefile(path, encoding)
+}
+
+// layerCRS is the system of a layer's coordinates: the one given, else
+// the layer's own, else WGS84.
+func layerCRS(l *Layer, given crs.CRS) crs.CRS {
+	switch {
+	case given.Name != "":
+		return given
+	case l.HasCRS:
+		return l.CRS
+	}
+	return crs.WGS84
+}
+
+func toWGS84(g orb.Geometry, sys crs.CRS) orb.Geometry {
+	if sys.IsWGS84() || g == nil {
+		return g
+	}
+	conv := func(p orb.Point) orb.Point {
+		lon, lat := sys.ToWGS84(p[0], p[1])
+		return orb.Point{lon, lat}
+	}
+	switch v := g.(type) {
+	case orb.Point:
+		return conv(v)
+	case orb.MultiPoint:
+		out := make(orb.MultiPoint, len(v))
+		for i, p := range v {
+			out[i] = conv(p)
+		}
+		return out
+	case orb.Polygon:
+		return toWGS84(orb.MultiPolygon{v}, sys).(orb.MultiPolygon)[0]
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(v))
+		for i, poly := range v {
+			out[i] = make(orb.Polygon, len(poly))
+			for j, r := range poly {
+				out[i][j] = make(orb.Ring, len(r))
+				for k, p := range r {
+					out[i][j][k] = conv(p)
+				}
+			}
+		}
+		return out
+	}
+	return g
+}
+
+// featureID is a layer feature's id: its "id" attribute, else its record
+// number from 1.
+func featureID(f LayerFeature, idField string) (string, bool) {
+	if idField == "" {
+		idField = "id"
+	}
+	for k, v := range f.Attrs {
+		if strings.EqualFold(k, idField) && v != "" {
+			return v, true
+		}
+	}
+	return strconv.Itoa(f.Index + 1), false
+}
+
+func attr(f LayerFeature, key string) (string, bool) {
+	for k, v := range f.Attrs {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// DistrictsFromLayer reads districts from a layer of polygons, as
+// ReadDistricts does from GeoJSON: every feature that cannot be used is a
+// problem naming its record and id.
+func DistrictsFromLayer(l *Layer, name string, opts DistrictOptions) ([]DistrictFeature, Problems) {
+	if opts.NameField == "" {
+		opts.NameField = "name"
+	}
+	if opts.ClassField == "" {
+		opts.ClassField = "class"
+	}
+	sys := layerCRS(l, opts.CRS)
+	var out []DistrictFeature
+	var probs Problems
+	for _, f := range l.Features {
+		id, _ := featureID(f, "")
+		bad := func(msg string) { probs = append(probs, Problem{File: name, Feature: f.Index, ID: id, Msg: msg}) }
+		if f.Problem != "" {
+			bad(f.Problem)
+			continue
+		}
+		var mp orb.MultiPolygon
+		switch g := toWGS84(f.Geometry, sys).(type) {
+		case orb.Polygon:
+			mp = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			mp = g
+		case nil:
+			bad("no geometry")
+			continue
+		default:
+			bad(fmt.Sprintf("geometry type %s, want Polygon or MultiPolygon", g.GeoJSONType()))
+			continue
+		}
+		if err := coverage.ValidateGeometry(mp); err != nil {
+			bad(err.Error())
+			continue
+		}
+		d := DistrictFeature{Index: f.Index, ID: id, Geometry: mp}
+		d.Name, _ = attr(f, opts.NameField)
+		d.Class, d.HasClass = attr(f, opts.ClassField)
+		out = append(out, d)
+	}
+	if len(l.Features) == 0 {
+		probs = append(probs, Problem{File: name, Feature: -1, Msg: "no features"})
+	}
+	return out, probs
+}
+
+// StationsFromLayer reads stations from a layer of points, as
+// ReadStations does from GeoJSON.
+func StationsFromLayer(l *Layer, name string, opts StationOptions) ([]coverage.Station, Problems) {
+	sys := layerCRS(l, opts.CRS)
+	nameKey := opts.NameCol
+	if nameKey == "" {
+		nameKey = "name"
+	}
+	var out []coverage.Station
+	var probs Problems
+	for _, f := range l.Features {
+		id, given := featureID(f, opts.IDCol)
+		bad := func(msg string) { probs = append(probs, Problem{File: name, Feature: f.Index, ID: id, Msg: msg}) }
+		if f.Problem != "" {
+			bad(f.Problem)
+			continue
+		}
+		var pts []orb.Point
+		switch g := toWGS84(f.Geometry, sys).(type) {
+		case orb.Point:
+			pts = []orb.Point{g}
+		case orb.MultiPoint:
+			pts = g
+		case nil:
+			bad("no geometry")
+			continue
+		default:
+			bad(fmt.Sprintf("geometry type %s, want Point or MultiPoint", g.GeoJSONType()))
+			continue
+		}
+		nm, _ := attr(f, nameKey)
+		for k, p := range pts {
+			if err := checkLonLat(p[0], p[1]); err != nil {
+				bad(err.Error())
+				continue
+			}
+			sid := id
+			if len(pts) > 1 {
+				sid = fmt.Sprintf("%s#%d", id, k+1)
+			}
+			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given})
+		}
+	}
+	return out, probs
+}

@@ -1,0 +1,328 @@
+package geodata
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/paulmach/orb"
+)
+
+// Layer is a set of features read from a Shapefile or a GeoPackage:
+// geometries in the layer's coordinate system, attributes as text.
+type Layer struct {
+	Name     string
+	Features []LayerFeature
+	// CRS is the layer's system as its metadata (.prj, the GeoPackage's
+	// spatial reference table) declares it; HasCRS is false when there is
+	// none.
+	CRS    crs.CRS
+	HasCRS bool
+}
+
+// LayerFeature is one record of a layer.
+type LayerFeature struct {
+	Index    int          // record number, from 0
+	Geometry orb.Geometry // Point, MultiPoint, Polygon or MultiPolygon; nil when empty
+	Attrs    map[string]string
+	Problem  string // why the geometry could not be read, if it could not
+}
+
+// ReadShapefile reads a shapefile: path names the .shp (its .dbf, and the
+// .prj and .cpg when present, sit beside it with the same base name), or a
+// .zip holding one shapefile. Attribute text is decoded by the .cpg, else
+// by encoding (see Decode), else as UTF-8.
+func ReadShapefile(path string, encoding string) (*Layer, error) {
+	files := map[string][]byte{}
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if strings.EqualFold(filepath.Ext(path), ".zip") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		var shp []string
+		for _, f := range zr.File {
+			if strings.EqualFold(filepath.Ext(f.Name), ".shp") {
+				shp = append(shp, f.Name)
+			}
+		}
+		if len(shp) != 1 {
+			return nil, fmt.Errorf("%s: want one .shp in the archive, found %d %v", path, len(shp), shp)
+		}
+		stem := strings.TrimSuffix(shp[0], filepath.Ext(shp[0]))
+		base = filepath.Base(stem)
+		for _, f := range zr.File {
+			if !strings.EqualFold(strings.TrimSuffix(f.Name, filepath.Ext(f.Name)), stem) {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
+			}
+			b, err := io.ReadAll(io.LimitReader(rc, maxInputBytes))
+			rc.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
+			}
+			files[strings.ToLower(filepath.Ext(f.Name))] = b
+		}
+	} else {
+		stem := strings.TrimSuffix(path, filepath.Ext(path))
+		for _, ext := range []string{".shp", ".dbf", ".prj", ".cpg"} {
+			for _, e := range []string{ext, strings.ToUpper(ext)} {
+				if b, err := os.ReadFile(stem + e); err == nil {
+					files[ext] = b
+					break
+				}
+			}
+		}
+	}
+	if files[".shp"] == nil {
+		return nil, fmt.Errorf("%s: no .shp file", path)
+	}
+	if files[".dbf"] == nil {
+		return nil, fmt.Errorf("%s: no .dbf file beside the .shp (attributes are needed)", path)
+	}
+	return parseShapefile(path, base, files, encoding)
+}
+
+func parseShapefile(path, base string, files map[string][]byte, encoding string) (*Layer, error) {
+	l := &Layer{Name: base}
+	if prj := files[".prj"]; len(prj) > 0 {
+		c, err := crs.FromWKT(string(prj))
+		if err != nil {
+			return nil, fmt.Errorf("%s: .prj: %w", path, err)
+		}
+		l.CRS, l.HasCRS = c, true
+	}
+	if cpg := strings.TrimSpace(string(files[".cpg"])); cpg != "" {
+		switch strings.ToUpper(cpg) {
+		case "UTF-8", "UTF8", "65001":
+			encoding = "utf-8"
+		case "GBK", "936", "CP936", "GB2312", "GB18030", "54936":
+			encoding = "gb18030"
+		default:
+			if encoding == "" {
+				return nil, fmt.Errorf("%s: .cpg names the encoding %q, which covaudit does not read; convert the attributes to UTF-8", path, cpg)
+			}
+		}
+	}
+	geoms, err := readSHP(files[".shp"])
+	if err != nil {
+		return nil, fmt.Errorf("%s: .shp: %w", path, err)
+	}
+	attrs, err := readDBF(files[".dbf"], encoding)
+	if err != nil {
+		return nil, fmt.Errorf("%s: .dbf: %w", path, err)
+	}
+	if len(attrs) != len(geoms) {
+		return nil, fmt.Errorf("%s: %d shapes but %d attribute records", path, len(geoms), len(attrs))
+	}
+	for i := range geoms {
+		geoms[i].Attrs = attrs[i]
+	}
+	l.Features = geoms
+	return l, nil
+}
+
+// readSHP reads the shapes of a .shp file (ESRI Shapefile Technical
+// Description, 1998): Point, MultiPoint and Polygon, with or without Z and
+// M (ignored). Polygon rings go into polygons by orientation: clockwise
+// rings are exteriors, counter-clockwise ones holes of the exterior that
+// holds them.
+func readSHP(b []byte) ([]LayerFeature, error) {
+	if len(b) < 100 || binary.BigEndian.Uint32(b[0:]) != 9994 {
+		return nil, fmt.Errorf("not a shapefile (no file code 9994 in the header)")
+	}
+	var out []LayerFeature
+	for off := 100; off < len(b); {
+		if off+8 > len(b) {
+			return nil, fmt.Errorf("byte %d: truncated record header", off)
+		}
+		n := int(binary.BigEndian.Uint32(b[off+4:])) * 2
+		start := off + 8
+		if n < 4 || start+n > len(b) {
+			return nil, fmt.Errorf("byte %d: record %d runs past the end of the file", off, len(out)+1)
+		}
+		rec := b[start : start+n]
+		f := LayerFeature{Index: len(out)}
+		g, err := shape(rec)
+		if err != nil {
+			f.Problem = fmt.Sprintf("shape at byte %d: %v", start, err)
+		}
+		f.Geometry = g
+		out = append(out, f)
+		off = start + n
+	}
+	return out, nil
+}
+
+func shape(rec []byte) (orb.Geometry, error) {
+	le := binary.LittleEndian
+	typ := le.Uint32(rec)
+	f64 := func(o int) float64 { return math.Float64frombits(le.Uint64(rec[o:])) }
+	switch typ {
+	case 0:
+		return nil, nil
+	case 1, 11, 21: // Point, PointZ, PointM
+		if len(rec) < 20 {
+			return nil, fmt.Errorf("short point")
+		}
+		return orb.Point{f64(4), f64(12)}, nil
+	case 8, 18, 28: // MultiPoint
+		if len(rec) < 40 {
+			return nil, fmt.Errorf("short multipoint")
+		}
+		np := int(le.Uint32(rec[36:]))
+		if np < 0 || 40+16*np > len(rec) {
+			return nil, fmt.Errorf("multipoint of %d points does not fit its record", np)
+		}
+		mp := make(orb.MultiPoint, np)
+		for i := range mp {
+			mp[i] = orb.Point{f64(40 + 16*i), f64(48 + 16*i)}
+		}
+		return mp, nil
+	case 5, 15, 25: // Polygon
+		if len(rec) < 44 {
+			return nil, fmt.Errorf("short polygon")
+		}
+		nparts, np := int(le.Uint32(rec[36:])), int(le.Uint32(rec[40:]))
+		pts := 44 + 4*nparts
+		if nparts <= 0 || np <= 0 || nparts > np || pts+16*np > len(rec) {
+			return nil, fmt.Errorf("polygon of %d parts and %d points does not fit its record", nparts, np)
+		}
+		var rings []orb.Ring
+		for k := range nparts {
+			a := int(le.Uint32(rec[44+4*k:]))
+			z := np
+			if k+1 < nparts {
+				z = int(le.Uint32(rec[44+4*(k+1):]))
+			}
+			if a < 0 || z > np || a >= z {
+				return nil, fmt.Errorf("part %d spans points %d to %d of %d", k, a, z, np)
+			}
+			r := make(orb.Ring, z-a)
+			for i := range r {
+				r[i] = orb.Point{f64(pts + 16*(a+i)), f64(pts + 16*(a+i) + 8)}
+			}
+			rings = append(rings, r)
+		}
+		return assembleRings(rings), nil
+	}
+	return nil, fmt.Errorf("shape type %d is not a point, multipoint or polygon", typ)
+}
+
+// assembleRings groups shapefile rings: clockwise ones (negative signed
+// area) are exteriors; each other ring is a hole of the smallest exterior
+// holding its first vertex, or an exterior itself when none does.
+func assembleRings(rings []orb.Ring) orb.Geometry {
+	signed := func(r orb.Ring) float64 {
+		a := 0.0
+		for i := range r {
+			p, q := r[i], r[(i+1)%len(r)]
+			a += p[0]*q[1] - p[1]*q[0]
+		}
+		return a / 2
+	}
+	var mp orb.MultiPolygon
+	var holes []orb.Ring
+	for _, r := range rings {
+		if signed(r) < 0 {
+			mp = append(mp, orb.Polygon{r})
+		} else {
+			holes = append(holes, r)
+		}
+	}
+	for _, h := range holes {
+		best, bestA := -1, math.Inf(1)
+		for i, p := range mp {
+			if a := -signed(p[0]); a < bestA && ringHolds(p[0], h[0]) {
+				best, bestA = i, a
+			}
+		}
+		if best < 0 {
+			mp = append(mp, orb.Polygon{h})
+			continue
+		}
+		mp[best] = append(mp[best], h)
+	}
+	if len(mp) == 1 {
+		return mp[0]
+	}
+	return mp
+}
+
+func ringHolds(r orb.Ring, p orb.Point) bool {
+	in := false
+	for i := range r {
+		a, b := r[i], r[(i+1)%len(r)]
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
+			in = !in
+		}
+	}
+	return in
+}
+
+// readDBF reads the attribute table (dBASE III): text, numbers, dates and
+// logicals, all as trimmed text; deleted records keep their place, with no
+// attributes.
+func readDBF(b []byte, encoding string) ([]map[string]string, error) {
+	if len(b) < 32 {
+		return nil, fmt.Errorf("too short for a dBASE header")
+	}
+	le := binary.LittleEndian
+	n, hlen, rlen := int(le.Uint32(b[4:])), int(le.Uint16(b[8:])), int(le.Uint16(b[10:]))
+	if hlen < 33 || hlen > len(b) || rlen < 1 {
+		return nil, fmt.Errorf("bad header (header %d bytes, records %d bytes)", hlen, rlen)
+	}
+	type field struct {
+		name   string
+		off, n int
+	}
+	var fields []field
+	off := 1 // the deletion flag
+	for p := 32; p+32 <= hlen && b[p] != 0x0d; p += 32 {
+		name := string(bytes.TrimRight(b[p:p+11], "\x00 "))
+		w := int(b[p+16])
+		fields = append(fields, field{name, off, w})
+		off += w
+	}
+	if off > rlen {
+		return nil, fmt.Errorf("fields need %d bytes, records have %d", off, rlen)
+	}
+	if hlen+n*rlen > len(b) {
+		return nil, fmt.Errorf("%d records of %d bytes do not fit the file", n, rlen)
+	}
+	out := make([]map[string]string, n)
+	for i := range n {
+		rec := b[hlen+i*rlen : hlen+(i+1)*rlen]
+		m := make(map[string]string, len(fields))
+		for _, f := range fields {
+			raw := bytes.TrimSpace(bytes.TrimRight(rec[f.off:f.off+f.n], "\x00"))
+			if encoding != "" && encoding != "utf-8" {
+				d, err := Decode(raw, encoding)
+				if err != nil {
+					return nil, fmt.Errorf("record %d, field %s: %w", i+1, f.name, err)
+				}
+				raw = d
+			} else if !utf8.Valid(raw) {
+				return nil, fmt.Errorf("record %d, field %s: not UTF-8 (give the encoding in a .cpg file or with --encoding)", i+1, f.name)
+			}
+			m[f.name] = string(raw)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
