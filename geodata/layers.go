@@ -12,19 +12,22 @@ import (
 )
 
 // IsLayerFile reports whether path names a Shapefile (.shp, or a .zip
-// holding one), which is read from disk by ReadLayer rather than from a
-// byte stream.
+// holding one) or a GeoPackage (.gpkg), which are read from disk by
+// ReadLayer rather than from a byte stream.
 func IsLayerFile(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".shp", ".zip":
+	case ".shp", ".zip", ".gpkg":
 		return true
 	}
 	return false
 }
 
-// ReadLayer reads a Shapefile (layer is for formats with several layers,
-// and is not used yet).
+// ReadLayer reads a Shapefile, or a GeoPackage's feature layer named by
+// layer (which may be empty when the file has only one).
 func ReadLayer(path, layer, encoding string) (*Layer, error) {
+	if strings.EqualFold(filepath.Ext(path), ".gpkg") {
+		return ReadGeoPackage(path, layer)
+	}
 	return ReadShapefile(path, encoding)
 }
 
@@ -190,4 +193,45 @@ func StationsFromLayer(l *Layer, name string, opts StationOptions) ([]coverage.S
 		}
 	}
 	return out, probs
+}
+
+// RecordsFromLayer turns a layer of points into station records for
+// validation: coordinates as the shortest text that reads back exactly,
+// the feature index as its place (a layer has no lines).
+func RecordsFromLayer(l *Layer, opts StationOptions) *StationFile {
+	sf := &StationFile{Format: "layer", LonCol: "x", LatCol: "y"}
+	nameKey := opts.NameCol
+	if nameKey == "" {
+		nameKey = "name"
+	}
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	for _, f := range l.Features {
+		id, given := featureID(f, opts.IDCol)
+		if !given {
+			id = ""
+		}
+		var pts []orb.Point
+		switch g := f.Geometry.(type) {
+		case orb.Point:
+			pts = []orb.Point{g}
+		case orb.MultiPoint:
+			pts = g
+		default:
+			msg := f.Problem
+			if msg == "" {
+				msg = "not a point"
+			}
+			sf.Unsplittable = append(sf.Unsplittable, Problem{Feature: f.Index, ID: id, Msg: msg})
+			continue
+		}
+		nm, _ := attr(f, nameKey)
+		for k, p := range pts {
+			rid := id
+			if len(pts) > 1 && id != "" {
+				rid = fmt.Sprintf("%s#%d", id, k+1)
+			}
+			sf.Records = append(sf.Records, StationRecord{Line: 0, Feature: f.Index, ID: rid, Name: nm, Lon: num(p[0]), Lat: num(p[1]), sep: ','})
+		}
+	}
+	return sf
 }

@@ -152,6 +152,26 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return records(name, sf, res, opts), nil
+}
+
+// Records checks a station file already split into records (a Shapefile
+// or GeoPackage layer, see geodata.RecordsFromLayer).
+func Records(name string, sf *geodata.StationFile, opts Options) *Result {
+	return records(name, sf, &Result{}, opts)
+}
+
+func records(name string, sf *geodata.StationFile, res *Result, opts Options) *Result {
+	if opts.DuplicateDistanceM <= 0 {
+		opts.DuplicateDistanceM = 10
+	}
+	if opts.MaxOutsideM <= 0 {
+		opts.MaxOutsideM = 50e3
+	}
+	add := func(line, feature int, id, code, msg, fix string) {
+		res.Findings = append(res.Findings, Finding{Severity: severity(code), Code: code, File: name, Line: line,
+			Feature: feature, ID: id, Message: msg, Fix: fix})
+	}
 	res.Format = sf.Format
 	res.Records = len(sf.Records)
 	for _, p := range sf.Unsplittable {
@@ -272,15 +292,18 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 		}
 		return cmp.Compare(a.Feature, b.Feature)
 	})
-	return res, nil
+	return res
 }
 
 // where names a record for messages: "on line 4" or "by feature 2 (line 9)",
 // with its id.
 func where(r geodata.StationRecord) string {
 	s := fmt.Sprintf("on line %d", r.Line)
-	if r.Feature >= 0 {
+	switch {
+	case r.Feature >= 0 && r.Line > 0:
 		s = fmt.Sprintf("by feature %d (line %d)", r.Feature, r.Line)
+	case r.Feature >= 0:
+		s = fmt.Sprintf("by feature %d", r.Feature)
 	}
 	if r.ID != "" {
 		s += fmt.Sprintf(" (id %q)", r.ID)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -41,6 +42,8 @@ Inputs:
                      input (GeoJSON)
   --stations FILE    CSV (header row; lon/lat columns found by name), GeoJSON
                      Point/MultiPoint, or a Shapefile of points
+  Both may also be GeoPackage (.gpkg) layers (--layer, --districts-layer,
+  --stations-layer choose them when a file has several).
   Coordinates are WGS84 unless --districts-crs / --stations-crs or the
   shapefile's .prj say otherwise; they are converted to WGS84 first.
 
@@ -76,6 +79,8 @@ type checkOptions struct {
 	districtsCRS             crsFlag
 	stationsCRS              crsFlag
 	layer                    string
+	districtsLayer           string
+	stationsLayer            string
 }
 
 func newCheckOptions() *checkOptions {
@@ -108,6 +113,8 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.Var(&o.stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
 	f.StringVar(&o.encoding, "encoding", "", "text encoding of station files and shapefile attributes: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8, or the shapefile's .cpg)")
 	f.StringVar(&o.layer, "layer", "", "GeoPackage layer to read (default: the file's only feature layer)")
+	f.StringVar(&o.districtsLayer, "districts-layer", "", "GeoPackage layer of the districts (default: --layer)")
+	f.StringVar(&o.stationsLayer, "stations-layer", "", "GeoPackage layer of the stations (default: --layer)")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip invalid records with a warning instead of failing")
 	f.Var(&o.urbanRadius, "urban-radius", "urban rule: largest geodesic distance to a station (m or km)")
 	f.Var(&o.ruralTime, "rural-time", "rural rule: longest travel time (such as 30m, 1h)")
@@ -254,7 +261,7 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 			so := o.station
 			so.CRS = o.stationsCRS.crs
 			if geodata.IsLayerFile(sin.name) {
-				l, err := geodata.ReadLayer(sin.name, o.layer, o.encoding)
+				l, err := geodata.ReadLayer(sin.name, cmp.Or(o.stationsLayer, o.layer), o.encoding)
 				if err != nil {
 					serrs[k] = err
 					return
@@ -278,7 +285,7 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 	)
 	if geodata.IsLayerFile(din.name) {
 		var l *geodata.Layer
-		if l, err = geodata.ReadLayer(din.name, o.layer, o.encoding); err == nil {
+		if l, err = geodata.ReadLayer(din.name, cmp.Or(o.districtsLayer, o.layer), o.encoding); err == nil {
 			feats, dprobs = geodata.DistrictsFromLayer(l, din.name, dopts)
 		}
 	} else {

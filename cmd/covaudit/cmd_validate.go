@@ -50,6 +50,8 @@ type validateOptions struct {
 	output              string
 	districtsCRS        crsFlag
 	stationsCRS         crsFlag
+	layer               string
+	districtsLayer      string
 }
 
 func newValidateOptions() *validateOptions {
@@ -70,6 +72,8 @@ func (o *validateOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.station.NameCol, "name-col", "", "stations name column or property (default: name)")
 	f.Var(&o.districtsCRS, "districts-crs", "coordinate system of the districts: "+crs.Names+" (default WGS84)")
 	f.Var(&o.stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
+	f.StringVar(&o.layer, "stations-layer", "", "GeoPackage layer of the stations (default: the file's only feature layer)")
+	f.StringVar(&o.districtsLayer, "districts-layer", "", "GeoPackage layer of the districts (default: the file's only feature layer)")
 	f.StringVar(&o.encoding, "encoding", "", "text encoding of the station file: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8, GBK detected)")
 	f.Var(&o.duplicateDistance, "duplicate-distance", "stations closer than this are reported as duplicates (m or km)")
 	f.Var(&o.maxOutside, "max-outside", "with --districts: stations farther than this from every district are reported")
@@ -104,8 +108,16 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 		if err != nil {
 			return err
 		}
-		feats, probs, err := geodata.ReadDistrictsData(din.data, din.name, geodata.DistrictOptions{NameField: o.nameField, CRS: o.districtsCRS.crs})
-		if err != nil {
+		dopts := geodata.DistrictOptions{NameField: o.nameField, CRS: o.districtsCRS.crs}
+		var feats []geodata.DistrictFeature
+		var probs geodata.Problems
+		if geodata.IsLayerFile(din.name) {
+			l, err := geodata.ReadLayer(din.name, o.districtsLayer, o.encoding)
+			if err != nil {
+				return inputError{err}
+			}
+			feats, probs = geodata.DistrictsFromLayer(l, din.name, dopts)
+		} else if feats, probs, err = geodata.ReadDistrictsData(din.data, din.name, dopts); err != nil {
 			return inputError{err}
 		}
 		if len(probs) > 0 {
@@ -119,8 +131,17 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 			vo.Districts = append(vo.Districts, coverage.District{ID: f.ID, Name: name, Geometry: f.Geometry})
 		}
 	}
-	res, err := validate.File(sin.name, sin.data, vo)
-	if err != nil {
+	var res *validate.Result
+	if geodata.IsLayerFile(sin.name) {
+		l, err := geodata.ReadLayer(sin.name, o.layer, o.encoding)
+		if err != nil {
+			return inputError{err}
+		}
+		if so.CRS.Name == "" && l.HasCRS {
+			vo.Stations.CRS = l.CRS
+		}
+		res = validate.Records(sin.name, geodata.RecordsFromLayer(l, so), vo)
+	} else if res, err = validate.File(sin.name, sin.data, vo); err != nil {
 		return inputError{err}
 	}
 	write := func(w io.Writer) error { return writeFindings(w, o.format.value, res, repoRelative(o.stations)) }

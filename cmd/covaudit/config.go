@@ -34,6 +34,8 @@ var configKeys = []configKey{
 	{path: "stations", flag: "stations", commands: []string{"check", "validate"}, file: true},
 	{path: "encoding", flag: "encoding"},
 	{path: "districts_crs", flag: "districts-crs"},
+	{path: "districts_layer", flag: "districts-layer"},
+	{path: "stations_layer", flag: "stations-layer"},
 	{path: "stations_crs", flag: "stations-crs"},
 	{path: "skip_invalid", flag: "skip-invalid"},
 	{path: "columns.lon", flag: "lon-col"},

@@ -156,3 +156,67 @@ func TestSameAuditFromShapefiles(t *testing.T) {
 		}
 	}
 }
+
+// TestSameAuditFromGeoPackage: the demo audit from GeoPackages made by
+// ogr2ogr (two layers in one file, chosen by name; UTM by the file's
+// spatial reference table) gives the figures of the GeoJSON files.
+func TestSameAuditFromGeoPackage(t *testing.T) {
+	run := func(args ...string) checkJSON {
+		t.Helper()
+		_, out, errOut := runCLI(t, "", append([]string{"check", "--format", "json"}, args...)...)
+		var c checkJSON
+		if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Districts) != 7 {
+			t.Fatalf("%v: %v %s", args, err, errOut)
+		}
+		return c
+	}
+	want := run("--districts", demoParishes, "--stations", demoServices)
+	gp := "testdata/gpkg/andorra.gpkg" // scripts/make_geopackage_testdata.sh
+	for _, tc := range []struct {
+		name string
+		args []string
+		tol  float64
+	}{
+		{"two layers", []string{"--districts", gp, "--districts-layer", "parishes", "--stations", gp, "--stations-layer", "services"}, 0},
+		{"UTM by the spatial reference table", []string{"--districts", "testdata/gpkg/parishes-utm31.gpkg", "--stations", demoServices}, 5},
+	} {
+		got := run(tc.args...)
+		for i, w := range want.Districts {
+			if g := got.Districts[i]; g.Name != w.Name || math.Abs(g.Uncovered-w.Uncovered) > tc.tol {
+				t.Errorf("%s: %s uncovered %.2f m2, GeoJSON %.2f m2", tc.name, g.Name, g.Uncovered, w.Uncovered)
+			}
+		}
+	}
+	if code, _, errOut := runCLI(t, "", "check", "--districts", gp, "--stations", demoServices); code != 2 || !strings.Contains(errOut, "2 feature layers (parishes, services): choose one") {
+		t.Errorf("two layers without --layer: exit %d, %s", code, errOut)
+	}
+}
+
+// TestValidateLayers: validate reads stations and districts from
+// GeoPackage and Shapefile layers, with the same findings as from GeoJSON.
+func TestValidateLayers(t *testing.T) {
+	codes := func(args ...string) []string {
+		t.Helper()
+		_, out, errOut := runCLI(t, "", append([]string{"validate", "--format", "json"}, args...)...)
+		var r struct {
+			Findings []struct{ Code, ID string } `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v: %v %s", args, err, errOut)
+		}
+		var c []string
+		for _, f := range r.Findings {
+			c = append(c, f.Code+" "+f.ID)
+		}
+		return c
+	}
+	want := codes("--stations", demoServices, "--districts", demoParishes)
+	for _, args := range [][]string{
+		{"--stations", "testdata/gpkg/andorra.gpkg", "--stations-layer", "services", "--districts", "testdata/shp/parishes.shp"},
+		{"--stations", "testdata/shp/services.zip", "--districts", "testdata/gpkg/andorra.gpkg", "--districts-layer", "parishes"},
+	} {
+		if got := codes(args...); strings.Join(got, "\n") != strings.Join(want, "\n") || len(want) == 0 {
+			t.Errorf("%v:\n%v\nwant\n%v", args, got, want)
+		}
+	}
+}
