@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -233,7 +234,7 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	if err != nil {
 		return inputError{err}
 	}
-	if err := a.emit(stdout, stderr, a.writeGaps, a.writeReport); err != nil {
+	if err := a.emit(stdout, stderr, a.gapFeatures, a.writeReport); err != nil {
 		return err
 	}
 	for _, r := range a.results {
@@ -395,7 +396,7 @@ func (o *checkOptions) coverageOptions() coverage.Options {
 // emit prints the warnings, writes the gap map (with --gaps) and the
 // report (to -o or stdout), and prints the data notices on stderr for the
 // formats that cannot carry them.
-func (a *audit) emit(stdout, stderr io.Writer, gaps, report func(io.Writer) error) error {
+func (a *audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, []geodata.Prop), report func(io.Writer) error) error {
 	o := a.opts
 	if !o.quiet {
 		for _, w := range a.warnings {
@@ -403,7 +404,19 @@ func (a *audit) emit(stdout, stderr io.Writer, gaps, report func(io.Writer) erro
 		}
 	}
 	if o.gaps != "" {
-		if err := geodata.WriteFileAtomic(o.gaps, gaps); err != nil {
+		feats, extra := gaps()
+		var err error
+		if strings.EqualFold(filepath.Ext(o.gaps), ".gpkg") {
+			// A GeoPackage carries no collection-level notice: the
+			// attribution goes on every feature.
+			for i := range feats {
+				feats[i].Props = append(feats[i].Props, extra...)
+			}
+			err = geodata.WriteGeoPackage(o.gaps, "gaps", feats)
+		} else {
+			err = geodata.WriteFileAtomic(o.gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, feats, extra) })
+		}
+		if err != nil {
 			return outputError{err}
 		}
 	}

@@ -108,7 +108,7 @@ func runDiffArgs(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return inputError{err}
 	}
-	if err := a.emit(stdout, stderr, d.writeGaps, d.write); err != nil {
+	if err := a.emit(stdout, stderr, d.gapFeatures, d.write); err != nil {
 		return err
 	}
 	for i := range d.changes {
@@ -415,7 +415,7 @@ func (d *diffRun) writeMarkdown(w io.Writer) error {
 	return err
 }
 
-func (d *diffRun) writeGaps(w io.Writer) error {
+func (d *diffRun) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 	var feats []geodata.Feature
 	for i := range d.changes {
 		c := &d.changes[i]
@@ -431,11 +431,7 @@ func (d *diffRun) writeGaps(w io.Writer) error {
 			}})
 		}
 	}
-	var extra []geodata.Prop
-	if len(d.attribution) > 0 {
-		extra = append(extra, geodata.Prop{Key: "attribution", Value: strings.Join(d.attribution, "; ")})
-	}
-	return geodata.WriteFeatures(w, feats, extra)
+	return feats, d.attributionProps()
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

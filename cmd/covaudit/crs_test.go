@@ -220,3 +220,37 @@ func TestValidateLayers(t *testing.T) {
 		}
 	}
 }
+
+// TestGapsGeoPackage: --gaps FILE.gpkg writes the gap map as a GeoPackage
+// layer that reads back with the GeoJSON map's features and areas.
+func TestGapsGeoPackage(t *testing.T) {
+	dir := t.TempDir()
+	gj, gp := filepath.Join(dir, "gaps.geojson"), filepath.Join(dir, "gaps.gpkg")
+	runCLI(t, "", "check", "--gaps", gj)
+	runCLI(t, "", "check", "--gaps", gp)
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	b, _ := os.ReadFile(gj)
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatal(err)
+	}
+	l, err := geodata.ReadGeoPackage(gp, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Features) != len(fc.Features) || len(l.Features) == 0 || !l.HasCRS || !l.CRS.IsWGS84() {
+		t.Fatalf("%d features (CRS %q), GeoJSON has %d", len(l.Features), l.CRS.Name, len(fc.Features))
+	}
+	for i, f := range l.Features {
+		want := fc.Features[i].Properties
+		if f.Attrs["district"] != want["district"] || f.Attrs["area_m2"] != fmt.Sprint(want["area_m2"]) || f.Geometry == nil || f.Attrs["worst_lon"] != fmt.Sprint(want["worst_lon"]) {
+			t.Errorf("feature %d: %v, GeoJSON %v", i, f.Attrs, want)
+		}
+		if !strings.Contains(f.Attrs["attribution"], "OpenStreetMap") {
+			t.Errorf("feature %d carries no attribution", i)
+		}
+	}
+}

@@ -335,7 +335,7 @@ func (a *audit) writeMarkdown(w io.Writer) error {
 }
 
 // writeGaps writes the gap map: one feature per connected uncovered area.
-func (a *audit) writeGaps(w io.Writer) error {
+func (a *audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 	var feats []geodata.Feature
 	for i := range a.results {
 		r := &a.results[i]
@@ -364,9 +364,13 @@ func (a *audit) writeGaps(w io.Writer) error {
 			feats = append(feats, geodata.Feature{Polygon: g.Polygon, Props: props})
 		}
 	}
-	var extra []geodata.Prop
-	if len(a.attribution) > 0 {
-		extra = append(extra, geodata.Prop{Key: "attribution", Value: strings.Join(a.attribution, "; ")})
+	return feats, a.attributionProps()
+}
+
+// attributionProps carries the data notices into a gap map.
+func (a *audit) attributionProps() []geodata.Prop {
+	if len(a.attribution) == 0 {
+		return nil
 	}
-	return geodata.WriteFeatures(w, feats, extra)
+	return []geodata.Prop{{Key: "attribution", Value: strings.Join(a.attribution, "; ")}}
 }

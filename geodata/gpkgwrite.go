@@ -1,0 +1,182 @@
+package geodata
+
+import (
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+const wgs84WKT = `GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]`
+
+// WriteGeoPackage writes polygon features to a new GeoPackage (OGC
+// 12-128r18, version 1.3) as one layer in WGS84 (EPSG:4326): a MULTIPOLYGON
+// column "geom" and one column per property (TEXT, REAL or INTEGER by its
+// first value). The file is built beside path and renamed into place:
+// whole or not at all.
+func WriteGeoPackage(path, layer string, feats []Feature) (err error) {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp.gpkg")
+	os.Remove(tmp)
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	db, err := sql.Open("sqlite", "file:"+url.PathEscape(tmp))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	// Columns, in the order of the first feature's properties.
+	type column struct{ name, typ string }
+	var cols []column
+	seen := map[string]bool{}
+	for _, f := range feats {
+		for _, p := range f.Props {
+			if seen[p.Key] || p.Value == nil {
+				continue
+			}
+			seen[p.Key] = true
+			typ := "TEXT"
+			switch p.Value.(type) {
+			case float64, float32, Fixed:
+				typ = "REAL"
+			case int, int64, bool:
+				typ = "INTEGER"
+			}
+			cols = append(cols, column{p.Key, typ})
+		}
+	}
+	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, f := range feats {
+		b := f.Polygon.Bound()
+		minX, minY = math.Min(minX, b.Min[0]), math.Min(minY, b.Min[1])
+		maxX, maxY = math.Max(maxX, b.Max[0]), math.Max(maxY, b.Max[1])
+	}
+	if len(feats) == 0 {
+		minX, minY, maxX, maxY = 0, 0, 0, 0
+	}
+	stmts := []string{
+		`PRAGMA application_id = 1196444487`, // "GPKG"
+		`PRAGMA user_version = 10300`,
+		`CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
+			organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)`,
+		`INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system')`,
+		`INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system')`,
+		`INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, '` + wgs84WKT + `', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')`,
+		`CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+			description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+			min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+			CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))`,
+		`CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+			srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+			CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+			CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+			CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))`,
+	}
+	def := []string{"fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom MULTIPOLYGON"}
+	for _, c := range cols {
+		def = append(def, quote(c.name)+" "+c.typ)
+	}
+	stmts = append(stmts, `CREATE TABLE `+quote(layer)+` (`+strings.Join(def, ", ")+`)`)
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, s := range stmts {
+		if _, err := tx.Exec(s); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if _, err := tx.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, 4326)`,
+		layer, layer, minX, minY, maxX, maxY); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'MULTIPOLYGON', 4326, 0, 0)`, layer); err != nil {
+		return err
+	}
+	names := []string{"geom"}
+	marks := []string{"?"}
+	for _, c := range cols {
+		names = append(names, quote(c.name))
+		marks = append(marks, "?")
+	}
+	ins, err := tx.Prepare(`INSERT INTO ` + quote(layer) + ` (` + strings.Join(names, ", ") + `) VALUES (` + strings.Join(marks, ", ") + `)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, f := range feats {
+		args := []any{gpkgBlob(orb.MultiPolygon{f.Polygon})}
+		for _, c := range cols {
+			var v any
+			for _, p := range f.Props {
+				if p.Key == c.name {
+					v = p.Value
+				}
+			}
+			if fx, ok := v.(Fixed); ok {
+				v = roundTo(fx.V, fx.Digits)
+			}
+			args = append(args, v)
+		}
+		if _, err := ins.Exec(args...); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// roundTo rounds v to the given number of decimals, as the text outputs
+// write it.
+func roundTo(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}
+
+// gpkgBlob encodes a multipolygon as a GeoPackage geometry: the "GP"
+// header, little-endian, SRS 4326, with an XY envelope; then WKB, with
+// coordinates rounded to 1e-7 degrees as in the GeoJSON outputs.
+func gpkgBlob(mp orb.MultiPolygon) []byte {
+	le := binary.LittleEndian
+	b := []byte{'G', 'P', 0, 1<<1 | 1}
+	b = le.AppendUint32(b, 4326)
+	bd := mp.Bound()
+	for _, v := range []float64{bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]} {
+		b = le.AppendUint64(b, math.Float64bits(v))
+	}
+	b = append(b, 1)
+	b = le.AppendUint32(b, 6)
+	b = le.AppendUint32(b, uint32(len(mp)))
+	for _, poly := range mp {
+		b = append(b, 1)
+		b = le.AppendUint32(b, 3)
+		b = le.AppendUint32(b, uint32(len(poly)))
+		for _, r := range poly {
+			b = le.AppendUint32(b, uint32(len(r)))
+			for _, p := range r {
+				b = le.AppendUint64(b, math.Float64bits(roundTo(p[0], 7)))
+				b = le.AppendUint64(b, math.Float64bits(roundTo(p[1], 7)))
+			}
+		}
+	}
+	return b
+}
