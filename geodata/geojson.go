@@ -7,6 +7,7 @@ import (
 	"github.com/covaudit/covaudit/geodata/crs"
 	"io"
 	"math"
+	"regexp"
 	"runtime"
 	"strconv"
 	"sync"
@@ -131,6 +132,13 @@ func ReadDistrictsData(data []byte, name string, opts DistrictOptions) ([]Distri
 	}
 	if opts.ClassField == "" {
 		opts.ClassField = "class"
+	}
+	if opts.CRS.Name == "" {
+		c, err := declaredCRS(data, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.CRS = c
 	}
 	// Features are decoded and checked in parallel as the walk over the
 	// document finds them; results keep file order.
@@ -377,4 +385,23 @@ func decodePoints(g *rawFeatureSpans, sys crs.CRS) ([]orb.Point, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+var crsMember = regexp.MustCompile(`^\s*\{[^\[]*?"crs"\s*:\s*\{\s*"type"\s*:\s*"name"\s*,\s*"properties"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"`)
+
+// declaredCRS reads the "crs" member that GeoJSON files from before RFC
+// 7946 (and ogr2ogr's with RFC7946=NO) carry at the top of the document,
+// before the features: {"type": "name", "properties": {"name":
+// "urn:ogc:def:crs:EPSG::32631"}}. Without one the coordinates are WGS84.
+func declaredCRS(data []byte, name string) (crs.CRS, error) {
+	head := data[:min(len(data), 4096)]
+	m := crsMember.FindSubmatch(head)
+	if m == nil {
+		return crs.WGS84, nil
+	}
+	c, err := crs.Parse(string(m[1]))
+	if err != nil {
+		return crs.CRS{}, fmt.Errorf("%s: the \"crs\" member: %w", name, err)
+	}
+	return c, nil
 }

@@ -254,3 +254,33 @@ func TestGapsGeoPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestShapefileGBK: attributes in GBK, as the .cpg says, read as UTF-8.
+func TestShapefileGBK(t *testing.T) {
+	l, err := geodata.ReadShapefile("testdata/shp/stations-gbk.shp", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, probs := geodata.StationsFromLayer(l, "stations-gbk.shp", geodata.StationOptions{})
+	if len(probs) > 0 || len(st) != 2 || st[0].Name != "北京邮局" || st[1].Name != "上海站" || st[0].ID != "B1" {
+		t.Errorf("%+v %v", st, probs)
+	}
+}
+
+// TestGeoJSONCRSMember: a GeoJSON file that declares its system in a
+// "crs" member (before RFC 7946; ogr2ogr writes one) is read in it.
+func TestGeoJSONCRSMember(t *testing.T) {
+	var a, b checkJSON
+	_, out, _ := runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--format", "json")
+	json.Unmarshal([]byte(out), &a)
+	_, out, errOut := runCLI(t, "", "check", "--districts", utmParishes, "--stations", demoServices, "--format", "json")
+	json.Unmarshal([]byte(out), &b)
+	if len(b.Districts) != 7 {
+		t.Fatalf("UTM GeoJSON without a flag: %s", errOut)
+	}
+	for i := range a.Districts {
+		if d := math.Abs(a.Districts[i].Uncovered - b.Districts[i].Uncovered); d > 5 {
+			t.Errorf("%s: %.2f m2 apart", a.Districts[i].Name, d)
+		}
+	}
+}
