@@ -387,7 +387,7 @@ func decodePoints(g *rawFeatureSpans, sys crs.CRS) ([]orb.Point, error) {
 	return out, nil
 }
 
-var crsMember = regexp.MustCompile(`^\s*\{[^\[]*?"crs"\s*:\s*\{\s*"type"\s*:\s*"name"\s*,\s*"properties"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"`)
+var crsMember = regexp.MustCompile(`"crs"\s*:\s*\{[^\[]*?"properties"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"`)
 
 // declaredCRS reads the "crs" member that GeoJSON files from before RFC
 // 7946 (and ogr2ogr's with RFC7946=NO) carry at the top of the document,
@@ -395,6 +395,9 @@ var crsMember = regexp.MustCompile(`^\s*\{[^\[]*?"crs"\s*:\s*\{\s*"type"\s*:\s*"
 // "urn:ogc:def:crs:EPSG::32631"}}. Without one the coordinates are WGS84.
 func declaredCRS(data []byte, name string) (crs.CRS, error) {
 	head := data[:min(len(data), 4096)]
+	if i := bytes.IndexByte(head, '['); i >= 0 {
+		head = head[:i] // the member comes before the features
+	}
 	m := crsMember.FindSubmatch(head)
 	if m == nil {
 		return crs.WGS84, nil

@@ -20,7 +20,14 @@ const wgs84WKT = `GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298
 // column "geom" and one column per property (TEXT, REAL or INTEGER by its
 // first value). The file is built beside path and renamed into place:
 // whole or not at all.
-func WriteGeoPackage(path, layer string, feats []Feature) (err error) {
+func WriteGeoPackage(path, layer string, feats []Feature) error {
+	return WriteGeoPackageSRS(path, layer, feats, 4326)
+}
+
+// WriteGeoPackageSRS is WriteGeoPackage for coordinates already in the
+// system of an EPSG code (other than 4326, recorded by its code, with no
+// WKT definition: GDAL and QGIS look the code up).
+func WriteGeoPackageSRS(path, layer string, feats []Feature, epsg int) (err error) {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp.gpkg")
 	os.Remove(tmp)
 	defer func() {
@@ -75,6 +82,7 @@ func WriteGeoPackage(path, layer string, feats []Feature) (err error) {
 		`INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system')`,
 		`INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system')`,
 		`INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, '` + wgs84WKT + `', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')`,
+		fmt.Sprintf(`INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES ('EPSG:%d', %d, 'EPSG', %d, 'undefined', '')`, epsg, epsg, epsg),
 		`CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
 			description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
 			min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
@@ -100,11 +108,11 @@ func WriteGeoPackage(path, layer string, feats []Feature) (err error) {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	if _, err := tx.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, 4326)`,
-		layer, layer, minX, minY, maxX, maxY); err != nil {
+	if _, err := tx.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?)`,
+		layer, layer, minX, minY, maxX, maxY, epsg); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'MULTIPOLYGON', 4326, 0, 0)`, layer); err != nil {
+	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'MULTIPOLYGON', ?, 0, 0)`, layer, epsg); err != nil {
 		return err
 	}
 	names := []string{"geom"}
@@ -119,7 +127,7 @@ func WriteGeoPackage(path, layer string, feats []Feature) (err error) {
 	}
 	defer ins.Close()
 	for _, f := range feats {
-		args := []any{gpkgBlob(orb.MultiPolygon{f.Polygon})}
+		args := []any{gpkgBlob(orb.MultiPolygon{f.Polygon}, epsg)}
 		for _, c := range cols {
 			var v any
 			for _, p := range f.Props {
@@ -155,10 +163,10 @@ func roundTo(v float64, digits int) float64 {
 // gpkgBlob encodes a multipolygon as a GeoPackage geometry: the "GP"
 // header, little-endian, SRS 4326, with an XY envelope; then WKB, with
 // coordinates rounded to 1e-7 degrees as in the GeoJSON outputs.
-func gpkgBlob(mp orb.MultiPolygon) []byte {
+func gpkgBlob(mp orb.MultiPolygon, srs int) []byte {
 	le := binary.LittleEndian
 	b := []byte{'G', 'P', 0, 1<<1 | 1}
-	b = le.AppendUint32(b, 4326)
+	b = le.AppendUint32(b, uint32(srs))
 	bd := mp.Bound()
 	for _, v := range []float64{bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]} {
 		b = le.AppendUint64(b, math.Float64bits(v))

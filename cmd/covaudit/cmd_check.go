@@ -6,11 +6,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -80,6 +82,7 @@ type checkOptions struct {
 	districtsCRS             crsFlag
 	stationsCRS              crsFlag
 	layer                    string
+	gapsCRS                  crsFlag
 	districtsLayer           string
 	stationsLayer            string
 }
@@ -126,6 +129,7 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.VarP(&o.format, "format", "f", "report format: text|json|csv|markdown")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` (whole or not at all) instead of stdout")
 	f.StringVar(&o.gaps, "gaps", "", "write the uncovered areas as a GeoJSON gap map to `FILE`")
+	f.Var(&o.gapsCRS, "gaps-crs", "coordinate system of the gap map, an EPSG code (default EPSG:4326 as RFC 7946 requires; another writes a GeoJSON \"crs\" member, or the GeoPackage's)")
 	f.Var(&o.chordError, "chord-error", "gap map: largest distance between a drawn arc and the exact circle")
 	f.IntVar(&o.workers, "workers", 0, "districts evaluated at once (default: all cores)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no warnings on stderr (errors still)")
@@ -204,6 +208,9 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	}
 	if !(o.detour >= 1) {
 		return usageError{fmt.Sprintf("invalid --detour %v, must be at least 1", o.detour)}
+	}
+	if n := o.gapsCRS.crs.Name; n != "" && !strings.HasPrefix(n, "EPSG:") {
+		return usageError{fmt.Sprintf("--gaps-crs %s: the gap map is written in EPSG systems only", n)}
 	}
 	a := &audit{opts: o}
 	var din, sin input
@@ -405,14 +412,32 @@ func (a *audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 	}
 	if o.gaps != "" {
 		feats, extra := gaps()
+		epsg := 4326
+		if sys := o.gapsCRS.crs; sys.Name != "" && !sys.IsWGS84() {
+			epsg, _ = strconv.Atoi(strings.TrimPrefix(sys.Name, "EPSG:"))
+			for i := range feats {
+				for _, r := range feats[i].Polygon {
+					for k, p := range r {
+						r[k][0], r[k][1] = sys.FromWGS84(p[0], p[1])
+					}
+				}
+			}
+			// GeoJSON before RFC 7946 named its system so.
+			extra = append(extra, geodata.Prop{Key: "crs", Value: json.RawMessage(fmt.Sprintf(
+				`{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::%d"}}`, epsg))})
+		}
 		var err error
 		if strings.EqualFold(filepath.Ext(o.gaps), ".gpkg") {
 			// A GeoPackage carries no collection-level notice: the
 			// attribution goes on every feature.
 			for i := range feats {
-				feats[i].Props = append(feats[i].Props, extra...)
+				for _, p := range extra {
+					if p.Key != "crs" {
+						feats[i].Props = append(feats[i].Props, p)
+					}
+				}
 			}
-			err = geodata.WriteGeoPackage(o.gaps, "gaps", feats)
+			err = geodata.WriteGeoPackageSRS(o.gaps, "gaps", feats, epsg)
 		} else {
 			err = geodata.WriteFileAtomic(o.gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, feats, extra) })
 		}

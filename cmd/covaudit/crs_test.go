@@ -12,6 +12,7 @@ import (
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/paulmach/orb"
 )
 
 // The Andorra demo data in UTM zone 31N, from scripts/make_crs_testdata.sh.
@@ -282,5 +283,45 @@ func TestGeoJSONCRSMember(t *testing.T) {
 		if d := math.Abs(a.Districts[i].Uncovered - b.Districts[i].Uncovered); d > 5 {
 			t.Errorf("%s: %.2f m2 apart", a.Districts[i].Name, d)
 		}
+	}
+}
+
+// TestGapsCRS: --gaps-crs writes the gap map in another EPSG system, named
+// in the file, and the map reads back to the WGS84 one within 1 cm.
+func TestGapsCRS(t *testing.T) {
+	dir := t.TempDir()
+	ref, gj, gp := filepath.Join(dir, "ref.gpkg"), filepath.Join(dir, "utm.geojson"), filepath.Join(dir, "utm.gpkg")
+	runCLI(t, "", "check", "--gaps", ref)
+	runCLI(t, "", "check", "--gaps", gj, "--gaps-crs", "EPSG:32631")
+	runCLI(t, "", "check", "--gaps", gp, "--gaps-crs", "EPSG:32631")
+	want, err := geodata.ReadGeoPackage(ref, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := geodata.ReadGeoPackage(gp, "")
+	if err != nil || !got.HasCRS || got.CRS.Name != "EPSG:32631" {
+		t.Fatalf("%v, CRS %q", err, got.CRS.Name)
+	}
+	b, _ := os.ReadFile(gj)
+	ds, probs, err := geodata.ReadDistrictsData(b, gj, geodata.DistrictOptions{})
+	if err != nil || len(probs) > 0 || len(ds) != len(want.Features) {
+		t.Fatalf("GeoJSON in UTM: %v %v", err, probs)
+	}
+	worst := 0.0
+	for i, f := range want.Features {
+		w := f.Geometry.(orb.MultiPolygon)[0][0]
+		g := got.Features[i].Geometry.(orb.MultiPolygon)[0][0]
+		for k, p := range w {
+			lon, lat := got.CRS.ToWGS84(g[k][0], g[k][1])
+			worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], lon, lat))
+			q := ds[i].Geometry[0][0][k]
+			worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], q[0], q[1]))
+		}
+	}
+	if worst > 0.01 {
+		t.Errorf("gap maps in UTM are %.3g m from the WGS84 one", worst)
+	}
+	if code, _, errOut := runCLI(t, "", "check", "--gaps", gj, "--gaps-crs", "gcj02"); code != 2 || !strings.Contains(errOut, "EPSG systems only") {
+		t.Errorf("--gaps-crs gcj02: exit %d, %s", code, errOut)
 	}
 }
