@@ -82,6 +82,8 @@ type checkOptions struct {
 	districtsCRS             crsFlag
 	stationsCRS              crsFlag
 	layer                    string
+	html, svg                string
+	basemap                  bool
 	gapsCRS                  crsFlag
 	districtsLayer           string
 	stationsLayer            string
@@ -129,6 +131,9 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.VarP(&o.format, "format", "f", "report format: text|json|csv|markdown")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` (whole or not at all) instead of stdout")
 	f.StringVar(&o.gaps, "gaps", "", "write the uncovered areas as a GeoJSON gap map to `FILE`")
+	f.StringVar(&o.html, "html", "", "write a self-contained HTML report with a map to `FILE` (no request leaves it unless --basemap)")
+	f.StringVar(&o.svg, "svg", "", "write a static SVG map to `FILE`")
+	f.BoolVar(&o.basemap, "basemap", false, "HTML report: OpenStreetMap tiles under the map (fetched from tile.openstreetmap.org)")
 	f.Var(&o.gapsCRS, "gaps-crs", "coordinate system of the gap map, an EPSG code (default EPSG:4326 as RFC 7946 requires; another writes a GeoJSON \"crs\" member, or the GeoPackage's)")
 	f.Var(&o.chordError, "chord-error", "gap map: largest distance between a drawn arc and the exact circle")
 	f.IntVar(&o.workers, "workers", 0, "districts evaluated at once (default: all cores)")
@@ -242,6 +247,9 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		return inputError{err}
 	}
 	if err := a.emit(stdout, stderr, a.gapFeatures, a.writeReport); err != nil {
+		return err
+	}
+	if err := a.writeVisuals(); err != nil {
 		return err
 	}
 	for _, r := range a.results {
@@ -395,7 +403,7 @@ func (o *checkOptions) coverageOptions() coverage.Options {
 		ChordErrorM:       float64(o.chordError),
 		IgnoreGapsUnderM2: float64(o.ignoreGapsUnder),
 		MinCoveragePct:    float64(o.minCoverage),
-		GapPolygons:       o.gaps != "",
+		GapPolygons:       o.gaps != "" || o.html != "" || o.svg != "",
 		Workers:           o.workers,
 	}
 }

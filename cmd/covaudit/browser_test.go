@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// browser finds a Chromium or Chrome to test the HTML report in.
+func browser() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestHTMLReportInBrowser opens the demo's HTML report in headless
+// Chromium: the map draws every district, gap, station and farthest place,
+// clicking a table row zooms to its district, and the page makes no
+// request beyond its own file. It saves a screenshot (in
+// $COVAUDIT_ARTEFACTS when set, else in the test's temporary directory;
+// with -update also as docs/report.png for the README).
+func TestHTMLReportInBrowser(t *testing.T) {
+	exe := browser()
+	if exe == "" {
+		t.Skip("no Chromium or Chrome on this machine: install Debian's chromium (.ci/run does) to run the browser test")
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	if code, _, errOut := runCLI(t, "", "check", "--html", page); code != 1 {
+		t.Fatalf("check --html: exit %d: %s", code, errOut)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.WindowSize(1400, 800))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	var requests []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			mu.Lock()
+			requests = append(requests, e.Request.URL)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page), chromedp.WaitVisible("#districts tbody tr")); err != nil {
+		t.Fatal(err)
+	}
+	evalInt := func(js string) int {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+	evalFloat := func(js string) float64 {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+	ready, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.covauditReady === true`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`window.covauditDrawn`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	districtPaths := evalInt(`document.querySelectorAll("path.cov-district").length`)
+	gapPaths := evalInt(`document.querySelectorAll("path.cov-gap").length`)
+	stationMarks := evalInt(`document.querySelectorAll("path.cov-station").length`)
+	rows := evalInt(`document.querySelectorAll("#districts tbody tr").length`)
+	zoomBefore := evalFloat(`window.covauditMap.getZoom()`)
+	if err := chromedp.Do(ctx, chromedp.Click(`tr.district[data-index="1"]`), chromedp.Sleep(800*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	zoomAfter := evalFloat(`window.covauditMap.getZoom()`)
+	centreInside, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () {
+		var d = JSON.parse(document.getElementById("covaudit-data").textContent).districts[1];
+		return L.geoJSON(d.geometry).getBounds().contains(window.covauditMap.getCenter());
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ready || drawn["districts"] != 7 || drawn["gaps"] != 2 || drawn["stations"] != 65 || drawn["worst"] != 7 {
+		t.Errorf("drawn %v (ready %v), want 7 districts, 2 gaps, 65 stations, 7 farthest places", drawn, ready)
+	}
+	if districtPaths != 7 || gapPaths != 2 || stationMarks != 65 || rows != 7 {
+		t.Errorf("on the page: %d district paths, %d gap paths, %d station markers, %d table rows", districtPaths, gapPaths, stationMarks, rows)
+	}
+	if !(zoomAfter > zoomBefore) || !centreInside {
+		t.Errorf("clicking Andorra la Vella's row: zoom %.2f -> %.2f, map centre inside it %v", zoomBefore, zoomAfter, centreInside)
+	}
+	mu.Lock()
+	for _, u := range requests {
+		if !strings.HasPrefix(u, "file://") && !strings.HasPrefix(u, "data:") {
+			t.Errorf("the page requested %s", u)
+		}
+	}
+	mu.Unlock()
+	out := os.Getenv("COVAUDIT_ARTEFACTS")
+	if out == "" {
+		out = dir
+	}
+	os.MkdirAll(out, 0o755)
+	p := filepath.Join(out, "report.png")
+	if err := os.WriteFile(p, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s; requests seen: %d", p, len(requests))
+	if *update {
+		os.MkdirAll("../../docs", 0o755)
+		if err := os.WriteFile("../../docs/report.png", shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

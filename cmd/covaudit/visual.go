@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/report"
+)
+
+// reportData is the audit as the HTML and SVG reports draw it.
+func (a *audit) reportData() report.Data {
+	d := report.Data{Title: "covaudit coverage audit", Attribution: a.attribution}
+	if a.demo {
+		d.Title = "covaudit coverage audit: Andorra demo"
+	}
+	s := a.summary()
+	d.Summary = fmt.Sprintf("%d of %d districts pass; %.3f of %.3f km² uncovered (covered %.2f%%); %d stations.",
+		s.Passing, s.Districts, s.UncoveredM2.V/1e6, s.AreaM2.V/1e6, s.CoveredPct, s.Stations)
+	for i := range a.results {
+		r := &a.results[i]
+		rd := report.District{Name: r.District.Name, Class: r.District.Class, Rule: ruleText(r.District.Rule),
+			AreaM2: r.AreaM2, UncoveredM2: r.UncoveredM2, CoveredPct: r.CoveredPct, Pass: r.Pass,
+			FailReason: r.FailReason, Geometry: r.District.Geometry}
+		if r.Worst.Station >= 0 {
+			st := a.stations[r.Worst.Station]
+			label := st.Name
+			if label == "" {
+				label = st.ID
+			}
+			cost := fmtKm(r.Worst.DistanceM)
+			if r.District.Rule.Unit() == "s" {
+				cost = fmtTime(r.WorstCost) + ", " + cost
+			}
+			rd.Worst = &report.Worst{Point: r.Worst.Point, Cost: cost, Station: label}
+		}
+		d.Districts = append(d.Districts, rd)
+		for _, g := range r.Gaps {
+			d.Gaps = append(d.Gaps, report.Gap{District: r.District.Name, AreaM2: g.AreaM2, Polygon: g.Polygon})
+		}
+	}
+	for _, st := range a.stations {
+		d.Stations = append(d.Stations, report.Station{ID: st.ID, Name: st.Name, Point: st.Point})
+	}
+	return d
+}
+
+// writeVisuals writes the HTML and SVG reports asked for.
+func (a *audit) writeVisuals() error {
+	o := a.opts
+	if o.html == "" && o.svg == "" {
+		return nil
+	}
+	d := a.reportData()
+	ro := report.Options{Basemap: o.basemap}
+	if o.html != "" {
+		if err := geodata.WriteFileAtomic(o.html, func(w io.Writer) error { return report.WriteHTML(w, d, ro) }); err != nil {
+			return outputError{err}
+		}
+	}
+	if o.svg != "" {
+		if err := geodata.WriteFileAtomic(o.svg, func(w io.Writer) error { return report.WriteSVG(w, d, ro) }); err != nil {
+			return outputError{err}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+// covaudit report: draws the audit's data (the JSON above) with Leaflet.
+(function () {
+  "use strict";
+  var D = JSON.parse(document.getElementById("covaudit-data").textContent);
+  var map = L.map("map", { preferCanvas: D.canvas, zoomSnap: 0.25 }).setView([0, 0], 2); // a view before any layer
+  window.covauditMap = map;
+  map.attributionControl.setPrefix("Leaflet");
+  if (D.basemap) {
+    L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+      maxZoom: 19,
+      attribution: "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors"
+    }).addTo(map);
+  }
+  // Covered share to colour: red (0%) through yellow to green (100%).
+  function colour(p) {
+    var t = Math.max(0, Math.min(1, p / 100));
+    var r = t < 0.5 ? 220 : Math.round(220 - (t - 0.5) * 2 * 180);
+    var g = t < 0.5 ? Math.round(60 + t * 2 * 160) : 200;
+    return "rgb(" + r + "," + g + ",60)";
+  }
+  function esc(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c]; });
+  }
+  var drawn = { districts: 0, gaps: 0, stations: 0, worst: 0 };
+  window.covauditDrawn = drawn;
+  var layers = [];
+  var all = L.featureGroup().addTo(map);
+  D.districts.forEach(function (d, i) {
+    var lyr = L.geoJSON({ type: "Feature", geometry: d.geometry }, {
+      style: { className: "cov-district", color: "#333", weight: 1, fillColor: colour(d.covered_pct), fillOpacity: 0.45 }
+    });
+    lyr.bindPopup("<b>" + esc(d.name) + "</b><br>" + esc(d.class) + ", " + esc(d.rule) + "<br>covered " +
+      d.covered_pct.toFixed(2) + "%<br>" + (d.pass ? "passes" : esc(d.fail_reason)));
+    lyr.addTo(all);
+    layers.push(lyr);
+    drawn.districts++;
+  });
+  D.gaps.forEach(function (g, i) {
+    L.geoJSON({ type: "Feature", geometry: g }, {
+      style: { className: "cov-gap", color: "#a00", weight: 1, fillColor: "#e0002a", fillOpacity: 0.35 }
+    }).bindPopup(esc(D.gap_info[i])).addTo(map);
+    drawn.gaps++;
+  });
+  var stations = D.cluster ? L.markerClusterGroup({ chunkedLoading: true }) : L.layerGroup();
+  D.stations.forEach(function (s) {
+    L.circleMarker([s[1], s[0]], { className: "cov-station", radius: 4, color: "#0b3d91", weight: 1, fillColor: "#2f6fde", fillOpacity: 0.9 })
+      .bindPopup(esc(s[2])).addTo(stations);
+    drawn.stations++;
+  });
+  stations.addTo(map);
+  D.districts.forEach(function (d) {
+    if (!d.worst) return;
+    L.circleMarker([d.worst.lat, d.worst.lon], { className: "cov-worst", radius: 5, color: "#000", weight: 2, fillColor: "#fff", fillOpacity: 1 })
+      .bindPopup("Farthest place of " + esc(d.name) + ": " + esc(d.worst.cost) + " to " + esc(d.worst.station)).addTo(map);
+    drawn.worst++;
+  });
+  if (layers.length) map.fitBounds(all.getBounds(), { padding: [10, 10] });
+
+  var legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "legend");
+    div.innerHTML = "<b>covered share</b><br>" +
+      [0, 50, 90, 100].map(function (p) { return "<i style=\"background:" + colour(p) + "\"></i>" + p + "%"; }).join("<br>") +
+      "<br><i style=\"background:#e0002a;opacity:.6\"></i>gap<br>" +
+      "<b class=\"dot\" style=\"background:#2f6fde\"></b>station<br>" +
+      "<b class=\"dot\" style=\"background:#fff;border:2px solid #000\"></b>farthest place";
+    return div;
+  };
+  legend.addTo(map);
+
+  document.getElementById("summary").textContent = D.summary;
+  document.getElementById("attribution").textContent = (D.attribution || []).join(" ");
+  var tbody = document.querySelector("#districts tbody");
+  function row(d, i) {
+    var tr = document.createElement("tr");
+    tr.className = "district";
+    tr.dataset.index = i;
+    tr.innerHTML = "<td>" + esc(d.name) + "</td><td>" + esc(d.class) + "</td><td>" + esc(d.rule) + "</td>" +
+      "<td class=num>" + d.area_km2.toFixed(3) + "</td><td class=num>" + d.uncovered_km2.toFixed(3) + "</td>" +
+      "<td class=num>" + d.covered_pct.toFixed(2) + "</td>" +
+      "<td class=\"" + (d.pass ? "pass\">pass" : "fail\">FAIL") + "</td>" +
+      "<td>" + (d.worst ? esc(d.worst.cost + " to " + d.worst.station) : "no station") + "</td>";
+    tr.addEventListener("click", function () {
+      document.querySelectorAll("tr.selected").forEach(function (r) { r.classList.remove("selected"); });
+      tr.classList.add("selected");
+      map.fitBounds(layers[i].getBounds(), { padding: [20, 20] });
+      layers[i].openPopup(layers[i].getBounds().getCenter());
+    });
+    return tr;
+  }
+  var order = D.districts.map(function (d, i) { return i; });
+  function render() {
+    tbody.innerHTML = "";
+    order.forEach(function (i) { tbody.appendChild(row(D.districts[i], i)); });
+  }
+  var sortKey = null, sortDir = 1;
+  document.querySelectorAll("#districts th").forEach(function (th) {
+    th.addEventListener("click", function () {
+      var k = th.dataset.key;
+      sortDir = sortKey === k ? -sortDir : 1;
+      sortKey = k;
+      order.sort(function (a, b) {
+        var x = D.districts[a][k], y = D.districts[b][k];
+        if (k === "worst") { x = x ? x.cost : ""; y = y ? y.cost : ""; }
+        return (x < y ? -1 : x > y ? 1 : a - b) * sortDir;
+      });
+      render();
+    });
+  });
+  render();
+  window.covauditReady = true;
+})();

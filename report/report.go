@@ -1,0 +1,286 @@
+// Package report draws an audit for people: a self-contained HTML page
+// with an interactive map (Leaflet 1.9.4 and Leaflet.markercluster 1.5.3,
+// embedded, with their licences) and a sortable district table, and a
+// static SVG map. Nothing is fetched by the page unless a basemap is asked
+// for. Geometry is simplified for display (see Options.SimplifyDeg); the
+// numbers come from the exact evaluation.
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// Data is what the report shows; coordinates are {lon, lat}, WGS84.
+type Data struct {
+	Title       string
+	Districts   []District
+	Gaps        []Gap
+	Stations    []Station
+	Attribution []string
+	Summary     string // one line: "2 of 7 districts fail ..."
+}
+
+// District is one audited district.
+type District struct {
+	Name, Class, Rule string
+	AreaM2            float64
+	UncoveredM2       float64
+	CoveredPct        float64
+	Pass              bool
+	FailReason        string
+	Geometry          orb.MultiPolygon
+	Worst             *Worst // nil when no station serves it
+}
+
+// Worst is a district's place farthest from every station.
+type Worst struct {
+	Point   orb.Point
+	Cost    string // "4.41 km" or "20.7 min"
+	Station string
+}
+
+// Gap is one uncovered area.
+type Gap struct {
+	District string
+	AreaM2   float64
+	Polygon  orb.Polygon
+}
+
+// Station is a service point.
+type Station struct {
+	ID, Name string
+	Point    orb.Point
+}
+
+// Options choose how the report is drawn.
+type Options struct {
+	// Basemap adds OpenStreetMap tiles (fetched from tile.openstreetmap.org,
+	// with its attribution); without it the page makes no request.
+	Basemap bool
+	// SimplifyDeg is the Douglas-Peucker tolerance, degrees, for drawing
+	// districts and gaps: 0 chooses it from the size of the input (none
+	// below 100,000 vertices, 1e-4 degrees, about 10 m, above).
+	SimplifyDeg float64
+}
+
+//go:embed assets/leaflet.js
+var leafletJS string
+
+//go:embed assets/leaflet.css
+var leafletCSS string
+
+//go:embed assets/leaflet.markercluster.js
+var clusterJS string
+
+//go:embed assets/MarkerCluster.css
+var clusterCSS string
+
+//go:embed assets/MarkerCluster.Default.css
+var clusterDefaultCSS string
+
+//go:embed assets/LICENSE-leaflet.txt
+var leafletLicence string
+
+//go:embed assets/LICENSE-leaflet.markercluster.txt
+var clusterLicence string
+
+//go:embed page.html
+var pageTemplate string
+
+//go:embed page.js
+var pageJS string
+
+// Image references in the embedded stylesheets are for controls and icons
+// the report does not use; they are removed so that nothing could be
+// fetched for them.
+var cssURL = regexp.MustCompile(`url\(images/[^)]*\)`)
+
+func tolerance(d *Data, opts Options) float64 {
+	if opts.SimplifyDeg > 0 {
+		return opts.SimplifyDeg
+	}
+	n := 0
+	for _, di := range d.Districts {
+		for _, p := range di.Geometry {
+			for _, r := range p {
+				n += len(r)
+			}
+		}
+	}
+	if n < 100000 {
+		return 0
+	}
+	return 1e-4
+}
+
+type jsDistrict struct {
+	Name       string          `json:"name"`
+	Class      string          `json:"class"`
+	Rule       string          `json:"rule"`
+	AreaKm2    float64         `json:"area_km2"`
+	Uncovered  float64         `json:"uncovered_km2"`
+	Covered    float64         `json:"covered_pct"`
+	Pass       bool            `json:"pass"`
+	FailReason string          `json:"fail_reason"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Worst      *jsWorst        `json:"worst"`
+}
+
+type jsWorst struct {
+	Lon     float64 `json:"lon"`
+	Lat     float64 `json:"lat"`
+	Cost    string  `json:"cost"`
+	Station string  `json:"station"`
+}
+
+type jsData struct {
+	Title       string            `json:"title"`
+	Summary     string            `json:"summary"`
+	Basemap     bool              `json:"basemap"`
+	Canvas      bool              `json:"canvas"`
+	Cluster     bool              `json:"cluster"`
+	Simplify    float64           `json:"simplify_deg"`
+	Districts   []jsDistrict      `json:"districts"`
+	Gaps        []json.RawMessage `json:"gaps"`
+	GapInfo     []string          `json:"gap_info"`
+	Stations    [][3]any          `json:"stations"`
+	Attribution []string          `json:"attribution"`
+}
+
+// geometryJSON writes a simplified geometry as GeoJSON, coordinates to
+// 1e-6 degrees (10 cm): enough for a display.
+func geometryJSON(mp orb.MultiPolygon, tol float64) json.RawMessage {
+	var b bytes.Buffer
+	b.WriteString(`{"type":"MultiPolygon","coordinates":[`)
+	for i, poly := range mp {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('[')
+		for j, r := range poly {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('[')
+			for k, p := range simplify(r, tol) {
+				if k > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "[%.6f,%.6f]", p[0], p[1])
+			}
+			b.WriteByte(']')
+		}
+		b.WriteByte(']')
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// simplify is Douglas-Peucker on a closed ring with tolerance tol
+// (degrees, measured in longitude-latitude); rings keep at least 4 points.
+func simplify(r orb.Ring, tol float64) orb.Ring {
+	if tol <= 0 || len(r) <= 8 {
+		return r
+	}
+	keep := make([]bool, len(r))
+	keep[0], keep[len(r)-1] = true, true
+	// Split the ring at its farthest point from the first so that the
+	// closing vertex does not make a degenerate first segment.
+	far, fd := 0, -1.0
+	for i, p := range r {
+		if d := math.Hypot(p[0]-r[0][0], p[1]-r[0][1]); d > fd {
+			far, fd = i, d
+		}
+	}
+	keep[far] = true
+	var dp func(a, b int)
+	dp = func(a, b int) {
+		if b <= a+1 {
+			return
+		}
+		best, bd := -1, tol
+		for i := a + 1; i < b; i++ {
+			if d := segDistance(r[i], r[a], r[b]); d > bd {
+				best, bd = i, d
+			}
+		}
+		if best >= 0 {
+			keep[best] = true
+			dp(a, best)
+			dp(best, b)
+		}
+	}
+	dp(0, far)
+	dp(far, len(r)-1)
+	out := make(orb.Ring, 0, len(r)/4+4)
+	for i, p := range r {
+		if keep[i] {
+			out = append(out, p)
+		}
+	}
+	if len(out) < 4 {
+		return r
+	}
+	return out
+}
+
+func segDistance(p, a, b orb.Point) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
+	}
+	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
+}
+
+// WriteHTML writes the self-contained HTML report.
+func WriteHTML(w io.Writer, d Data, opts Options) error {
+	tol := tolerance(&d, opts)
+	js := jsData{Title: d.Title, Summary: d.Summary, Basemap: opts.Basemap, Simplify: tol, Attribution: d.Attribution,
+		Canvas: len(d.Districts) > 500 || len(d.Gaps) > 1000, Cluster: len(d.Stations) > 2000}
+	for _, di := range d.Districts {
+		j := jsDistrict{Name: di.Name, Class: di.Class, Rule: di.Rule, AreaKm2: di.AreaM2 / 1e6, Uncovered: di.UncoveredM2 / 1e6,
+			Covered: di.CoveredPct, Pass: di.Pass, FailReason: di.FailReason, Geometry: geometryJSON(di.Geometry, tol)}
+		if di.Worst != nil {
+			j.Worst = &jsWorst{Lon: di.Worst.Point[0], Lat: di.Worst.Point[1], Cost: di.Worst.Cost, Station: di.Worst.Station}
+		}
+		js.Districts = append(js.Districts, j)
+	}
+	for _, g := range d.Gaps {
+		js.Gaps = append(js.Gaps, geometryJSON(orb.MultiPolygon{g.Polygon}, tol))
+		js.GapInfo = append(js.GapInfo, fmt.Sprintf("%s: %.2f ha uncovered", g.District, g.AreaM2/1e4))
+	}
+	for _, s := range d.Stations {
+		label := s.Name
+		if label == "" {
+			label = s.ID
+		}
+		js.Stations = append(js.Stations, [3]any{math.Round(s.Point[0]*1e6) / 1e6, math.Round(s.Point[1]*1e6) / 1e6, label})
+	}
+	data, err := json.Marshal(js)
+	if err != nil {
+		return err
+	}
+	css := cssURL.ReplaceAllString(leafletCSS+"\n"+clusterCSS+"\n"+clusterDefaultCSS, "none")
+	r := strings.NewReplacer(
+		"{{TITLE}}", html.EscapeString(d.Title),
+		"{{LEAFLET_CSS}}", css,
+		"{{LEAFLET_JS}}", strings.ReplaceAll(leafletJS, "</script", `<\/script`),
+		"{{CLUSTER_JS}}", strings.ReplaceAll(clusterJS, "</script", `<\/script`),
+		"{{PAGE_JS}}", pageJS,
+		"{{DATA}}", strings.ReplaceAll(string(data), "</", `<\/`),
+		"{{LICENCES}}", html.EscapeString("Leaflet 1.9.4:\n"+leafletLicence+"\nLeaflet.markercluster 1.5.3:\n"+clusterLicence),
+	)
+	_, err = io.WriteString(w, r.Replace(pageTemplate))
+	return err
+}
