@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("covaudit-data").textContent);
-  var map = L.map("map", { preferCanvas: D.canvas, zoomSnap: 0.25 }).setView([0, 0], 2); // a view before any layer
+  var map = L.map("map", { preferCanvas: D.canvas, zoomSnap: 0.25, maxZoom: 19 }).setView([0, 0], 2); // a view before any layer
   window.covauditMap = map;
   map.attributionControl.setPrefix("Leaflet");
   if (D.basemap) {

@@ -247,7 +247,8 @@ func segDistance(p, a, b orb.Point) float64 {
 func WriteHTML(w io.Writer, d Data, opts Options) error {
 	tol := tolerance(&d, opts)
 	js := jsData{Title: d.Title, Summary: d.Summary, Basemap: opts.Basemap, Simplify: tol, Attribution: d.Attribution,
-		Canvas: len(d.Districts) > 500 || len(d.Gaps) > 1000, Cluster: len(d.Stations) > 2000}
+		Canvas: len(d.Districts) > 500 || len(d.Gaps) > 1000, Cluster: len(d.Stations) > 2000,
+		Districts: []jsDistrict{}, Gaps: []json.RawMessage{}, GapInfo: []string{}, Stations: [][3]any{}}
 	for _, di := range d.Districts {
 		j := jsDistrict{Name: di.Name, Class: di.Class, Rule: di.Rule, AreaKm2: di.AreaM2 / 1e6, Uncovered: di.UncoveredM2 / 1e6,
 			Covered: di.CoveredPct, Pass: di.Pass, FailReason: di.FailReason, Geometry: geometryJSON(di.Geometry, tol)}

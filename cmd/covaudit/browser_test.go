@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/covaudit/covaudit/report"
+	"github.com/paulmach/orb"
 )
 
 // browser finds a Chromium or Chrome to test the HTML report in.
@@ -135,5 +138,53 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		if err := os.WriteFile("../../docs/report.png", shot, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestHTMLReportLargeInBrowser: the paths for large audits (canvas above
+// 500 districts, clustered stations above 2,000) draw everything too.
+func TestHTMLReportLargeInBrowser(t *testing.T) {
+	exe := browser()
+	if exe == "" {
+		t.Skip("no Chromium or Chrome on this machine: install Debian's chromium (.ci/run does) to run the browser test")
+	}
+	var d report.Data
+	d.Title = "large"
+	for i := range 30 {
+		for j := range 20 {
+			x, y := 10+float64(i)*0.01, 45+float64(j)*0.01
+			d.Districts = append(d.Districts, report.District{Name: fmt.Sprintf("D%d-%d", i, j), Class: "urban", Rule: "2 km",
+				CoveredPct: float64((i * j) % 101), Geometry: orb.MultiPolygon{{{{x, y}, {x + 0.01, y}, {x + 0.01, y + 0.01}, {x, y + 0.01}, {x, y}}}},
+				Worst: &report.Worst{Point: orb.Point{x + 0.005, y + 0.005}, Cost: "1 km", Station: "s"}})
+		}
+	}
+	for k := range 5000 {
+		d.Stations = append(d.Stations, report.Station{ID: fmt.Sprint(k), Point: orb.Point{10 + float64(k%100)*0.003, 45 + float64(k/100)*0.004}})
+	}
+	page := filepath.Join(t.TempDir(), "large.html")
+	f, err := os.Create(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteHTML(f, d, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1200, 800))...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page), chromedp.WaitVisible("#districts tbody tr")); err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`window.covauditReady && window.covauditDrawn`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if drawn["districts"] != 600 || drawn["stations"] != 5000 || drawn["worst"] != 600 {
+		t.Errorf("drawn %v, want 600 districts, 5000 stations, 600 farthest places", drawn)
 	}
 }
