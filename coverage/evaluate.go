@@ -26,6 +26,14 @@ type Options struct {
 	// Workers is the number of districts evaluated at once (default
 	// GOMAXPROCS). Results do not depend on it.
 	Workers int
+	// Population, when not nil, is counted per district and per gap: a
+	// point is uncovered when it is farther than the rule's radius from
+	// every station (exact geodesic distance).
+	Population *Population
+	// PassByPopulation makes the pass rule count people instead of area:
+	// the covered share of the district's population, not counting the
+	// people of gaps smaller than IgnoreGapsUnderM2.
+	PassByPopulation bool
 }
 
 func (o Options) withDefaults() Options {
@@ -49,6 +57,8 @@ type Gap struct {
 	// Worst is the gap's place farthest from every station; only with
 	// Options.GapPolygons.
 	Worst *Worst
+	// Population is the people of Options.Population inside the gap.
+	Population float64
 }
 
 // Result is one district's evaluation.
@@ -75,6 +85,10 @@ type Result struct {
 	Gaps      []Gap
 	// Stations is the number of stations whose disks reach the district.
 	Stations int
+	// Population and UncoveredPopulation count Options.Population's people
+	// in the district and beyond the rule; CountedUncoveredPopulation those
+	// in gaps the pass rule counts.
+	Population, UncoveredPopulation, CountedUncoveredPopulation float64
 }
 
 // Evaluate evaluates every district against the stations in ix, in parallel.
@@ -168,10 +182,18 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 	for i, g := range rings {
 		lines[i] = cut.polyline(ells, g, opts.ChordErrorM)
 	}
+	var gapLines [][][][2]float64 // each gap's rings, for the population
 	for _, g := range groupRings(rings, lines) {
 		gap := Gap{AreaM2: g.area}
 		if gap.AreaM2 <= 0 {
 			continue
+		}
+		if opts.Population != nil {
+			gl := [][][2]float64{lines[g.outer]}
+			for _, h := range g.holes {
+				gl = append(gl, lines[h])
+			}
+			gapLines = append(gapLines, gl)
 		}
 		if opts.GapPolygons {
 			poly := orb.Polygon{f.lonLatRing(lines[g.outer])}
@@ -209,15 +231,36 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 	}
 	res.WorstCost = d.Rule.Cost(res.Worst.DistanceM)
 
+	if opts.Population != nil {
+		var perGap []float64
+		res.Population, res.UncoveredPopulation, perGap = f.people(opts.Population, ix, r, gapLines)
+		res.CountedUncoveredPopulation = res.UncoveredPopulation
+		for i := range res.Gaps {
+			res.Gaps[i].Population = perGap[i]
+			if res.Gaps[i].AreaM2 < opts.IgnoreGapsUnderM2 {
+				res.CountedUncoveredPopulation -= perGap[i]
+			}
+		}
+	}
 	counted := 100.0
 	if res.AreaM2 > 0 {
 		counted = 100 * (1 - res.CountedUncoveredM2/res.AreaM2)
+	}
+	if opts.PassByPopulation {
+		counted = 100.0
+		if res.Population > 0 {
+			counted = 100 * (1 - res.CountedUncoveredPopulation/res.Population)
+		}
 	}
 	res.Pass = counted >= opts.MinCoveragePct
 	if !res.Pass {
 		t, unit := d.Rule.Threshold()
 		res.FailReason = fmt.Sprintf("%.2f ha beyond %g %s in %d gap(s) of at least %.2f ha: covered %.4f%% < %g%%",
 			res.CountedUncoveredM2/1e4, t, unit, countAtLeast(res.Gaps, opts.IgnoreGapsUnderM2), opts.IgnoreGapsUnderM2/1e4, counted, opts.MinCoveragePct)
+		if opts.PassByPopulation {
+			res.FailReason = fmt.Sprintf("%.0f of %.0f people beyond %g %s: covered %.4f%% of the population < %g%%",
+				res.CountedUncoveredPopulation, res.Population, t, unit, counted, opts.MinCoveragePct)
+		}
 	}
 	return res, nil
 }

@@ -109,6 +109,7 @@ type csvColumns struct {
 	header             []string
 	sep                rune
 	lon, lat, id, name int // column indexes; id and name -1 when absent
+	value              int // opts.ValueCol's index, or -1
 }
 
 // openCSV skips a byte-order mark, picks the separator the header row uses
@@ -184,10 +185,15 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 		err = nil
 	}
 	errs = append(errs, err)
+	valueI := -1
+	if opts.ValueCol != "" {
+		valueI, err = col(opts.ValueCol, nil, "", "")
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, cols, err
 	}
-	return cr, csvColumns{header: header, sep: sep, lon: lonI, lat: latI, id: idI, name: nameI}, nil
+	return cr, csvColumns{header: header, sep: sep, lon: lonI, lat: latI, id: idI, name: nameI, value: valueI}, nil
 }
 
 // parseCoord parses a decimal number; with a separator other than a comma a

@@ -289,6 +289,9 @@ func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 // fields are found by their usual names.
 type StationOptions struct {
 	LonCol, LatCol, IDCol, NameCol string
+	// ValueCol names a column (or property) of counts read into
+	// StationRecord.Value, for population points.
+	ValueCol string
 	// CRS of the coordinates (default WGS84): x and y columns in it are
 	// converted to WGS84 longitude and latitude before any check.
 	CRS crs.CRS

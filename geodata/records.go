@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/paulmach/orb"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -25,7 +26,9 @@ type StationRecord struct {
 	// Lon and Lat are the coordinate texts as written (GeoJSON: the number
 	// literals).
 	Lon, Lat string
-	sep      rune // CSV separator, for decimal commas
+	// Value is the StationOptions.ValueCol column or property as written.
+	Value string
+	sep   rune // CSV separator, for decimal commas
 }
 
 // Coords parses the record's coordinates, degrees; an error says what is
@@ -103,7 +106,7 @@ func StationRecords(data []byte, name string, opts StationOptions) (*StationFile
 			return strings.TrimSpace(rec[i])
 		}
 		sf.Records = append(sf.Records, StationRecord{Line: line, Feature: -1, ID: get(cols.id), Name: get(cols.name),
-			Lon: get(cols.lon), Lat: get(cols.lat), sep: cols.sep})
+			Lon: get(cols.lon), Lat: get(cols.lat), Value: get(cols.value), sep: cols.sep})
 	}
 	return sf, nil
 }
@@ -150,12 +153,16 @@ func geojsonRecords(data []byte, name string, opts StationOptions) (*StationFile
 			continue
 		}
 		nm, _ := propText(props, nameKey)
+		val := ""
+		if opts.ValueCol != "" {
+			val, _ = propText(props, opts.ValueCol)
+		}
 		for k, p := range positions {
 			rid := id
 			if len(positions) > 1 && id != "" {
 				rid = fmt.Sprintf("%s#%d", id, k+1)
 			}
-			sf.Records = append(sf.Records, StationRecord{Line: line, Feature: i, ID: rid, Name: nm, Lon: p[0], Lat: p[1], sep: ','})
+			sf.Records = append(sf.Records, StationRecord{Line: line, Feature: i, ID: rid, Name: nm, Lon: p[0], Lat: p[1], Value: val, sep: ','})
 		}
 	}
 	return sf, nil
@@ -261,4 +268,51 @@ func LooksGB18030(data []byte) bool {
 		i++
 	}
 	return zone > 0 && zone >= 4*other
+}
+
+// PopulationPoint is a count of people at a place: a village, a census
+// block's centroid. Point is {lon, lat}, WGS84.
+type PopulationPoint struct {
+	Point orb.Point
+	Count float64
+}
+
+// ReadPopulation reads population points: a CSV or GeoJSON file of points
+// (as stations are read) with a count in opts.ValueCol (default
+// "population"), converted to WGS84 from opts.CRS. Every record that
+// cannot be used is a problem with its line or feature.
+func ReadPopulation(data []byte, name string, opts StationOptions) ([]PopulationPoint, Problems, error) {
+	if opts.ValueCol == "" {
+		opts.ValueCol = "population"
+	}
+	sf, err := StationRecords(data, name, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	probs := sf.Unsplittable
+	var out []PopulationPoint
+	for _, r := range sf.Records {
+		bad := func(msg string) {
+			probs = append(probs, Problem{File: name, Line: r.Line, Feature: r.Feature, ID: r.ID, Msg: msg})
+		}
+		lon, lat, e1, e2 := r.Coords()
+		if err := errors.Join(e1, e2); err != nil {
+			bad("coordinates: " + err.Error())
+			continue
+		}
+		if opts.CRS.Name != "" && !opts.CRS.IsWGS84() {
+			lon, lat = opts.CRS.ToWGS84(lon, lat)
+		}
+		if err := checkLonLat(lon, lat); err != nil {
+			bad(err.Error())
+			continue
+		}
+		n, err := parseCoord(r.Value, r.sep)
+		if err != nil || n < 0 {
+			bad(fmt.Sprintf("%s %q is not a count of people", opts.ValueCol, r.Value))
+			continue
+		}
+		out = append(out, PopulationPoint{Point: orb.Point{lon, lat}, Count: n})
+	}
+	return out, probs, nil
 }

@@ -84,6 +84,10 @@ type checkOptions struct {
 	layer                    string
 	html, svg                string
 	basemap                  bool
+	population               string
+	populationField          string
+	populationCRS            crsFlag
+	minCoverageBy            enumFlag
 	gapsCRS                  crsFlag
 	districtsLayer           string
 	stationsLayer            string
@@ -100,6 +104,7 @@ func newCheckOptions() *checkOptions {
 		ignoreGapsUnder: 1e4,
 		format:          enumFlag{value: "text", allowed: []string{"text", "json", "csv", "markdown"}, what: "format"},
 		chordError:      0.5,
+		minCoverageBy:   enumFlag{value: "area", allowed: []string{"area", "population"}, what: "basis"},
 	}
 }
 
@@ -131,6 +136,10 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.VarP(&o.format, "format", "f", "report format: text|json|csv|markdown")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` (whole or not at all) instead of stdout")
 	f.StringVar(&o.gaps, "gaps", "", "write the uncovered areas as a GeoJSON gap map to `FILE`")
+	f.StringVar(&o.population, "population", "", "population points, CSV or GeoJSON, with a count of people (`FILE`)")
+	f.StringVar(&o.populationField, "population-field", "population", "population points: the column or property with the count")
+	f.Var(&o.populationCRS, "population-crs", "coordinate system of the population points (default WGS84; see --districts-crs)")
+	f.Var(&o.minCoverageBy, "min-coverage-by", "what --min-coverage counts: area|population")
 	f.StringVar(&o.html, "html", "", "write a self-contained HTML report with a map to `FILE` (no request leaves it unless --basemap)")
 	f.StringVar(&o.svg, "svg", "", "write a static SVG map to `FILE`")
 	f.BoolVar(&o.basemap, "basemap", false, "HTML report: OpenStreetMap tiles under the map (fetched from tile.openstreetmap.org)")
@@ -202,6 +211,8 @@ type audit struct {
 	warnings    []string
 	attribution []string
 	demo        bool
+	// hasPopulation: the audit counted people (--population).
+	hasPopulation bool
 }
 
 func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -242,7 +253,37 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	}
 	a.stations = stations[0]
 	ix := coverage.NewIndex(a.stations)
-	a.results, err = coverage.Evaluate(ctx, a.districts, ix, o.coverageOptions())
+	copts := o.coverageOptions()
+	if o.population != "" {
+		pin, err := loadInput("population", o.population, stdin)
+		if err != nil {
+			return err
+		}
+		pin = pin.hashed()
+		a.inputs = append(a.inputs, pin)
+		pts, probs, err := geodata.ReadPopulation(pin.data, pin.name, geodata.StationOptions{ValueCol: o.populationField, CRS: o.populationCRS.crs})
+		if err != nil {
+			return inputError{err}
+		}
+		if len(probs) > 0 {
+			if !o.skipInvalid {
+				return inputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+			}
+			for _, p := range probs {
+				a.warn("skipped: " + p.Error())
+			}
+		}
+		locs, counts := make([]orb.Point, len(pts)), make([]float64, len(pts))
+		for i, p := range pts {
+			locs[i], counts[i] = p.Point, p.Count
+		}
+		copts.Population = coverage.NewPopulation(locs, counts)
+		a.hasPopulation = true
+	} else if o.minCoverageBy.value == "population" {
+		return usageError{"--min-coverage-by population needs --population FILE"}
+	}
+	copts.PassByPopulation = o.minCoverageBy.value == "population"
+	a.results, err = coverage.Evaluate(ctx, a.districts, ix, copts)
 	if err != nil {
 		return inputError{err}
 	}

@@ -79,6 +79,10 @@ type jsonDistrict struct {
 	Pass             bool          `json:"pass"`
 	FailReason       string        `json:"fail_reason"`
 	Worst            jsonWorst     `json:"worst"`
+	// With --population:
+	Population           *geodata.Fixed `json:"population,omitempty"`
+	PopulationUncovered  *geodata.Fixed `json:"population_uncovered,omitempty"`
+	PopulationCoveredPct *float64       `json:"population_covered_pct,omitempty"`
 }
 
 type jsonSummary struct {
@@ -92,6 +96,10 @@ type jsonSummary struct {
 	AreaM2           geodata.Fixed `json:"area_m2"`
 	UncoveredM2      geodata.Fixed `json:"uncovered_m2"`
 	CoveredPct       float64       `json:"covered_pct"`
+	// With --population:
+	Population           *geodata.Fixed `json:"population,omitempty"`
+	PopulationUncovered  *geodata.Fixed `json:"population_uncovered,omitempty"`
+	PopulationCoveredPct *float64       `json:"population_covered_pct,omitempty"`
 }
 
 func (a *audit) ruleJSON(r coverage.Rule) jsonRule {
@@ -137,6 +145,14 @@ func (a *audit) summary() jsonSummary {
 	if area > 0 {
 		s.CoveredPct = 100 * (1 - unc/area)
 	}
+	if a.hasPopulation {
+		var pop, pu float64
+		for _, r := range a.results {
+			pop += r.Population
+			pu += r.UncoveredPopulation
+		}
+		s.Population, s.PopulationUncovered, s.PopulationCoveredPct = people(pop, pu)
+	}
 	return s
 }
 
@@ -156,6 +172,10 @@ func (a *audit) report() jsonReport {
 		"default_class":        o.defaultClass.value,
 		"name_field":           o.nameField,
 		"skip_invalid":         o.skipInvalid,
+		"min_coverage_by":      o.minCoverageBy.value,
+	}
+	if a.hasPopulation {
+		params["population_field"] = o.populationField
 	}
 	rep := jsonReport{
 		Meta:        jsonMeta{Tool: "covaudit", Version: versionString(), Command: "check", Parameters: params},
@@ -178,6 +198,10 @@ func (a *audit) report() jsonReport {
 			Gaps: len(r.Gaps), StationsInReach: r.Stations,
 			Pass: r.Pass, FailReason: r.FailReason, Worst: a.worstJSON(r),
 		})
+		if a.hasPopulation {
+			d := &rep.Districts[len(rep.Districts)-1]
+			d.Population, d.PopulationUncovered, d.PopulationCoveredPct = people(r.Population, r.UncoveredPopulation)
+		}
 	}
 	return rep
 }
@@ -256,6 +280,9 @@ func (a *audit) writeText(w io.Writer) error {
 	s := a.summary()
 	line := fmt.Sprintf("\n%d district(s): %d pass, %d fail; %.3f km² of %.3f km² uncovered (%.2f%% covered); %d station(s)",
 		s.Districts, s.Passing, s.Failing, s.UncoveredM2.V/1e6, s.AreaM2.V/1e6, floorPct(s.CoveredPct), s.Stations)
+	if s.Population != nil {
+		line += fmt.Sprintf("; %.0f of %.0f people uncovered (%.2f%% covered)", s.PopulationUncovered.V, s.Population.V, floorPct(*s.PopulationCoveredPct))
+	}
 	if s.Skipped > 0 {
 		line += fmt.Sprintf("; %d invalid record(s) skipped", s.Skipped)
 	}
@@ -351,6 +378,9 @@ func (a *audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 				{Key: "kind", Value: "beyond-threshold"},
 				{Key: "area_m2", Value: m2(g.AreaM2)},
 			}
+			if a.hasPopulation {
+				props = append(props, geodata.Prop{Key: "population", Value: m2(g.Population)})
+			}
 			if g.Worst != nil && g.Worst.Station >= 0 {
 				props = append(props,
 					geodata.Prop{Key: "worst_cost", Value: cost3(r.District.Rule.Cost(g.Worst.DistanceM))},
@@ -373,4 +403,16 @@ func (a *audit) attributionProps() []geodata.Prop {
 		return nil
 	}
 	return []geodata.Prop{{Key: "attribution", Value: strings.Join(a.attribution, "; ")}}
+}
+
+// people renders population figures: counts to 0.01 (counts may be
+// fractional, as census blocks split by districts are), covered share
+// unrounded (100 when nobody lives there).
+func people(total, uncovered float64) (*geodata.Fixed, *geodata.Fixed, *float64) {
+	t, u := m2(total), m2(uncovered)
+	pct := 100.0
+	if total > 0 {
+		pct = 100 * (1 - uncovered/total)
+	}
+	return &t, &u, &pct
 }

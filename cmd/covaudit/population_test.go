@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// TestPopulationPoints: people per district and beyond the rule, against
+// an independent count (point in polygon in lon/lat, distance to every
+// station by GeographicLib-checked geodesics), on a grid of villages over
+// Andorra; the pass rule by population; people per gap.
+func TestPopulationPoints(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name,lon,lat,population\n")
+	type village struct {
+		p orb.Point
+		n float64
+	}
+	var vs []village
+	for i := range 40 {
+		for j := range 30 {
+			p := orb.Point{1.40 + 0.00713*float64(i), 42.42 + 0.00917*float64(j)}
+			n := float64(10 + (i*j)%97)
+			vs = append(vs, village{p, n})
+			fmt.Fprintf(&b, "v%d-%d,%.6f,%.6f,%g\n", i, j, p[0], p[1], n)
+		}
+	}
+	dir := t.TempDir()
+	pf := filepath.Join(dir, "villages.csv")
+	os.WriteFile(pf, []byte(b.String()), 0o644)
+
+	read := func(path string) ([]geodata.DistrictFeature, [][2]float64) {
+		data, _ := os.ReadFile(demoParishes)
+		ds, _, _ := geodata.ReadDistrictsData(data, "p", geodata.DistrictOptions{})
+		f, _ := os.Open(demoServices)
+		defer f.Close()
+		st, _, _ := geodata.ReadStations(f, "s", geodata.StationOptions{})
+		var pts [][2]float64
+		for _, s := range st {
+			pts = append(pts, s.Point)
+		}
+		return ds, pts
+	}
+	ds, stations := read(demoParishes)
+	_, out, errOut := runCLI(t, "", "check", "--population", pf, "--format", "json", "--gaps", filepath.Join(dir, "gaps.geojson"))
+	var rep struct {
+		Districts []struct {
+			Name      string  `json:"name"`
+			Rule      struct{ RadiusM float64 `json:"radius_m"` } `json:"rule"`
+			Pop       float64 `json:"population"`
+			PopUnc    float64 `json:"population_uncovered"`
+			PopPct    float64 `json:"population_covered_pct"`
+		} `json:"districts"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Districts) != 7 {
+		t.Fatalf("%v %s", err, errOut)
+	}
+	totalUnc := 0.0
+	for i, d := range rep.Districts {
+		var pop, unc float64
+		for _, v := range vs {
+			if !planar.MultiPolygonContains(ds[i].Geometry, v.p) {
+				continue
+			}
+			pop += v.n
+			near := math.Inf(1)
+			for _, s := range stations {
+				near = math.Min(near, ellipsoid.Distance(v.p[0], v.p[1], s[0], s[1]))
+			}
+			if near > d.Rule.RadiusM {
+				unc += v.n
+			}
+		}
+		if d.Name != ds[i].Name || d.Pop != pop || d.PopUnc != unc {
+			t.Errorf("%s: %v people, %v uncovered; independently %v and %v", d.Name, d.Pop, d.PopUnc, pop, unc)
+		}
+		totalUnc += unc
+	}
+	if totalUnc == 0 {
+		t.Fatal("no uncovered villages: the test grid misses the gaps")
+	}
+	// People per gap: the villages inside the drawn gaps.
+	var gm struct {
+		Features []struct {
+			Properties struct{ Population float64 } `json:"properties"`
+		} `json:"features"`
+	}
+	gb, _ := os.ReadFile(filepath.Join(dir, "gaps.geojson"))
+	json.Unmarshal(gb, &gm)
+	inGaps := 0.0
+	for _, f := range gm.Features {
+		inGaps += f.Properties.Population
+	}
+	if inGaps != totalUnc {
+		t.Errorf("gaps hold %v people, %v are uncovered", inGaps, totalUnc)
+	}
+	// The pass rule by population: a district fails exactly when some of
+	// its people are uncovered (no gap is ignored at --ignore-gaps-under 0).
+	_, out, _ = runCLI(t, "", "check", "--population", pf, "--min-coverage-by", "population", "--ignore-gaps-under", "0", "--format", "json")
+	var byPop struct {
+		Districts []struct {
+			Name   string  `json:"name"`
+			Pass   bool    `json:"pass"`
+			PopUnc float64 `json:"population_uncovered"`
+			Reason string  `json:"fail_reason"`
+		} `json:"districts"`
+	}
+	json.Unmarshal([]byte(out), &byPop)
+	for _, d := range byPop.Districts {
+		if d.Pass != (d.PopUnc == 0) || (!d.Pass && !strings.Contains(d.Reason, "people")) {
+			t.Errorf("%s: pass %v with %v people uncovered (%s)", d.Name, d.Pass, d.PopUnc, d.Reason)
+		}
+	}
+	if code, _, errOut := runCLI(t, "", "check", "--min-coverage-by", "population"); code != 2 || !strings.Contains(errOut, "needs --population") {
+		t.Errorf("--min-coverage-by population alone: exit %d %s", code, errOut)
+	}
+}
