@@ -55,11 +55,13 @@ func TestPopulationPoints(t *testing.T) {
 	_, out, errOut := runCLI(t, "", "check", "--population", pf, "--format", "json", "--gaps", filepath.Join(dir, "gaps.geojson"))
 	var rep struct {
 		Districts []struct {
-			Name      string  `json:"name"`
-			Rule      struct{ RadiusM float64 `json:"radius_m"` } `json:"rule"`
-			Pop       float64 `json:"population"`
-			PopUnc    float64 `json:"population_uncovered"`
-			PopPct    float64 `json:"population_covered_pct"`
+			Name string `json:"name"`
+			Rule struct {
+				RadiusM float64 `json:"radius_m"`
+			} `json:"rule"`
+			Pop    float64 `json:"population"`
+			PopUnc float64 `json:"population_uncovered"`
+			PopPct float64 `json:"population_covered_pct"`
 		} `json:"districts"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Districts) != 7 {
