@@ -20,6 +20,13 @@ type Fixed struct {
 	Digits int
 }
 
+// String is the number as MarshalJSON writes it ("null" for NaN and
+// infinities), for CSV and text.
+func (f Fixed) String() string {
+	b, _ := f.MarshalJSON()
+	return string(b)
+}
+
 // MarshalJSON writes the number with f.Digits decimals.
 func (f Fixed) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(f.V) || math.IsInf(f.V, 0) {

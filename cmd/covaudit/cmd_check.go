@@ -84,6 +84,7 @@ type checkOptions struct {
 	layer                    string
 	html, svg                string
 	basemap                  bool
+	stationsReport           string
 	population               string
 	populationField          string
 	populationCRS            crsFlag
@@ -140,6 +141,7 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.populationField, "population-field", "population", "population points: the column or property with the count")
 	f.Var(&o.populationCRS, "population-crs", "coordinate system of the population points (default WGS84; see --districts-crs)")
 	f.Var(&o.minCoverageBy, "min-coverage-by", "what --min-coverage counts: area|population")
+	f.StringVar(&o.stationsReport, "stations-report", "", "write per station the land and people only it covers (lost if it closes), CSV, to `FILE`; adds each district's redundant_pct to the report")
 	f.StringVar(&o.html, "html", "", "write a self-contained HTML report with a map to `FILE` (no request leaves it unless --basemap)")
 	f.StringVar(&o.svg, "svg", "", "write a static SVG map to `FILE`")
 	f.BoolVar(&o.basemap, "basemap", false, "HTML report: OpenStreetMap tiles under the map (fetched from tile.openstreetmap.org)")
@@ -213,6 +215,10 @@ type audit struct {
 	demo        bool
 	// hasPopulation: the audit counted people (--population).
 	hasPopulation bool
+	// With --stations-report: what each station alone covers, and each
+	// district's land covered twice or more.
+	sole       []coverage.SoleCover
+	redundancy []coverage.Redundancy
 }
 
 func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -286,6 +292,14 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	a.results, err = coverage.Evaluate(ctx, a.districts, ix, copts)
 	if err != nil {
 		return inputError{err}
+	}
+	if o.stationsReport != "" {
+		if a.sole, a.redundancy, err = coverage.Criticality(ctx, a.districts, ix, copts); err != nil {
+			return inputError{err}
+		}
+		if err := geodata.WriteFileAtomic(o.stationsReport, a.writeStationsReport); err != nil {
+			return outputError{err}
+		}
 	}
 	if err := a.emit(stdout, stderr, a.gapFeatures, a.writeReport); err != nil {
 		return err

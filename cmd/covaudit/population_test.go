@@ -127,3 +127,40 @@ func TestPopulationPoints(t *testing.T) {
 		t.Errorf("--min-coverage-by population alone: exit %d %s", code, errOut)
 	}
 }
+
+// TestStationsReport: the land only Mitjavila covers equals what removing
+// it uncovers (diff, another code path), and the report has a row per
+// station; districts gain redundant_pct.
+func TestStationsReport(t *testing.T) {
+	dir := t.TempDir()
+	sr := filepath.Join(dir, "stations.csv")
+	_, out, errOut := runCLI(t, "", "check", "--stations-report", sr, "--format", "json")
+	if !strings.Contains(out, `"redundant_pct"`) {
+		t.Fatalf("no redundant_pct: %s", errOut)
+	}
+	b, err := os.ReadFile(sr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(rows) != 66 || rows[0] != "id,name,lon,lat,sole_area_m2,districts" {
+		t.Fatalf("%d rows, header %q", len(rows), rows[0])
+	}
+	var sole float64
+	for _, r := range rows {
+		if strings.HasPrefix(r, "n4699170492,") {
+			fmt.Sscanf(strings.Split(r, ",")[4], "%g", &sole)
+		}
+	}
+	head := editServices(t, "n4699170492", 0, true)
+	_, out, _ = runCLI(t, "", "diff", "--base", demoServices, "--head", head, "--format", "json")
+	var d diffJSON
+	json.Unmarshal([]byte(out), &d)
+	lost := 0.0
+	for _, dd := range d.Districts {
+		lost += dd.NewlyUncovered
+	}
+	if lost < 1e4 || math.Abs(sole-lost) > 2 {
+		t.Errorf("Mitjavila alone covers %.2f m2; removing it uncovers %.2f m2", sole, lost)
+	}
+}

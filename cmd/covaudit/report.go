@@ -83,6 +83,9 @@ type jsonDistrict struct {
 	Population           *geodata.Fixed `json:"population,omitempty"`
 	PopulationUncovered  *geodata.Fixed `json:"population_uncovered,omitempty"`
 	PopulationCoveredPct *float64       `json:"population_covered_pct,omitempty"`
+	// With --stations-report: share of the area covered by two stations
+	// or more.
+	RedundantPct *float64 `json:"redundant_pct,omitempty"`
 }
 
 type jsonSummary struct {
@@ -198,9 +201,13 @@ func (a *audit) report() jsonReport {
 			Gaps: len(r.Gaps), StationsInReach: r.Stations,
 			Pass: r.Pass, FailReason: r.FailReason, Worst: a.worstJSON(r),
 		})
+		d := &rep.Districts[len(rep.Districts)-1]
 		if a.hasPopulation {
-			d := &rep.Districts[len(rep.Districts)-1]
 			d.Population, d.PopulationUncovered, d.PopulationCoveredPct = people(r.Population, r.UncoveredPopulation)
+		}
+		if a.redundancy != nil {
+			v := a.redundancy[i].RedundantPct
+			d.RedundantPct = &v
 		}
 	}
 	return rep
@@ -415,4 +422,34 @@ func people(total, uncovered float64) (*geodata.Fixed, *geodata.Fixed, *float64)
 		pct = 100 * (1 - uncovered/total)
 	}
 	return &t, &u, &pct
+}
+
+// writeStationsReport writes, per station, the land and people only it
+// covers (summed over districts) and the districts where it covers some
+// alone; CSV, stations in input order.
+func (a *audit) writeStationsReport(w io.Writer) error {
+	area := make([]float64, len(a.stations))
+	ppl := make([]float64, len(a.stations))
+	where := make([][]string, len(a.stations))
+	for _, s := range a.sole {
+		area[s.Station] += s.AreaM2
+		ppl[s.Station] += s.People
+		where[s.Station] = append(where[s.Station], a.districts[s.District].Name)
+	}
+	cw := csv.NewWriter(w)
+	head := []string{"id", "name", "lon", "lat", "sole_area_m2", "districts"}
+	if a.hasPopulation {
+		head = append(head[:5], "sole_people", "districts")
+	}
+	cw.Write(head)
+	for i, st := range a.stations {
+		row := []string{st.ID, st.Name, deg7(st.Point[0]).String(), deg7(st.Point[1]).String(), m2(area[i]).String()}
+		if a.hasPopulation {
+			row = append(row, m2(ppl[i]).String())
+		}
+		row = append(row, strings.Join(where[i], "; "))
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
 }
