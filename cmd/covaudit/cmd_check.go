@@ -215,6 +215,7 @@ type audit struct {
 	demo        bool
 	// hasPopulation: the audit counted people (--population).
 	hasPopulation bool
+	population    *coverage.Population
 	// With --stations-report: what each station alone covers, and each
 	// district's land covered twice or more.
 	sole       []coverage.SoleCover
@@ -222,19 +223,32 @@ type audit struct {
 }
 
 func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, stderr io.Writer) error {
+	a := &audit{opts: o}
+	ix, copts, err := a.audit(ctx, stdin, false)
+	if err != nil {
+		return err
+	}
+	return a.finishCheck(ctx, ix, copts, stdout, stderr)
+}
+
+// audit reads the inputs and evaluates every district; gapPolygons asks
+// for the gaps drawn even without --gaps (suggest generates candidates in
+// them).
+func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*coverage.Index, coverage.Options, error) {
+	o := a.opts
+	var none coverage.Options
 	if (o.districts == "") != (o.stations == "") {
-		return usageError{"--districts and --stations go together (give both, or neither for the demo dataset)"}
+		return nil, none, usageError{"--districts and --stations go together (give both, or neither for the demo dataset)"}
 	}
 	if o.districts == "-" && o.stations == "-" {
-		return usageError{"only one of --districts and --stations can read standard input"}
+		return nil, none, usageError{"only one of --districts and --stations can read standard input"}
 	}
 	if !(o.detour >= 1) {
-		return usageError{fmt.Sprintf("invalid --detour %v, must be at least 1", o.detour)}
+		return nil, none, usageError{fmt.Sprintf("invalid --detour %v, must be at least 1", o.detour)}
 	}
 	if n := o.gapsCRS.crs.Name; n != "" && !strings.HasPrefix(n, "EPSG:") {
-		return usageError{fmt.Sprintf("--gaps-crs %s: the gap map is written in EPSG systems only", n)}
+		return nil, none, usageError{fmt.Sprintf("--gaps-crs %s: the gap map is written in EPSG systems only", n)}
 	}
-	a := &audit{opts: o}
 	var din, sin input
 	if o.districts == "" {
 		a.demo = true
@@ -244,10 +258,10 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	} else {
 		var err error
 		if din, err = loadInput("districts", o.districts, stdin); err != nil {
-			return err
+			return nil, none, err
 		}
 		if sin, err = loadInput("stations", o.stations, stdin); err != nil {
-			return err
+			return nil, none, err
 		}
 	}
 	din, sin = din.hashed(), sin.hashed()
@@ -255,25 +269,26 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 
 	stations, err := a.load(din, []input{sin})
 	if err != nil {
-		return err
+		return nil, none, err
 	}
 	a.stations = stations[0]
 	ix := coverage.NewIndex(a.stations)
 	copts := o.coverageOptions()
+	copts.GapPolygons = copts.GapPolygons || gapPolygons
 	if o.population != "" {
 		pin, err := loadInput("population", o.population, stdin)
 		if err != nil {
-			return err
+			return nil, none, err
 		}
 		pin = pin.hashed()
 		a.inputs = append(a.inputs, pin)
 		pts, probs, err := geodata.ReadPopulation(pin.data, pin.name, geodata.StationOptions{ValueCol: o.populationField, CRS: o.populationCRS.crs})
 		if err != nil {
-			return inputError{err}
+			return nil, none, inputError{err}
 		}
 		if len(probs) > 0 {
 			if !o.skipInvalid {
-				return inputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+				return nil, none, inputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
 			}
 			for _, p := range probs {
 				a.warn("skipped: " + p.Error())
@@ -285,14 +300,22 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 		}
 		copts.Population = coverage.NewPopulation(locs, counts)
 		a.hasPopulation = true
+		a.population = copts.Population
 	} else if o.minCoverageBy.value == "population" {
-		return usageError{"--min-coverage-by population needs --population FILE"}
+		return nil, none, usageError{"--min-coverage-by population needs --population FILE"}
 	}
 	copts.PassByPopulation = o.minCoverageBy.value == "population"
 	a.results, err = coverage.Evaluate(ctx, a.districts, ix, copts)
 	if err != nil {
-		return inputError{err}
+		return nil, none, inputError{err}
 	}
+	return ix, copts, nil
+}
+
+// finishCheck writes check's outputs and decides its exit status.
+func (a *audit) finishCheck(ctx context.Context, ix *coverage.Index, copts coverage.Options, stdout, stderr io.Writer) error {
+	o := a.opts
+	var err error
 	if o.stationsReport != "" {
 		if a.sole, a.redundancy, err = coverage.Criticality(ctx, a.districts, ix, copts); err != nil {
 			return inputError{err}

@@ -1,0 +1,380 @@
+package coverage
+
+import (
+	"container/heap"
+	"context"
+	"math"
+
+	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/paulmach/orb"
+)
+
+// Site is a suggested station site, in the order chosen.
+type Site struct {
+	Candidate  int // index into the candidates
+	Point      orb.Point
+	GainM2     float64 // uncovered land it covers, given the sites before it
+	GainPeople float64
+	// UncoveredM2 and UncoveredPeople are what stays uncovered in all
+	// districts once this site and those before it are added.
+	UncoveredM2, UncoveredPeople float64
+}
+
+// SuggestResult is the outcome of Suggest.
+type SuggestResult struct {
+	Sites []Site
+	// UncoveredM2 and UncoveredPeople before any site.
+	UncoveredM2, UncoveredPeople float64
+	// ByPeople: the objective was people (Options.Population), not land.
+	ByPeople bool
+	// Swaps made by the local improvement after the greedy choice.
+	Swaps int
+	// LowerBound is a lower bound on the number of sites any choice among
+	// the candidates needs to cover what the chosen sites cover: that
+	// objective divided by the largest single gain, rounded up.
+	LowerBound int
+}
+
+// suggester holds the districts' frames and what the stations and the
+// sites chosen so far cover.
+type suggester struct {
+	districts []District
+	frames    []*frame
+	radius    []float64
+	ells      [][]ellipse // per district: disks of the stations and chosen sites
+	unc       []float64   // per district: uncovered land now
+	people    [][]int     // per district: uncovered population points now
+	pop       *Population
+	byPeople  bool
+}
+
+func (s *suggester) reaches(d int, p orb.Point) bool {
+	b := expand(s.frames[d].bound, s.radius[d])
+	return b.Contains(p)
+}
+
+// gain is what adding a site at p covers now: land, and people.
+func (s *suggester) gain(p orb.Point) (m2, ppl float64) {
+	for d := range s.districts {
+		if !s.reaches(d, p) {
+			continue
+		}
+		f, r := s.frames[d], s.radius[d]
+		if s.byPeople {
+			for _, i := range s.people[d] {
+				q := s.pop.points[i]
+				if ellipsoid.Distance(p[0], p[1], q[0], q[1]) <= r {
+					ppl += s.pop.counts[i]
+				}
+			}
+			continue
+		}
+		e, _ := fitEllipse(f.proj, p[0], p[1], r)
+		after := max(0, min(f.region.area, f.region.cut(append(s.ells[d][:len(s.ells[d]):len(s.ells[d])], e)).area))
+		m2 += s.unc[d] - after
+	}
+	return max(0, m2), ppl
+}
+
+// add makes a site at p part of the coverage.
+func (s *suggester) add(p orb.Point) {
+	for d := range s.districts {
+		if !s.reaches(d, p) {
+			continue
+		}
+		f, r := s.frames[d], s.radius[d]
+		e, _ := fitEllipse(f.proj, p[0], p[1], r)
+		s.ells[d] = append(s.ells[d], e)
+		s.unc[d] = max(0, min(f.region.area, f.region.cut(s.ells[d]).area))
+		kept := s.people[d][:0]
+		for _, i := range s.people[d] {
+			q := s.pop.points[i]
+			if ellipsoid.Distance(p[0], p[1], q[0], q[1]) > r {
+				kept = append(kept, i)
+			}
+		}
+		s.people[d] = kept
+	}
+}
+
+func (s *suggester) totals() (m2, ppl float64) {
+	for d := range s.districts {
+		m2 += s.unc[d]
+		if s.pop != nil {
+			for _, i := range s.people[d] {
+				ppl += s.pop.counts[i]
+			}
+		}
+	}
+	return m2, ppl
+}
+
+func newSuggester(districts []District, ix *Index, opts Options) (*suggester, error) {
+	s := &suggester{districts: districts, pop: opts.Population, byPeople: opts.Population != nil,
+		frames: make([]*frame, len(districts)), radius: make([]float64, len(districts)),
+		ells: make([][]ellipse, len(districts)), unc: make([]float64, len(districts)), people: make([][]int, len(districts))}
+	fs := newFrameSet()
+	for d := range districts {
+		if err := districts[d].Rule.Validate(); err != nil {
+			return nil, err
+		}
+		f, err := newFrame(districts[d].Geometry, fs)
+		if err != nil {
+			return nil, err
+		}
+		r := districts[d].Rule.RadiusMeters()
+		s.frames[d], s.radius[d] = f, r
+		s.ells[d], _ = f.ellipses(ix, ix.Near(f.bound, r), r)
+		s.unc[d] = max(0, min(f.region.area, f.region.cut(s.ells[d]).area))
+		if s.pop != nil {
+			s.pop.tree.Search(f.bound.Min, f.bound.Max, func(_, _ [2]float64, i int) bool {
+				p := s.pop.points[i]
+				x, y := f.proj.Forward(p[0], p[1])
+				if f.region.contains(x, y) {
+					if _, dist := ix.Nearest(p); dist > r {
+						s.people[d] = append(s.people[d], i)
+					}
+				}
+				return true
+			})
+		}
+	}
+	return s, nil
+}
+
+// Suggest chooses station sites among candidates ({lon, lat}) that cover
+// the most uncovered people (with opts.Population) or land, under each
+// district's rule: add sites, or with untilCovered as many as it takes
+// (stopping when no candidate covers anything more; the caller checks the
+// pass rule).
+//
+// The choice is greedy with lazy evaluation (covered land and people are
+// monotone submodular in the set of sites, so a candidate's gain only
+// shrinks as sites are added, and the greedy choice of N sites covers at
+// least 1 - 1/e of what the best N could: Nemhauser, Wolsey and Fisher
+// 1978), then improved by swapping a chosen site for one of the 30 best
+// other candidates while that covers more (fixed-N runs only). For
+// untilCovered the greedy is within 1 + ln n of the fewest sites (n the
+// number of people, or of square metres), and LowerBound says how few could
+// possibly do.
+func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.Point, add int, untilCovered bool, opts Options) (*SuggestResult, error) {
+	s, err := newSuggester(districts, ix, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &SuggestResult{ByPeople: s.byPeople}
+	res.UncoveredM2, res.UncoveredPeople = s.totals()
+	value := func(m2, ppl float64) float64 {
+		if s.byPeople {
+			return ppl
+		}
+		return m2
+	}
+	// Lazy greedy: bounds start at the first gains.
+	h := &gainHeap{}
+	first := make([]float64, len(cands))
+	for i, c := range cands {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		first[i] = value(s.gain(c))
+		if first[i] > 0 {
+			heap.Push(h, gainItem{i, first[i]})
+		}
+	}
+	limit := add
+	if untilCovered {
+		limit = len(cands)
+	}
+	chosen := map[int]bool{}
+	for len(res.Sites) < limit && h.Len() > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		top := heap.Pop(h).(gainItem)
+		m2, ppl := s.gain(cands[top.i])
+		g := value(m2, ppl)
+		if h.Len() > 0 && g < (*h)[0].bound {
+			if g > 0 {
+				heap.Push(h, gainItem{top.i, g})
+			}
+			continue
+		}
+		if g <= 0 {
+			break
+		}
+		s.add(cands[top.i])
+		chosen[top.i] = true
+		site := Site{Candidate: top.i, Point: cands[top.i], GainM2: m2, GainPeople: ppl}
+		site.UncoveredM2, site.UncoveredPeople = s.totals()
+		res.Sites = append(res.Sites, site)
+	}
+	if !untilCovered && len(res.Sites) > 1 {
+		res.Swaps = improve(ctx, districts, ix, cands, first, res, opts, value)
+	}
+	best := 0.0
+	for _, f := range first {
+		best = math.Max(best, f)
+	}
+	if n := len(res.Sites); n > 0 && best > 0 {
+		last := res.Sites[n-1]
+		covered := value(res.UncoveredM2-last.UncoveredM2, res.UncoveredPeople-last.UncoveredPeople)
+		res.LowerBound = int(math.Ceil(covered/best - 1e-9))
+	}
+	return res, nil
+}
+
+// improve swaps a chosen site for one of the 30 best other candidates by
+// first gain while the set covers more; it rebuilds the ranking of the
+// final set and returns the number of swaps.
+func improve(ctx context.Context, districts []District, ix *Index, cands []orb.Point, first []float64, res *SuggestResult, opts Options, value func(m2, ppl float64) float64) int {
+	set := make([]int, len(res.Sites))
+	for i, st := range res.Sites {
+		set[i] = st.Candidate
+	}
+	in := map[int]bool{}
+	for _, c := range set {
+		in[c] = true
+	}
+	var pool []int
+	for i := range cands {
+		if !in[i] && first[i] > 0 {
+			pool = append(pool, i)
+		}
+	}
+	// The 30 best by first gain, in a fixed order.
+	for i := 0; i < len(pool); i++ {
+		for j := i + 1; j < len(pool); j++ {
+			if first[pool[j]] > first[pool[i]] || first[pool[j]] == first[pool[i]] && pool[j] < pool[i] {
+				pool[i], pool[j] = pool[j], pool[i]
+			}
+		}
+		if i == 29 {
+			pool = pool[:30]
+			break
+		}
+	}
+	covers := func(set []int) float64 {
+		s, err := newSuggester(districts, ix, opts)
+		if err != nil {
+			return 0
+		}
+		b0, p0 := s.totals()
+		for _, c := range set {
+			s.add(cands[c])
+		}
+		b1, p1 := s.totals()
+		return value(b0-b1, p0-p1)
+	}
+	cur := covers(set)
+	swaps := 0
+	for pass := 0; pass < 2; pass++ {
+		improved := false
+		for k := range set {
+			for _, q := range pool {
+				if in[q] || ctx.Err() != nil {
+					continue
+				}
+				trial := append([]int{}, set...)
+				trial[k] = q
+				if v := covers(trial); v > cur*(1+1e-9)+1e-6 {
+					in[set[k]], in[q] = false, true
+					set, cur = trial, v
+					swaps++
+					improved = true
+				}
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	if swaps == 0 {
+		return 0
+	}
+	// Rank the final set greedily again, for the cumulative figures.
+	s, _ := newSuggester(districts, ix, opts)
+	left := append([]int{}, set...)
+	res.Sites = res.Sites[:0]
+	for len(left) > 0 {
+		bi, bv, bm, bp := 0, -1.0, 0.0, 0.0
+		for i, c := range left {
+			m2, ppl := s.gain(cands[c])
+			if v := value(m2, ppl); v > bv {
+				bi, bv, bm, bp = i, v, m2, ppl
+			}
+		}
+		c := left[bi]
+		s.add(cands[c])
+		site := Site{Candidate: c, Point: cands[c], GainM2: bm, GainPeople: bp}
+		site.UncoveredM2, site.UncoveredPeople = s.totals()
+		res.Sites = append(res.Sites, site)
+		left = append(left[:bi], left[bi+1:]...)
+	}
+	return swaps
+}
+
+type gainItem struct {
+	i     int
+	bound float64
+}
+
+// gainHeap is a max-heap of candidates by their bound, ties to the lower
+// index (so the choice does not depend on the heap's history).
+type gainHeap []gainItem
+
+func (h gainHeap) Len() int { return len(h) }
+func (h gainHeap) Less(a, b int) bool {
+	return h[a].bound > h[b].bound || h[a].bound == h[b].bound && h[a].i < h[b].i
+}
+func (h gainHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
+func (h *gainHeap) Push(x any)   { *h = append(*h, x.(gainItem)) }
+func (h *gainHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// GapCandidates generates candidate sites when the planner gives none: the
+// centres of a grid of cells of side spacing metres over every gap, kept
+// where they fall in the gap, and every gap's farthest place. Evaluate
+// with GapPolygons supplies the gaps.
+func GapCandidates(results []Result, spacingM float64) []orb.Point {
+	var out []orb.Point
+	for _, r := range results {
+		for _, g := range r.Gaps {
+			if g.Worst != nil && g.Worst.Station >= 0 {
+				out = append(out, g.Worst.Point)
+			}
+			if len(g.Polygon) == 0 {
+				continue
+			}
+			b := g.Polygon.Bound()
+			lat0 := (b.Min[1] + b.Max[1]) / 2
+			dLat := spacingM / 111320
+			dLon := spacingM / (111320 * math.Max(0.05, math.Cos(lat0*math.Pi/180)))
+			for y := b.Min[1] + dLat/2; y < b.Max[1]; y += dLat {
+				for x := b.Min[0] + dLon/2; x < b.Max[0]; x += dLon {
+					if polygonHolds(g.Polygon, orb.Point{x, y}) {
+						out = append(out, orb.Point{x, y})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func polygonHolds(poly orb.Polygon, p orb.Point) bool {
+	in := false
+	for _, r := range poly {
+		for i := range r {
+			a, b := r[i], r[(i+1)%len(r)]
+			if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
+				in = !in
+			}
+		}
+	}
+	return in
+}
