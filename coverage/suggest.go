@@ -110,7 +110,7 @@ func (s *suggester) totals() (m2, ppl float64) {
 }
 
 func newSuggester(districts []District, ix *Index, opts Options) (*suggester, error) {
-	s := &suggester{districts: districts, pop: opts.Population, byPeople: opts.Population != nil,
+	s := &suggester{districts: districts, pop: opts.Population, byPeople: opts.Population != nil && opts.Population.grid == nil,
 		frames: make([]*frame, len(districts)), radius: make([]float64, len(districts)),
 		ells: make([][]ellipse, len(districts)), unc: make([]float64, len(districts)), people: make([][]int, len(districts))}
 	fs := newFrameSet()

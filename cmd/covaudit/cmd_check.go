@@ -282,23 +282,29 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 		}
 		pin = pin.hashed()
 		a.inputs = append(a.inputs, pin)
-		pts, probs, err := geodata.ReadPopulation(pin.data, pin.name, geodata.StationOptions{ValueCol: o.populationField, CRS: o.populationCRS.crs})
-		if err != nil {
-			return nil, none, inputError{err}
-		}
-		if len(probs) > 0 {
-			if !o.skipInvalid {
-				return nil, none, inputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+		if ext := strings.ToLower(filepath.Ext(pin.name)); ext == ".tif" || ext == ".tiff" {
+			if copts.Population, err = a.rasterPopulation(pin); err != nil {
+				return nil, none, err
 			}
-			for _, p := range probs {
-				a.warn("skipped: " + p.Error())
+		} else {
+			pts, probs, err := geodata.ReadPopulation(pin.data, pin.name, geodata.StationOptions{ValueCol: o.populationField, CRS: o.populationCRS.crs})
+			if err != nil {
+				return nil, none, inputError{err}
 			}
+			if len(probs) > 0 {
+				if !o.skipInvalid {
+					return nil, none, inputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+				}
+				for _, p := range probs {
+					a.warn("skipped: " + p.Error())
+				}
+			}
+			locs, counts := make([]orb.Point, len(pts)), make([]float64, len(pts))
+			for i, p := range pts {
+				locs[i], counts[i] = p.Point, p.Count
+			}
+			copts.Population = coverage.NewPopulation(locs, counts)
 		}
-		locs, counts := make([]orb.Point, len(pts)), make([]float64, len(pts))
-		for i, p := range pts {
-			locs[i], counts[i] = p.Point, p.Count
-		}
-		copts.Population = coverage.NewPopulation(locs, counts)
 		a.hasPopulation = true
 		a.population = copts.Population
 	} else if o.minCoverageBy.value == "population" {
@@ -310,6 +316,25 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 		return nil, none, inputError{err}
 	}
 	return ix, copts, nil
+}
+
+// rasterPopulation reads a population GeoTIFF, which must overlap the
+// districts.
+func (a *audit) rasterPopulation(pin input) (*coverage.Population, error) {
+	r, err := geodata.ReadGeoTIFF(pin.data, pin.name)
+	if err != nil {
+		return nil, inputError{err}
+	}
+	rb := orb.Bound{Min: orb.Point{r.X0, r.Y0 - float64(r.Height)*r.DY}, Max: orb.Point{r.X0 + float64(r.Width)*r.DX, r.Y0}}
+	overlaps := false
+	for _, d := range a.districts {
+		overlaps = overlaps || d.Geometry.Bound().Intersects(rb)
+	}
+	if !overlaps {
+		return nil, inputError{fmt.Errorf("%s: the raster (longitude %.4f to %.4f, latitude %.4f to %.4f) does not overlap any district",
+			pin.name, rb.Min[0], rb.Max[0], rb.Min[1], rb.Max[1])}
+	}
+	return coverage.NewRasterPopulation(&coverage.Grid{Width: r.Width, Height: r.Height, X0: r.X0, Y0: r.Y0, DX: r.DX, DY: r.DY, Values: r.Values}), nil
 }
 
 // finishCheck writes check's outputs and decides its exit status.

@@ -164,3 +164,36 @@ func TestStationsReport(t *testing.T) {
 		t.Errorf("Mitjavila alone covers %.2f m2; removing it uncovers %.2f m2", sole, lost)
 	}
 }
+
+// TestPopulationRaster: a GeoTIFF of people per cell over Andorra counts
+// in every district (cells split by district borders and disks), and a
+// raster in another system is an input error that says so.
+func TestPopulationRaster(t *testing.T) {
+	_, out, errOut := runCLI(t, "", "check", "--population", "../../geodata/testdata/raster/f32-deflate-pred3-tiles.tif", "--format", "json")
+	var rep struct {
+		Districts []struct {
+			Name   string  `json:"name"`
+			Pop    float64 `json:"population"`
+			PopUnc float64 `json:"population_uncovered"`
+		} `json:"districts"`
+		Summary struct {
+			Pop float64 `json:"population"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err, errOut)
+	}
+	// The raster holds 2,132.25 people outside its no-data cell; all of
+	// Andorra lies inside it, and not all of it covers Andorra.
+	if rep.Summary.Pop <= 0 || rep.Summary.Pop >= 2132.25 {
+		t.Errorf("%.2f people in Andorra", rep.Summary.Pop)
+	}
+	for _, d := range rep.Districts {
+		if d.Pop <= 0 || d.PopUnc < 0 || d.PopUnc > d.Pop {
+			t.Errorf("%s: %.2f people, %.2f uncovered", d.Name, d.Pop, d.PopUnc)
+		}
+	}
+	if code, _, errOut := runCLI(t, "", "check", "--population", "../../geodata/testdata/raster/utm.tif"); code != 2 || !strings.Contains(errOut, "EPSG:32631") {
+		t.Errorf("a UTM raster: exit %d, %s", code, errOut)
+	}
+}
