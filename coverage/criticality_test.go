@@ -54,3 +54,25 @@ func TestCriticality(t *testing.T) {
 		t.Errorf("redundant land %.1f m2, want %.1f", red[0].RedundantM2, wantRed)
 	}
 }
+
+// TestGapBorderStations: a square with two disks inside and one cutting
+// its corner has one gap, bounded by the three circles; a far station
+// does not count.
+func TestGapBorderStations(t *testing.T) {
+	p := ellipsoid.NewLAEA(11, 45)
+	var ring orb.Ring
+	for _, c := range [][2]float64{{-8000, -8000}, {8000, -8000}, {8000, 8000}, {-8000, 8000}, {-8000, -8000}} {
+		lon, lat := p.Inverse(c[0], c[1])
+		ring = append(ring, orb.Point{lon, lat})
+	}
+	at := func(x, y float64) orb.Point { lon, lat := p.Inverse(x, y); return orb.Point{lon, lat} }
+	d := []District{{Name: "sq", Geometry: orb.MultiPolygon{{ring}}, Rule: Rule{Kind: KindRadius, RadiusM: 2000}}}
+	st := []Station{{Point: at(-3000, 0)}, {Point: at(3000, 0)}, {Point: at(8000, 8000)}, {Point: at(40000, 0)}}
+	res, err := Evaluate(context.Background(), d, NewIndex(st), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := res[0].Gaps; len(g) != 1 || g[0].BorderStations != 3 {
+		t.Errorf("gaps %+v, want one bounded by 3 stations", g)
+	}
+}

@@ -59,6 +59,9 @@ type Gap struct {
 	Worst *Worst
 	// Population is the people of Options.Population inside the gap.
 	Population float64
+	// BorderStations is the number of stations whose circles bound the
+	// gap: the stations of its neighbourhood.
+	BorderStations int
 }
 
 // Result is one district's evaluation.
@@ -188,6 +191,17 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 		if gap.AreaM2 <= 0 {
 			continue
 		}
+		// The stations whose circles bound the gap: those that would have
+		// to move or grow to close it.
+		border := map[int]bool{}
+		for _, ri := range append([]int{g.outer}, g.holes...) {
+			for _, pi := range rings[ri].pieces {
+				if pc := cut.pieces[pi]; pc.arc {
+					border[pc.ell] = true
+				}
+			}
+		}
+		gap.BorderStations = len(border)
 		if opts.Population != nil {
 			gl := [][][2]float64{lines[g.outer]}
 			for _, h := range g.holes {

@@ -384,6 +384,7 @@ func (a *audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 				{Key: "unit", Value: unit},
 				{Key: "kind", Value: "beyond-threshold"},
 				{Key: "area_m2", Value: m2(g.AreaM2)},
+				{Key: "border_stations", Value: g.BorderStations},
 			}
 			if a.hasPopulation {
 				props = append(props, geodata.Prop{Key: "population", Value: m2(g.Population)})
