@@ -195,3 +195,46 @@ func BenchmarkValidateGeometry(b *testing.B) {
 	}
 	b.ReportMetric(float64(vertices*b.N)/b.Elapsed().Seconds(), "vertices/s")
 }
+
+// BenchmarkSuggest chooses 10 sites among 10,000 candidates on a city the
+// size of the medium synthetic one (289 districts, 5,000 stations).
+func BenchmarkSuggest(b *testing.B) {
+	ds, ix := synthCity(b, 17, 5000, 9)
+	rng := rand.New(rand.NewPCG(benchSeed(b), 23))
+	p := ellipsoid.NewLAEA(11, 45)
+	cands := make([]orb.Point, 10000)
+	for i := range cands {
+		lon, lat := p.Inverse((rng.Float64()-0.5)*153e3, (rng.Float64()-0.5)*153e3)
+		cands[i] = orb.Point{lon, lat}
+	}
+	b.ResetTimer()
+	for range b.N {
+		res, err := Suggest(context.Background(), ds, ix, cands, 10, false, Options{})
+		if err != nil || len(res.Sites) != 10 {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(cands)*b.N)/b.Elapsed().Seconds(), "candidates/s")
+}
+
+// BenchmarkRasterPopulation evaluates that city with a 1,000 x 1,000-cell
+// population raster over it (cells of about 150 m), every cell split by
+// district borders and disks.
+func BenchmarkRasterPopulation(b *testing.B) {
+	ds, ix := synthCity(b, 17, 5000, 9)
+	p := ellipsoid.NewLAEA(11, 45)
+	west, south := p.Inverse(-77e3, -77e3)
+	east, north := p.Inverse(77e3, 77e3)
+	g := &Grid{Width: 1000, Height: 1000, X0: west, Y0: north, DX: (east - west) / 1000, DY: (north - south) / 1000, Values: make([]float64, 1000*1000)}
+	for i := range g.Values {
+		g.Values[i] = float64(i % 17)
+	}
+	opts := Options{Population: NewRasterPopulation(g)}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := Evaluate(context.Background(), ds, ix, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(g.Values)*b.N)/b.Elapsed().Seconds(), "cells/s")
+}

@@ -1,9 +1,11 @@
 package coverage
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"math"
+	"slices"
 
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/paulmach/orb"
@@ -225,16 +227,20 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 }
 
 // improve swaps a chosen site for one of the 30 best other candidates by
-// first gain while the set covers more; it rebuilds the ranking of the
-// final set and returns the number of swaps.
+// first gain while the set covers more; a swap changes only the districts
+// the two sites reach, which alone are measured again. It re-ranks the
+// final set greedily for the cumulative figures and returns the number of
+// swaps.
 func improve(ctx context.Context, districts []District, ix *Index, cands []orb.Point, first []float64, res *SuggestResult, opts Options, value func(m2, ppl float64) float64) int {
+	base, err := newSuggester(districts, ix, opts)
+	if err != nil {
+		return 0
+	}
 	set := make([]int, len(res.Sites))
+	in := map[int]bool{}
 	for i, st := range res.Sites {
 		set[i] = st.Candidate
-	}
-	in := map[int]bool{}
-	for _, c := range set {
-		in[c] = true
+		in[st.Candidate] = true
 	}
 	var pool []int
 	for i := range cands {
@@ -242,31 +248,52 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 			pool = append(pool, i)
 		}
 	}
-	// The 30 best by first gain, in a fixed order.
-	for i := 0; i < len(pool); i++ {
-		for j := i + 1; j < len(pool); j++ {
-			if first[pool[j]] > first[pool[i]] || first[pool[j]] == first[pool[i]] && pool[j] < pool[i] {
-				pool[i], pool[j] = pool[j], pool[i]
+	slices.SortStableFunc(pool, func(a, b int) int { return cmp.Compare(first[b], first[a]) })
+	pool = pool[:min(len(pool), 30)]
+	// What the sites of set cover in district d, beyond the stations.
+	fits := map[[2]int]ellipse{}
+	covered := func(d int, set []int) float64 {
+		f, r := base.frames[d], base.radius[d]
+		if base.byPeople {
+			ppl := 0.0
+			for _, i := range base.people[d] {
+				q := base.pop.points[i]
+				for _, c := range set {
+					if p := cands[c]; base.reaches(d, p) && ellipsoid.Distance(p[0], p[1], q[0], q[1]) <= r {
+						ppl += base.pop.counts[i]
+						break
+					}
+				}
+			}
+			return ppl
+		}
+		ells := append([]ellipse{}, base.ells[d]...)
+		for _, c := range set {
+			if !base.reaches(d, cands[c]) {
+				continue
+			}
+			e, ok := fits[[2]int{c, d}]
+			if !ok {
+				e, _ = fitEllipse(f.proj, cands[c][0], cands[c][1], r)
+				fits[[2]int{c, d}] = e
+			}
+			ells = append(ells, e)
+		}
+		return base.unc[d] - max(0, min(f.region.area, f.region.cut(ells).area))
+	}
+	reach := func(c int) []int {
+		var out []int
+		for d := range districts {
+			if base.reaches(d, cands[c]) {
+				out = append(out, d)
 			}
 		}
-		if i == 29 {
-			pool = pool[:30]
-			break
-		}
+		return out
 	}
-	covers := func(set []int) float64 {
-		s, err := newSuggester(districts, ix, opts)
-		if err != nil {
-			return 0
-		}
-		b0, p0 := s.totals()
-		for _, c := range set {
-			s.add(cands[c])
-		}
-		b1, p1 := s.totals()
-		return value(b0-b1, p0-p1)
+	cur := make([]float64, len(districts))
+	for d := range districts {
+		cur[d] = covered(d, set)
 	}
-	cur := covers(set)
 	swaps := 0
 	for pass := 0; pass < 2; pass++ {
 		improved := false
@@ -277,9 +304,21 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 				}
 				trial := append([]int{}, set...)
 				trial[k] = q
-				if v := covers(trial); v > cur*(1+1e-9)+1e-6 {
+				affected := map[int]bool{}
+				for _, d := range append(reach(set[k]), reach(q)...) {
+					affected[d] = true
+				}
+				delta, next := 0.0, map[int]float64{}
+				for d := range affected {
+					next[d] = covered(d, trial)
+					delta += next[d] - cur[d]
+				}
+				if delta > 1e-6 {
 					in[set[k]], in[q] = false, true
-					set, cur = trial, v
+					set = trial
+					for d, v := range next {
+						cur[d] = v
+					}
 					swaps++
 					improved = true
 				}
