@@ -245,12 +245,13 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 	}
 	res.WorstCost = d.Rule.Cost(res.Worst.DistanceM)
 
-	if opts.Population != nil && opts.Population.grid != nil {
-		res.Population, res.UncoveredPopulation = f.rasterPeople(opts.Population.grid, ells)
-		res.CountedUncoveredPopulation = res.UncoveredPopulation
-	} else if opts.Population != nil {
+	if opts.Population != nil {
 		var perGap []float64
-		res.Population, res.UncoveredPopulation, perGap = f.people(opts.Population, ix, r, gapLines)
+		if opts.Population.grid != nil {
+			res.Population, res.UncoveredPopulation, perGap = f.rasterPeople(opts.Population.grid, ells, gapLines)
+		} else {
+			res.Population, res.UncoveredPopulation, perGap = f.people(opts.Population, ix, r, gapLines)
+		}
 		res.CountedUncoveredPopulation = res.UncoveredPopulation
 		for i := range res.Gaps {
 			res.Gaps[i].Population = perGap[i]

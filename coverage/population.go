@@ -81,7 +81,38 @@ func NewRasterPopulation(g *Grid) *Population { return &Population{grid: g} }
 // part outside every disk (the cut, as for the district). Cell edges are
 // taken as straight in the frame, which errs by well under a millionth of
 // the area for cells of a kilometre.
-func (f *frame) rasterPeople(g *Grid, ells []ellipse) (total, uncovered float64) {
+//
+// The uncovered people of a cell go to the gap holding the cell's centre,
+// else to the gap nearest to it (by the gaps' first vertices): the per-gap
+// figures are exact for cells within one gap, and their sum is the exact
+// total.
+func (f *frame) rasterPeople(g *Grid, ells []ellipse, gapLines [][][][2]float64) (total, uncovered float64, perGap []float64) {
+	perGap = make([]float64, len(gapLines))
+	toGap := func(quad [][2]float64, v float64) {
+		if len(gapLines) == 0 || v == 0 {
+			return
+		}
+		c := [2]float64{(quad[0][0] + quad[2][0]) / 2, (quad[0][1] + quad[2][1]) / 2}
+		best, bd := 0, math.Inf(1)
+		for i, rings := range gapLines {
+			in := false
+			for _, ring := range rings {
+				if pointInRing(c, ring) {
+					in = !in
+				}
+			}
+			if in {
+				perGap[i] += v
+				return
+			}
+			if len(rings[0]) > 0 {
+				if d := hypot(rings[0][0][0]-c[0], rings[0][0][1]-c[1]); d < bd {
+					best, bd = i, d
+				}
+			}
+		}
+		perGap[best] += v
+	}
 	b := f.bound
 	c0 := max(0, int(math.Floor((b.Min[0]-g.X0)/g.DX)))
 	c1 := min(g.Width-1, int(math.Floor((b.Max[0]-g.X0)/g.DX)))
@@ -136,13 +167,15 @@ func (f *frame) rasterPeople(g *Grid, ells []ellipse) (total, uncovered float64)
 			case held:
 			case len(near) == 0:
 				uncovered += v * inside / cellArea
+				toGap(quad, v*inside/cellArea)
 			default:
 				u := max(0, min(inside, newFrameRegion(rings).cut(near).area))
 				uncovered += v * u / cellArea
+				toGap(quad, v*u/cellArea)
 			}
 		}
 	}
-	return total, uncovered
+	return total, uncovered, perGap
 }
 
 // clipRing clips a ring by a convex anticlockwise quadrilateral

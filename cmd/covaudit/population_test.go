@@ -193,6 +193,26 @@ func TestPopulationRaster(t *testing.T) {
 			t.Errorf("%s: %.2f people, %.2f uncovered", d.Name, d.Pop, d.PopUnc)
 		}
 	}
+	// The gap map carries the raster's uncovered people, all of them.
+	gaps := filepath.Join(t.TempDir(), "gaps.geojson")
+	runCLI(t, "", "check", "--population", "../../geodata/testdata/raster/f32-deflate-pred3-tiles.tif", "--gaps", gaps)
+	var gm struct {
+		Features []struct {
+			Properties struct{ Population float64 } `json:"properties"`
+		} `json:"features"`
+	}
+	gb, _ := os.ReadFile(gaps)
+	json.Unmarshal(gb, &gm)
+	inGaps, unc := 0.0, 0.0
+	for _, f := range gm.Features {
+		inGaps += f.Properties.Population
+	}
+	for _, d := range rep.Districts {
+		unc += d.PopUnc
+	}
+	if unc <= 0 || math.Abs(inGaps-unc) > 0.01*float64(len(gm.Features)) {
+		t.Errorf("gaps hold %.2f people, %.2f are uncovered", inGaps, unc)
+	}
 	if code, _, errOut := runCLI(t, "", "check", "--population", "../../geodata/testdata/raster/utm.tif"); code != 2 || !strings.Contains(errOut, "EPSG:32631") {
 		t.Errorf("a UTM raster: exit %d, %s", code, errOut)
 	}
