@@ -15,14 +15,8 @@ import (
 // differ from it by about r^2/R^2, 1e-7); newly covered is the same by
 // symmetry; the drawn new gap carries that area too.
 func TestCompareMove(t *testing.T) {
-	p := ellipsoid.NewLAEA(11, 45)
-	var ring orb.Ring
-	for _, c := range [][2]float64{{-8000, -8000}, {8000, -8000}, {8000, 8000}, {-8000, 8000}, {-8000, -8000}} {
-		lon, lat := p.Inverse(c[0], c[1])
-		ring = append(ring, orb.Point{lon, lat})
-	}
+	ring, at := squareAt45(8000)
 	d := []District{{Name: "sq", Geometry: orb.MultiPolygon{{ring}}, Rule: Rule{Kind: KindRadius, RadiusM: 2000}}}
-	at := func(x, y float64) orb.Point { lon, lat := p.Inverse(x, y); return orb.Point{lon, lat} }
 	base := []Station{{ID: "a", Point: at(0, 0), IDGiven: true}, {ID: "b", Point: at(5000, 5000), IDGiven: true}}
 	head := []Station{{ID: "a", Point: at(1500, 0), IDGiven: true}, {ID: "b", Point: at(5000, 5000), IDGiven: true}}
 	changes := MatchStations(base, head)
@@ -120,4 +114,16 @@ func TestMatchStations(t *testing.T) {
 			t.Errorf("change %d: got %+v, want %+v", i, got[i], want[i])
 		}
 	}
+}
+
+// squareAt45 is a square ring of half-side h metres around 45N 11E (in the
+// equal-area frame there), and the map from that frame to {lon, lat}.
+func squareAt45(h float64) (orb.Ring, func(x, y float64) orb.Point) {
+	p := ellipsoid.NewLAEA(11, 45)
+	at := func(x, y float64) orb.Point { lon, lat := p.Inverse(x, y); return orb.Point{lon, lat} }
+	var ring orb.Ring
+	for _, c := range [][2]float64{{-h, -h}, {h, -h}, {h, h}, {-h, h}, {-h, -h}} {
+		ring = append(ring, at(c[0], c[1]))
+	}
+	return ring, at
 }

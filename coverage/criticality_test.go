@@ -5,7 +5,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/paulmach/orb"
 )
 
@@ -15,13 +14,7 @@ import (
 // duplicated at one place covers nothing alone; people only one station
 // reaches are that station's.
 func TestCriticality(t *testing.T) {
-	p := ellipsoid.NewLAEA(11, 45)
-	var ring orb.Ring
-	for _, c := range [][2]float64{{-8000, -8000}, {8000, -8000}, {8000, 8000}, {-8000, 8000}, {-8000, -8000}} {
-		lon, lat := p.Inverse(c[0], c[1])
-		ring = append(ring, orb.Point{lon, lat})
-	}
-	at := func(x, y float64) orb.Point { lon, lat := p.Inverse(x, y); return orb.Point{lon, lat} }
+	ring, at := squareAt45(8000)
 	d := []District{{Name: "sq", Geometry: orb.MultiPolygon{{ring}}, Rule: Rule{Kind: KindRadius, RadiusM: 2000}}}
 	st := []Station{{ID: "a", Point: at(-1000, 0)}, {ID: "b", Point: at(1500, 0)}, {ID: "far", Point: at(30000, 0)},
 		{ID: "c1", Point: at(0, 5000)}, {ID: "c2", Point: at(0, 5000)}}
@@ -59,13 +52,7 @@ func TestCriticality(t *testing.T) {
 // its corner has one gap, bounded by the three circles; a far station
 // does not count.
 func TestGapBorderStations(t *testing.T) {
-	p := ellipsoid.NewLAEA(11, 45)
-	var ring orb.Ring
-	for _, c := range [][2]float64{{-8000, -8000}, {8000, -8000}, {8000, 8000}, {-8000, 8000}, {-8000, -8000}} {
-		lon, lat := p.Inverse(c[0], c[1])
-		ring = append(ring, orb.Point{lon, lat})
-	}
-	at := func(x, y float64) orb.Point { lon, lat := p.Inverse(x, y); return orb.Point{lon, lat} }
+	ring, at := squareAt45(8000)
 	d := []District{{Name: "sq", Geometry: orb.MultiPolygon{{ring}}, Rule: Rule{Kind: KindRadius, RadiusM: 2000}}}
 	st := []Station{{Point: at(-3000, 0)}, {Point: at(3000, 0)}, {Point: at(8000, 8000)}, {Point: at(40000, 0)}}
 	res, err := Evaluate(context.Background(), d, NewIndex(st), Options{})

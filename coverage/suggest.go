@@ -9,6 +9,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // Site is a suggested station site, in the order chosen.
@@ -395,7 +396,7 @@ func GapCandidates(results []Result, spacingM float64) []orb.Point {
 			dLon := spacingM / (111320 * math.Max(0.05, math.Cos(lat0*math.Pi/180)))
 			for y := b.Min[1] + dLat/2; y < b.Max[1]; y += dLat {
 				for x := b.Min[0] + dLon/2; x < b.Max[0]; x += dLon {
-					if polygonHolds(g.Polygon, orb.Point{x, y}) {
+					if planar.PolygonContains(g.Polygon, orb.Point{x, y}) {
 						out = append(out, orb.Point{x, y})
 					}
 				}
@@ -403,17 +404,4 @@ func GapCandidates(results []Result, spacingM float64) []orb.Point {
 		}
 	}
 	return out
-}
-
-func polygonHolds(poly orb.Polygon, p orb.Point) bool {
-	in := false
-	for _, r := range poly {
-		for i := range r {
-			a, b := r[i], r[(i+1)%len(r)]
-			if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
-				in = !in
-			}
-		}
-	}
-	return in
 }

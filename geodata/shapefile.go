@@ -14,6 +14,7 @@ import (
 
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // Layer is a set of features read from a Shapefile or a GeoPackage:
@@ -248,7 +249,7 @@ func assembleRings(rings []orb.Ring) orb.Geometry {
 	for _, h := range holes {
 		best, bestA := -1, math.Inf(1)
 		for i, p := range mp {
-			if a := -signed(p[0]); a < bestA && ringHolds(p[0], h[0]) {
+			if a := -signed(p[0]); a < bestA && planar.RingContains(p[0], h[0]) {
 				best, bestA = i, a
 			}
 		}
@@ -262,17 +263,6 @@ func assembleRings(rings []orb.Ring) orb.Geometry {
 		return mp[0]
 	}
 	return mp
-}
-
-func ringHolds(r orb.Ring, p orb.Point) bool {
-	in := false
-	for i := range r {
-		a, b := r[i], r[(i+1)%len(r)]
-		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
-			in = !in
-		}
-	}
-	return in
 }
 
 // readDBF reads the attribute table (dBASE III): text, numbers, dates and

@@ -125,15 +125,7 @@ func TestCheckWarnsGCJ02(t *testing.T) {
 // TestSameAuditFromShapefiles: the demo audit from shapefiles (WGS84, UTM
 // with its .prj, zipped) gives the figures of the GeoJSON files.
 func TestSameAuditFromShapefiles(t *testing.T) {
-	run := func(args ...string) checkJSON {
-		t.Helper()
-		_, out, errOut := runCLI(t, "", append([]string{"check", "--format", "json"}, args...)...)
-		var c checkJSON
-		if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Districts) != 7 {
-			t.Fatalf("%v: %v %s", args, err, errOut)
-		}
-		return c
-	}
+	run := func(args ...string) checkJSON { return checkFigures(t, args...) }
 	want := run("--districts", demoParishes, "--stations", demoServices)
 	for _, tc := range []struct {
 		name  string
@@ -162,15 +154,7 @@ func TestSameAuditFromShapefiles(t *testing.T) {
 // ogr2ogr (two layers in one file, chosen by name; UTM by the file's
 // spatial reference table) gives the figures of the GeoJSON files.
 func TestSameAuditFromGeoPackage(t *testing.T) {
-	run := func(args ...string) checkJSON {
-		t.Helper()
-		_, out, errOut := runCLI(t, "", append([]string{"check", "--format", "json"}, args...)...)
-		var c checkJSON
-		if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Districts) != 7 {
-			t.Fatalf("%v: %v %s", args, err, errOut)
-		}
-		return c
-	}
+	run := func(args ...string) checkJSON { return checkFigures(t, args...) }
 	want := run("--districts", demoParishes, "--stations", demoServices)
 	gp := "testdata/gpkg/andorra.gpkg" // scripts/make_geopackage_testdata.sh
 	for _, tc := range []struct {
@@ -324,4 +308,16 @@ func TestGapsCRS(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "check", "--gaps", gj, "--gaps-crs", "gcj02"); code != 2 || !strings.Contains(errOut, "EPSG systems only") {
 		t.Errorf("--gaps-crs gcj02: exit %d, %s", code, errOut)
 	}
+}
+
+// checkFigures runs check with args and returns its JSON report (7 demo
+// districts expected).
+func checkFigures(t *testing.T, args ...string) checkJSON {
+	t.Helper()
+	_, out, errOut := runCLI(t, "", append([]string{"check", "--format", "json"}, args...)...)
+	var c checkJSON
+	if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Districts) != 7 {
+		t.Fatalf("%v: %v %s", args, err, errOut)
+	}
+	return c
 }
