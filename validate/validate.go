@@ -21,7 +21,6 @@ import (
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 	"github.com/tidwall/rtree"
 )
 
@@ -357,13 +356,30 @@ func newDistricts(ds []coverage.District) *districts {
 func (d *districts) at(p orb.Point) int {
 	found := -1
 	d.tree.Search(p, p, func(_, _ [2]float64, i int) bool {
-		if planar.MultiPolygonContains(d.ds[i].Geometry, p) {
+		if holds(d.ds[i].Geometry, p) {
 			found = i
 			return false
 		}
 		return true
 	})
 	return found
+}
+
+// holds is even-odd containment over all rings of a multipolygon, in
+// lon/lat (the district's box was tested already).
+func holds(mp orb.MultiPolygon, p orb.Point) bool {
+	in := false
+	for _, poly := range mp {
+		for _, r := range poly {
+			for i := range r {
+				a, b := r[i], r[(i+1)%len(r)]
+				if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
+					in = !in
+				}
+			}
+		}
+	}
+	return in
 }
 
 func (d *districts) contains(p orb.Point) bool { return d.at(p) >= 0 }
@@ -425,10 +441,23 @@ type CRSHint struct {
 // that puts at least 20% more of the stations (and 3 or more) inside a
 // district than reading them as WGS84 does; ok is false when none does.
 func LikelyCRS(points []orb.Point, ds []coverage.District) (hint CRSHint, ok bool) {
-	dist := newDistricts(ds)
-	if dist == nil || len(points) == 0 {
+	if len(ds) == 0 || len(points) == 0 {
 		return hint, false
 	}
+	// Both systems only move points inside China's box: elsewhere (most
+	// audits) there is nothing to look at, and nothing to pay for.
+	gcj, _ := crs.Parse("gcj02")
+	some := false
+	for _, p := range points {
+		if lon, lat := gcj.ToWGS84(p[0], p[1]); lon != p[0] || lat != p[1] {
+			some = true
+			break
+		}
+	}
+	if !some {
+		return hint, false
+	}
+	dist := newDistricts(ds)
 	inside := 0
 	for _, p := range points {
 		if dist.contains(p) {
