@@ -12,23 +12,14 @@ import (
 )
 
 // IsLayerFile reports whether path names a Shapefile (.shp, or a .zip
-// holding one) or a GeoPackage (.gpkg), which are read from disk by
-// ReadLayer rather than from a byte stream.
+// holding one) or a GeoPackage (.gpkg, package geodata/gpkg), which are
+// read from disk rather than from a byte stream.
 func IsLayerFile(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".shp", ".zip", ".gpkg":
 		return true
 	}
 	return false
-}
-
-// ReadLayer reads a Shapefile, or a GeoPackage's feature layer named by
-// layer (which may be empty when the file has only one).
-func ReadLayer(path, layer, encoding string) (*Layer, error) {
-	if strings.EqualFold(filepath.Ext(path), ".gpkg") {
-		return ReadGeoPackage(path, layer)
-	}
-	return ReadShapefile(path, encoding)
 }
 
 // layerCRS is the system of a layer's coordinates: the one given, else

@@ -19,6 +19,7 @@ import (
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/covaudit/covaudit/geodata/gpkg"
 	"github.com/covaudit/covaudit/validate"
 	"github.com/paulmach/orb"
 	"github.com/spf13/pflag"
@@ -380,7 +381,7 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 			so := o.station
 			so.CRS = o.stationsCRS.crs
 			if geodata.IsLayerFile(sin.name) {
-				l, err := geodata.ReadLayer(sin.name, cmp.Or(o.stationsLayer, o.layer), o.encoding)
+				l, err := readLayer(sin.name, cmp.Or(o.stationsLayer, o.layer), o.encoding)
 				if err != nil {
 					serrs[k] = err
 					return
@@ -404,7 +405,7 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 	)
 	if geodata.IsLayerFile(din.name) {
 		var l *geodata.Layer
-		if l, err = geodata.ReadLayer(din.name, cmp.Or(o.districtsLayer, o.layer), o.encoding); err == nil {
+		if l, err = readLayer(din.name, cmp.Or(o.districtsLayer, o.layer), o.encoding); err == nil {
 			feats, dprobs = geodata.DistrictsFromLayer(l, din.name, dopts)
 		}
 	} else {
@@ -548,7 +549,7 @@ func (a *audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 					}
 				}
 			}
-			err = geodata.WriteGeoPackageSRS(o.gaps, "gaps", feats, epsg)
+			err = gpkg.WriteSRS(o.gaps, "gaps", feats, epsg)
 		} else {
 			err = geodata.WriteFileAtomic(o.gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, feats, extra) })
 		}

@@ -112,7 +112,7 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 		var feats []geodata.DistrictFeature
 		var probs geodata.Problems
 		if geodata.IsLayerFile(din.name) {
-			l, err := geodata.ReadLayer(din.name, o.districtsLayer, o.encoding)
+			l, err := readLayer(din.name, o.districtsLayer, o.encoding)
 			if err != nil {
 				return inputError{err}
 			}
@@ -133,7 +133,7 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 	}
 	var res *validate.Result
 	if geodata.IsLayerFile(sin.name) {
-		l, err := geodata.ReadLayer(sin.name, o.layer, o.encoding)
+		l, err := readLayer(sin.name, o.layer, o.encoding)
 		if err != nil {
 			return inputError{err}
 		}

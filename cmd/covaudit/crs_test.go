@@ -12,6 +12,7 @@ import (
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/covaudit/covaudit/geodata/gpkg"
 	"github.com/paulmach/orb"
 )
 
@@ -222,7 +223,7 @@ func TestGapsGeoPackage(t *testing.T) {
 	if err := json.Unmarshal(b, &fc); err != nil {
 		t.Fatal(err)
 	}
-	l, err := geodata.ReadGeoPackage(gp, "")
+	l, err := gpkg.Read(gp, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,11 +279,11 @@ func TestGapsCRS(t *testing.T) {
 	runCLI(t, "", "check", "--gaps", ref)
 	runCLI(t, "", "check", "--gaps", gj, "--gaps-crs", "EPSG:32631")
 	runCLI(t, "", "check", "--gaps", gp, "--gaps-crs", "EPSG:32631")
-	want, err := geodata.ReadGeoPackage(ref, "")
+	want, err := gpkg.Read(ref, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := geodata.ReadGeoPackage(gp, "")
+	got, err := gpkg.Read(gp, "")
 	if err != nil || !got.HasCRS || got.CRS.Name != "EPSG:32631" {
 		t.Fatalf("%v, CRS %q", err, got.CRS.Name)
 	}

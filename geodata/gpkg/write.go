@@ -1,4 +1,4 @@
-package geodata
+package gpkg
 
 import (
 	"database/sql"
@@ -10,24 +10,25 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/covaudit/covaudit/geodata"
 	"github.com/paulmach/orb"
 )
 
 const wgs84WKT = `GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]`
 
-// WriteGeoPackage writes polygon features to a new GeoPackage (OGC
+// Write writes polygon features to a new GeoPackage (OGC
 // 12-128r18, version 1.3) as one layer in WGS84 (EPSG:4326): a MULTIPOLYGON
 // column "geom" and one column per property (TEXT, REAL or INTEGER by its
 // first value). The file is built beside path and renamed into place:
 // whole or not at all.
-func WriteGeoPackage(path, layer string, feats []Feature) error {
-	return WriteGeoPackageSRS(path, layer, feats, 4326)
+func Write(path, layer string, feats []geodata.Feature) error {
+	return WriteSRS(path, layer, feats, 4326)
 }
 
-// WriteGeoPackageSRS is WriteGeoPackage for coordinates already in the
+// WriteSRS is Write for coordinates already in the
 // system of an EPSG code (other than 4326, recorded by its code, with no
 // WKT definition: GDAL and QGIS look the code up).
-func WriteGeoPackageSRS(path, layer string, feats []Feature, epsg int) (err error) {
+func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) (err error) {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp.gpkg")
 	os.Remove(tmp)
 	defer func() {
@@ -56,7 +57,7 @@ func WriteGeoPackageSRS(path, layer string, feats []Feature, epsg int) (err erro
 			seen[p.Key] = true
 			typ := "TEXT"
 			switch p.Value.(type) {
-			case float64, float32, Fixed:
+			case float64, float32, geodata.Fixed:
 				typ = "REAL"
 			case int, int64, bool:
 				typ = "INTEGER"
@@ -135,7 +136,7 @@ func WriteGeoPackageSRS(path, layer string, feats []Feature, epsg int) (err erro
 					v = p.Value
 				}
 			}
-			if fx, ok := v.(Fixed); ok {
+			if fx, ok := v.(geodata.Fixed); ok {
 				v = roundTo(fx.V, fx.Digits)
 			}
 			args = append(args, v)

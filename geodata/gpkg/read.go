@@ -1,4 +1,7 @@
-package geodata
+// Package gpkg reads and writes GeoPackages (OGC 12-128r18) through the
+// pure-Go SQLite of modernc.org/sqlite: feature layers in, gap maps out. It
+// is apart from geodata so that only programs that need SQLite build it.
+package gpkg
 
 import (
 	"database/sql"
@@ -9,17 +12,18 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/paulmach/orb"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
-// ReadGeoPackage reads a feature layer of a GeoPackage (OGC 12-128r18),
+// Read reads a feature layer of a GeoPackage (OGC 12-128r18),
 // opened read-only: layer names the table, or may be empty when the file
 // has one feature table (the error lists them when it has several). The
 // layer's system comes from gpkg_spatial_ref_sys: by its EPSG code, else
 // by its WKT definition.
-func ReadGeoPackage(path, layer string) (*Layer, error) {
+func Read(path, layer string) (*geodata.Layer, error) {
 	db, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?mode=ro&_pragma=query_only(1)")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -48,7 +52,7 @@ func ReadGeoPackage(path, layer string) (*Layer, error) {
 	if err := db.QueryRow(`SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?`, layer).Scan(&geomCol, &srsID); err != nil {
 		return nil, fmt.Errorf("%s: layer %q: no geometry column: %v", path, layer, err)
 	}
-	l := &Layer{Name: layer}
+	l := &geodata.Layer{Name: layer}
 	if srsID > 0 {
 		var org sql.NullString
 		var code sql.NullInt64
@@ -85,7 +89,7 @@ func ReadGeoPackage(path, layer string) (*Layer, error) {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("%s: layer %q, feature %d: %w", path, layer, len(l.Features), err)
 		}
-		f := LayerFeature{Index: len(l.Features), Attrs: map[string]string{}}
+		f := geodata.LayerFeature{Index: len(l.Features), Attrs: map[string]string{}}
 		for i, c := range cols {
 			if strings.EqualFold(c, geomCol) {
 				b, _ := vals[i].([]byte)

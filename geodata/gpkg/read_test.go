@@ -1,0 +1,15 @@
+package gpkg
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzGeoPackageGeometry: any blob decodes or fails, never panics.
+func FuzzGeoPackageGeometry(f *testing.F) {
+	f.Add([]byte("GP\x00\x01\x00\x00\x00\x00\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0?\x00\x00\x00\x00\x00\x00\x00@"))
+	f.Add([]byte("GP\x00\x03\xe6\x10\x00\x00" + strings.Repeat("\x00", 32) + "\x01\x06\x00\x00\x00\x01\x00\x00\x00\x01\x03\x00\x00\x00\x01\x00\x00\x00\x04\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		gpkgGeometry(b)
+	})
+}
