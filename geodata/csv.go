@@ -3,10 +3,12 @@ package geodata
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,78 +31,49 @@ var (
 // With semicolon or tab separators a decimal comma ("42,5") is accepted.
 // Rows without an id get their line number as id.
 func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
-	cr, cols, err := openCSV(r, name, opts)
+	sf, err := csvRecords(r, name, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	header, sep := cols.header, cols.sep
-	lonI, latI, idI, nameI := cols.lon, cols.lat, cols.id, cols.name
+	probs := sf.Unsplittable
 	var out []coverage.Station
-	var probs Problems
-	lastLine := 0
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				if pe.StartLine == lastLine {
-					return out, append(probs, Problem{File: name, Line: pe.StartLine, Feature: -1, Msg: pe.Err.Error()}), nil
-				}
-				lastLine = pe.StartLine
-				probs = append(probs, Problem{File: name, Line: pe.StartLine, Feature: -1, Msg: pe.Err.Error()})
-				continue
-			}
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		lastLine = line
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		get := func(i int) string {
-			if i < 0 || i >= len(rec) {
-				return ""
-			}
-			return strings.TrimSpace(rec[i])
-		}
-		id := get(idI)
-		given := id != ""
+	for _, rec := range sf.Records {
+		id, given := rec.ID, rec.ID != ""
 		if !given {
-			id = "line " + strconv.Itoa(line)
+			id = "line " + strconv.Itoa(rec.Line)
 		}
 		var msgs []string
-		for _, s := range []string{get(lonI), get(latI), id, get(nameI)} {
+		for _, s := range []string{rec.Lon, rec.Lat, id, rec.Name} {
 			if !utf8.ValidString(s) {
 				msgs = append(msgs, "invalid UTF-8 (is the file in another encoding, such as GBK?)")
 				break
 			}
 		}
-		lon, err := parseCoord(get(lonI), sep)
+		lon, lat, err, err2 := rec.Coords()
 		if err != nil {
-			msgs = append(msgs, fmt.Sprintf("column %q: %v", header[lonI], err))
+			msgs = append(msgs, fmt.Sprintf("column %q: %v", sf.LonCol, err))
 		}
-		lat, err2 := parseCoord(get(latI), sep)
 		if err2 != nil {
-			msgs = append(msgs, fmt.Sprintf("column %q: %v", header[latI], err2))
+			msgs = append(msgs, fmt.Sprintf("column %q: %v", sf.LatCol, err2))
 		}
 		if err == nil && err2 == nil && opts.CRS.Name != "" && !opts.CRS.IsWGS84() {
 			lon, lat = opts.CRS.ToWGS84(lon, lat)
 		}
 		if err == nil && (lon < -180 || lon > 180) {
-			msgs = append(msgs, fmt.Sprintf("column %q: %s is out of range [-180, 180]", header[lonI], fmtNum(lon)))
+			msgs = append(msgs, fmt.Sprintf("column %q: %s is out of range [-180, 180]", sf.LonCol, fmtNum(lon)))
 		}
 		if err2 == nil && (lat < -90 || lat > 90) {
-			msgs = append(msgs, fmt.Sprintf("column %q: %s is out of range [-90, 90]", header[latI], fmtNum(lat)))
+			msgs = append(msgs, fmt.Sprintf("column %q: %s is out of range [-90, 90]", sf.LatCol, fmtNum(lat)))
 		}
 		if len(msgs) > 0 {
-			probs = append(probs, Problem{File: name, Line: line, Feature: -1, ID: id, Msg: strings.Join(msgs, "; ")})
+			probs = append(probs, Problem{File: name, Line: rec.Line, Feature: -1, ID: id, Msg: strings.Join(msgs, "; ")})
 			continue
 		}
-		out = append(out, coverage.Station{ID: id, Name: get(nameI), Point: orb.Point{lon, lat}, IDGiven: given})
+		out = append(out, coverage.Station{ID: id, Name: rec.Name, Point: orb.Point{lon, lat}, IDGiven: given})
 	}
+	// Lines that could not be split come first from csvRecords: put every
+	// problem in line order.
+	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
 	return out, probs, nil
 }
 

@@ -71,7 +71,14 @@ func StationRecords(data []byte, name string, opts StationOptions) (*StationFile
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		return geojsonRecords(data, name, opts)
 	}
-	cr, cols, err := openCSV(bytes.NewReader(data), name, opts)
+	return csvRecords(bytes.NewReader(data), name, opts)
+}
+
+// csvRecords splits a station CSV into records: the header's columns
+// found (openCSV), blank lines skipped, lines that cannot be split kept as
+// problems (reading stops at a quote that never closes).
+func csvRecords(r io.Reader, name string, opts StationOptions) (*StationFile, error) {
+	cr, cols, err := openCSV(r, name, opts)
 	if err != nil {
 		return nil, err
 	}
