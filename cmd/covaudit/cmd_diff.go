@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -303,10 +302,7 @@ func (d *diffRun) report() jsonDiff {
 func (d *diffRun) write(w io.Writer) error {
 	switch d.o.format.value {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(d.report())
+		return writeJSON(w, d.report())
 	case "markdown":
 		return d.writeMarkdown(w)
 	}

@@ -209,10 +209,7 @@ func (s *suggestion) summaryLine() string {
 func (s *suggestion) write(w io.Writer, format string) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(map[string]any{"sites": s.sites(), "summary": map[string]any{
+		return writeJSON(w, map[string]any{"sites": s.sites(), "summary": map[string]any{
 			"by": map[bool]string{true: "people", false: "land"}[s.res.ByPeople], "uncovered_m2_before": m2(s.res.UncoveredM2),
 			"uncovered_people_before": m2(s.res.UncoveredPeople), "failing_after": s.failing, "districts": s.districts,
 			"lower_bound_sites": s.res.LowerBound, "swaps": s.res.Swaps}, "attribution": append([]string{}, s.attribution...)})

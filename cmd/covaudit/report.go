@@ -213,13 +213,19 @@ func (a *audit) report() jsonReport {
 	return rep
 }
 
+// writeJSON writes v as indented JSON, leaving <, > and & unescaped so that
+// names and messages read as written.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 func (a *audit) writeReport(w io.Writer) error {
 	switch a.opts.format.value {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(a.report())
+		return writeJSON(w, a.report())
 	case "csv":
 		return a.writeCSV(w)
 	case "markdown":
