@@ -118,12 +118,7 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.StringSliceVar(&o.ruralValues, "rural-values", []string{"rural"}, "class values meaning rural (comma-separated)")
 	f.Var(&o.defaultClass, "default-class", "class of districts matching neither list: urban|rural (default: an input error)")
 	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
-	f.StringVar(&o.station.LonCol, "lon-col", "", "stations CSV longitude column (default: found by name)")
-	f.StringVar(&o.station.LatCol, "lat-col", "", "stations CSV latitude column (default: found by name)")
-	f.StringVar(&o.station.IDCol, "id-col", "", "stations id column or property (default: id)")
-	f.StringVar(&o.station.NameCol, "name-col", "", "stations name column or property (default: name)")
-	f.Var(&o.districtsCRS, "districts-crs", "coordinate system of the districts: "+crs.Names+" (default WGS84)")
-	f.Var(&o.stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
+	addStationInputFlags(f, &o.station, &o.districtsCRS, &o.stationsCRS)
 	f.StringVar(&o.encoding, "encoding", "", "text encoding of station files and shapefile attributes: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8, or the shapefile's .cpg)")
 	f.StringVar(&o.layer, "layer", "", "GeoPackage layer to read (default: the file's only feature layer)")
 	f.StringVar(&o.districtsLayer, "districts-layer", "", "GeoPackage layer of the districts (default: --layer)")
@@ -150,6 +145,17 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.Var(&o.chordError, "chord-error", "gap map: largest distance between a drawn arc and the exact circle")
 	f.IntVar(&o.workers, "workers", 0, "districts evaluated at once (default: all cores)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no warnings on stderr (errors still)")
+}
+
+// addStationInputFlags adds the flags check and validate share for reading
+// stations: their CSV columns and the coordinate systems of both inputs.
+func addStationInputFlags(f *pflag.FlagSet, cols *geodata.StationOptions, districtsCRS, stationsCRS *crsFlag) {
+	f.StringVar(&cols.LonCol, "lon-col", "", "stations CSV longitude column (default: found by name)")
+	f.StringVar(&cols.LatCol, "lat-col", "", "stations CSV latitude column (default: found by name)")
+	f.StringVar(&cols.IDCol, "id-col", "", "stations id column or property (default: id)")
+	f.StringVar(&cols.NameCol, "name-col", "", "stations name column or property (default: name)")
+	f.Var(districtsCRS, "districts-crs", "coordinate system of the districts: "+crs.Names+" (default WGS84)")
+	f.Var(stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
 }
 
 // checkHelpText is the help of covaudit check, flags included.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
-	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/covaudit/covaudit/validate"
 	"github.com/spf13/pflag"
 )
@@ -65,12 +64,7 @@ func (o *validateOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.stations, "stations", "", "stations to check, CSV or GeoJSON (`FILE`, or - for stdin)")
 	f.StringVar(&o.districts, "districts", "", "district boundaries, GeoJSON (`FILE`): enables the checks against districts")
 	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
-	f.StringVar(&o.station.LonCol, "lon-col", "", "stations CSV longitude column (default: found by name)")
-	f.StringVar(&o.station.LatCol, "lat-col", "", "stations CSV latitude column (default: found by name)")
-	f.StringVar(&o.station.IDCol, "id-col", "", "stations id column or property (default: id)")
-	f.StringVar(&o.station.NameCol, "name-col", "", "stations name column or property (default: name)")
-	f.Var(&o.districtsCRS, "districts-crs", "coordinate system of the districts: "+crs.Names+" (default WGS84)")
-	f.Var(&o.stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
+	addStationInputFlags(f, &o.station, &o.districtsCRS, &o.stationsCRS)
 	f.StringVar(&o.layer, "stations-layer", "", "GeoPackage layer of the stations (default: the file's only feature layer)")
 	f.StringVar(&o.districtsLayer, "districts-layer", "", "GeoPackage layer of the districts (default: the file's only feature layer)")
 	f.StringVar(&o.encoding, "encoding", "", "text encoding of the station file: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8, GBK detected)")
