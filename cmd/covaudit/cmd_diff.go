@@ -330,13 +330,6 @@ func (d *diffRun) lossText(c *coverage.Change) string {
 	return strings.Join(parts, "; ")
 }
 
-func passText(p bool) string {
-	if p {
-		return "pass"
-	}
-	return "FAIL"
-}
-
 func (d *diffRun) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DISTRICT\tCLASS\tNEWLY UNCOVERED\tNEWLY COVERED\tBEFORE\tAFTER\tRESULT\tLOST BY")

@@ -272,8 +272,9 @@ func (a *audit) worstText(r *coverage.Result) string {
 	return fmt.Sprintf("%s to %s at %.5f,%.5f", c, label, r.Worst.Point[1], r.Worst.Point[0])
 }
 
-func verdict(r *coverage.Result) string {
-	if r.Pass {
+// passText is a result as the text reports show it: pass or FAIL.
+func passText(p bool) string {
+	if p {
 		return "pass"
 	}
 	return "FAIL"
@@ -285,7 +286,7 @@ func (a *audit) writeText(w io.Writer) error {
 	for i := range a.results {
 		r := &a.results[i]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\t%.3f\t%.2f\t%d\t%s\t%s\n", r.District.Name, r.District.Class, ruleText(r.District.Rule),
-			r.AreaM2/1e6, r.UncoveredM2/1e6, floorPct(r.CoveredPct), len(r.Gaps), verdict(r), a.worstText(r))
+			r.AreaM2/1e6, r.UncoveredM2/1e6, floorPct(r.CoveredPct), len(r.Gaps), passText(r.Pass), a.worstText(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
