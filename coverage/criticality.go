@@ -83,13 +83,8 @@ func Criticality(ctx context.Context, districts []District, ix *Index, opts Opti
 			red[di].RedundantPct = 100 * red[di].RedundantM2 / area
 		}
 		if pop := opts.Population; pop != nil {
-			b := f.bound
-			pop.tree.Search(b.Min, b.Max, func(_, _ [2]float64, pi int) bool {
+			f.eachPoint(pop, func(pi int, _, _ float64) {
 				p := pop.points[pi]
-				x, y := f.proj.Forward(p[0], p[1])
-				if !f.region.contains(x, y) {
-					return true
-				}
 				only, n := -1, 0
 				for _, i := range ix.Near(orb.Bound{Min: p, Max: p}, r) {
 					s := ix.stations[i].Point
@@ -99,16 +94,15 @@ func Criticality(ctx context.Context, districts []District, ix *Index, opts Opti
 					}
 				}
 				if n != 1 || shared[only] {
-					return true
+					return
 				}
 				for k := range sole[di] {
 					if sole[di][k].Station == only {
 						sole[di][k].People += pop.counts[pi]
-						return true
+						return
 					}
 				}
 				sole[di] = append(sole[di], SoleCover{Station: only, District: di, People: pop.counts[pi]})
-				return true
 			})
 		}
 		return nil

@@ -32,17 +32,11 @@ func NewPopulation(points []orb.Point, counts []float64) *Population {
 // (gapLines: each gap's rings in the frame, exterior first).
 func (f *frame) people(pop *Population, ix *Index, r float64, gapLines [][][][2]float64) (total, uncovered float64, perGap []float64) {
 	perGap = make([]float64, len(gapLines))
-	b := f.bound
-	pop.tree.Search(b.Min, b.Max, func(_, _ [2]float64, i int) bool {
-		p := pop.points[i]
-		x, y := f.proj.Forward(p[0], p[1])
-		if !f.region.contains(x, y) {
-			return true
-		}
+	f.eachPoint(pop, func(i int, x, y float64) {
 		c := pop.counts[i]
 		total += c
-		if _, d := ix.Nearest(p); d <= r {
-			return true
+		if _, d := ix.Nearest(pop.points[i]); d <= r {
+			return
 		}
 		uncovered += c
 		for g, rings := range gapLines {
@@ -57,9 +51,20 @@ func (f *frame) people(pop *Population, ix *Index, r float64, gapLines [][][][2]
 				break
 			}
 		}
-		return true
 	})
 	return total, uncovered, perGap
+}
+
+// eachPoint calls fn with the index and frame coordinates (x, y) of each
+// population point inside the district as drawn in the frame.
+func (f *frame) eachPoint(pop *Population, fn func(i int, x, y float64)) {
+	pop.tree.Search(f.bound.Min, f.bound.Max, func(_, _ [2]float64, i int) bool {
+		p := pop.points[i]
+		if x, y := f.proj.Forward(p[0], p[1]); f.region.contains(x, y) {
+			fn(i, x, y)
+		}
+		return true
+	})
 }
 
 // Grid is a population raster in WGS84: cell (col, row) spans longitudes

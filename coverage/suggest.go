@@ -130,15 +130,10 @@ func newSuggester(districts []District, ix *Index, opts Options) (*suggester, er
 		s.ells[d], _ = f.ellipses(ix, ix.Near(f.bound, r), r)
 		s.unc[d] = max(0, min(f.region.area, f.region.cut(s.ells[d]).area))
 		if s.pop != nil {
-			s.pop.tree.Search(f.bound.Min, f.bound.Max, func(_, _ [2]float64, i int) bool {
-				p := s.pop.points[i]
-				x, y := f.proj.Forward(p[0], p[1])
-				if f.region.contains(x, y) {
-					if _, dist := ix.Nearest(p); dist > r {
-						s.people[d] = append(s.people[d], i)
-					}
+			f.eachPoint(s.pop, func(i int, _, _ float64) {
+				if _, dist := ix.Nearest(s.pop.points[i]); dist > r {
+					s.people[d] = append(s.people[d], i)
 				}
-				return true
 			})
 		}
 	}
