@@ -28,7 +28,29 @@ func Write(path, layer string, feats []geodata.Feature) error {
 // WriteSRS is Write for coordinates already in the
 // system of an EPSG code (other than 4326, recorded by its code, with no
 // WKT definition: GDAL and QGIS look the code up).
-func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) (err error) {
+func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) error {
+	geoms := make([]orb.Geometry, len(feats))
+	props := make([][]geodata.Prop, len(feats))
+	for i, f := range feats {
+		geoms[i], props[i] = orb.MultiPolygon{f.Polygon}, f.Props
+	}
+	return writeLayer(path, layer, "MULTIPOLYGON", geoms, props, epsg)
+}
+
+// WritePoints writes point features to a new GeoPackage as WriteSRS does
+// polygons: pts[i] ({x, y}: lon, lat for EPSG:4326) with properties
+// props[i], in the system of the EPSG code epsg; whole or not at all.
+func WritePoints(path, layer string, pts []orb.Point, props [][]geodata.Prop, epsg int) error {
+	geoms := make([]orb.Geometry, len(pts))
+	for i, p := range pts {
+		geoms[i] = p
+	}
+	return writeLayer(path, layer, "POINT", geoms, props, epsg)
+}
+
+// writeLayer writes one feature layer of geometry type typ (MULTIPOLYGON
+// or POINT), geoms[i] with the properties props[i].
+func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int) (err error) {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp.gpkg")
 	os.Remove(tmp)
 	defer func() {
@@ -49,8 +71,8 @@ func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) (err error)
 	type column struct{ name, typ string }
 	var cols []column
 	seen := map[string]bool{}
-	for _, f := range feats {
-		for _, p := range f.Props {
+	for _, fp := range props {
+		for _, p := range fp {
 			if seen[p.Key] || p.Value == nil {
 				continue
 			}
@@ -67,12 +89,12 @@ func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) (err error)
 	}
 	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, f := range feats {
-		b := f.Polygon.Bound()
+	for _, g := range geoms {
+		b := g.Bound()
 		minX, minY = math.Min(minX, b.Min[0]), math.Min(minY, b.Min[1])
 		maxX, maxY = math.Max(maxX, b.Max[0]), math.Max(maxY, b.Max[1])
 	}
-	if len(feats) == 0 {
+	if len(geoms) == 0 {
 		minX, minY, maxX, maxY = 0, 0, 0, 0
 	}
 	stmts := []string{
@@ -94,7 +116,7 @@ func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) (err error)
 			CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
 			CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))`,
 	}
-	def := []string{"fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom MULTIPOLYGON"}
+	def := []string{"fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom " + typ}
 	for _, c := range cols {
 		def = append(def, quote(c.name)+" "+c.typ)
 	}
@@ -113,7 +135,7 @@ func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) (err error)
 		layer, layer, minX, minY, maxX, maxY, epsg); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'MULTIPOLYGON', ?, 0, 0)`, layer, epsg); err != nil {
+	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, layer, typ, epsg); err != nil {
 		return err
 	}
 	names := []string{"geom"}
@@ -127,11 +149,11 @@ func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) (err error)
 		return err
 	}
 	defer ins.Close()
-	for _, f := range feats {
-		args := []any{gpkgBlob(orb.MultiPolygon{f.Polygon}, epsg)}
+	for i, g := range geoms {
+		args := []any{gpkgBlob(g, epsg)}
 		for _, c := range cols {
 			var v any
-			for _, p := range f.Props {
+			for _, p := range props[i] {
 				if p.Key == c.name {
 					v = p.Value
 				}
@@ -161,18 +183,24 @@ func roundTo(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-// gpkgBlob encodes a multipolygon as a GeoPackage geometry: the "GP"
-// header, little-endian, SRS 4326, with an XY envelope; then WKB, with
-// coordinates rounded to 1e-7 degrees as in the GeoJSON outputs.
-func gpkgBlob(mp orb.MultiPolygon, srs int) []byte {
+// gpkgBlob encodes a multipolygon or a point as a GeoPackage geometry:
+// the "GP" header, little-endian, SRS srs, with an XY envelope; then WKB,
+// with coordinates rounded to 1e-7 (degrees) as in the GeoJSON outputs.
+func gpkgBlob(g orb.Geometry, srs int) []byte {
 	le := binary.LittleEndian
 	b := []byte{'G', 'P', 0, 1<<1 | 1}
 	b = le.AppendUint32(b, uint32(srs))
-	bd := mp.Bound()
+	bd := g.Bound()
 	for _, v := range []float64{bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]} {
 		b = le.AppendUint64(b, math.Float64bits(v))
 	}
 	b = append(b, 1)
+	if p, ok := g.(orb.Point); ok {
+		b = le.AppendUint32(b, 1)
+		b = le.AppendUint64(b, math.Float64bits(roundTo(p[0], 7)))
+		return le.AppendUint64(b, math.Float64bits(roundTo(p[1], 7)))
+	}
+	mp := g.(orb.MultiPolygon)
 	b = le.AppendUint32(b, 6)
 	b = le.AppendUint32(b, uint32(len(mp)))
 	for _, poly := range mp {
