@@ -158,6 +158,33 @@ func addStationInputFlags(f *pflag.FlagSet, cols *geodata.StationOptions, distri
 	f.Var(stationsCRS, "stations-crs", "coordinate system of the stations (default WGS84; see --districts-crs)")
 }
 
+// outputSystem is the EPSG code of an output's coordinate system (4326
+// when the flag is unset) and the conversion of WGS84 lon, lat into it (nil
+// for WGS84). The flag holds an EPSG system (see epsgOnly).
+func outputSystem(c crsFlag) (epsg int, to func(lon, lat float64) (x, y float64)) {
+	if c.crs.Name == "" || c.crs.IsWGS84() {
+		return 4326, nil
+	}
+	epsg, _ = strconv.Atoi(strings.TrimPrefix(c.crs.Name, "EPSG:"))
+	return epsg, c.crs.FromWGS84
+}
+
+// epsgOnly refuses an output system that is not an EPSG code (gcj02 and
+// bd09 are for reading only).
+func epsgOnly(flag string, c crsFlag) error {
+	if n := c.crs.Name; n != "" && !strings.HasPrefix(n, "EPSG:") {
+		return usageError{fmt.Sprintf("--%s %s: output is written in EPSG systems only", flag, n)}
+	}
+	return nil
+}
+
+// crsMember is the GeoJSON "crs" member naming an EPSG system, as GeoJSON
+// before RFC 7946 (which allows only WGS84) did.
+func crsMember(epsg int) geodata.Prop {
+	return geodata.Prop{Key: "crs", Value: json.RawMessage(fmt.Sprintf(
+		`{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::%d"}}`, epsg))}
+}
+
 // checkHelpText is the help of covaudit check, flags included.
 func checkHelpText() string {
 	return helpWithFlags("check", checkHelp, newCheckOptions().addFlags)
@@ -253,8 +280,8 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 	if !(o.detour >= 1) {
 		return nil, none, usageError{fmt.Sprintf("invalid --detour %v, must be at least 1", o.detour)}
 	}
-	if n := o.gapsCRS.crs.Name; n != "" && !strings.HasPrefix(n, "EPSG:") {
-		return nil, none, usageError{fmt.Sprintf("--gaps-crs %s: the gap map is written in EPSG systems only", n)}
+	if err := epsgOnly("gaps-crs", o.gapsCRS); err != nil {
+		return nil, none, err
 	}
 	var din, sin input
 	if o.districts == "" {
@@ -530,19 +557,16 @@ func (a *audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 	}
 	if o.gaps != "" {
 		feats, extra := gaps()
-		epsg := 4326
-		if sys := o.gapsCRS.crs; sys.Name != "" && !sys.IsWGS84() {
-			epsg, _ = strconv.Atoi(strings.TrimPrefix(sys.Name, "EPSG:"))
+		epsg, to := outputSystem(o.gapsCRS)
+		if to != nil {
 			for i := range feats {
 				for _, r := range feats[i].Polygon {
 					for k, p := range r {
-						r[k][0], r[k][1] = sys.FromWGS84(p[0], p[1])
+						r[k][0], r[k][1] = to(p[0], p[1])
 					}
 				}
 			}
-			// GeoJSON before RFC 7946 named its system so.
-			extra = append(extra, geodata.Prop{Key: "crs", Value: json.RawMessage(fmt.Sprintf(
-				`{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::%d"}}`, epsg))})
+			extra = append(extra, crsMember(epsg))
 		}
 		var err error
 		if strings.EqualFold(filepath.Ext(o.gaps), ".gpkg") {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/gpkg"
 	"github.com/paulmach/orb"
 	"github.com/spf13/pflag"
 )
@@ -45,12 +46,13 @@ type suggestOptions struct {
 	untilCovered  bool
 	candidates    string
 	candidatesCRS crsFlag
+	sitesCRS      crsFlag
 	spacing       distanceFlag
 }
 
 func newSuggestOptions() *suggestOptions {
 	o := &suggestOptions{checkOptions: *newCheckOptions(), spacing: 500}
-	o.format.allowed = []string{"text", "json", "csv", "markdown", "geojson"}
+	o.format.allowed = []string{"text", "json", "csv", "markdown", "geojson", "gpkg"}
 	return o
 }
 
@@ -59,11 +61,12 @@ func (o *suggestOptions) addFlags(f *pflag.FlagSet) {
 	for _, h := range []string{"gaps", "html", "svg", "basemap", "stations-report", "gaps-crs", "chord-error"} {
 		f.Lookup(h).Hidden = true
 	}
-	f.Lookup("format").Usage = "output format: text|json|csv|markdown|geojson"
+	f.Lookup("format").Usage = "output format: text|json|csv|markdown|geojson|gpkg (gpkg needs -o FILE)"
 	f.IntVar(&o.add, "add", 0, "propose N sites")
 	f.BoolVar(&o.untilCovered, "until-covered", false, "propose sites until every district passes")
 	f.StringVar(&o.candidates, "candidates", "", "candidate sites, CSV or GeoJSON points (`FILE`; default: points over the gaps)")
 	f.Var(&o.candidatesCRS, "candidates-crs", "coordinate system of the candidates (default WGS84; see --districts-crs)")
+	f.Var(&o.sitesCRS, "sites-crs", "geojson and gpkg output: coordinate system of the sites, an EPSG code (default EPSG:4326; another writes a GeoJSON \"crs\" member, or the GeoPackage's)")
 	f.Var(&o.spacing, "spacing", "without --candidates: spacing of the generated points over the gaps")
 }
 
@@ -83,6 +86,15 @@ func runSuggestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 	}
 	if (o.add > 0) == o.untilCovered {
 		return usageError{"suggest needs one of --add N (N > 0) and --until-covered"}
+	}
+	if o.format.value == "gpkg" && o.output == "" {
+		return usageError{"--format gpkg writes a file: give it with -o FILE"}
+	}
+	if err := epsgOnly("sites-crs", o.sitesCRS); err != nil {
+		return err
+	}
+	if _, to := outputSystem(o.sitesCRS); to != nil && o.format.value != "geojson" && o.format.value != "gpkg" {
+		return usageError{"--sites-crs applies to --format geojson and gpkg (the other formats give lon, lat in WGS84)"}
 	}
 	o.gaps = "" // the gap polygons are computed when candidates are generated
 	// The audit as check runs it, without its report.
@@ -141,9 +153,13 @@ func runSuggestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 			failing++
 		}
 	}
-	out := &suggestion{res: res, cands: cands, failing: failing, districts: len(after), attribution: a.attribution}
+	out := &suggestion{res: res, cands: cands, failing: failing, districts: len(after), attribution: a.attribution, system: o.sitesCRS}
 	write := func(w io.Writer) error { return out.write(w, o.format.value) }
-	if o.checkOptions.output != "" {
+	if o.format.value == "gpkg" {
+		if err := out.writeGeoPackage(o.output); err != nil {
+			return outputError{err}
+		}
+	} else if o.checkOptions.output != "" {
 		if err := geodata.WriteFileAtomic(o.checkOptions.output, write); err != nil {
 			return outputError{err}
 		}
@@ -162,6 +178,7 @@ type suggestion struct {
 	failing     int
 	districts   int
 	attribution []string
+	system      crsFlag // of the geojson and gpkg output
 }
 
 type jsonSite struct {
@@ -223,13 +240,23 @@ func (s *suggestion) write(w io.Writer, format string) error {
 		return cw.Error()
 	case "geojson":
 		var b strings.Builder
-		b.WriteString(`{"type":"FeatureCollection","features":[`)
+		b.WriteString(`{"type":"FeatureCollection",`)
+		epsg, to := outputSystem(s.system)
+		if to != nil {
+			fmt.Fprintf(&b, `"crs":%s,`, crsMember(epsg).Value)
+		}
+		b.WriteString(`"features":[`)
 		for i, j := range s.sites() {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			props, _ := json.Marshal(j)
-			fmt.Fprintf(&b, "\n{\"type\":\"Feature\",\"properties\":%s,\"geometry\":{\"type\":\"Point\",\"coordinates\":[%s,%s]}}", props, j.Lon, j.Lat)
+			x, y := j.Lon, j.Lat
+			if to != nil {
+				p := s.point(j, to)
+				x, y = geodata.Fixed{V: p[0], Digits: 7}, geodata.Fixed{V: p[1], Digits: 7}
+			}
+			fmt.Fprintf(&b, "\n{\"type\":\"Feature\",\"properties\":%s,\"geometry\":{\"type\":\"Point\",\"coordinates\":[%s,%s]}}", props, x, y)
 		}
 		b.WriteString("\n]}\n")
 		_, err := io.WriteString(w, b.String())
@@ -254,4 +281,34 @@ func (s *suggestion) write(w io.Writer, format string) error {
 	}
 	_, err := fmt.Fprintln(w, s.summaryLine())
 	return err
+}
+
+// point is a site's position in the output system (to converts WGS84
+// lon, lat; nil keeps them).
+func (s *suggestion) point(j jsonSite, to func(lon, lat float64) (x, y float64)) orb.Point {
+	p := s.res.Sites[j.Rank-1].Point
+	if to != nil {
+		p[0], p[1] = to(p[0], p[1])
+	}
+	return p
+}
+
+// writeGeoPackage writes the sites as a GeoPackage point layer "sites" in
+// the output system, with the columns of the CSV output (lon and lat stay
+// WGS84) and the data's attribution on every feature; whole or not at all.
+func (s *suggestion) writeGeoPackage(path string) error {
+	epsg, to := outputSystem(s.system)
+	sites := s.sites()
+	pts := make([]orb.Point, len(sites))
+	props := make([][]geodata.Prop, len(sites))
+	for i, j := range sites {
+		pts[i] = s.point(j, to)
+		props[i] = []geodata.Prop{{Key: "rank", Value: j.Rank}, {Key: "id", Value: j.ID}, {Key: "name", Value: j.Name},
+			{Key: "lon", Value: j.Lon}, {Key: "lat", Value: j.Lat}, {Key: "gain_m2", Value: j.GainM2}, {Key: "gain_people", Value: j.GainPeople},
+			{Key: "uncovered_m2_after", Value: j.UncoveredM2}, {Key: "uncovered_people_after", Value: j.UncoveredPeople}}
+		if len(s.attribution) > 0 {
+			props[i] = append(props[i], geodata.Prop{Key: "attribution", Value: strings.Join(s.attribution, "; ")})
+		}
+	}
+	return gpkg.WritePoints(path, "sites", pts, props, epsg)
 }

@@ -322,3 +322,91 @@ func checkFigures(t *testing.T, args ...string) checkJSON {
 	}
 	return c
 }
+
+// TestSuggestSitesGeoPackageAndCRS: suggest writes its sites as a
+// GeoPackage point layer and, with --sites-crs, in another EPSG system
+// (GeoJSON naming it by a "crs" member); every version holds the same
+// places as the WGS84 GeoJSON within 1 cm. Bad combinations are usage errors.
+func TestSuggestSitesGeoPackageAndCRS(t *testing.T) {
+	dir := t.TempDir()
+	ref, gp, gpUTM, gjUTM := filepath.Join(dir, "ref.geojson"), filepath.Join(dir, "sites.gpkg"), filepath.Join(dir, "utm.gpkg"), filepath.Join(dir, "utm.geojson")
+	for _, args := range [][]string{
+		{"-f", "geojson", "-o", ref},
+		{"-f", "gpkg", "-o", gp},
+		{"-f", "gpkg", "-o", gpUTM, "--sites-crs", "EPSG:32631"},
+		{"-f", "geojson", "-o", gjUTM, "--sites-crs", "EPSG:32631"},
+	} {
+		if code, _, errOut := runCLI(t, "", append([]string{"suggest", "--add", "2"}, args...)...); code != 0 {
+			t.Fatalf("%v: exit %d, %s", args, code, errOut)
+		}
+	}
+	type fc struct {
+		CRS      *struct{ Properties struct{ Name string } }
+		Features []struct {
+			Properties map[string]any
+			Geometry   struct{ Coordinates [2]float64 }
+		}
+	}
+	readFC := func(path string) fc {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c fc
+		if err := json.Unmarshal(b, &c); err != nil || len(c.Features) != 2 {
+			t.Fatalf("%s: %v, %d features", path, err, len(c.Features))
+		}
+		return c
+	}
+	want := readFC(ref)
+	if want.CRS != nil {
+		t.Errorf("WGS84 GeoJSON has a crs member: %+v", want.CRS)
+	}
+	utm := readFC(gjUTM)
+	if utm.CRS == nil || utm.CRS.Properties.Name != "urn:ogc:def:crs:EPSG::32631" {
+		t.Errorf("GeoJSON in UTM names no EPSG:32631: %+v", utm.CRS)
+	}
+	sys, err := crs.Parse("EPSG:32631")
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := 0.0
+	far := func(p orb.Point, lon, lat float64) {
+		worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], lon, lat))
+	}
+	for _, c := range []struct {
+		path, epsg string
+	}{{gp, "EPSG:4326"}, {gpUTM, "EPSG:32631"}} {
+		l, err := gpkg.Read(c.path, "")
+		if err != nil || l.Name != "sites" || !l.HasCRS || l.CRS.Name != c.epsg || len(l.Features) != 2 {
+			t.Fatalf("%s: %v, layer %+v", c.path, err, l)
+		}
+		for i, f := range l.Features {
+			p := f.Geometry.(orb.Point)
+			lon, lat := l.CRS.ToWGS84(p[0], p[1])
+			far(orb.Point(want.Features[i].Geometry.Coordinates), lon, lat)
+			if f.Attrs["id"] != want.Features[i].Properties["id"] || f.Attrs["attribution"] == "" {
+				t.Errorf("%s feature %d: attributes %v", c.path, i, f.Attrs)
+			}
+		}
+	}
+	for i, f := range utm.Features {
+		lon, lat := sys.ToWGS84(f.Geometry.Coordinates[0], f.Geometry.Coordinates[1])
+		far(orb.Point(want.Features[i].Geometry.Coordinates), lon, lat)
+	}
+	if worst > 0.01 {
+		t.Errorf("sites are %.3g m from the WGS84 GeoJSON ones", worst)
+	}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-f", "gpkg"}, "-o FILE"},
+		{[]string{"-f", "csv", "--sites-crs", "EPSG:32631"}, "applies to --format geojson and gpkg"},
+		{[]string{"-f", "geojson", "--sites-crs", "gcj02"}, "EPSG systems only"},
+	} {
+		if code, _, errOut := runCLI(t, "", append([]string{"suggest", "--add", "1"}, c.args...)...); code != 2 || !strings.Contains(errOut, c.msg) {
+			t.Errorf("%v: exit %d, %s", c.args, code, errOut)
+		}
+	}
+}
