@@ -17,6 +17,10 @@ type Population struct {
 	grid   *Grid // a raster instead of points
 }
 
+// Points returns the population points ({lon, lat}, WGS84) and their
+// counts, nil for a raster population; the slices are not to be changed.
+func (p *Population) Points() ([]orb.Point, []float64) { return p.points, p.counts }
+
 // NewPopulation indexes points ({lon, lat}, WGS84) with their counts.
 func NewPopulation(points []orb.Point, counts []float64) *Population {
 	p := &Population{points: points, counts: counts}

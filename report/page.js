@@ -21,7 +21,8 @@
   function esc(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c]; });
   }
-  var drawn = { districts: 0, gaps: 0, stations: 0, worst: 0 };
+  var drawn = { districts: 0, gaps: 0, stations: 0, worst: 0, people: 0, sites: 0 };
+  function fmtPeople(n) { return Math.round(n).toLocaleString("en"); }
   window.covauditDrawn = drawn;
   var layers = [];
   var all = L.featureGroup().addTo(map);
@@ -30,7 +31,8 @@
       style: { className: "cov-district", color: "#333", weight: 1, fillColor: colour(d.covered_pct), fillOpacity: 0.45 }
     });
     lyr.bindPopup("<b>" + esc(d.name) + "</b><br>" + esc(d.class) + ", " + esc(d.rule) + "<br>covered " +
-      d.covered_pct.toFixed(2) + "%<br>" + (d.pass ? "passes" : esc(d.fail_reason)));
+      d.covered_pct.toFixed(2) + "%" + (D.population ? "<br>" + fmtPeople(d.uncovered_people) + " of " + fmtPeople(d.people) +
+      " people uncovered" : "") + "<br>" + (d.pass ? "passes" : esc(d.fail_reason)));
     lyr.addTo(all);
     layers.push(lyr);
     drawn.districts++;
@@ -40,6 +42,13 @@
       style: { className: "cov-gap", color: "#a00", weight: 1, fillColor: "#e0002a", fillOpacity: 0.35 }
     }).bindPopup(esc(D.gap_info[i])).addTo(map);
     drawn.gaps++;
+  });
+  // Population points, area proportional to the count.
+  var maxCount = D.people.reduce(function (m, p) { return Math.max(m, p[2]); }, 0);
+  D.people.forEach(function (p) {
+    L.circleMarker([p[1], p[0]], { className: "cov-person", radius: 2 + 8 * Math.sqrt(p[2] / (maxCount || 1)), color: "#5b2a86", weight: 1, fillColor: "#9b59d0", fillOpacity: 0.5 })
+      .bindPopup(fmtPeople(p[2]) + " people").addTo(map);
+    drawn.people++;
   });
   var stations = D.cluster ? L.markerClusterGroup({ chunkedLoading: true }) : L.layerGroup();
   D.stations.forEach(function (s) {
@@ -54,6 +63,12 @@
       .bindPopup("Farthest place of " + esc(d.name) + ": " + esc(d.worst.cost) + " to " + esc(d.worst.station)).addTo(map);
     drawn.worst++;
   });
+  D.sites.forEach(function (s) {
+    L.circleMarker([s[1], s[0]], { className: "cov-site", radius: 7, color: "#7a3b00", weight: 2, fillColor: "#ff9f1c", fillOpacity: 1 })
+      .bindTooltip(String(s[2]), { permanent: true, direction: "center", className: "site-rank" })
+      .bindPopup("Proposed site " + s[2] + ": " + esc(s[3])).addTo(map);
+    drawn.sites++;
+  });
   if (layers.length) map.fitBounds(all.getBounds(), { padding: [10, 10] });
 
   var legend = L.control({ position: "bottomright" });
@@ -63,7 +78,9 @@
       [0, 50, 90, 100].map(function (p) { return "<i style=\"background:" + colour(p) + "\"></i>" + p + "%"; }).join("<br>") +
       "<br><i style=\"background:#e0002a;opacity:.6\"></i>gap<br>" +
       "<b class=\"dot\" style=\"background:#2f6fde\"></b>station<br>" +
-      "<b class=\"dot\" style=\"background:#fff;border:2px solid #000\"></b>farthest place";
+      "<b class=\"dot\" style=\"background:#fff;border:2px solid #000\"></b>farthest place" +
+      (D.people.length ? "<br><b class=\"dot\" style=\"background:#9b59d0\"></b>people" : "") +
+      (D.sites.length ? "<br><b class=\"dot\" style=\"background:#ff9f1c;border:2px solid #7a3b00\"></b>proposed site" : "");
     return div;
   };
   legend.addTo(map);
@@ -78,6 +95,7 @@
     tr.innerHTML = "<td>" + esc(d.name) + "</td><td>" + esc(d.class) + "</td><td>" + esc(d.rule) + "</td>" +
       "<td class=num>" + d.area_km2.toFixed(3) + "</td><td class=num>" + d.uncovered_km2.toFixed(3) + "</td>" +
       "<td class=num>" + d.covered_pct.toFixed(2) + "</td>" +
+      (D.population ? "<td class=num>" + fmtPeople(d.people) + "</td><td class=num>" + fmtPeople(d.uncovered_people) + "</td>" : "") +
       "<td class=\"" + (d.pass ? "pass\">pass" : "fail\">FAIL") + "</td>" +
       "<td>" + (d.worst ? esc(d.worst.cost + " to " + d.worst.station) : "no station") + "</td>";
     tr.addEventListener("click", function () {
@@ -87,6 +105,10 @@
       layers[i].openPopup(layers[i].getBounds().getCenter());
     });
     return tr;
+  }
+  if (D.population) {
+    var after = document.querySelector("#districts th[data-key=covered_pct]");
+    after.insertAdjacentHTML("afterend", "<th data-key=\"people\" class=\"num\">people</th><th data-key=\"uncovered_people\" class=\"num\">uncovered people</th>");
   }
   var order = D.districts.map(function (d, i) { return i; });
   function render() {

@@ -22,12 +22,30 @@ import (
 
 // Data is what the report shows; coordinates are {lon, lat}, WGS84.
 type Data struct {
-	Title       string
-	Districts   []District
-	Gaps        []Gap
-	Stations    []Station
+	Title     string
+	Districts []District
+	Gaps      []Gap
+	Stations  []Station
+	// Population: the audit counted people; each district then has its
+	// Population and UncoveredPeople.
+	Population  bool
+	People      []Person // population points drawn on the map (none for a raster)
+	Sites       []Site   // proposed station sites (covaudit suggest)
 	Attribution []string
 	Summary     string // one line: "2 of 7 districts fail ..."
+}
+
+// Person is a population point: Count people at Point.
+type Person struct {
+	Point orb.Point
+	Count float64
+}
+
+// Site is a proposed station site, Rank from 1 in the order chosen.
+type Site struct {
+	Rank     int
+	ID, Name string
+	Point    orb.Point
 }
 
 // District is one audited district.
@@ -38,6 +56,8 @@ type District struct {
 	CoveredPct        float64
 	Pass              bool
 	FailReason        string
+	Population        float64 // people inside, with Data.Population
+	UncoveredPeople   float64 // of them, people outside the rule
 	Geometry          orb.MultiPolygon
 	Worst             *Worst // nil when no station serves it
 }
@@ -60,6 +80,13 @@ type Gap struct {
 type Station struct {
 	ID, Name string
 	Point    orb.Point
+}
+
+func (s Site) label() string {
+	if s.Name != "" {
+		return s.Name + " (" + s.ID + ")"
+	}
+	return s.ID
 }
 
 // Options choose how the report is drawn.
@@ -124,16 +151,18 @@ func tolerance(d *Data, opts Options) float64 {
 }
 
 type jsDistrict struct {
-	Name       string          `json:"name"`
-	Class      string          `json:"class"`
-	Rule       string          `json:"rule"`
-	AreaKm2    float64         `json:"area_km2"`
-	Uncovered  float64         `json:"uncovered_km2"`
-	Covered    float64         `json:"covered_pct"`
-	Pass       bool            `json:"pass"`
-	FailReason string          `json:"fail_reason"`
-	Geometry   json.RawMessage `json:"geometry"`
-	Worst      *jsWorst        `json:"worst"`
+	Name         string          `json:"name"`
+	Class        string          `json:"class"`
+	Rule         string          `json:"rule"`
+	AreaKm2      float64         `json:"area_km2"`
+	Uncovered    float64         `json:"uncovered_km2"`
+	Covered      float64         `json:"covered_pct"`
+	Pass         bool            `json:"pass"`
+	FailReason   string          `json:"fail_reason"`
+	People       *float64        `json:"people,omitempty"`
+	UncoveredPpl *float64        `json:"uncovered_people,omitempty"`
+	Geometry     json.RawMessage `json:"geometry"`
+	Worst        *jsWorst        `json:"worst"`
 }
 
 type jsWorst struct {
@@ -154,6 +183,9 @@ type jsData struct {
 	Gaps        []json.RawMessage `json:"gaps"`
 	GapInfo     []string          `json:"gap_info"`
 	Stations    [][3]any          `json:"stations"`
+	Population  bool              `json:"population"`
+	People      [][3]float64      `json:"people"` // lon, lat, count
+	Sites       [][4]any          `json:"sites"`  // lon, lat, rank, label
 	Attribution []string          `json:"attribution"`
 }
 
@@ -247,11 +279,15 @@ func segDistance(p, a, b orb.Point) float64 {
 func WriteHTML(w io.Writer, d Data, opts Options) error {
 	tol := tolerance(&d, opts)
 	js := jsData{Title: d.Title, Summary: d.Summary, Basemap: opts.Basemap, Simplify: tol, Attribution: d.Attribution,
-		Canvas: len(d.Districts) > 500 || len(d.Gaps) > 1000, Cluster: len(d.Stations) > 2000,
-		Districts: []jsDistrict{}, Gaps: []json.RawMessage{}, GapInfo: []string{}, Stations: [][3]any{}}
+		Canvas: len(d.Districts) > 500 || len(d.Gaps) > 1000 || len(d.People) > 2000, Cluster: len(d.Stations) > 2000,
+		Districts: []jsDistrict{}, Gaps: []json.RawMessage{}, GapInfo: []string{}, Stations: [][3]any{},
+		Population: d.Population, People: [][3]float64{}, Sites: [][4]any{}}
 	for _, di := range d.Districts {
 		j := jsDistrict{Name: di.Name, Class: di.Class, Rule: di.Rule, AreaKm2: di.AreaM2 / 1e6, Uncovered: di.UncoveredM2 / 1e6,
 			Covered: di.CoveredPct, Pass: di.Pass, FailReason: di.FailReason, Geometry: geometryJSON(di.Geometry, tol)}
+		if d.Population {
+			j.People, j.UncoveredPpl = &di.Population, &di.UncoveredPeople
+		}
 		if di.Worst != nil {
 			j.Worst = &jsWorst{Lon: di.Worst.Point[0], Lat: di.Worst.Point[1], Cost: di.Worst.Cost, Station: di.Worst.Station}
 		}
@@ -267,6 +303,12 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 			label = s.ID
 		}
 		js.Stations = append(js.Stations, [3]any{math.Round(s.Point[0]*1e6) / 1e6, math.Round(s.Point[1]*1e6) / 1e6, label})
+	}
+	for _, p := range d.People {
+		js.People = append(js.People, [3]float64{math.Round(p.Point[0]*1e6) / 1e6, math.Round(p.Point[1]*1e6) / 1e6, p.Count})
+	}
+	for _, s := range d.Sites {
+		js.Sites = append(js.Sites, [4]any{math.Round(s.Point[0]*1e7) / 1e7, math.Round(s.Point[1]*1e7) / 1e7, s.Rank, s.label()})
 	}
 	data, err := json.Marshal(js)
 	if err != nil {

@@ -22,11 +22,13 @@ func sample() Data {
 		},
 		Gaps:     []Gap{{District: "A & B", AreaM2: 5e5, Polygon: sq(1.5, 42.5, 0.005)}},
 		Stations: []Station{{ID: "s1", Name: "</script><b>", Point: orb.Point{1.515, 42.505}}},
+		People:   []Person{{Point: orb.Point{1.502, 42.502}, Count: 120}, {Point: orb.Point{1.512, 42.502}, Count: 0}},
+		Sites:    []Site{{Rank: 1, ID: "c1", Name: "Hall <&>", Point: orb.Point{1.503, 42.503}}},
 	}
 }
 
-// TestSVG: a well-formed SVG with every district, gap and station, and
-// names escaped.
+// TestSVG: a well-formed SVG with every district, gap, station, population
+// point and site, and names escaped.
 func TestSVG(t *testing.T) {
 	var b bytes.Buffer
 	if err := WriteSVG(&b, sample(), Options{}); err != nil {
@@ -50,7 +52,8 @@ func TestSVG(t *testing.T) {
 			}
 		}
 	}
-	if counts["district"] != 2 || counts["gap"] != 1 || counts["station"] != 1 || counts["worst"] != 1 {
+	if counts["district"] != 2 || counts["gap"] != 1 || counts["station"] != 1 || counts["worst"] != 1 ||
+		counts["person"] != 2 || counts["site"] != 1 {
 		t.Errorf("classes drawn: %v", counts)
 	}
 }

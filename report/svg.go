@@ -11,8 +11,8 @@ import (
 )
 
 // WriteSVG writes a static map of the report, 1000 pixels wide: districts
-// coloured by covered share, gaps, stations, the farthest places and a
-// legend, in an equirectangular projection scaled by the cosine of the
+// coloured by covered share, gaps, population points, stations, the
+// farthest places, proposed sites and a legend, in an equirectangular projection scaled by the cosine of the
 // mean latitude (fine for the extent of a city or a county).
 func WriteSVG(w io.Writer, d Data, opts Options) error {
 	tol := tolerance(&d, opts)
@@ -59,6 +59,15 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 		fmt.Fprintf(bw, `<path class="gap" d="%s" fill="#e0002a" fill-opacity="0.35" fill-rule="evenodd" stroke="#a00" stroke-width="0.6"/>`+"\n",
 			path(orb.MultiPolygon{g.Polygon}))
 	}
+	maxCount := 0.0
+	for _, p := range d.People {
+		maxCount = math.Max(maxCount, p.Count)
+	}
+	for _, p := range d.People {
+		x, y := xy(p.Point)
+		fmt.Fprintf(bw, `<circle class="person" cx="%.1f" cy="%.1f" r="%.1f" fill="#9b59d0" fill-opacity="0.5" stroke="#5b2a86" stroke-width="0.5"/>`+"\n",
+			x, y, 1.5+6*math.Sqrt(p.Count/math.Max(maxCount, 1e-300)))
+	}
 	for _, s := range d.Stations {
 		x, y := xy(s.Point)
 		fmt.Fprintf(bw, `<circle class="station" cx="%.1f" cy="%.1f" r="2.5" fill="#2f6fde" stroke="#0b3d91" stroke-width="0.6"/>`+"\n", x, y)
@@ -69,6 +78,11 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 			fmt.Fprintf(bw, `<circle class="worst" cx="%.1f" cy="%.1f" r="4" fill="#fff" stroke="#000" stroke-width="1.5"/>`+"\n", x, y)
 		}
 	}
+	for _, s := range d.Sites {
+		x, y := xy(s.Point)
+		fmt.Fprintf(bw, `<g class="site"><circle cx="%.1f" cy="%.1f" r="7" fill="#ff9f1c" stroke="#7a3b00" stroke-width="1.5"/><text x="%.1f" y="%.1f" font-size="10" font-weight="700" text-anchor="middle">%d</text><title>proposed site %d: %s</title></g>`+"\n",
+			x, y, x, y+3.5, s.Rank, s.Rank, html.EscapeString(s.label()))
+	}
 	ly := height + 20
 	for i, p := range []float64{0, 50, 90, 100} {
 		fmt.Fprintf(bw, `<rect x="%d" y="%.0f" width="14" height="14" fill="%s" stroke="#555"/><text x="%d" y="%.0f">%g%%</text>`+"\n",
@@ -77,6 +91,12 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 	fmt.Fprintf(bw, `<rect x="300" y="%.0f" width="14" height="14" fill="#e0002a" fill-opacity="0.5" stroke="#a00"/><text x="318" y="%.0f">gap</text>`+"\n", ly, ly+12)
 	fmt.Fprintf(bw, `<circle cx="367" cy="%.0f" r="4" fill="#2f6fde"/><text x="376" y="%.0f">station</text>`+"\n", ly+7, ly+12)
 	fmt.Fprintf(bw, `<circle cx="447" cy="%.0f" r="4" fill="#fff" stroke="#000" stroke-width="1.5"/><text x="456" y="%.0f">farthest place</text>`+"\n", ly+7, ly+12)
+	if len(d.People) > 0 {
+		fmt.Fprintf(bw, `<circle cx="577" cy="%.0f" r="4" fill="#9b59d0"/><text x="586" y="%.0f">people</text>`+"\n", ly+7, ly+12)
+	}
+	if len(d.Sites) > 0 {
+		fmt.Fprintf(bw, `<circle cx="657" cy="%.0f" r="5" fill="#ff9f1c" stroke="#7a3b00"/><text x="667" y="%.0f">proposed site</text>`+"\n", ly+7, ly+12)
+	}
 	text := d.Summary
 	for _, a := range d.Attribution {
 		text += " " + a

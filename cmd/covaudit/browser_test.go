@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,21 +171,87 @@ func TestHTMLReportLargeInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1200, 800))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page), chromedp.WaitVisible("#districts tbody tr")); err != nil {
-		t.Fatal(err)
-	}
+	ctx := openPage(t, exe, page)
 	drawn, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`window.covauditReady && window.covauditDrawn`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if drawn["districts"] != 600 || drawn["stations"] != 5000 || drawn["worst"] != 600 {
 		t.Errorf("drawn %v, want 600 districts, 5000 stations, 600 farthest places", drawn)
+	}
+}
+
+// openPage opens an HTML report in headless Chromium (exe) and waits for
+// its district table; the browser closes when the test ends.
+func openPage(t *testing.T, exe, page string) context.Context {
+	t.Helper()
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1200, 800))...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page), chromedp.WaitVisible("#districts tbody tr")); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// TestHTMLSuggestInBrowser: suggest --html with population points draws
+// every village and both proposed sites, and the district table gains the
+// people columns, with each district's people as check counts them.
+func TestHTMLSuggestInBrowser(t *testing.T) {
+	exe := browser()
+	if exe == "" {
+		t.Skip("no Chromium or Chrome on this machine: install Debian's chromium (.ci/run does) to run the browser test")
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("name,lon,lat,population\n")
+	for i := range 12 {
+		for j := range 9 {
+			fmt.Fprintf(&b, "v%d-%d,%.5f,%.5f,%d\n", i, j, 1.42+0.024*float64(i), 42.43+0.03*float64(j), 10+i*j)
+		}
+	}
+	pf, page, svg := filepath.Join(dir, "villages.csv"), filepath.Join(dir, "sites.html"), filepath.Join(dir, "sites.svg")
+	os.WriteFile(pf, []byte(b.String()), 0o644)
+	if code, _, errOut := runCLI(t, "", "suggest", "--add", "2", "--population", pf, "--html", page, "--svg", svg); code != 0 {
+		t.Fatalf("suggest --html: exit %d: %s", code, errOut)
+	}
+	rep := checkFigures(t, "--population", pf)
+	ctx := openPage(t, exe, page)
+	drawn, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`window.covauditReady && window.covauditDrawn`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if drawn["people"] != 108 || drawn["sites"] != 2 || drawn["districts"] != 7 {
+		t.Errorf("drawn %v, want 108 people, 2 sites, 7 districts", drawn)
+	}
+	people, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(function () {
+		var out = {};
+		document.querySelectorAll("#districts tbody tr").forEach(function (tr) {
+			out[tr.cells[0].textContent] = Number(tr.cells[6].textContent.replace(/,/g, ""));
+		});
+		return out;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#districts thead").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(header, "uncovered people") {
+		t.Errorf("table header %q has no people columns", header)
+	}
+	for _, d := range rep.Districts {
+		if d.Population == nil || math.Abs(people[d.Name]-*d.Population) > 0.5 {
+			t.Errorf("%s: %v people in the table, check counts %v", d.Name, people[d.Name], d.Population)
+		}
+	}
+	s, _ := os.ReadFile(svg)
+	if n := strings.Count(string(s), `class="person"`); n != 108 || strings.Count(string(s), `class="site"`) != 2 {
+		t.Errorf("SVG: %d people, %d sites", n, strings.Count(string(s), `class="site"`))
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/covaudit/covaudit/geodata/gpkg"
+	"github.com/covaudit/covaudit/report"
 	"github.com/covaudit/covaudit/validate"
 	"github.com/paulmach/orb"
 	"github.com/spf13/pflag"
@@ -249,7 +250,9 @@ type audit struct {
 	demo        bool
 	// hasPopulation: the audit counted people (--population).
 	hasPopulation bool
-	population    *coverage.Population
+	// sites: proposed station sites drawn on the maps (covaudit suggest).
+	sites      []report.Site
+	population *coverage.Population
 	// With --stations-report: what each station alone covers, and each
 	// district's land covered twice or more.
 	sole       []coverage.SoleCover

@@ -14,6 +14,7 @@ import (
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/gpkg"
+	"github.com/covaudit/covaudit/report"
 	"github.com/paulmach/orb"
 	"github.com/spf13/pflag"
 )
@@ -58,7 +59,7 @@ func newSuggestOptions() *suggestOptions {
 
 func (o *suggestOptions) addFlags(f *pflag.FlagSet) {
 	o.checkOptions.addFlags(f)
-	for _, h := range []string{"gaps", "html", "svg", "basemap", "stations-report", "gaps-crs", "chord-error"} {
+	for _, h := range []string{"gaps", "stations-report", "gaps-crs", "chord-error"} {
 		f.Lookup(h).Hidden = true
 	}
 	f.Lookup("format").Usage = "output format: text|json|csv|markdown|geojson|gpkg (gpkg needs -o FILE)"
@@ -165,6 +166,13 @@ func runSuggestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 		}
 	} else if err := write(stdout); err != nil {
 		return outputError{err}
+	}
+	for i, st := range res.Sites {
+		c := cands[st.Candidate]
+		a.sites = append(a.sites, report.Site{Rank: i + 1, ID: c.ID, Name: c.Name, Point: st.Point})
+	}
+	if err := a.writeVisuals(); err != nil {
+		return err
 	}
 	if o.untilCovered && failing > 0 {
 		return errFailed

@@ -21,7 +21,7 @@ func (a *audit) reportData() report.Data {
 		r := &a.results[i]
 		rd := report.District{Name: r.District.Name, Class: r.District.Class, Rule: ruleText(r.District.Rule),
 			AreaM2: r.AreaM2, UncoveredM2: r.UncoveredM2, CoveredPct: r.CoveredPct, Pass: r.Pass,
-			FailReason: r.FailReason, Geometry: r.District.Geometry}
+			FailReason: r.FailReason, Population: r.Population, UncoveredPeople: r.UncoveredPopulation, Geometry: r.District.Geometry}
 		if r.Worst.Station >= 0 {
 			st := a.stations[r.Worst.Station]
 			label := st.Name
@@ -42,8 +42,22 @@ func (a *audit) reportData() report.Data {
 	for _, st := range a.stations {
 		d.Stations = append(d.Stations, report.Station{ID: st.ID, Name: st.Name, Point: st.Point})
 	}
+	d.Population = a.hasPopulation
+	if a.population != nil {
+		// Points are drawn up to maxDrawnPeople (a raster is not drawn);
+		// the district figures count them all.
+		if pts, counts := a.population.Points(); len(pts) <= maxDrawnPeople {
+			for i, p := range pts {
+				d.People = append(d.People, report.Person{Point: p, Count: counts[i]})
+			}
+		}
+	}
+	d.Sites = a.sites
 	return d
 }
+
+// maxDrawnPeople is the most population points the maps draw.
+const maxDrawnPeople = 50000
 
 // writeVisuals writes the HTML and SVG reports asked for.
 func (a *audit) writeVisuals() error {
