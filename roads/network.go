@@ -1,0 +1,249 @@
+package roads
+
+import (
+	"math"
+
+	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/tidwall/rtree"
+)
+
+// Network is a road network for one profile: nodes at {lon, lat} degrees
+// (WGS84) and straight segments between them, each with its travel time in
+// both directions. It is built from OpenStreetMap ways by a Builder, and
+// read-only afterwards.
+type Network struct {
+	// Pos is every node's {lon, lat}, degrees.
+	Pos [][2]float64
+	// OSMID is every node's OpenStreetMap id; 0 for nodes covaudit added
+	// (the points where stations join the network).
+	OSMID []int64
+	Segs  []Segment
+
+	tree *rtree.RTreeG[int32] // segments by lon/lat box, see index
+}
+
+// Segment is one straight piece of a way, between consecutive way nodes.
+type Segment struct {
+	A, B int32
+	// LenM is the geodesic length, metres.
+	LenM float64
+	// Fwd and Bwd are the travel times A to B and B to A, seconds; negative
+	// when that direction cannot be used.
+	Fwd, Bwd float64
+	// Way is the OpenStreetMap way id.
+	Way int64
+}
+
+// Builder collects ways and then their nodes' positions, so that memory
+// grows with the road network, not with the file: add every way first,
+// then give the positions of the nodes NeedsNode asks for. Not safe for
+// concurrent use.
+type Builder struct {
+	prof  Profile
+	ways  []wayRec
+	index map[int64]int32 // OSM node id -> node
+	pos   [][2]float64
+	ids   []int64
+	known []bool
+}
+
+type wayRec struct {
+	id       int64
+	nodes    []int32
+	fwd, bwd float64 // km/h
+}
+
+// NewBuilder starts a network for the profile.
+func NewBuilder(p Profile) *Builder {
+	return &Builder{prof: p, index: make(map[int64]int32)}
+}
+
+// AddWay keeps a way when the profile can use it; nodes are its OSM node
+// ids in order. It reports whether the way was kept.
+func (b *Builder) AddWay(id int64, nodes []int64, tag Tags) bool {
+	fwd, bwd := b.prof.WaySpeeds(tag)
+	if (fwd <= 0 && bwd <= 0) || len(nodes) < 2 {
+		return false
+	}
+	w := wayRec{id: id, nodes: make([]int32, len(nodes)), fwd: fwd, bwd: bwd}
+	for i, n := range nodes {
+		k, ok := b.index[n]
+		if !ok {
+			k = int32(len(b.ids))
+			b.index[n] = k
+			b.ids = append(b.ids, n)
+		}
+		w.nodes[i] = k
+	}
+	b.ways = append(b.ways, w)
+	return true
+}
+
+// Ways is the number of ways kept so far.
+func (b *Builder) Ways() int { return len(b.ways) }
+
+// NeedsNode reports whether a kept way uses the OSM node.
+func (b *Builder) NeedsNode(id int64) bool { _, ok := b.index[id]; return ok }
+
+// SetNode gives a node's position, degrees.
+func (b *Builder) SetNode(id int64, lon, lat float64) {
+	k, ok := b.index[id]
+	if !ok {
+		return
+	}
+	if b.pos == nil {
+		b.pos = make([][2]float64, len(b.ids))
+		b.known = make([]bool, len(b.ids))
+	}
+	b.pos[k] = [2]float64{lon, lat}
+	b.known[k] = true
+}
+
+// Build makes the network. Segments whose nodes are missing from the file
+// (ways cut by the extract's edge) are left out and counted in missing.
+func (b *Builder) Build() (n *Network, missing int) {
+	if b.pos == nil {
+		b.pos = make([][2]float64, len(b.ids))
+		b.known = make([]bool, len(b.ids))
+	}
+	n = &Network{}
+	remap := make([]int32, len(b.ids))
+	for i := range remap {
+		remap[i] = -1
+	}
+	node := func(k int32) int32 {
+		if remap[k] < 0 {
+			remap[k] = int32(len(n.Pos))
+			n.Pos = append(n.Pos, b.pos[k])
+			n.OSMID = append(n.OSMID, b.ids[k])
+		}
+		return remap[k]
+	}
+	for _, w := range b.ways {
+		for i := 0; i+1 < len(w.nodes); i++ {
+			a, c := w.nodes[i], w.nodes[i+1]
+			if !b.known[a] || !b.known[c] {
+				missing++
+				continue
+			}
+			if a == c {
+				continue
+			}
+			pa, pc := b.pos[a], b.pos[c]
+			l := ellipsoid.Distance(pa[0], pa[1], pc[0], pc[1])
+			s := Segment{A: node(a), B: node(c), LenM: l, Fwd: -1, Bwd: -1, Way: w.id}
+			if w.fwd > 0 {
+				s.Fwd = l / (w.fwd / 3.6)
+			}
+			if w.bwd > 0 {
+				s.Bwd = l / (w.bwd / 3.6)
+			}
+			n.Segs = append(n.Segs, s)
+		}
+	}
+	return n, missing
+}
+
+// index returns the R-tree of segments by lon/lat box, building it on first
+// use.
+func (n *Network) index() *rtree.RTreeG[int32] {
+	if n.tree == nil {
+		n.tree = &rtree.RTreeG[int32]{}
+		for k, s := range n.Segs {
+			a, b := n.Pos[s.A], n.Pos[s.B]
+			n.tree.Insert([2]float64{min(a[0], b[0]), min(a[1], b[1])}, [2]float64{max(a[0], b[0]), max(a[1], b[1])}, int32(k))
+		}
+	}
+	return n.tree
+}
+
+// BuildIndex builds the segment index now, so that the network can then be
+// searched from several goroutines.
+func (n *Network) BuildIndex() { n.index() }
+
+// Near calls fn with every segment that may pass within m metres of the
+// lon/lat box [mn, mx] (a box search with a safe margin in degrees), until
+// fn returns false.
+func (n *Network) Near(mn, mx [2]float64, m float64, fn func(seg int) bool) {
+	dlat := m/110500 + 1e-9
+	lat := max(math.Abs(mn[1]), math.Abs(mx[1])) + dlat
+	dlon := m/(111000*math.Cos(min(89.9, lat)*math.Pi/180)) + 1e-9
+	n.index().Search([2]float64{mn[0] - dlon, mn[1] - dlat}, [2]float64{mx[0] + dlon, mx[1] + dlat},
+		func(_, _ [2]float64, k int32) bool { return fn(int(k)) })
+}
+
+// MinLeg returns the cheapest way onto (or off) a straight segment from a
+// point p, in a plane where distances are metres: the minimum over the
+// segment's points q = a + x (b - a), x in [0, 1], with |p - q| <= capM, of
+//
+//	|p - q| x invSpeed + c0 + c1 x,
+//
+// where invSpeed is the access leg's s/m and c0 + c1 x the travel time along
+// the road from q, seconds. ok is false when no point of the segment is
+// within capM of p. The function is convex in x, so the minimum is the
+// stationary point (where the leg meets the road at the angle whose cosine
+// is the ratio of the speeds) clamped to the feasible interval.
+func MinLeg(p, a, b [2]float64, c0, c1, invSpeed, capM float64) (cost, x float64, ok bool) {
+	ux, uy := b[0]-a[0], b[1]-a[1]
+	L := math.Sqrt(ux*ux + uy*uy)
+	px, py := p[0]-a[0], p[1]-a[1]
+	if L == 0 {
+		r := math.Sqrt(px*px + py*py)
+		if r > capM {
+			return 0, 0, false
+		}
+		return r*invSpeed + min(c0, c0+c1), 0, true
+	}
+	ux, uy = ux/L, uy/L
+	s0 := px*ux + py*uy
+	d := math.Abs(px*uy - py*ux)
+	if d > capM {
+		return 0, 0, false
+	}
+	w := math.Sqrt(max(0, capM*capM-d*d))
+	lo, hi := max(0, s0-w), min(L, s0+w)
+	if lo > hi {
+		return 0, 0, false
+	}
+	m := -c1 / L / invSpeed // cosine of the best angle, signed
+	var s float64
+	switch {
+	case m >= 1:
+		s = hi
+	case m <= -1:
+		s = lo
+	default:
+		s = s0 + m*d/math.Sqrt(1-m*m)
+		s = min(hi, max(lo, s))
+	}
+	dx := s - s0
+	x = s / L
+	return math.Sqrt(dx*dx+d*d)*invSpeed + c0 + c1*x, x, true
+}
+
+// Stats describes a network.
+type Stats struct {
+	Nodes, Segments int
+	// LengthM is the total length of the segments, metres.
+	LengthM float64
+}
+
+// Stats counts the network.
+func (n *Network) Stats() Stats {
+	s := Stats{Nodes: len(n.Pos), Segments: len(n.Segs)}
+	for _, g := range n.Segs {
+		s.LengthM += g.LenM
+	}
+	return s
+}
+
+// NodeByOSMID returns the node of an OSM node id, or -1.
+func (n *Network) NodeByOSMID(id int64) int {
+	for i, v := range n.OSMID {
+		if v == id {
+			return i
+		}
+	}
+	return -1
+}
+
