@@ -1,0 +1,258 @@
+package geodata
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/covaudit/covaudit/roads"
+	"github.com/paulmach/osm"
+	"github.com/paulmach/osm/osmpbf"
+	"github.com/paulmach/osm/osmxml"
+)
+
+// IsOSMFile reports whether a path names an OpenStreetMap file by its
+// extension: .osm.pbf, .pbf, .osm, .osm.gz, .osm.bz2.
+func IsOSMFile(path string) bool {
+	p := strings.ToLower(path)
+	for _, ext := range []string{".pbf", ".osm", ".osm.gz", ".osm.bz2"} {
+		if strings.HasSuffix(p, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// OSMSource is an OpenStreetMap file to read, by path or from memory.
+type OSMSource struct {
+	// Name is the path, or the name used in messages when Data is set.
+	Name string
+	// Data, when not nil, is the file's content.
+	Data []byte
+}
+
+func (s OSMSource) open() (io.ReadCloser, int64, error) {
+	if s.Data != nil {
+		return io.NopCloser(bytes.NewReader(s.Data)), int64(len(s.Data)), nil
+	}
+	f, err := os.Open(s.Name)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+// osmKinds says which element types a scan wants.
+type osmKinds struct{ nodes, ways, relations bool }
+
+// countingReader counts the bytes read through it, for positions in
+// messages and for progress.
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	progress func(n int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	if c.progress != nil {
+		c.progress(c.n)
+	}
+	return k, err
+}
+
+// scanOSM calls fn with every element of the kinds asked for, in file
+// order. PBF is decoded in parallel (GOMAXPROCS blocks at once) and element
+// kinds that are not wanted are skipped undecoded; XML may be gzip- or
+// bzip2-compressed (by content, whatever the extension). Errors name the
+// file and the byte offset (PBF: of the compressed file, at the end of the
+// last whole block; XML: of the uncompressed text, with its line).
+func scanOSM(ctx context.Context, src OSMSource, kinds osmKinds, progress func(read, size int64), fn func(osm.Object) error) error {
+	path := src.Name
+	f, size, err := src.open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if size == 0 {
+		return fmt.Errorf("%s: empty file, not OpenStreetMap data", path)
+	}
+	cr := &countingReader{r: f}
+	if progress != nil {
+		cr.progress = func(n int64) { progress(n, size) }
+	}
+	br := bufio.NewReaderSize(cr, 1<<16)
+	head, _ := br.Peek(512)
+	var r io.Reader = br
+	isXML := false
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: gzip: %v", path, err)
+		}
+		r, isXML = zr, true
+	case bytes.HasPrefix(head, []byte("BZh")):
+		r, isXML = bzip2.NewReader(br), true
+	case bytes.Contains(head, []byte("<osm")) || bytes.HasPrefix(bytes.TrimSpace(head), []byte("<?xml")):
+		isXML = true
+	}
+	if isXML {
+		return scanXML(ctx, path, r, kinds, fn)
+	}
+	if !bytes.Contains(head, []byte("OSMHeader")) {
+		return fmt.Errorf("%s: not OpenStreetMap data: neither PBF (no OSMHeader block at byte 0) nor XML (no <osm> element)", path)
+	}
+	sc := osmpbf.New(ctx, r, runtime.GOMAXPROCS(0))
+	defer sc.Close()
+	sc.SkipNodes, sc.SkipWays, sc.SkipRelations = !kinds.nodes, !kinds.ways, !kinds.relations
+	for sc.Scan() {
+		if err := fn(sc.Object()); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return fmt.Errorf("%s: after byte %d (the last whole block): %v", path, sc.FullyScannedBytes(), describePBF(err))
+	}
+	return nil
+}
+
+func describePBF(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "file is truncated (unexpected end of data)"
+	}
+	return err.Error()
+}
+
+// lineCounter counts newlines of the text read through it.
+type lineCounter struct {
+	r     io.Reader
+	lines int
+	n     int64
+}
+
+func (l *lineCounter) Read(p []byte) (int, error) {
+	k, err := l.r.Read(p)
+	l.lines += bytes.Count(p[:k], []byte{'\n'})
+	l.n += int64(k)
+	return k, err
+}
+
+func scanXML(ctx context.Context, path string, r io.Reader, kinds osmKinds, fn func(osm.Object) error) error {
+	lc := &lineCounter{r: r}
+	sc := osmxml.New(ctx, lc)
+	defer sc.Close()
+	for sc.Scan() {
+		o := sc.Object()
+		switch o.(type) {
+		case *osm.Node:
+			if !kinds.nodes {
+				continue
+			}
+		case *osm.Way:
+			if !kinds.ways {
+				continue
+			}
+		case *osm.Relation:
+			if !kinds.relations {
+				continue
+			}
+		default:
+			continue
+		}
+		if err := fn(o); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		// The decoder reads ahead, so the position is where reading
+		// stopped: the error lies before it.
+		return fmt.Errorf("%s: XML error before byte %d (line %d of the text): %v", path, lc.n, lc.lines+1, err)
+	}
+	return nil
+}
+
+// RoadsInfo describes what ReadRoads found.
+type RoadsInfo struct {
+	// WaysKept is the number of ways the profile can use.
+	WaysKept int
+	// MissingSegments counts way segments left out because a node is not
+	// in the file (ways cut by the extract's edge).
+	MissingSegments int
+}
+
+// ReadRoads reads the ways of an OpenStreetMap file (.osm.pbf, or .osm XML,
+// plain, gzip or bzip2) that the profile can use, in two passes: ways
+// first, then only the nodes those ways use, so memory grows with the road
+// network rather than the file. progress, when not nil, is called with the
+// bytes read of each pass (pass 1 or 2).
+func ReadRoads(ctx context.Context, src OSMSource, p roads.Profile, progress func(pass int, read, size int64)) (*roads.Network, RoadsInfo, error) {
+	path := src.Name
+	b := roads.NewBuilder(p)
+	var info RoadsInfo
+	pg := func(pass int) func(read, size int64) {
+		if progress == nil {
+			return nil
+		}
+		return func(read, size int64) { progress(pass, read, size) }
+	}
+	ways := 0
+	err := scanOSM(ctx, src, osmKinds{ways: true}, pg(1), func(o osm.Object) error {
+		w := o.(*osm.Way)
+		ways++
+		ids := make([]int64, len(w.Nodes))
+		for i, n := range w.Nodes {
+			ids[i] = int64(n.ID)
+		}
+		tags := w.Tags
+		b.AddWay(int64(w.ID), ids, func(k string) string { return tags.Find(k) })
+		return nil
+	})
+	if err != nil {
+		return nil, info, err
+	}
+	info.WaysKept = b.Ways()
+	if info.WaysKept == 0 {
+		return nil, info, fmt.Errorf("%s: no way usable by the %s profile among %d ways", path, p.Name, ways)
+	}
+	err = scanOSM(ctx, src, osmKinds{nodes: true}, pg(2), func(o osm.Object) error {
+		n := o.(*osm.Node)
+		if !b.NeedsNode(int64(n.ID)) {
+			return nil
+		}
+		if !(n.Lat >= -90 && n.Lat <= 90 && n.Lon >= -180 && n.Lon <= 180) {
+			return fmt.Errorf("node %d: position (%v, %v) is out of range", n.ID, n.Lon, n.Lat)
+		}
+		b.SetNode(int64(n.ID), n.Lon, n.Lat)
+		return nil
+	})
+	if err != nil {
+		return nil, info, err
+	}
+	net, missing := b.Build()
+	info.MissingSegments = missing
+	if len(net.Segs) == 0 {
+		return nil, info, fmt.Errorf("%s: the %d usable ways have no node positions in the file", path, info.WaysKept)
+	}
+	return net, info, nil
+}
