@@ -29,7 +29,9 @@ type Redundancy struct {
 // the people of opts.Population only it covers, and each district's land
 // covered twice or more (covered land - the sum of the sole covers).
 // Stations that share a place cover nothing alone. It costs one cut per
-// station in reach and district; districts run in parallel.
+// station in reach and district; districts run in parallel. Districts under
+// the road rule are left out (no sole cover, zero redundancy): removing a
+// station changes the whole network search.
 func Criticality(ctx context.Context, districts []District, ix *Index, opts Options) ([]SoleCover, []Redundancy, error) {
 	opts = opts.withDefaults()
 	sole := make([][]SoleCover, len(districts))
@@ -45,6 +47,9 @@ func Criticality(ctx context.Context, districts []District, ix *Index, opts Opti
 		d := &districts[di]
 		if err := d.Rule.Validate(); err != nil {
 			return err
+		}
+		if d.Rule.Kind == KindRoad {
+			return nil
 		}
 		f, err := newFrame(d.Geometry, fs)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/covaudit/covaudit/roads"
 	"github.com/paulmach/orb"
 )
 
@@ -34,6 +35,16 @@ type Options struct {
 	// the covered share of the district's population, not counting the
 	// people of gaps smaller than IgnoreGapsUnderM2.
 	PassByPopulation bool
+	// Roads is the road network's travel-time field, for districts under
+	// the road rule (KindRoad); its stations must be the Index's, in order.
+	Roads *roads.Field
+	// Progress, when not nil, is called after each district with the
+	// number done and the total (from the evaluating goroutines, one call
+	// at a time).
+	Progress func(done, total int)
+	// RoadTolerance is the widest uncovered-area bracket the road rule may
+	// report, as a fraction of the district's area (default 0.001).
+	RoadTolerance float64
 }
 
 func (o Options) withDefaults() Options {
@@ -62,7 +73,18 @@ type Gap struct {
 	// BorderStations is the number of stations whose circles bound the
 	// gap: the stations of its neighbourhood.
 	BorderStations int
+	// Kind is, under the road rule, GapNoAccess or GapTravelTime (by the
+	// larger part of its area); empty under the distance rules.
+	Kind string
 }
+
+// Gap kinds of the road rule.
+const (
+	// GapNoAccess: no usable road and no station within the access cap.
+	GapNoAccess = "no-access"
+	// GapTravelTime: roads are near, but too far from a station by road.
+	GapTravelTime = "travel-time"
+)
 
 // Result is one district's evaluation.
 type Result struct {
@@ -88,6 +110,17 @@ type Result struct {
 	Gaps      []Gap
 	// Stations is the number of stations whose disks reach the district.
 	Stations int
+	// Road rule only: Undecided says the limit lies within the
+	// uncovered-area bracket (the district fails, saying so); ToleranceMet
+	// that the bracket is as narrow as Options.RoadTolerance asked;
+	// NoAccessM2 is the uncovered area with no road or station within the
+	// access cap; RoadCells and RoadCellM are the cells evaluated and the
+	// finest cell's side, m; Travel the travel-time statistics.
+	Undecided, ToleranceMet bool
+	NoAccessM2              float64
+	RoadCells               int
+	RoadCellM               float64
+	Travel                  *TravelTimes
 	// Population and UncoveredPopulation count Options.Population's people
 	// in the district and beyond the rule; CountedUncoveredPopulation those
 	// in gaps the pass rule counts.
@@ -101,8 +134,16 @@ func Evaluate(ctx context.Context, districts []District, ix *Index, opts Options
 	opts = opts.withDefaults()
 	results := make([]Result, len(districts))
 	fs := newFrameSet()
+	var mu sync.Mutex
+	done := 0
 	err := eachDistrict(ctx, districts, opts.Workers, func(i int) (err error) {
 		results[i], err = evaluateDistrict(&districts[i], ix, opts, fs)
+		if opts.Progress != nil {
+			mu.Lock()
+			done++
+			opts.Progress(done, len(districts))
+			mu.Unlock()
+		}
 		return err
 	})
 	if err != nil {
@@ -162,6 +203,9 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 	f, err := newFrame(d.Geometry, fs)
 	if err != nil {
 		return Result{}, err
+	}
+	if d.Rule.Kind == KindRoad {
+		return evaluateRoadDistrict(d, ix, opts, f)
 	}
 	r := d.Rule.RadiusMeters()
 	res := Result{District: d, RadiusM: r, AreaM2: f.region.area, Worst: Worst{Station: -1, DistanceM: -1}}

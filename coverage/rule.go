@@ -15,6 +15,10 @@ const (
 	KindRadius RuleKind = "radius"
 	// KindSpeed: cost is geodesic distance x detour factor / speed, s.
 	KindSpeed RuleKind = "speed"
+	// KindRoad: cost is the travel time over the road network (see
+	// Options.Roads): an access leg to a road, the roads, a leg to the
+	// station; or walking straight to a station, s.
+	KindRoad RuleKind = "road"
 )
 
 // Rule is a district class's coverage requirement: every place must reach a
@@ -23,12 +27,14 @@ type Rule struct {
 	Kind RuleKind
 	// RadiusM is the radius rule's threshold, metres.
 	RadiusM float64
-	// TimeS is the speed rule's threshold, seconds.
+	// TimeS is the speed and road rules' threshold, seconds.
 	TimeS float64
 	// Detour multiplies the straight-line distance under the speed rule (>= 1).
 	Detour float64
 	// SpeedMS is the travel speed under the speed rule, metres per second.
 	SpeedMS float64
+	// Profile names who travels under the road rule ("car"), for reports.
+	Profile string
 }
 
 // ErrBadRule is wrapped by Rule.Validate's errors.
@@ -56,15 +62,21 @@ func (r Rule) Validate() error {
 			return fmt.Errorf("detour factor must be at least 1, got %v: %w", r.Detour, ErrBadRule)
 		}
 		return nil
+	case KindRoad:
+		return pos("time", r.TimeS)
 	}
 	return fmt.Errorf("unknown rule kind %q: %w", r.Kind, ErrBadRule)
 }
 
 // RadiusMeters returns the straight-line distance, metres, within which a
-// place meets the rule: the radius itself, or time x speed / detour.
+// place meets the rule: the radius itself, or time x speed / detour. For the
+// road rule it is 0: no radius decides it.
 func (r Rule) RadiusMeters() float64 {
-	if r.Kind == KindSpeed {
+	switch r.Kind {
+	case KindSpeed:
 		return r.TimeS * r.SpeedMS / r.Detour
+	case KindRoad:
+		return 0
 	}
 	return r.RadiusM
 }
@@ -80,7 +92,7 @@ func (r Rule) Cost(distM float64) float64 {
 // Threshold returns the rule's limit and its unit: metres ("m") for the
 // radius rule, seconds ("s") for the speed rule.
 func (r Rule) Threshold() (float64, string) {
-	if r.Kind == KindSpeed {
+	if r.Kind == KindSpeed || r.Kind == KindRoad {
 		return r.TimeS, "s"
 	}
 	return r.RadiusM, "m"

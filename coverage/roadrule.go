@@ -1,0 +1,657 @@
+package coverage
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/roads"
+)
+
+// The road rule (KindRoad) is evaluated on an adaptive grid with certified
+// bounds, in the district's equal-area frame, where access legs are
+// straight lines measured in frame metres (within 1e-5 of the geodesic in a
+// frame of 100 km).
+//
+// The cost of a place p is the least of walking straight to a station,
+// |p - s| / va, and, over every road segment within the access cap of p and
+// both directions of travel along it, the access leg to a road point q plus
+// the time along the road from q and on to the station (roads.MinLeg,
+// roads.Field.Linear). It is 1/va-Lipschitz except where the cap cuts an
+// option off, so a square cell with centre m and half-diagonal h is
+//   - covered when the cost at m, counting only options whose leg from m is
+//     at most cap - h (usable from every point of the cell), plus h / va,
+//     is within the limit;
+//   - uncovered when the cost at m, counting options up to cap + h (no point
+//     of the cell can use more), minus h / va, is beyond it;
+//   - undecided otherwise, and split in four.
+// Cells are split depth-first to a depth chosen so that the undecided area
+// is at most the tolerance; the uncovered area then lies in
+// [uncovered cells, uncovered + undecided cells], each cell's area clipped
+// exactly to the district.
+
+// roadOpt is one way onto the road network in the frame: a segment from a
+// with unit direction u and length l, metres, along which the travel time
+// from the point at s metres is c0 + c1 s / l seconds.
+type roadOpt struct {
+	ax, ay, ux, uy, l float64
+	c0, c1            float64
+	m, rt             float64 // cosine of the best leg angle and its sine (when |m| < 1)
+	lo                float64 // least time on the segment: min(c0, c0 + c1)
+	st                int32   // the station the route reaches (Index order)
+}
+
+// roadSetup is what a district's road evaluation needs, in its frame.
+type roadSetup struct {
+	f        *frame
+	T        float64 // limit, s
+	inv      float64 // 1 / access speed, s/m
+	cap      float64 // access cap, m
+	opts     []roadOpt // every option; those of useful can bring a place within the limit
+	useful   []int32
+	stations [][2]float64 // frame positions of the stations that may matter
+	stIdx    []int        // their indices in the Index
+	optIndex *segIndex    // the options' segments
+	access   *segIndex    // every usable segment near the district, for the no-access test
+	accSeg   [][2][2]float64
+}
+
+func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSetup {
+	rs := &roadSetup{f: f, T: d.Rule.TimeS, inv: 1 / field.SpeedMS, cap: field.CapM}
+	b := f.bound
+	reach := rs.T*field.SpeedMS + 1
+	for _, i := range ix.distinct(ix.Near(b, reach)) {
+		p := ix.stations[i].Point
+		x, y := f.proj.Forward(p[0], p[1])
+		rs.stations = append(rs.stations, [2]float64{x, y})
+		rs.stIdx = append(rs.stIdx, i)
+	}
+	net := field.Net
+	net.Near(b.Min, b.Max, rs.cap*1.01+1, func(k int) bool {
+		s := net.Segs[k]
+		pa, pb := net.Pos[s.A], net.Pos[s.B]
+		ax, ay := f.proj.Forward(pa[0], pa[1])
+		bx, by := f.proj.Forward(pb[0], pb[1])
+		rs.accSeg = append(rs.accSeg, [2][2]float64{{ax, ay}, {bx, by}})
+		c0, c1, sti, ok := field.Linear(k)
+		l := math.Hypot(bx-ax, by-ay)
+		for i := range 2 {
+			if !ok[i] {
+				continue
+			}
+			o := roadOpt{ax: ax, ay: ay, l: l, c0: c0[i], c1: c1[i], lo: min(c0[i], c0[i]+c1[i]), st: sti[i]}
+			if l > 0 {
+				o.ux, o.uy = (bx-ax)/l, (by-ay)/l
+				o.m = -c1[i] / l / rs.inv
+				if math.Abs(o.m) < 1 {
+					o.rt = math.Sqrt(1 - o.m*o.m)
+				}
+			}
+			if o.lo <= rs.T {
+				rs.useful = append(rs.useful, int32(len(rs.opts)))
+			}
+			rs.opts = append(rs.opts, o)
+		}
+		return true
+	})
+	rs.optIndex = newSegIndex(len(rs.opts), func(k int) (p, q [2]float64) {
+		o := &rs.opts[k]
+		return [2]float64{o.ax, o.ay}, [2]float64{o.ax + o.l*o.ux, o.ay + o.l*o.uy}
+	})
+	rs.access = newSegIndex(len(rs.accSeg), func(k int) (p, q [2]float64) { return rs.accSeg[k][0], rs.accSeg[k][1] })
+	return rs
+}
+
+// segDist is the distance, m, from (px, py) to the option's segment.
+func (o *roadOpt) segDist(px, py float64) float64 {
+	dx, dy := px-o.ax, py-o.ay
+	s := min(o.l, max(0, dx*o.ux+dy*o.uy))
+	ex, ey := dx-s*o.ux, dy-s*o.uy
+	return math.Sqrt(ex*ex + ey*ey)
+}
+
+// cost is the option's cost at (px, py) with legs up to capM; +Inf when no
+// point of the segment is that close (see roads.MinLeg). When the cost
+// cannot be below bound, bound is returned without computing it.
+func (o *roadOpt) cost(px, py, inv, capM, bound float64) float64 {
+	dx, dy := px-o.ax, py-o.ay
+	if o.l == 0 {
+		r := math.Sqrt(dx*dx + dy*dy)
+		if r > capM {
+			return math.Inf(1)
+		}
+		return r*inv + o.lo
+	}
+	s0 := dx*o.ux + dy*o.uy
+	d := math.Abs(dx*o.uy - dy*o.ux)
+	if d > capM {
+		return math.Inf(1)
+	}
+	if d*inv+o.lo >= bound {
+		return bound // cannot beat the best so far
+	}
+	w := math.Sqrt(max(0, capM*capM-d*d))
+	lo, hi := max(0, s0-w), min(o.l, s0+w)
+	if lo > hi {
+		return math.Inf(1)
+	}
+	var s float64
+	switch {
+	case o.m >= 1:
+		s = hi
+	case o.m <= -1:
+		s = lo
+	default:
+		s = min(hi, max(lo, s0+o.m*d/o.rt))
+	}
+	e := s - s0
+	return math.Sqrt(e*e+d*d)*inv + o.c0 + o.c1*s/o.l
+}
+
+// costAt is the cost at a frame point over the given options and stations
+// with legs up to capM (capM < 0: walking only), and the station reached
+// (Index order), or -1.
+func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float64) (float64, int) {
+	best, st := math.Inf(1), -1
+	for _, i := range sts {
+		s := rs.stations[i]
+		if c := math.Hypot(x-s[0], y-s[1]) * rs.inv; c < best {
+			best, st = c, rs.stIdx[i]
+		}
+	}
+	if capM < 0 {
+		return best, st
+	}
+	for _, i := range opts {
+		o := &rs.opts[i]
+		if c := o.cost(x, y, rs.inv, capM, best); c < best {
+			best, st = c, int(o.st)
+		}
+	}
+	return best, st
+}
+
+// Cell states.
+const (
+	cellCovered = iota
+	cellUncovered
+	cellUndecided
+)
+
+// roadLeaf is a final cell of the quadtree that is not covered.
+type roadLeaf struct {
+	x, y, half float64 // centre and half side, frame m
+	area       float64 // inside the district, m2
+	undecided  bool
+	noAccess   bool
+}
+
+// roadPass is the outcome of one depth-first pass.
+type roadPass struct {
+	covered, uncovered, undecided, noAccess float64 // m2
+	leaves                                  []roadLeaf
+	cells                                   int
+}
+
+// pass evaluates the district's quadtree to maxDepth.
+func (rs *roadSetup) pass(maxDepth int, keepLeaves bool) roadPass {
+	var out roadPass
+	fr := rs.f.region
+	cx, cy := (fr.minPt[0]+fr.maxPt[0])/2, (fr.minPt[1]+fr.maxPt[1])/2
+	half := max(fr.maxPt[0]-fr.minPt[0], fr.maxPt[1]-fr.minPt[1])/2 + 1
+	opts := rs.useful
+	sts := make([]int32, len(rs.stations))
+	for i := range sts {
+		sts[i] = int32(i)
+	}
+	rs.cell(&out, cx, cy, half, 0, maxDepth, opts, sts, keepLeaves)
+	return out
+}
+
+// cell evaluates one cell and recurses into its quarters.
+func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int, opts, sts []int32, keep bool) {
+	out.cells++
+	area, inside := rs.f.region.squareArea(x, y, half)
+	if area <= 0 {
+		return
+	}
+	h := half * math.Sqrt2
+	lh := h * rs.inv
+	// Keep what can bring some place of the cell within the limit.
+	var o2, s2 []int32
+	for _, i := range opts {
+		o := &rs.opts[i]
+		if d := o.segDist(x, y); d <= rs.cap+h && d*rs.inv+o.lo-lh <= rs.T {
+			o2 = append(o2, i)
+		}
+	}
+	for _, i := range sts {
+		s := rs.stations[i]
+		if math.Hypot(x-s[0], y-s[1])*rs.inv-lh <= rs.T {
+			s2 = append(s2, i)
+		}
+	}
+	state := cellUndecided
+	if len(o2) == 0 && len(s2) == 0 {
+		state = cellUncovered
+	} else if cin, _ := rs.costAt(x, y, o2, s2, rs.cap-h); cin+lh <= rs.T {
+		state = cellCovered
+	} else if cout, _ := rs.costAt(x, y, o2, s2, rs.cap+h); cout-lh > rs.T {
+		state = cellUncovered
+	}
+	switch state {
+	case cellCovered:
+		out.covered += area
+		return
+	case cellUncovered:
+		rs.uncoveredCell(out, x, y, half, depth, maxDepth, area, inside, keep)
+		return
+	}
+	if depth >= maxDepth {
+		out.undecided += area
+		if keep {
+			out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, undecided: true})
+		}
+		return
+	}
+	q := half / 2
+	for _, c := range [4][2]float64{{-q, -q}, {q, -q}, {-q, q}, {q, q}} {
+		rs.cell(out, x+c[0], y+c[1], q, depth+1, maxDepth, o2, s2, keep)
+	}
+}
+
+// kindCoarser is how many levels above the finest cells the split between
+// no-access and travel-time gaps stops: the split only sorts uncovered land
+// into two kinds, it does not change the bracket, and the cap's line runs
+// along every road.
+const kindCoarser = 3
+
+// uncoveredCell records a cell known to be uncovered, splitting it (to
+// kindCoarser levels above the pass's depth) where the no-access line
+// crosses it: a place is no-access when no usable road and no station is
+// within the cap. Cells still straddling the line go by their centre.
+func (rs *roadSetup) uncoveredCell(out *roadPass, x, y, half float64, depth, maxDepth int, area float64, inside bool, keep bool) {
+	h := half * math.Sqrt2
+	d := rs.accessDist(x, y, rs.cap+h)
+	noAcc := d > rs.cap+h
+	if d > rs.cap-h && d <= rs.cap+h && depth < maxDepth-kindCoarser {
+		q := half / 2
+		for _, c := range [4][2]float64{{-q, -q}, {q, -q}, {-q, q}, {q, q}} {
+			cx, cy := x+c[0], y+c[1]
+			a := q * q * 4
+			in := inside
+			if !inside {
+				a, in = rs.f.region.squareArea(cx, cy, q)
+				if a <= 0 {
+					continue
+				}
+			}
+			out.cells++
+			rs.uncoveredCell(out, cx, cy, q, depth+1, maxDepth, a, in, keep)
+		}
+		return
+	}
+	if d > rs.cap-h && d <= rs.cap+h {
+		noAcc = d > rs.cap // finest cells straddling the line go by their centre
+	}
+	out.uncovered += area
+	if noAcc {
+		out.noAccess += area
+	}
+	if keep {
+		out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, noAccess: noAcc})
+	}
+}
+
+// accessDist is the distance, m, from (x, y) to the nearest usable road
+// segment or station, or +Inf when none is within limit.
+func (rs *roadSetup) accessDist(x, y, limit float64) float64 {
+	best := math.Inf(1)
+	for _, s := range rs.stations {
+		best = min(best, math.Hypot(x-s[0], y-s[1]))
+	}
+	rs.access.search([2]float64{x - limit, y - limit}, [2]float64{x + limit, y + limit}, func(k int) bool {
+		best = min(best, pointSegDist(x, y, rs.accSeg[k][0], rs.accSeg[k][1]))
+		return true
+	})
+	return best
+}
+
+func pointSegDist(x, y float64, a, b [2]float64) float64 {
+	ux, uy := b[0]-a[0], b[1]-a[1]
+	dx, dy := x-a[0], y-a[1]
+	l2 := ux*ux + uy*uy
+	t := 0.0
+	if l2 > 0 {
+		t = min(1, max(0, (dx*ux+dy*uy)/l2))
+	}
+	ex, ey := dx-t*ux, dy-t*uy
+	return math.Sqrt(ex*ex + ey*ey)
+}
+
+// squareArea is the area, m2, of the part of the region inside the square
+// of centre (x, y) and half side half, and whether the square lies wholly
+// inside. It uses Green's theorem: the region's edges clipped to the
+// square, plus the parts of the square's sides inside the region.
+func (fr *frameRegion) squareArea(x, y, half float64) (float64, bool) {
+	mn := [2]float64{x - half, y - half}
+	mx := [2]float64{x + half, y + half}
+	if mx[0] < fr.minPt[0] || mn[0] > fr.maxPt[0] || mx[1] < fr.minPt[1] || mn[1] > fr.maxPt[1] {
+		return 0, false
+	}
+	side := 2 * half
+	var edges []int
+	fr.index().search(mn, mx, func(k int) bool {
+		edges = append(edges, k)
+		return true
+	})
+	if len(edges) == 0 {
+		if fr.contains(x, y) {
+			return side * side, true
+		}
+		return 0, false
+	}
+	a := 0.0
+	// Region edges inside the square (Liang-Barsky clipping).
+	for _, k := range edges {
+		p, q := fr.edge(k)
+		t0, t1, ok := clipSeg(p, q, mn, mx)
+		if !ok {
+			continue
+		}
+		ax, ay := p[0]+t0*(q[0]-p[0]), p[1]+t0*(q[1]-p[1])
+		bx, by := p[0]+t1*(q[0]-p[0]), p[1]+t1*(q[1]-p[1])
+		a += (ax*by - ay*bx) / 2
+	}
+	// The square's sides, counter-clockwise, cut where region edges cross
+	// them; the pieces inside the region count.
+	corners := [5][2]float64{mn, {mx[0], mn[1]}, mx, {mn[0], mx[1]}, mn}
+	for s := range 4 {
+		p, q := corners[s], corners[s+1]
+		ts := []float64{0, 1}
+		for _, k := range edges {
+			e0, e1 := fr.edge(k)
+			if t, ok := segCross(p, q, e0, e1); ok {
+				ts = append(ts, t)
+			}
+		}
+		slices.Sort(ts)
+		for i := 0; i+1 < len(ts); i++ {
+			if ts[i+1]-ts[i] <= 0 {
+				continue
+			}
+			tm := (ts[i] + ts[i+1]) / 2
+			if !fr.contains(p[0]+tm*(q[0]-p[0]), p[1]+tm*(q[1]-p[1])) {
+				continue
+			}
+			ax, ay := p[0]+ts[i]*(q[0]-p[0]), p[1]+ts[i]*(q[1]-p[1])
+			bx, by := p[0]+ts[i+1]*(q[0]-p[0]), p[1]+ts[i+1]*(q[1]-p[1])
+			a += (ax*by - ay*bx) / 2
+		}
+	}
+	return min(side*side, max(0, a)), false
+}
+
+// clipSeg clips p->q to the box, returning the kept parameter interval.
+func clipSeg(p, q, mn, mx [2]float64) (t0, t1 float64, ok bool) {
+	t0, t1 = 0, 1
+	d := [2]float64{q[0] - p[0], q[1] - p[1]}
+	for i := range 2 {
+		if d[i] == 0 {
+			if p[i] < mn[i] || p[i] > mx[i] {
+				return 0, 0, false
+			}
+			continue
+		}
+		a, b := (mn[i]-p[i])/d[i], (mx[i]-p[i])/d[i]
+		if a > b {
+			a, b = b, a
+		}
+		t0, t1 = max(t0, a), min(t1, b)
+		if t0 >= t1 {
+			return 0, 0, false
+		}
+	}
+	return t0, t1, true
+}
+
+// segCross returns the parameter along p->q where it crosses e0->e1.
+func segCross(p, q, e0, e1 [2]float64) (float64, bool) {
+	rx, ry := q[0]-p[0], q[1]-p[1]
+	sx, sy := e1[0]-e0[0], e1[1]-e0[1]
+	den := rx*sy - ry*sx
+	if den == 0 {
+		return 0, false
+	}
+	wx, wy := e0[0]-p[0], e0[1]-p[1]
+	t := (wx*sy - wy*sx) / den
+	u := (wx*ry - wy*rx) / den
+	if t < 0 || t > 1 || u < 0 || u > 1 {
+		return 0, false
+	}
+	return t, true
+}
+
+// TravelTimes summarises a district's travel times over its area.
+type TravelTimes struct {
+	// MedianS, P95S and MaxS are over a regular grid of Samples places of
+	// the district, SpacingM apart (equal-area frame, so every sample
+	// stands for the same area); MaxS is the largest sampled, a lower
+	// bound of the true maximum.
+	MedianS, P95S, MaxS float64
+	Samples             int
+	SpacingM            float64
+}
+
+// roadSamples is the number of grid places the travel-time statistics aim
+// for per district.
+const roadSamples = 5000
+
+// evaluateRoadDistrict evaluates a district under the road rule.
+func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Result, error) {
+	field := opts.Roads
+	if field == nil {
+		return Result{}, fmt.Errorf("the road rule needs a road network (Options.Roads): %w", ErrBadRule)
+	}
+	rs := newRoadSetup(f, d, ix, field)
+	res := Result{District: d, AreaM2: f.region.area, Worst: Worst{Station: -1, DistanceM: -1}}
+	tol := opts.RoadTolerance
+	if tol <= 0 {
+		tol = 0.001
+	}
+	tolM2 := tol * res.AreaM2
+	fr := f.region
+	half := max(fr.maxPt[0]-fr.minPt[0], fr.maxPt[1]-fr.minPt[1])/2 + 1
+	// A first pass to cells of about 64 m tells how wide the undecided band
+	// is; each further level halves it.
+	depth := max(0, int(math.Ceil(math.Log2(half/32))))
+	p := rs.pass(depth, false)
+	for p.undecided > tolM2 && half/math.Exp2(float64(depth)) > 0.01 {
+		need := max(1, int(math.Ceil(math.Log2(p.undecided/tolM2))))
+		depth += need
+		p = rs.pass(depth, false)
+	}
+	p = rs.pass(depth, true)
+	res.RoadCells = p.cells
+	res.RoadCellM = 2 * half / math.Exp2(float64(depth))
+	res.UncoveredLowerM2 = p.uncovered
+	res.UncoveredUpperM2 = min(res.AreaM2, p.uncovered+p.undecided)
+	res.UncoveredM2 = (res.UncoveredLowerM2 + res.UncoveredUpperM2) / 2
+	res.NoAccessM2 = p.noAccess
+	res.ToleranceMet = p.undecided <= tolM2
+	if res.AreaM2 > 0 {
+		res.CoveredPct = 100 * (1 - res.UncoveredM2/res.AreaM2)
+	}
+	var gapAt func(x, y float64) int
+	res.Gaps, gapAt = rs.gaps(p.leaves, opts.GapPolygons, res.RoadCellM)
+	if opts.Population != nil {
+		rs.people(opts.Population, &res, gapAt, opts.IgnoreGapsUnderM2)
+	}
+	tt, w, wc := rs.travelTimes(ix)
+	res.Travel, res.Worst, res.WorstCost = &tt, w, wc
+	res.Stations = len(rs.stations)
+	// The pass rule counts the upper bound (undecided land as uncovered),
+	// less the gaps too small to count.
+	small := 0.0
+	for _, g := range res.Gaps {
+		if g.AreaM2 < opts.IgnoreGapsUnderM2 {
+			small += g.AreaM2
+		}
+	}
+	counted := max(0, res.UncoveredUpperM2-small)
+	countedLo := max(0, res.UncoveredLowerM2-small)
+	pct := func(u float64) float64 {
+		if res.AreaM2 <= 0 {
+			return 100
+		}
+		return 100 * (1 - u/res.AreaM2)
+	}
+	passUpper := pct(counted) >= opts.MinCoveragePct
+	passLower := pct(countedLo) >= opts.MinCoveragePct
+	if opts.PassByPopulation {
+		// People are counted place by place, exactly: no bracket.
+		share := 100.0
+		if res.Population > 0 {
+			share = 100 * (1 - res.CountedUncoveredPopulation/res.Population)
+		}
+		passUpper = share >= opts.MinCoveragePct
+		passLower = passUpper
+		if !passUpper {
+			res.Pass = false
+			res.FailReason = fmt.Sprintf("%.0f of %.0f people beyond %s by road: covered %.4f%% of the population < %g%%",
+				res.CountedUncoveredPopulation, res.Population, fmtSeconds(rs.T), share, opts.MinCoveragePct)
+			res.CountedUncoveredM2 = counted
+			return res, nil
+		}
+	}
+	res.Pass = passUpper
+	res.CountedUncoveredM2 = counted
+	switch {
+	case passUpper:
+	case passLower:
+		res.Undecided = true
+		res.FailReason = fmt.Sprintf("undecided: covered between %.4f%% and %.4f%%, the limit %g%% lies within the bracket (narrow it with a smaller --tolerance)",
+			pct(counted), pct(countedLo), opts.MinCoveragePct)
+	default:
+		res.FailReason = fmt.Sprintf("%.2f to %.2f ha beyond %s by road in %d gap(s): covered %.4f%% < %g%%",
+			countedLo/1e4, counted/1e4, fmtSeconds(rs.T), countAtLeast(res.Gaps, opts.IgnoreGapsUnderM2), pct(counted), opts.MinCoveragePct)
+	}
+	return res, nil
+}
+
+// people counts the population of a district under the road rule: a
+// point is uncovered when its cost exceeds the limit (exact, place by
+// place); a raster cell counts by its centre (inside the district, and
+// covered or not as a whole: an approximation at the scale of a cell).
+// Uncovered people go to the gap drawn where they are.
+func (rs *roadSetup) people(pop *Population, res *Result, gapAt func(x, y float64) int, ignoreUnderM2 float64) {
+	var near []int32
+	sts := make([]int32, len(rs.stations))
+	for i := range sts {
+		sts[i] = int32(i)
+	}
+	add := func(c, x, y float64) {
+		res.Population += c
+		near = near[:0]
+		rs.optIndex.search([2]float64{x - rs.cap, y - rs.cap}, [2]float64{x + rs.cap, y + rs.cap}, func(k int) bool {
+			near = append(near, int32(k))
+			return true
+		})
+		if cost, _ := rs.costAt(x, y, near, sts, rs.cap); cost <= rs.T {
+			return
+		}
+		res.UncoveredPopulation += c
+		if g := gapAt(x, y); g >= 0 {
+			res.Gaps[g].Population += c
+		}
+	}
+	if g := pop.grid; g != nil {
+		b := rs.f.bound
+		c0 := max(0, int(math.Floor((b.Min[0]-g.X0)/g.DX)))
+		c1 := min(g.Width-1, int(math.Floor((b.Max[0]-g.X0)/g.DX)))
+		r0 := max(0, int(math.Floor((g.Y0-b.Max[1])/g.DY)))
+		r1 := min(g.Height-1, int(math.Floor((g.Y0-b.Min[1])/g.DY)))
+		for row := r0; row <= r1; row++ {
+			for col := c0; col <= c1; col++ {
+				v := g.Values[row*g.Width+col]
+				if !(v > 0) {
+					continue
+				}
+				x, y := rs.f.proj.Forward(g.X0+(float64(col)+0.5)*g.DX, g.Y0-(float64(row)+0.5)*g.DY)
+				if rs.f.region.contains(x, y) {
+					add(v, x, y)
+				}
+			}
+		}
+	} else {
+		rs.f.eachPoint(pop, func(i int, x, y float64) { add(pop.counts[i], x, y) })
+	}
+	res.CountedUncoveredPopulation = res.UncoveredPopulation
+	for _, g := range res.Gaps {
+		if g.AreaM2 < ignoreUnderM2 {
+			res.CountedUncoveredPopulation -= g.Population
+		}
+	}
+}
+
+func fmtSeconds(s float64) string {
+	if math.Mod(s, 60) == 0 {
+		return fmt.Sprintf("%g min", s/60)
+	}
+	return fmt.Sprintf("%g s", s)
+}
+
+// travelTimes samples the district on a regular grid: median, 95th
+// percentile and maximum of the cost, and the worst sampled place.
+func (rs *roadSetup) travelTimes(ix *Index) (TravelTimes, Worst, float64) {
+	fr := rs.f.region
+	spacing := math.Max(1, math.Sqrt(fr.area/roadSamples))
+	var near []int32
+	var sts []int32
+	for i := range rs.stations {
+		sts = append(sts, int32(i))
+	}
+	var costs []float64
+	worst, worstCost := Worst{Station: -1, DistanceM: -1}, -1.0
+	var wx, wy float64
+	wst := -1
+	for y := fr.minPt[1] + spacing/2; y < fr.maxPt[1]; y += spacing {
+		for x := fr.minPt[0] + spacing/2; x < fr.maxPt[0]; x += spacing {
+			if !fr.contains(x, y) {
+				continue
+			}
+			// The setup holds only the stations within walking reach of
+			// the limit, so a cost above it is checked against the nearest
+			// station on foot.
+			near = near[:0]
+			rs.optIndex.search([2]float64{x - rs.cap, y - rs.cap}, [2]float64{x + rs.cap, y + rs.cap}, func(k int) bool {
+				near = append(near, int32(k))
+				return true
+			})
+			c, st := rs.costAt(x, y, near, sts, rs.cap)
+			if c > rs.T {
+				if si, dm := ix.Nearest(rs.f.toLonLat(x, y)); dm*rs.inv < c {
+					c, st = dm*rs.inv, si
+				}
+			}
+			costs = append(costs, c)
+			if c > worstCost {
+				worstCost, wx, wy, wst = c, x, y, st
+			}
+		}
+	}
+	if len(costs) == 0 {
+		return TravelTimes{}, worst, 0
+	}
+	slices.Sort(costs)
+	q := func(p float64) float64 { return costs[min(len(costs)-1, int(p*float64(len(costs))))] }
+	tt := TravelTimes{MedianS: q(0.5), P95S: q(0.95), MaxS: costs[len(costs)-1], Samples: len(costs), SpacingM: spacing}
+	ll := rs.f.toLonLat(wx, wy)
+	worst = Worst{Point: ll, Station: wst, DistanceM: math.Inf(1)}
+	if wst >= 0 {
+		p := ix.stations[wst].Point
+		worst.DistanceM = ellipsoid.Distance(ll[0], ll[1], p[0], p[1])
+	}
+	return tt, worst, worstCost
+}
