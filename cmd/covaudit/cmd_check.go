@@ -94,6 +94,7 @@ type checkOptions struct {
 	gapsCRS                  crsFlag
 	districtsLayer           string
 	stationsLayer            string
+	road                     roadOptions
 }
 
 func newCheckOptions() *checkOptions {
@@ -108,6 +109,7 @@ func newCheckOptions() *checkOptions {
 		format:          enumFlag{value: "text", allowed: []string{"text", "json", "csv", "markdown"}, what: "format"},
 		chordError:      0.5,
 		minCoverageBy:   enumFlag{value: "area", allowed: []string{"area", "population"}, what: "basis"},
+		road:            newRoadOptions(),
 	}
 }
 
@@ -145,7 +147,13 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.Var(&o.gapsCRS, "gaps-crs", "coordinate system of the gap map, an EPSG code (default EPSG:4326 as RFC 7946 requires; another writes a GeoJSON \"crs\" member, or the GeoPackage's)")
 	f.Var(&o.chordError, "chord-error", "gap map: largest distance between a drawn arc and the exact circle")
 	f.IntVar(&o.workers, "workers", 0, "districts evaluated at once (default: all cores)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no warnings on stderr (errors still)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no warnings or progress on stderr (errors still)")
+}
+
+// addCheckFlags adds check's flags: the audit's and the road network's.
+func (o *checkOptions) addCheckFlags(f *pflag.FlagSet) {
+	o.addFlags(f)
+	o.road.addFlags(f, true)
 }
 
 // addStationInputFlags adds the flags check and validate share for reading
@@ -188,13 +196,16 @@ func crsMember(epsg int) geodata.Prop {
 
 // checkHelpText is the help of covaudit check, flags included.
 func checkHelpText() string {
-	return helpWithFlags("check", checkHelp, newCheckOptions().addFlags)
+	return helpWithFlags("check", checkHelp, newCheckOptions().addCheckFlags)
 }
 
 func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newCheckOptions()
-	if err := parseCommand("check", o.addFlags, checkHelpText, args, stderr, "inputs go with --districts and --stations"); err != nil {
+	if err := parseCommand("check", o.addCheckFlags, checkHelpText, args, stderr, "inputs go with --districts and --stations"); err != nil {
 		return err
+	}
+	if o.districts == "" && o.stations == "" && o.road.roads == "" {
+		o.road.roads = demoRoadsName // the demo audits rural parishes by road
 	}
 	return runCheck(ctx, o, stdin, stdout, stderr)
 }
@@ -203,7 +214,36 @@ func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, s
 type input struct {
 	role, name string
 	data       []byte
+	size       int64         // bytes, when data is not held (streamed files)
 	digest     func() string // hex SHA-256 of data, see hashed
+}
+
+// bytes is the input's size.
+func (in input) bytes() int64 { return max(int64(len(in.data)), in.size) }
+
+// fileSHA256 streams a file through SHA-256 (hex); "" when it cannot be
+// read.
+func fileSHA256(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// streamedInput is an input read by its own reader (OpenStreetMap files):
+// not held in memory, hashed on demand.
+func streamedInput(role, path string) (input, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return input{}, inputError{err}
+	}
+	return input{role: role, name: path, size: st.Size(), digest: sync.OnceValue(func() string { return fileSHA256(path) })}, nil
 }
 
 // hashed starts computing the input's SHA-256 (for the report's meta)
@@ -221,6 +261,9 @@ func (in input) hashed() input {
 func (in input) sha256() string { return in.digest() }
 
 func loadInput(role, path string, stdin io.Reader) (input, error) {
+	if path != "-" && geodata.IsOSMFile(path) {
+		return streamedInput(role, path)
+	}
 	if path == "-" {
 		b, err := io.ReadAll(stdin)
 		if err != nil {
@@ -257,10 +300,14 @@ type audit struct {
 	// district's land covered twice or more.
 	sole       []coverage.SoleCover
 	redundancy []coverage.Redundancy
+	// stderr takes the progress indicator (see progress).
+	stderr io.Writer
+	// roadInfo: the road network, with --roads.
+	roadInfo *roadSummary
 }
 
 func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, stderr io.Writer) error {
-	a := &audit{opts: o}
+	a := &audit{opts: o, stderr: stderr}
 	ix, copts, err := a.audit(ctx, stdin, false)
 	if err != nil {
 		return err
@@ -301,7 +348,12 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 			return nil, none, err
 		}
 	}
-	din, sin = din.hashed(), sin.hashed()
+	if din.data != nil {
+		din = din.hashed()
+	}
+	if sin.data != nil {
+		sin = sin.hashed()
+	}
 	a.inputs = []input{din, sin}
 
 	stations, err := a.load(din, []input{sin})
@@ -312,6 +364,14 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 	ix := coverage.NewIndex(a.stations)
 	copts := o.coverageOptions()
 	copts.GapPolygons = copts.GapPolygons || gapPolygons
+	pr := newProgress(a.stderr, o.quiet)
+	if o.road.roads != "" {
+		if err := a.useRoads(ctx, &copts, pr); err != nil {
+			return nil, none, err
+		}
+	}
+	copts.Progress = func(done, total int) { pr.count("evaluating districts", done, total) }
+	defer pr.done()
 	if o.population != "" {
 		pin, err := loadInput("population", o.population, stdin)
 		if err != nil {
@@ -348,6 +408,9 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 		return nil, none, usageError{"--min-coverage-by population needs --population FILE"}
 	}
 	copts.PassByPopulation = o.minCoverageBy.value == "population"
+	if copts.Roads != nil && o.stationsReport != "" {
+		a.warn("--stations-report covers the districts under distance rules only: the road rule's sole cover is not computed")
+	}
 	a.results, err = coverage.Evaluate(ctx, a.districts, ix, copts)
 	if err != nil {
 		return nil, none, inputError{err}
@@ -416,6 +479,10 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 			defer wg.Done()
 			so := o.station
 			so.CRS = o.stationsCRS.crs
+			if geodata.IsOSMFile(sin.name) {
+				stations[k], sprobs[k], serrs[k] = o.road.osmStations(sin.name)
+				return
+			}
 			if geodata.IsLayerFile(sin.name) {
 				l, err := readLayer(sin.name, cmp.Or(o.stationsLayer, o.layer), o.encoding)
 				if err != nil {
@@ -439,7 +506,9 @@ func (a *audit) load(din input, sins []input) ([][]coverage.Station, error) {
 		dprobs geodata.Problems
 		err    error
 	)
-	if geodata.IsLayerFile(din.name) {
+	if geodata.IsOSMFile(din.name) {
+		feats, dprobs, err = o.road.osmDistricts(din.name, o.nameField, o.classField)
+	} else if geodata.IsLayerFile(din.name) {
 		var l *geodata.Layer
 		if l, err = readLayer(din.name, cmp.Or(o.districtsLayer, o.layer), o.encoding); err == nil {
 			feats, dprobs = geodata.DistrictsFromLayer(l, din.name, dopts)

@@ -11,10 +11,14 @@ var (
 	demoDistricts []byte
 	//go:embed demodata/andorra-services.geojson
 	demoStations []byte
+	//go:embed demodata/andorra-roads.osm.pbf
+	demoRoads []byte
 )
 
 const (
-	demoDistrictsName = "andorra-parishes.geojson (embedded demo)"
-	demoStationsName  = "andorra-services.geojson (embedded demo)"
-	demoAttribution   = "Demo data: Andorra parishes and public services, © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
+	demoDistrictsName    = "andorra-parishes.geojson (embedded demo)"
+	demoStationsName     = "andorra-services.geojson (embedded demo)"
+	demoRoadsName        = "andorra-roads.osm.pbf (embedded demo)"
+	demoRoadsAttribution = "Demo road network: Andorra's roads as of 2018, © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
+	demoAttribution      = "Demo data: Andorra parishes and public services, © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
 )

@@ -62,6 +62,7 @@ type checkJSON struct {
 		Uncovered float64 `json:"uncovered_m2"`
 		Lower     float64 `json:"uncovered_m2_lower"`
 		Upper     float64 `json:"uncovered_m2_upper"`
+		Gaps      int     `json:"gaps"`
 		// Population is set with --population.
 		Population *float64 `json:"population"`
 	} `json:"districts"`

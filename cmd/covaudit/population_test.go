@@ -52,7 +52,7 @@ func TestPopulationPoints(t *testing.T) {
 		return ds, pts
 	}
 	ds, stations := read(demoParishes)
-	_, out, errOut := runCLI(t, "", "check", "--population", pf, "--format", "json", "--gaps", filepath.Join(dir, "gaps.geojson"))
+	_, out, errOut := runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--population", pf, "--format", "json", "--gaps", filepath.Join(dir, "gaps.geojson"))
 	var rep struct {
 		Districts []struct {
 			Name string `json:"name"`
@@ -108,7 +108,7 @@ func TestPopulationPoints(t *testing.T) {
 	}
 	// The pass rule by population: a district fails exactly when some of
 	// its people are uncovered (no gap is ignored at --ignore-gaps-under 0).
-	_, out, _ = runCLI(t, "", "check", "--population", pf, "--min-coverage-by", "population", "--ignore-gaps-under", "0", "--format", "json")
+	_, out, _ = runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--population", pf, "--min-coverage-by", "population", "--ignore-gaps-under", "0", "--format", "json")
 	var byPop struct {
 		Districts []struct {
 			Name   string  `json:"name"`
@@ -134,7 +134,7 @@ func TestPopulationPoints(t *testing.T) {
 func TestStationsReport(t *testing.T) {
 	dir := t.TempDir()
 	sr := filepath.Join(dir, "stations.csv")
-	_, out, errOut := runCLI(t, "", "check", "--stations-report", sr, "--format", "json")
+	_, out, errOut := runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--stations-report", sr, "--format", "json")
 	if !strings.Contains(out, `"redundant_pct"`) {
 		t.Fatalf("no redundant_pct: %s", errOut)
 	}
@@ -169,7 +169,7 @@ func TestStationsReport(t *testing.T) {
 // in every district (cells split by district borders and disks), and a
 // raster in another system is an input error that says so.
 func TestPopulationRaster(t *testing.T) {
-	_, out, errOut := runCLI(t, "", "check", "--population", "../../geodata/testdata/raster/f32-deflate-pred3-tiles.tif", "--format", "json")
+	_, out, errOut := runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--population", "../../geodata/testdata/raster/f32-deflate-pred3-tiles.tif", "--format", "json")
 	var rep struct {
 		Districts []struct {
 			Name   string  `json:"name"`
@@ -195,7 +195,7 @@ func TestPopulationRaster(t *testing.T) {
 	}
 	// The gap map carries the raster's uncovered people, all of them.
 	gaps := filepath.Join(t.TempDir(), "gaps.geojson")
-	runCLI(t, "", "check", "--population", "../../geodata/testdata/raster/f32-deflate-pred3-tiles.tif", "--gaps", gaps)
+	runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--population", "../../geodata/testdata/raster/f32-deflate-pred3-tiles.tif", "--gaps", gaps)
 	var gm struct {
 		Features []struct {
 			Properties struct{ Population float64 } `json:"properties"`

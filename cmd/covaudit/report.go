@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -26,6 +27,8 @@ type jsonReport struct {
 	Warnings    []string       `json:"warnings"`
 	Districts   []jsonDistrict `json:"districts"`
 	Summary     jsonSummary    `json:"summary"`
+	// Roads describes the road network, with --roads.
+	Roads *roadSummary `json:"roads,omitempty"`
 }
 
 type jsonMeta struct {
@@ -40,7 +43,7 @@ type jsonInput struct {
 	Role   string `json:"role"`
 	Name   string `json:"name"`
 	SHA256 string `json:"sha256"`
-	Bytes  int    `json:"bytes"`
+	Bytes  int64  `json:"bytes"`
 }
 
 type jsonRule struct {
@@ -50,6 +53,17 @@ type jsonRule struct {
 	RadiusM   geodata.Fixed  `json:"radius_m"`
 	DetourF   *float64       `json:"detour,omitempty"`
 	SpeedKmh  *geodata.Fixed `json:"speed_kmh,omitempty"`
+	// Road rule: who travels, on which network (see the report's roads).
+	Profile string `json:"profile,omitempty"`
+}
+
+// jsonTravel is a road district's travel times over its area.
+type jsonTravel struct {
+	MedianS  geodata.Fixed `json:"median_s"`
+	P95S     geodata.Fixed `json:"p95_s"`
+	MaxS     geodata.Fixed `json:"max_s"`
+	Samples  int           `json:"samples"`
+	SpacingM geodata.Fixed `json:"spacing_m"`
 }
 
 type jsonWorst struct {
@@ -86,6 +100,15 @@ type jsonDistrict struct {
 	// With --stations-report: share of the area covered by two stations
 	// or more.
 	RedundantPct *float64 `json:"redundant_pct,omitempty"`
+	// Road rule: whether the limit lies within the bracket, whether the
+	// bracket is as narrow as --tolerance asked, the uncovered land with no
+	// road or station within --max-access, travel times, and the grid.
+	Undecided    *bool          `json:"undecided,omitempty"`
+	ToleranceMet *bool          `json:"tolerance_met,omitempty"`
+	NoAccessM2   *geodata.Fixed `json:"no_access_m2,omitempty"`
+	TravelTime   *jsonTravel    `json:"travel_time,omitempty"`
+	Cells        *int           `json:"cells,omitempty"`
+	FinestCellM  *geodata.Fixed `json:"finest_cell_m,omitempty"`
 }
 
 type jsonSummary struct {
@@ -113,6 +136,7 @@ func (a *audit) ruleJSON(r coverage.Rule) jsonRule {
 		s := geodata.Fixed{V: r.SpeedMS * 3.6, Digits: 3}
 		j.DetourF, j.SpeedKmh = &d, &s
 	}
+	j.Profile = r.Profile
 	return j
 }
 
@@ -188,7 +212,7 @@ func (a *audit) report() jsonReport {
 		Summary:     a.summary(),
 	}
 	for _, in := range a.inputs {
-		rep.Meta.Inputs = append(rep.Meta.Inputs, jsonInput{Role: in.role, Name: in.name, SHA256: in.sha256(), Bytes: len(in.data)})
+		rep.Meta.Inputs = append(rep.Meta.Inputs, jsonInput{Role: in.role, Name: in.name, SHA256: in.sha256(), Bytes: in.bytes()})
 	}
 	for i := range a.results {
 		r := &a.results[i]
@@ -209,7 +233,14 @@ func (a *audit) report() jsonReport {
 			v := a.redundancy[i].RedundantPct
 			d.RedundantPct = &v
 		}
+		if r.Travel != nil {
+			und, met, na, cells, cm := r.Undecided, r.ToleranceMet, m2(r.NoAccessM2), r.RoadCells, cost3(r.RoadCellM)
+			d.Undecided, d.ToleranceMet, d.NoAccessM2, d.Cells, d.FinestCellM = &und, &met, &na, &cells, &cm
+			d.TravelTime = &jsonTravel{MedianS: cost3(r.Travel.MedianS), P95S: cost3(r.Travel.P95S), MaxS: cost3(r.Travel.MaxS),
+				Samples: r.Travel.Samples, SpacingM: cost3(r.Travel.SpacingM)}
+		}
 	}
+	rep.Roads = a.roadInfo
 	return rep
 }
 
@@ -236,6 +267,9 @@ func (a *audit) writeReport(w io.Writer) error {
 
 // ruleText describes a rule for people: "2 km" or "30 min (15.4 km)".
 func ruleText(r coverage.Rule) string {
+	if r.Kind == coverage.KindRoad {
+		return fmt.Sprintf("%s by %s", fmtTime(r.TimeS), r.Profile)
+	}
 	if r.Kind == coverage.KindSpeed {
 		return fmt.Sprintf("%s (%s)", fmtTime(r.TimeS), fmtKm(r.RadiusMeters()))
 	}
@@ -266,7 +300,7 @@ func (a *audit) worstText(r *coverage.Result) string {
 		label = st.Name
 	}
 	c := fmtKm(r.Worst.DistanceM)
-	if r.District.Rule.Kind == coverage.KindSpeed {
+	if k := r.District.Rule.Kind; k == coverage.KindSpeed || k == coverage.KindRoad {
 		c = fmtTime(r.WorstCost) + ", " + c
 	}
 	return fmt.Sprintf("%s to %s at %.5f,%.5f", c, label, r.Worst.Point[1], r.Worst.Point[0])
@@ -306,7 +340,28 @@ func (a *audit) writeText(w io.Writer) error {
 			fmt.Fprintf(w, "  %s fails: %s\n", r.District.Name, r.FailReason)
 		}
 	}
+	a.writeRoadText(w, "  ")
 	return nil
+}
+
+// writeRoadText describes the road districts: bracket, no-access land and
+// travel times.
+func (a *audit) writeRoadText(w io.Writer, indent string) {
+	if a.roadInfo == nil {
+		return
+	}
+	ri := a.roadInfo
+	fmt.Fprintf(w, "\n%sRoad network: %d nodes, %.1f km of road usable by %s; travel %s; access legs at %g km/h, up to %s.\n",
+		indent, ri.Nodes, ri.LengthKm.V, ri.Profile, ri.Direction, ri.AccessKmh, fmtKm(ri.MaxAccessM))
+	for i := range a.results {
+		r := &a.results[i]
+		if r.Travel == nil {
+			continue
+		}
+		fmt.Fprintf(w, "%s%s: uncovered %.3f to %.3f km² (%.3f km² with no road within %s); travel time median %s, 95%% %s, max %s\n",
+			indent, r.District.Name, r.UncoveredLowerM2/1e6, r.UncoveredUpperM2/1e6, r.NoAccessM2/1e6, fmtKm(ri.MaxAccessM),
+			fmtTime(r.Travel.MedianS), fmtTime(r.Travel.P95S), fmtTime(r.Travel.MaxS))
+	}
 }
 
 // floorPct rounds a percentage down to 0.01, so that 99.999% never prints
@@ -317,7 +372,8 @@ func (a *audit) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"name", "id", "class", "rule", "threshold", "unit", "radius_m", "area_m2", "uncovered_m2",
 		"uncovered_m2_lower", "uncovered_m2_upper", "covered_pct", "gaps", "pass", "fail_reason",
-		"worst_lon", "worst_lat", "worst_cost", "worst_distance_m", "worst_station"})
+		"worst_lon", "worst_lat", "worst_cost", "worst_distance_m", "worst_station",
+		"undecided", "no_access_m2", "median_time_s", "p95_time_s", "max_time_s"})
 	for i := range a.results {
 		r := &a.results[i]
 		t, unit := r.District.Rule.Threshold()
@@ -329,10 +385,17 @@ func (a *audit) writeCSV(w io.Writer) error {
 			wd = strconv.FormatFloat(r.Worst.DistanceM, 'f', 3, 64)
 			ws = a.stations[r.Worst.Station].ID
 		}
-		cw.Write([]string{r.District.Name, r.District.ID, r.District.Class, string(r.District.Rule.Kind),
+		row := []string{r.District.Name, r.District.ID, r.District.Class, string(r.District.Rule.Kind),
 			strconv.FormatFloat(t, 'f', -1, 64), unit, fmt2(r.RadiusM), fmt2(r.AreaM2), fmt2(r.UncoveredM2),
 			fmt2(r.UncoveredLowerM2), fmt2(r.UncoveredUpperM2), strconv.FormatFloat(r.CoveredPct, 'g', -1, 64),
-			strconv.Itoa(len(r.Gaps)), strconv.FormatBool(r.Pass), r.FailReason, wl, wa, wc, wd, ws})
+			strconv.Itoa(len(r.Gaps)), strconv.FormatBool(r.Pass), r.FailReason, wl, wa, wc, wd, ws}
+		if r.Travel != nil {
+			row = append(row, strconv.FormatBool(r.Undecided), fmt2(r.NoAccessM2), cost3(r.Travel.MedianS).String(),
+				cost3(r.Travel.P95S).String(), cost3(r.Travel.MaxS).String())
+		} else {
+			row = append(row, "", "", "", "", "")
+		}
+		cw.Write(row)
 	}
 	cw.Flush()
 	return cw.Error()
@@ -369,6 +432,7 @@ func (a *audit) writeMarkdown(w io.Writer) error {
 			fmt.Fprintf(w, "- **%s**: %s\n", mdEscape(r.District.Name), mdEscape(r.FailReason))
 		}
 	}
+	a.writeRoadText(w, "")
 	for _, at := range a.attribution {
 		fmt.Fprintf(w, "\n<sub>%s</sub>\n", at)
 	}
@@ -389,7 +453,7 @@ func (a *audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 				{Key: "rule", Value: string(r.District.Rule.Kind)},
 				{Key: "threshold", Value: t},
 				{Key: "unit", Value: unit},
-				{Key: "kind", Value: "beyond-threshold"},
+				{Key: "kind", Value: cmp.Or(g.Kind, "beyond-threshold")},
 				{Key: "area_m2", Value: m2(g.AreaM2)},
 				{Key: "border_stations", Value: g.BorderStations},
 			}
