@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -112,7 +113,7 @@ func scanOSM(ctx context.Context, src OSMSource, kinds osmKinds, progress func(r
 		isXML = true
 	}
 	if isXML {
-		return scanXML(ctx, path, r, kinds, fn)
+		return scanXML(ctx, path, r, kinds, fn, cr)
 	}
 	if !bytes.Contains(head, []byte("OSMHeader")) {
 		return fmt.Errorf("%s: not OpenStreetMap data: neither PBF (no OSMHeader block at byte 0) nor XML (no <osm> element)", path)
@@ -129,9 +130,16 @@ func scanOSM(ctx context.Context, src OSMSource, kinds osmKinds, progress func(r
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		return fmt.Errorf("%s: after byte %d (the last whole block): %v", path, sc.FullyScannedBytes(), describePBF(err))
+		return fmt.Errorf("%s: in the block after byte %d (reading had reached byte %d of %d): %v", path, sc.FullyScannedBytes(), cr.n, size, describePBF(err))
 	}
 	return nil
+}
+
+func describeXML(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "file is truncated (unexpected end of data)"
+	}
+	return err.Error()
 }
 
 func describePBF(err error) string {
@@ -141,23 +149,9 @@ func describePBF(err error) string {
 	return err.Error()
 }
 
-// lineCounter counts newlines of the text read through it.
-type lineCounter struct {
-	r     io.Reader
-	lines int
-	n     int64
-}
-
-func (l *lineCounter) Read(p []byte) (int, error) {
-	k, err := l.r.Read(p)
-	l.lines += bytes.Count(p[:k], []byte{'\n'})
-	l.n += int64(k)
-	return k, err
-}
-
-func scanXML(ctx context.Context, path string, r io.Reader, kinds osmKinds, fn func(osm.Object) error) error {
-	lc := &lineCounter{r: r}
-	sc := osmxml.New(ctx, lc)
+// scanXML scans OSM XML; file counts the bytes of the file read so far.
+func scanXML(ctx context.Context, path string, r io.Reader, kinds osmKinds, fn func(osm.Object) error, file *countingReader) error {
+	sc := osmxml.New(ctx, r)
 	defer sc.Close()
 	for sc.Scan() {
 		o := sc.Object()
@@ -185,9 +179,8 @@ func scanXML(ctx context.Context, path string, r io.Reader, kinds osmKinds, fn f
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		// The decoder reads ahead, so the position is where reading
-		// stopped: the error lies before it.
-		return fmt.Errorf("%s: XML error before byte %d (line %d of the text): %v", path, lc.n, lc.lines+1, err)
+		// The decoder's message has the line of the (uncompressed) text.
+		return fmt.Errorf("%s: %v (reading had reached byte %d of the file)", path, describeXML(err), file.n)
 	}
 	return nil
 }
@@ -243,7 +236,9 @@ func ReadRoads(ctx context.Context, src OSMSource, p roads.Profile, progress fun
 		if !(n.Lat >= -90 && n.Lat <= 90 && n.Lon >= -180 && n.Lon <= 180) {
 			return fmt.Errorf("node %d: position (%v, %v) is out of range", n.ID, n.Lon, n.Lat)
 		}
-		b.SetNode(int64(n.ID), n.Lon, n.Lat)
+		// PBF stores 1e-7 degrees as integers; rounding makes PBF and XML
+		// give the same floats.
+		b.SetNode(int64(n.ID), math.Round(n.Lon*1e7)/1e7, math.Round(n.Lat*1e7)/1e7)
 		return nil
 	})
 	if err != nil {

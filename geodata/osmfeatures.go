@@ -123,10 +123,10 @@ func ReadOSMStations(ctx context.Context, src OSMSource, f TagFilter) ([]coverag
 	err = scanOSM(ctx, src, osmKinds{nodes: true}, nil, func(o osm.Object) error {
 		n := o.(*osm.Node)
 		if _, ok := needNode[n.ID]; ok {
-			needNode[n.ID] = orb.Point{n.Lon, n.Lat}
+			needNode[n.ID] = round7(n.Lon, n.Lat)
 		}
 		if f.Match(n.Tags) {
-			out = append(out, coverage.Station{ID: fmt.Sprintf("node/%d", n.ID), Name: n.Tags.Find("name"), Point: orb.Point{n.Lon, n.Lat}})
+			out = append(out, coverage.Station{ID: fmt.Sprintf("node/%d", n.ID), Name: n.Tags.Find("name"), Point: round7(n.Lon, n.Lat)})
 		}
 		return nil
 	})
@@ -181,6 +181,11 @@ func ReadOSMStations(ctx context.Context, src OSMSource, f TagFilter) ([]coverag
 		}
 	}
 	return out, probs, nil
+}
+
+// round7 rounds a position to the 1e-7 degrees OSM stores.
+func round7(lon, lat float64) orb.Point {
+	return orb.Point{math.Round(lon*1e7) / 1e7, math.Round(lat*1e7) / 1e7}
 }
 
 // centroid is the area centroid of a closed ring (lon/lat plane), or the
@@ -257,7 +262,7 @@ func ReadOSMDistricts(ctx context.Context, src OSMSource, f TagFilter, nameTag, 
 	err = scanOSM(ctx, src, osmKinds{nodes: true}, nil, func(o osm.Object) error {
 		n := o.(*osm.Node)
 		if _, ok := nodes[n.ID]; ok {
-			nodes[n.ID] = orb.Point{n.Lon, n.Lat}
+			nodes[n.ID] = round7(n.Lon, n.Lat)
 		}
 		return nil
 	})
