@@ -341,12 +341,6 @@ func (f *Field) Cost(lon, lat float64) (t float64, station int, routeM float64) 
 	t, station = math.Inf(1), -1
 	proj := ellipsoid.NewLAEA(lon, lat)
 	inv := 1 / f.SpeedMS
-	for i, s := range f.Stations {
-		d := ellipsoid.Distance(lon, lat, s[0], s[1])
-		if c := d * inv; c < t || (c == t && i < station) {
-			t, station, routeM = c, i, d
-		}
-	}
 	pt := [2]float64{lon, lat}
 	f.Net.Near(pt, pt, f.CapM, func(k int) bool {
 		s := f.Net.Segs[k]
@@ -376,5 +370,21 @@ func (f *Field) Cost(lon, lat float64) (t float64, station int, routeM float64) 
 		}
 		return true
 	})
+	// Walking straight to a station: only stations that can beat the best
+	// so far are measured (a box 1% wider than the walk can reach).
+	for i, s := range f.Stations {
+		if !math.IsInf(t, 1) {
+			reach := t*f.SpeedMS*1.01 + 1
+			dlat := reach / 110500 // degrees of latitude are longer
+			coslat := math.Cos(min(89.9, math.Abs(lat)+dlat) * math.Pi / 180)
+			if math.Abs(s[1]-lat) > dlat || math.Abs(s[0]-lon)*111000*coslat > reach {
+				continue
+			}
+		}
+		d := ellipsoid.Distance(lon, lat, s[0], s[1])
+		if c := d * inv; c < t || (c == t && i < station) {
+			t, station, routeM = c, i, d
+		}
+	}
 	return t, station, routeM
 }

@@ -315,10 +315,10 @@ func runCheck(ctx context.Context, o *checkOptions, stdin io.Reader, stdout, std
 	return a.finishCheck(ctx, ix, copts, stdout, stderr)
 }
 
-// audit reads the inputs and evaluates every district; gapPolygons asks
-// for the gaps drawn even without --gaps (suggest generates candidates in
-// them).
-func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*coverage.Index, coverage.Options, error) {
+// prepare reads the inputs (and the road network, with --roads) and sets
+// the engine's options; gapPolygons asks for the gaps drawn even without
+// --gaps (suggest generates candidates in them).
+func (a *audit) prepare(ctx context.Context, stdin io.Reader, gapPolygons bool) (*coverage.Index, coverage.Options, error) {
 	o := a.opts
 	var none coverage.Options
 	if (o.districts == "") != (o.stations == "") {
@@ -370,8 +370,12 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 			return nil, none, err
 		}
 	}
-	copts.Progress = func(done, total int) { pr.count("evaluating districts", done, total) }
-	defer pr.done()
+	copts.Progress = func(done, total int) {
+		pr.count("evaluating districts", done, total)
+		if done == total {
+			pr.done()
+		}
+	}
 	if o.population != "" {
 		pin, err := loadInput("population", o.population, stdin)
 		if err != nil {
@@ -410,6 +414,16 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 	copts.PassByPopulation = o.minCoverageBy.value == "population"
 	if copts.Roads != nil && o.stationsReport != "" {
 		a.warn("--stations-report covers the districts under distance rules only: the road rule's sole cover is not computed")
+	}
+	return ix, copts, nil
+}
+
+// audit reads the inputs and evaluates every district (see prepare).
+func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*coverage.Index, coverage.Options, error) {
+	var none coverage.Options
+	ix, copts, err := a.prepare(ctx, stdin, gapPolygons)
+	if err != nil {
+		return nil, none, err
 	}
 	a.results, err = coverage.Evaluate(ctx, a.districts, ix, copts)
 	if err != nil {

@@ -86,6 +86,7 @@ func commands() []command {
 		{"check", "audit districts against their coverage rules", checkHelpText, runCheckArgs},
 		{"validate", "check a station file for bad coordinates, duplicates and encodings", validateHelpText, runValidateArgs},
 		{"diff", "compare the coverage of two versions of a station file", diffHelpText, runDiffArgs},
+		{"nearest", "nearest station and travel time for every point (villages, addresses)", nearestHelpText, runNearestArgs},
 		{"suggest", "propose station sites that cover the most uncovered people or land", suggestHelpText, runSuggestArgs},
 		{"init", "write a commented example configuration file (covaudit.yaml)", initHelpText, runInitArgs},
 	}
