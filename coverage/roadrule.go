@@ -45,9 +45,9 @@ type roadOpt struct {
 // roadSetup is what a district's road evaluation needs, in its frame.
 type roadSetup struct {
 	f        *frame
-	T        float64 // limit, s
-	inv      float64 // 1 / access speed, s/m
-	cap      float64 // access cap, m
+	T        float64   // limit, s
+	inv      float64   // 1 / access speed, s/m
+	cap      float64   // access cap, m
 	opts     []roadOpt // every option; those of useful can bring a place within the limit
 	useful   []int32
 	stations [][2]float64 // frame positions of the stations that may matter

@@ -246,4 +246,3 @@ func (n *Network) NodeByOSMID(id int64) int {
 	}
 	return -1
 }
-

@@ -74,7 +74,9 @@ func (o *nearestOptions) addFlags(f *pflag.FlagSet) {
 	c.road.addFlags(f, false)
 }
 
-func nearestHelpText() string { return helpWithFlags("nearest", nearestHelp, newNearestOptions().addFlags) }
+func nearestHelpText() string {
+	return helpWithFlags("nearest", nearestHelp, newNearestOptions().addFlags)
+}
 
 func runNearestArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newNearestOptions()
