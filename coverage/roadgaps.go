@@ -7,7 +7,7 @@ import (
 
 // roadPixels is the most pixels per side of the grid the road rule's gap
 // polygons are drawn on.
-const roadPixels = 1024
+const roadPixels = 512
 
 // gaps groups the uncovered cells of a road evaluation into gaps: the cells
 // are drawn on a pixel grid aligned with the quadtree (its finest cells, or

@@ -205,16 +205,26 @@ func (rs *roadSetup) pass(maxDepth int, keepLeaves bool) roadPass {
 	for i := range sts {
 		sts[i] = int32(i)
 	}
-	rs.cell(&out, cx, cy, half, 0, maxDepth, opts, sts, keepLeaves)
+	acc := make([]int32, len(rs.accSeg))
+	for i := range acc {
+		acc[i] = int32(i)
+	}
+	rs.cell(&out, cx, cy, half, 0, maxDepth, opts, sts, acc, keepLeaves, false)
 	return out
 }
 
 // cell evaluates one cell and recurses into its quarters.
-func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int, opts, sts []int32, keep bool) {
+// inside says the cell is known to lie wholly inside the district; acc
+// holds (at least) the usable segments within cap + h of the cell's
+// centre, for the no-access test.
+func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int, opts, sts, acc []int32, keep, inside bool) {
 	out.cells++
-	area, inside := rs.f.region.squareArea(x, y, half)
-	if area <= 0 {
-		return
+	area := 4 * half * half
+	if !inside {
+		area, inside = rs.f.region.squareArea(x, y, half)
+		if area <= 0 {
+			return
+		}
 	}
 	h := half * math.Sqrt2
 	lh := h * rs.inv
@@ -245,7 +255,7 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 		out.covered += area
 		return
 	case cellUncovered:
-		rs.uncoveredCell(out, x, y, half, depth, maxDepth, area, inside, keep)
+		rs.uncoveredCell(out, x, y, half, depth, maxDepth, area, inside, keep, acc)
 		return
 	}
 	if depth >= maxDepth {
@@ -256,8 +266,9 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 		return
 	}
 	q := half / 2
+	a2 := rs.narrowAccess(acc, x, y, half, depth)
 	for _, c := range [4][2]float64{{-q, -q}, {q, -q}, {-q, q}, {q, q}} {
-		rs.cell(out, x+c[0], y+c[1], q, depth+1, maxDepth, o2, s2, keep)
+		rs.cell(out, x+c[0], y+c[1], q, depth+1, maxDepth, o2, s2, a2, keep, inside)
 	}
 }
 
@@ -271,12 +282,15 @@ const kindCoarser = 3
 // kindCoarser levels above the pass's depth) where the no-access line
 // crosses it: a place is no-access when no usable road and no station is
 // within the cap. Cells still straddling the line go by their centre.
-func (rs *roadSetup) uncoveredCell(out *roadPass, x, y, half float64, depth, maxDepth int, area float64, inside bool, keep bool) {
+//
+// acc holds (at least) the usable segments within cap + h of the centre.
+func (rs *roadSetup) uncoveredCell(out *roadPass, x, y, half float64, depth, maxDepth int, area float64, inside bool, keep bool, acc []int32) {
 	h := half * math.Sqrt2
-	d := rs.accessDist(x, y, rs.cap+h)
+	d := rs.accessDist(x, y, acc)
 	noAcc := d > rs.cap+h
 	if d > rs.cap-h && d <= rs.cap+h && depth < maxDepth-kindCoarser {
 		q := half / 2
+		acc2 := rs.narrowAccess(acc, x, y, half, depth)
 		for _, c := range [4][2]float64{{-q, -q}, {q, -q}, {-q, q}, {q, q}} {
 			cx, cy := x+c[0], y+c[1]
 			a := q * q * 4
@@ -288,7 +302,7 @@ func (rs *roadSetup) uncoveredCell(out *roadPass, x, y, half float64, depth, max
 				}
 			}
 			out.cells++
-			rs.uncoveredCell(out, cx, cy, q, depth+1, maxDepth, a, in, keep)
+			rs.uncoveredCell(out, cx, cy, q, depth+1, maxDepth, a, in, keep, acc2)
 		}
 		return
 	}
@@ -304,17 +318,41 @@ func (rs *roadSetup) uncoveredCell(out *roadPass, x, y, half float64, depth, max
 	}
 }
 
+// narrowAccess is the access list a cell hands its quarters: every third
+// level it keeps only the segments within its own cap + h (a list for a
+// larger ball is still right for a smaller one inside it, only longer).
+func (rs *roadSetup) narrowAccess(acc []int32, x, y, half float64, depth int) []int32 {
+	if depth%3 != 0 {
+		return acc
+	}
+	return rs.nearAccess(acc, x, y, half)
+}
+
+// nearAccess keeps the segments of acc within cap + h of the centre of the
+// cell of half side half.
+func (rs *roadSetup) nearAccess(acc []int32, x, y, half float64) []int32 {
+	lim := rs.cap + half*math.Sqrt2
+	var out []int32
+	for _, k := range acc {
+		sg := &rs.accSeg[k]
+		if pointSegDist(x, y, sg[0], sg[1]) <= lim {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // accessDist is the distance, m, from (x, y) to the nearest usable road
-// segment or station, or +Inf when none is within limit.
-func (rs *roadSetup) accessDist(x, y, limit float64) float64 {
+// segment of acc or station (+Inf when there is none).
+func (rs *roadSetup) accessDist(x, y float64, acc []int32) float64 {
 	best := math.Inf(1)
 	for _, s := range rs.stations {
 		best = min(best, math.Hypot(x-s[0], y-s[1]))
 	}
-	rs.access.search([2]float64{x - limit, y - limit}, [2]float64{x + limit, y + limit}, func(k int) bool {
-		best = min(best, pointSegDist(x, y, rs.accSeg[k][0], rs.accSeg[k][1]))
-		return true
-	})
+	for _, k := range acc {
+		sg := &rs.accSeg[k]
+		best = min(best, pointSegDist(x, y, sg[0], sg[1]))
+	}
 	return best
 }
 
@@ -446,7 +484,7 @@ type TravelTimes struct {
 
 // roadSamples is the number of grid places the travel-time statistics aim
 // for per district.
-const roadSamples = 5000
+const roadSamples = 2000
 
 // evaluateRoadDistrict evaluates a district under the road rule.
 func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Result, error) {

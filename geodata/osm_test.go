@@ -111,3 +111,19 @@ func FuzzOSM(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkReadRoadsAndorra: the demo's Andorra PBF (675 kB, 100k nodes,
+// 4,350 ways) to the car network, both passes.
+func BenchmarkReadRoadsAndorra(b *testing.B) {
+	data, err := os.ReadFile("../cmd/covaudit/demodata/andorra-roads.osm.pbf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for range b.N {
+		if _, _, err := ReadRoads(context.Background(), OSMSource{Name: "andorra", Data: data}, roads.Car(), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

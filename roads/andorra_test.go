@@ -76,3 +76,31 @@ func TestAndorraTimesMatchNetworkX(t *testing.T) {
 	}
 	t.Logf("%d nodes, largest difference %.2g s", len(fx.Nodes), worst)
 }
+
+// BenchmarkFieldAndorra: joining the 65 demo services to the Andorra car
+// network (25,504 segments) and the multi-source search.
+func BenchmarkFieldAndorra(b *testing.B) {
+	net, _, err := geodata.ReadRoads(context.Background(), geodata.OSMSource{Name: andorraPBF}, roads.Car(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open("../cmd/covaudit/demodata/andorra-services.geojson")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sts, _, err := geodata.ReadStations(f, "services", geodata.StationOptions{})
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pos [][2]float64
+	for _, s := range sts {
+		pos = append(pos, s.Point)
+	}
+	net.BuildIndex()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		roads.NewField(net, pos, roads.Access{SpeedMS: 5 / 3.6, CapM: 1000}, roads.ToStation)
+	}
+}

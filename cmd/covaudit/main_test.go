@@ -290,6 +290,21 @@ func BenchmarkCheckDemo(b *testing.B) {
 	b.ReportMetric(float64(7*b.N)/b.Elapsed().Seconds(), "districts/s")
 }
 
+// BenchmarkRoadAuditAndorra: the full rural audit of Andorra by road: the
+// embedded PBF read, the car network built and searched from the 65
+// services, and all 7 parishes evaluated at 30 minutes to the JSON report.
+func BenchmarkRoadAuditAndorra(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		var out, errb bytes.Buffer
+		args := []string{"check", "--format", "json", "--rural-values", "urban,rural", "--urban-values", "none"}
+		if code := run(context.Background(), args, strings.NewReader(""), &out, &errb); code != 1 {
+			b.Fatalf("exit %d: %s", code, errb.String())
+		}
+	}
+	b.ReportMetric(float64(7*b.N)/b.Elapsed().Seconds(), "districts/s")
+}
+
 func TestHelpText(t *testing.T) {
 	code, out, _ := runCLI(t, "", "help", "check")
 	for _, want := range []string{"--urban-radius distance", "(default 2km)", "--rural-time duration", "(default 30m)", "EXIT STATUS"} {
