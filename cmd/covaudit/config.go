@@ -264,9 +264,19 @@ rules:
   urban:
     radius: 2km                # geodesic distance to the nearest station
   rural:
-    time: 30m                  # travel time under the speed model:
-    detour: 1.3                #   straight-line distance x detour / speed
+    time: 30m                  # travel time: by road when roads.file is set, else under
+    detour: 1.3                #   the speed model: straight-line distance x detour / speed
     speed: 40km/h
+
+# The road network for the rural rule (OpenStreetMap .osm.pbf, .osm, .osm.gz, .osm.bz2).
+# roads:
+#   file: region.osm.pbf
+#   profile: car               # car | bicycle | foot
+#   speeds: speeds.txt         # replaces the profile's speed table (covaudit speeds prints it)
+#   direction: to-station      # or from-station: the station's vehicle drives out
+#   access_speed: 5km/h        # straight legs between a place (or a station) and the road
+#   max_access: 1km            # land farther from every road and station is a no-access gap
+#   tolerance: 0.1             # widest uncovered-area bracket, percent of the district
 
 # The pass rule: covered share, not counting gaps smaller than ignore_gaps_under.
 pass:
