@@ -37,13 +37,13 @@ func TestWaySpeeds(t *testing.T) {
 		{"foot=no", Foot(), map[string]string{"highway": "path", "foot": "no"}, 0, 0},
 	} {
 		fwd, bwd := c.p.WaySpeeds(func(k string) string { return c.tags[k] })
-		if !close(fwd, c.fwd) || !close(bwd, c.bwd) {
+		if !near(fwd, c.fwd) || !near(bwd, c.bwd) {
 			t.Errorf("%s: %v forwards, %v backwards; want %v, %v", c.desc, fwd, bwd, c.fwd, c.bwd)
 		}
 	}
 }
 
-func close(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
 
 func TestSpeedsRoundTrip(t *testing.T) {
 	for _, p := range []Profile{Car(), Bicycle(), Foot()} {

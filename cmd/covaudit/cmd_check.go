@@ -429,6 +429,12 @@ func (a *audit) audit(ctx context.Context, stdin io.Reader, gapPolygons bool) (*
 	if err != nil {
 		return nil, none, inputError{err}
 	}
+	for _, r := range a.results {
+		if r.Travel != nil && !r.ToleranceMet {
+			a.warn(fmt.Sprintf("%s: the uncovered-area bracket [%.2f, %.2f] m² is wider than --tolerance: cells reached the 1 cm floor",
+				r.District.Name, r.UncoveredLowerM2, r.UncoveredUpperM2))
+		}
+	}
 	return ix, copts, nil
 }
 

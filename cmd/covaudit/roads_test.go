@@ -272,3 +272,42 @@ func TestRoadDirections(t *testing.T) {
 		t.Errorf("from-station differs: %v; on foot more is uncovered: %v", differ, slower)
 	}
 }
+
+// TestRoadUndecided: a pass limit inside a district's bracket makes it
+// undecided: it fails, saying so, and JSON says undecided.
+func TestRoadUndecided(t *testing.T) {
+	c := checkFigures(t)
+	var lo, hi, area float64
+	for _, d := range c.Districts {
+		if d.Name == "La Massana" {
+			lo, hi = d.Lower, d.Upper
+		}
+	}
+	_, out, _ := runCLI(t, "", "check", "--format", "json")
+	var rep struct {
+		Districts []struct {
+			Name      string  `json:"name"`
+			Area      float64 `json:"area_m2"`
+			Undecided *bool   `json:"undecided"`
+			Reason    string  `json:"fail_reason"`
+		} `json:"districts"`
+	}
+	json.Unmarshal([]byte(out), &rep)
+	for _, d := range rep.Districts {
+		if d.Name == "La Massana" {
+			area = d.Area
+		}
+	}
+	// The middle of the bracket as a covered share: between the two bounds.
+	mid := 100 * (1 - (lo+hi)/2/area)
+	_, out, _ = runCLI(t, "", "check", "--format", "json", "--ignore-gaps-under", "0", "--min-coverage", fmt.Sprintf("%.6f", mid))
+	json.Unmarshal([]byte(out), &rep)
+	for _, d := range rep.Districts {
+		if d.Name != "La Massana" {
+			continue
+		}
+		if d.Undecided == nil || !*d.Undecided || !strings.HasPrefix(d.Reason, "undecided") {
+			t.Errorf("min coverage %.6f%% inside [%v, %v]: undecided %v, %q", mid, lo, hi, d.Undecided, d.Reason)
+		}
+	}
+}
