@@ -32,14 +32,18 @@
     });
     lyr.bindPopup("<b>" + esc(d.name) + "</b><br>" + esc(d.class) + ", " + esc(d.rule) + "<br>covered " +
       d.covered_pct.toFixed(2) + "%" + (D.population ? "<br>" + fmtPeople(d.uncovered_people) + " of " + fmtPeople(d.people) +
-      " people uncovered" : "") + "<br>" + (d.pass ? "passes" : esc(d.fail_reason)));
+      " people uncovered" : "") + (d.travel ? "<br>travel time " + esc(d.travel) : "") +
+      "<br>" + (d.pass ? "passes" : esc(d.fail_reason)));
     lyr.addTo(all);
     layers.push(lyr);
     drawn.districts++;
   });
+  // Gaps: red beyond the rule; slate where no road or station is within
+  // reach on foot (road rule).
   D.gaps.forEach(function (g, i) {
+    var noAccess = D.gap_kind[i] === "no-access";
     L.geoJSON({ type: "Feature", geometry: g }, {
-      style: { className: "cov-gap", color: "#a00", weight: 1, fillColor: "#e0002a", fillOpacity: 0.35 }
+      style: { className: "cov-gap", color: noAccess ? "#334" : "#a00", weight: 1, fillColor: noAccess ? "#56607a" : "#e0002a", fillOpacity: 0.35 }
     }).bindPopup(esc(D.gap_info[i])).addTo(map);
     drawn.gaps++;
   });
@@ -77,6 +81,7 @@
     div.innerHTML = "<b>covered share</b><br>" +
       [0, 50, 90, 100].map(function (p) { return "<i style=\"background:" + colour(p) + "\"></i>" + p + "%"; }).join("<br>") +
       "<br><i style=\"background:#e0002a;opacity:.6\"></i>gap<br>" +
+      (D.gap_kind.indexOf("no-access") >= 0 ? "<i style=\"background:#56607a;opacity:.6\"></i>no road within reach<br>" : "") +
       "<b class=\"dot\" style=\"background:#2f6fde\"></b>station<br>" +
       "<b class=\"dot\" style=\"background:#fff;border:2px solid #000\"></b>farthest place" +
       (D.people.length ? "<br><b class=\"dot\" style=\"background:#9b59d0\"></b>people" : "") +

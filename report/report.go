@@ -60,6 +60,9 @@ type District struct {
 	UncoveredPeople   float64 // of them, people outside the rule
 	Geometry          orb.MultiPolygon
 	Worst             *Worst // nil when no station serves it
+	// Travel summarises travel times under the road rule ("median 12.2
+	// min, 95% 43.1 min"); empty otherwise.
+	Travel string
 }
 
 // Worst is a district's place farthest from every station.
@@ -74,6 +77,9 @@ type Gap struct {
 	District string
 	AreaM2   float64
 	Polygon  orb.Polygon
+	// Kind is "no-access" (no road or station within the access cap) or
+	// "travel-time" under the road rule; empty under the distance rules.
+	Kind string
 }
 
 // Station is a service point.
@@ -163,6 +169,7 @@ type jsDistrict struct {
 	UncoveredPpl *float64        `json:"uncovered_people,omitempty"`
 	Geometry     json.RawMessage `json:"geometry"`
 	Worst        *jsWorst        `json:"worst"`
+	Travel       string          `json:"travel,omitempty"`
 }
 
 type jsWorst struct {
@@ -182,6 +189,7 @@ type jsData struct {
 	Districts   []jsDistrict      `json:"districts"`
 	Gaps        []json.RawMessage `json:"gaps"`
 	GapInfo     []string          `json:"gap_info"`
+	GapKind     []string          `json:"gap_kind"`
 	Stations    [][3]any          `json:"stations"`
 	Population  bool              `json:"population"`
 	People      [][3]float64      `json:"people"` // lon, lat, count
@@ -280,11 +288,11 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 	tol := tolerance(&d, opts)
 	js := jsData{Title: d.Title, Summary: d.Summary, Basemap: opts.Basemap, Simplify: tol, Attribution: d.Attribution,
 		Canvas: len(d.Districts) > 500 || len(d.Gaps) > 1000 || len(d.People) > 2000, Cluster: len(d.Stations) > 2000,
-		Districts: []jsDistrict{}, Gaps: []json.RawMessage{}, GapInfo: []string{}, Stations: [][3]any{},
+		Districts: []jsDistrict{}, Gaps: []json.RawMessage{}, GapInfo: []string{}, GapKind: []string{}, Stations: [][3]any{},
 		Population: d.Population, People: [][3]float64{}, Sites: [][4]any{}}
 	for _, di := range d.Districts {
 		j := jsDistrict{Name: di.Name, Class: di.Class, Rule: di.Rule, AreaKm2: di.AreaM2 / 1e6, Uncovered: di.UncoveredM2 / 1e6,
-			Covered: di.CoveredPct, Pass: di.Pass, FailReason: di.FailReason, Geometry: geometryJSON(di.Geometry, tol)}
+			Covered: di.CoveredPct, Pass: di.Pass, FailReason: di.FailReason, Geometry: geometryJSON(di.Geometry, tol), Travel: di.Travel}
 		if d.Population {
 			j.People, j.UncoveredPpl = &di.Population, &di.UncoveredPeople
 		}
@@ -295,7 +303,14 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 	}
 	for _, g := range d.Gaps {
 		js.Gaps = append(js.Gaps, geometryJSON(orb.MultiPolygon{g.Polygon}, tol))
-		js.GapInfo = append(js.GapInfo, fmt.Sprintf("%s: %.2f ha uncovered", g.District, g.AreaM2/1e4))
+		info := fmt.Sprintf("%s: %.2f ha uncovered", g.District, g.AreaM2/1e4)
+		if g.Kind == "no-access" {
+			info += ", no road or station within reach on foot"
+		} else if g.Kind != "" {
+			info += ", too far by road"
+		}
+		js.GapInfo = append(js.GapInfo, info)
+		js.GapKind = append(js.GapKind, g.Kind)
 	}
 	for _, s := range d.Stations {
 		label := s.Name

@@ -56,8 +56,12 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 			path(di.Geometry), colour(di.CoveredPct), html.EscapeString(di.Name), di.CoveredPct)
 	}
 	for _, g := range d.Gaps {
-		fmt.Fprintf(bw, `<path class="gap" d="%s" fill="#e0002a" fill-opacity="0.35" fill-rule="evenodd" stroke="#a00" stroke-width="0.6"/>`+"\n",
-			path(orb.MultiPolygon{g.Polygon}))
+		fill, stroke := "#e0002a", "#a00"
+		if g.Kind == "no-access" { // no road or station within reach on foot
+			fill, stroke = "#56607a", "#334"
+		}
+		fmt.Fprintf(bw, `<path class="gap" d="%s" fill="%s" fill-opacity="0.35" fill-rule="evenodd" stroke="%s" stroke-width="0.6"/>`+"\n",
+			path(orb.MultiPolygon{g.Polygon}), fill, stroke)
 	}
 	maxCount := 0.0
 	for _, p := range d.People {
@@ -93,6 +97,12 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 	fmt.Fprintf(bw, `<circle cx="447" cy="%.0f" r="4" fill="#fff" stroke="#000" stroke-width="1.5"/><text x="456" y="%.0f">farthest place</text>`+"\n", ly+7, ly+12)
 	if len(d.People) > 0 {
 		fmt.Fprintf(bw, `<circle cx="577" cy="%.0f" r="4" fill="#9b59d0"/><text x="586" y="%.0f">people</text>`+"\n", ly+7, ly+12)
+	}
+	for _, g := range d.Gaps {
+		if g.Kind == "no-access" {
+			fmt.Fprintf(bw, `<rect x="10" y="%.0f" width="14" height="14" fill="#56607a" fill-opacity="0.5" stroke="#334"/><text x="28" y="%.0f">no road or station within reach on foot</text>`+"\n", ly+20, ly+32)
+			break
+		}
 	}
 	if len(d.Sites) > 0 {
 		fmt.Fprintf(bw, `<circle cx="657" cy="%.0f" r="5" fill="#ff9f1c" stroke="#7a3b00"/><text x="667" y="%.0f">proposed site</text>`+"\n", ly+7, ly+12)

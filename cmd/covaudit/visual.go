@@ -22,6 +22,9 @@ func (a *audit) reportData() report.Data {
 		rd := report.District{Name: r.District.Name, Class: r.District.Class, Rule: ruleText(r.District.Rule),
 			AreaM2: r.AreaM2, UncoveredM2: r.UncoveredM2, CoveredPct: r.CoveredPct, Pass: r.Pass,
 			FailReason: r.FailReason, Population: r.Population, UncoveredPeople: r.UncoveredPopulation, Geometry: r.District.Geometry}
+		if r.Travel != nil {
+			rd.Travel = fmt.Sprintf("median %s, 95%% %s, max %s", fmtTime(r.Travel.MedianS), fmtTime(r.Travel.P95S), fmtTime(r.Travel.MaxS))
+		}
 		if r.Worst.Station >= 0 {
 			st := a.stations[r.Worst.Station]
 			label := st.Name
@@ -36,7 +39,7 @@ func (a *audit) reportData() report.Data {
 		}
 		d.Districts = append(d.Districts, rd)
 		for _, g := range r.Gaps {
-			d.Gaps = append(d.Gaps, report.Gap{District: r.District.Name, AreaM2: g.AreaM2, Polygon: g.Polygon})
+			d.Gaps = append(d.Gaps, report.Gap{District: r.District.Name, AreaM2: g.AreaM2, Polygon: g.Polygon, Kind: g.Kind})
 		}
 	}
 	for _, st := range a.stations {
