@@ -14,8 +14,8 @@ const roadPixels = 512
 // coarser so that the grid has at most roadPixels a side), 4-connected
 // groups of pixels at least half uncovered make the gaps, and each gap's
 // area is the exact area of its cells (undecided cells count half). Gap
-// polygons, when asked for, trace the pixels' outline: they follow the gap
-// to within a pixel. Uncovered cells that fall on no drawn pixel (slivers
+// polygons, when asked for, trace the pixels' outline through the middles of
+// its edges: they follow the gap to within a pixel. Uncovered cells that fall on no drawn pixel (slivers
 // thinner than half a pixel) count in the district's totals but in no gap.
 //
 // gapAt maps a frame point to the index of the gap drawn there, or -1.
@@ -122,9 +122,10 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 		for g := range gaps {
 			var poly [][][2]float64
 			for _, r := range rings[g] {
-				xy := make([][2]float64, len(r))
-				for k, v := range r {
-					xy[k] = [2]float64{ox + float64(v[0])*px, oy + float64(v[1])*px}
+				sm := smoothRing(r)
+				xy := make([][2]float64, len(sm))
+				for k, v := range sm {
+					xy[k] = [2]float64{ox + v[0]*px, oy + v[1]*px}
 				}
 				if ringArea(xy) > 0 {
 					poly = append([][][2]float64{xy}, poly...)
@@ -163,8 +164,8 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 }
 
 // traceLabels returns, for every label 1..groups, the outlines of its pixels
-// as rings of grid vertices: the exterior counter-clockwise, holes
-// clockwise, collinear vertices dropped. At a vertex where two pixels of a
+// as rings of grid vertices, one per pixel edge: the exterior
+// counter-clockwise, holes clockwise. At a vertex where two pixels of a
 // label touch only diagonally the walk turns left, so 4-connected groups
 // get one exterior each.
 func traceLabels(label []int32, n int, groups int32) [][][][2]int32 {
@@ -239,16 +240,28 @@ func traceLabels(label []int32, n int, groups int32) [][][][2]int32 {
 				}
 				cur = next
 			}
-			out[g-1] = append(out[g-1], dropCollinear(ring))
+			out[g-1] = append(out[g-1], ring)
 		}
 	}
 	return out
 }
 
-func dropCollinear(r [][2]int32) [][2]int32 {
-	var out [][2]int32
+// smoothRing turns a pixel outline (one vertex per pixel edge) into the
+// polygon through the middles of its edges, in pixel units: staircases
+// become diagonals, and each corner is cut by half a pixel. Rings of two
+// groups stay apart: a cut at a concave corner falls in the pixel that
+// completes the corner, which no other group holds (it would touch this one
+// along an edge). Collinear vertices are dropped.
+func smoothRing(r [][2]int32) [][2]float64 {
+	n := len(r)
+	mid := make([][2]float64, n)
 	for i := range r {
-		p, c, q := r[(i+len(r)-1)%len(r)], r[i], r[(i+1)%len(r)]
+		a, b := r[i], r[(i+1)%n]
+		mid[i] = [2]float64{float64(a[0]+b[0]) / 2, float64(a[1]+b[1]) / 2}
+	}
+	var out [][2]float64
+	for i := range mid {
+		p, c, q := mid[(i+n-1)%n], mid[i], mid[(i+1)%n]
 		if (c[0]-p[0])*(q[1]-c[1])-(c[1]-p[1])*(q[0]-c[0]) != 0 {
 			out = append(out, c)
 		}

@@ -190,8 +190,27 @@ func TestRoadNoAccess(t *testing.T) {
 	if r.NoAccessM2 < r.UncoveredLowerM2*0.999 || r.NoAccessM2 > r.UncoveredUpperM2 {
 		t.Errorf("no-access %.0f m2 outside the uncovered bracket [%.0f, %.0f]", r.NoAccessM2, r.UncoveredLowerM2, r.UncoveredUpperM2)
 	}
-	if r.Gaps[0].Polygon == nil {
-		t.Errorf("no gap polygon")
+	// The drawn polygons follow the gaps to within a pixel: their areas
+	// agree with the exact ones to a pixel's width along the outline.
+	proj := ellipsoid.NewLAEA(lon0, lat0)
+	for i, g := range r.Gaps {
+		if g.Polygon == nil {
+			t.Fatalf("gap %d: no polygon", i)
+		}
+		drawn, perim := 0.0, 0.0
+		for _, ring := range g.Polygon {
+			xy := make([][2]float64, len(ring))
+			for k, p := range ring {
+				xy[k][0], xy[k][1] = proj.Forward(p[0], p[1])
+			}
+			drawn += ringArea(xy)
+			for k := 1; k < len(xy); k++ {
+				perim += hypot(xy[k][0]-xy[k-1][0], xy[k][1]-xy[k-1][1])
+			}
+		}
+		if tol := perim*max(r.RoadCellM, 2*3000*2/512.0)/2 + 1; math.Abs(drawn-g.AreaM2) > tol { // half a pixel (at most 2 x 6 km / 512) along the outline
+			t.Errorf("gap %d: drawn %.0f m2, exact %.0f m2 (tolerance %.0f)", i, drawn, g.AreaM2, tol)
+		}
 	}
 	t.Logf("uncovered [%.0f, %.0f], no-access %.0f, gaps %d", r.UncoveredLowerM2, r.UncoveredUpperM2, r.NoAccessM2, len(r.Gaps))
 }
