@@ -410,7 +410,7 @@ func (fr *frameRegion) squareArea(x, y, half float64) (float64, bool) {
 		ts := []float64{0, 1}
 		for _, k := range edges {
 			e0, e1 := fr.edge(k)
-			if t, ok := segCross(p, q, e0, e1); ok {
+			if t, ok := segmentParam(p, q, e0, e1); ok {
 				ts = append(ts, t)
 			}
 		}
@@ -452,23 +452,6 @@ func clipSeg(p, q, mn, mx [2]float64) (t0, t1 float64, ok bool) {
 		}
 	}
 	return t0, t1, true
-}
-
-// segCross returns the parameter along p->q where it crosses e0->e1.
-func segCross(p, q, e0, e1 [2]float64) (float64, bool) {
-	rx, ry := q[0]-p[0], q[1]-p[1]
-	sx, sy := e1[0]-e0[0], e1[1]-e0[1]
-	den := rx*sy - ry*sx
-	if den == 0 {
-		return 0, false
-	}
-	wx, wy := e0[0]-p[0], e0[1]-p[1]
-	t := (wx*sy - wy*sx) / den
-	u := (wx*ry - wy*rx) / den
-	if t < 0 || t > 1 || u < 0 || u > 1 {
-		return 0, false
-	}
-	return t, true
 }
 
 // TravelTimes summarises a district's travel times over its area.

@@ -116,12 +116,7 @@ func newCheckOptions() *checkOptions {
 func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.districts, "districts", "", "district boundaries, GeoJSON (`FILE`, or - for stdin)")
 	f.StringVar(&o.stations, "stations", "", "stations, CSV or GeoJSON (`FILE`, or - for stdin)")
-	f.StringVar(&o.classField, "class-field", "class", "district property holding the class")
-	f.StringSliceVar(&o.urbanValues, "urban-values", []string{"urban"}, "class values meaning urban (comma-separated)")
-	f.StringSliceVar(&o.ruralValues, "rural-values", []string{"rural"}, "class values meaning rural (comma-separated)")
-	f.Var(&o.defaultClass, "default-class", "class of districts matching neither list: urban|rural (default: an input error)")
-	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
-	addStationInputFlags(f, &o.station, &o.districtsCRS, &o.stationsCRS)
+	o.addClassFlags(f)
 	f.StringVar(&o.encoding, "encoding", "", "text encoding of station files and shapefile attributes: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8, or the shapefile's .cpg)")
 	f.StringVar(&o.layer, "layer", "", "GeoPackage layer to read (default: the file's only feature layer)")
 	f.StringVar(&o.districtsLayer, "districts-layer", "", "GeoPackage layer of the districts (default: --layer)")
@@ -148,6 +143,17 @@ func (o *checkOptions) addFlags(f *pflag.FlagSet) {
 	f.Var(&o.chordError, "chord-error", "gap map: largest distance between a drawn arc and the exact circle")
 	f.IntVar(&o.workers, "workers", 0, "districts evaluated at once (default: all cores)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no warnings or progress on stderr (errors still)")
+}
+
+// addClassFlags adds the flags that classify districts and read stations,
+// shared by check and nearest.
+func (o *checkOptions) addClassFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.classField, "class-field", "class", "district property holding the class")
+	f.StringSliceVar(&o.urbanValues, "urban-values", []string{"urban"}, "class values meaning urban (comma-separated)")
+	f.StringSliceVar(&o.ruralValues, "rural-values", []string{"rural"}, "class values meaning rural (comma-separated)")
+	f.Var(&o.defaultClass, "default-class", "class of districts matching neither list: urban|rural (default: an input error)")
+	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
+	addStationInputFlags(f, &o.station, &o.districtsCRS, &o.stationsCRS)
 }
 
 // addCheckFlags adds check's flags: the audit's and the road network's.

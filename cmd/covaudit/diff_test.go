@@ -63,6 +63,7 @@ type checkJSON struct {
 		Lower     float64 `json:"uncovered_m2_lower"`
 		Upper     float64 `json:"uncovered_m2_upper"`
 		Gaps      int     `json:"gaps"`
+		Area      float64 `json:"area_m2"`
 		// Population is set with --population.
 		Population *float64 `json:"population"`
 	} `json:"districts"`
