@@ -487,13 +487,12 @@ func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Resul
 	// A first pass to cells of about 64 m tells how wide the undecided band
 	// is; each further level halves it.
 	depth := max(0, int(math.Ceil(math.Log2(half/32))))
-	p := rs.pass(depth, false)
+	p := rs.pass(depth, true)
 	for p.undecided > tolM2 && half/math.Exp2(float64(depth)) > 0.01 {
 		need := max(1, int(math.Ceil(math.Log2(p.undecided/tolM2))))
 		depth += need
-		p = rs.pass(depth, false)
+		p = rs.pass(depth, true)
 	}
-	p = rs.pass(depth, true)
 	res.RoadCells = p.cells
 	res.RoadCellM = 2 * half / math.Exp2(float64(depth))
 	res.UncoveredLowerM2 = p.uncovered
