@@ -7,6 +7,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/covaudit/covaudit/roads"
+	"github.com/paulmach/orb"
 )
 
 // The road rule (KindRoad) is evaluated on an adaptive grid with certified
@@ -463,6 +464,10 @@ type TravelTimes struct {
 	MedianS, P95S, MaxS float64
 	Samples             int
 	SpacingM            float64
+	// Grid holds the sampled places ({lon, lat}) and TimesS their travel
+	// times, seconds, in grid order: a map of travel times.
+	Grid   []orb.Point
+	TimesS []float64
 }
 
 // roadSamples is the number of grid places the travel-time statistics aim
@@ -633,6 +638,7 @@ func (rs *roadSetup) travelTimes(ix *Index) (TravelTimes, Worst, float64) {
 		sts = append(sts, int32(i))
 	}
 	var costs []float64
+	var grid []orb.Point
 	worst, worstCost := Worst{Station: -1, DistanceM: -1}, -1.0
 	var wx, wy float64
 	wst := -1
@@ -656,6 +662,7 @@ func (rs *roadSetup) travelTimes(ix *Index) (TravelTimes, Worst, float64) {
 				}
 			}
 			costs = append(costs, c)
+			grid = append(grid, rs.f.toLonLat(x, y))
 			if c > worstCost {
 				worstCost, wx, wy, wst = c, x, y, st
 			}
@@ -664,9 +671,11 @@ func (rs *roadSetup) travelTimes(ix *Index) (TravelTimes, Worst, float64) {
 	if len(costs) == 0 {
 		return TravelTimes{}, worst, 0
 	}
+	times := slices.Clone(costs)
 	slices.Sort(costs)
 	q := func(p float64) float64 { return costs[min(len(costs)-1, int(p*float64(len(costs))))] }
-	tt := TravelTimes{MedianS: q(0.5), P95S: q(0.95), MaxS: costs[len(costs)-1], Samples: len(costs), SpacingM: spacing}
+	tt := TravelTimes{MedianS: q(0.5), P95S: q(0.95), MaxS: costs[len(costs)-1], Samples: len(costs), SpacingM: spacing,
+		Grid: grid, TimesS: times}
 	ll := rs.f.toLonLat(wx, wy)
 	worst = Worst{Point: ll, Station: wst, DistanceM: math.Inf(1)}
 	if wst >= 0 {

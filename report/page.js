@@ -21,7 +21,7 @@
   function esc(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c]; });
   }
-  var drawn = { districts: 0, gaps: 0, stations: 0, worst: 0, people: 0, sites: 0 };
+  var drawn = { districts: 0, gaps: 0, stations: 0, worst: 0, people: 0, sites: 0, times: 0 };
   function fmtPeople(n) { return Math.round(n).toLocaleString("en"); }
   window.covauditDrawn = drawn;
   var layers = [];
@@ -38,6 +38,17 @@
     layers.push(lyr);
     drawn.districts++;
   });
+  // Travel times of road districts: one square per sampled place, in bands.
+  var bands = [[600, "#1a9850"], [1200, "#91cf60"], [1800, "#d9ef8b"], [3600, "#fc8d59"], [Infinity, "#d73027"]];
+  function band(s) { for (var i = 0; i < bands.length; i++) if (s <= bands[i][0]) return bands[i][1]; }
+  if (D.times.length) {
+    var ren = L.canvas({ padding: 0.2 });
+    D.times.forEach(function (t) {
+      var dlat = t[3] / 2 / 111320 * 1.04, dlon = dlat / Math.cos(t[1] * Math.PI / 180);
+      L.rectangle([[t[1] - dlat, t[0] - dlon], [t[1] + dlat, t[0] + dlon]], { renderer: ren, stroke: false, fillColor: band(t[2]), fillOpacity: 0.55, interactive: false }).addTo(map);
+      drawn.times++;
+    });
+  }
   // Gaps: red beyond the rule; slate where no road or station is within
   // reach on foot (road rule).
   D.gaps.forEach(function (g, i) {
@@ -82,6 +93,8 @@
       [0, 50, 90, 100].map(function (p) { return "<i style=\"background:" + colour(p) + "\"></i>" + p + "%"; }).join("<br>") +
       "<br><i style=\"background:#e0002a;opacity:.6\"></i>gap<br>" +
       (D.gap_kind.indexOf("no-access") >= 0 ? "<i style=\"background:#56607a;opacity:.6\"></i>no road within reach<br>" : "") +
+      (D.times.length ? "<b>travel time</b><br>" + ["&le; 10 min", "10-20 min", "20-30 min", "30-60 min", "&gt; 60 min"].map(function (l, i) {
+        return "<i style=\"background:" + bands[i][1] + ";opacity:.7\"></i>" + l; }).join("<br>") + "<br>" : "") +
       "<b class=\"dot\" style=\"background:#2f6fde\"></b>station<br>" +
       "<b class=\"dot\" style=\"background:#fff;border:2px solid #000\"></b>farthest place" +
       (D.people.length ? "<br><b class=\"dot\" style=\"background:#9b59d0\"></b>people" : "") +

@@ -28,11 +28,21 @@ type Data struct {
 	Stations  []Station
 	// Population: the audit counted people; each district then has its
 	// Population and UncoveredPeople.
-	Population  bool
-	People      []Person // population points drawn on the map (none for a raster)
-	Sites       []Site   // proposed station sites (covaudit suggest)
+	Population bool
+	People     []Person // population points drawn on the map (none for a raster)
+	Sites      []Site   // proposed station sites (covaudit suggest)
+	// Times are sampled travel times of road districts, drawn in bands.
+	Times       []TimeSample
 	Attribution []string
 	Summary     string // one line: "2 of 7 districts fail ..."
+}
+
+// TimeSample is a place's travel time, seconds, standing for the square
+// of side SpacingM around it.
+type TimeSample struct {
+	Point    orb.Point
+	Seconds  float64
+	SpacingM float64
 }
 
 // Person is a population point: Count people at Point.
@@ -194,6 +204,7 @@ type jsData struct {
 	Population  bool              `json:"population"`
 	People      [][3]float64      `json:"people"` // lon, lat, count
 	Sites       [][4]any          `json:"sites"`  // lon, lat, rank, label
+	Times       [][4]float64      `json:"times"`  // lon, lat, seconds, spacing m
 	Attribution []string          `json:"attribution"`
 }
 
@@ -288,7 +299,7 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 	tol := tolerance(&d, opts)
 	js := jsData{Title: d.Title, Summary: d.Summary, Basemap: opts.Basemap, Simplify: tol, Attribution: d.Attribution,
 		Canvas: len(d.Districts) > 500 || len(d.Gaps) > 1000 || len(d.People) > 2000, Cluster: len(d.Stations) > 2000,
-		Districts: []jsDistrict{}, Gaps: []json.RawMessage{}, GapInfo: []string{}, GapKind: []string{}, Stations: [][3]any{},
+		Districts: []jsDistrict{}, Gaps: []json.RawMessage{}, GapInfo: []string{}, GapKind: []string{}, Times: [][4]float64{}, Stations: [][3]any{},
 		Population: d.Population, People: [][3]float64{}, Sites: [][4]any{}}
 	for _, di := range d.Districts {
 		j := jsDistrict{Name: di.Name, Class: di.Class, Rule: di.Rule, AreaKm2: di.AreaM2 / 1e6, Uncovered: di.UncoveredM2 / 1e6,
@@ -311,6 +322,9 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 		}
 		js.GapInfo = append(js.GapInfo, info)
 		js.GapKind = append(js.GapKind, g.Kind)
+	}
+	for _, t := range d.Times {
+		js.Times = append(js.Times, [4]float64{round7(t.Point[0]), round7(t.Point[1]), math.Round(t.Seconds), math.Round(t.SpacingM*10) / 10})
 	}
 	for _, s := range d.Stations {
 		label := s.Name
@@ -342,3 +356,6 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 	_, err = io.WriteString(w, r.Replace(pageTemplate))
 	return err
 }
+
+// round7 rounds degrees to 1e-7 (about 1 cm), as the reports write them.
+func round7(v float64) float64 { return math.Round(v*1e7) / 1e7 }

@@ -44,9 +44,12 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "check", "--html", page); code != 1 {
 		t.Fatalf("check --html: exit %d: %s", code, errOut)
 	}
-	wantGaps := 0
+	wantGaps, wantTimes := 0, 0
 	for _, d := range checkFigures(t).Districts {
 		wantGaps += d.Gaps
+		if d.Travel != nil {
+			wantTimes += d.Travel.Samples
+		}
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
 		chromedp.DisableGPU, chromedp.WindowSize(1400, 800))
@@ -112,8 +115,8 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ready || drawn["districts"] != 7 || drawn["gaps"] != wantGaps || drawn["stations"] != 65 || drawn["worst"] != 7 {
-		t.Errorf("drawn %v (ready %v), want 7 districts, %d gaps, 65 stations, 7 farthest places", drawn, ready, wantGaps)
+	if !ready || drawn["districts"] != 7 || drawn["gaps"] != wantGaps || drawn["stations"] != 65 || drawn["worst"] != 7 || drawn["times"] != wantTimes || wantTimes == 0 {
+		t.Errorf("drawn %v (ready %v), want 7 districts, %d gaps, 65 stations, 7 farthest places, %d travel-time squares", drawn, ready, wantGaps, wantTimes)
 	}
 	if districtPaths != 7 || gapPaths != wantGaps || stationMarks != 65 || rows != 7 {
 		t.Errorf("on the page: %d district paths, %d gap paths, %d station markers, %d table rows", districtPaths, gapPaths, stationMarks, rows)

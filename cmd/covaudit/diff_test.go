@@ -64,6 +64,9 @@ type checkJSON struct {
 		Upper     float64 `json:"uncovered_m2_upper"`
 		Gaps      int     `json:"gaps"`
 		Area      float64 `json:"area_m2"`
+		Travel    *struct {
+			Samples int `json:"samples"`
+		} `json:"travel_time"`
 		// Population is set with --population.
 		Population *float64 `json:"population"`
 	} `json:"districts"`

@@ -24,6 +24,9 @@ func (a *audit) reportData() report.Data {
 			FailReason: r.FailReason, Population: r.Population, UncoveredPeople: r.UncoveredPopulation, Geometry: r.District.Geometry}
 		if r.Travel != nil {
 			rd.Travel = fmt.Sprintf("median %s, 95%% %s, max %s", fmtTime(r.Travel.MedianS), fmtTime(r.Travel.P95S), fmtTime(r.Travel.MaxS))
+			for k, p := range r.Travel.Grid {
+				d.Times = append(d.Times, report.TimeSample{Point: p, Seconds: r.Travel.TimesS[k], SpacingM: r.Travel.SpacingM})
+			}
 		}
 		if r.Worst.Station >= 0 {
 			st := a.stations[r.Worst.Station]
