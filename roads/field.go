@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/tidwall/rtree"
 )
 
 // Access is how places reach the network: a straight leg at SpeedMS to any
@@ -39,6 +40,8 @@ type Field struct {
 	Station []int32
 	// Joins is the number of station access legs added.
 	Joins int
+
+	stTree rtree.RTreeG[int32] // stations by position, for Cost
 }
 
 // join is one station access leg: station s reaches segment seg at
@@ -89,6 +92,9 @@ func NewField(n *Network, stations [][2]float64, acc Access, dir Direction) *Fie
 	}
 	net := split(n, joins)
 	f := &Field{Net: net, Dir: dir, Access: acc, Stations: stations, Joins: len(joins)}
+	for i, s := range stations {
+		f.stTree.Insert(s, s, int32(i))
+	}
 	f.dijkstra(joins)
 	return f
 }
@@ -371,20 +377,35 @@ func (f *Field) Cost(lon, lat float64) (t float64, station int, routeM float64) 
 		return true
 	})
 	// Walking straight to a station: only stations that can beat the best
-	// so far are measured (a box 1% wider than the walk can reach).
-	for i, s := range f.Stations {
-		if !math.IsInf(t, 1) {
-			reach := t*f.SpeedMS*1.01 + 1
-			dlat := reach / 110500 // degrees of latitude are longer
-			coslat := math.Cos(min(89.9, math.Abs(lat)+dlat) * math.Pi / 180)
-			if math.Abs(s[1]-lat) > dlat || math.Abs(s[0]-lon)*111000*coslat > reach {
-				continue
-			}
-		}
+	// so far are measured (in a box 1% wider than the walk can reach), or,
+	// when no road reaches one, the nearest by geodesic distance.
+	walk := func(i int, s [2]float64) {
 		d := ellipsoid.Distance(lon, lat, s[0], s[1])
 		if c := d * inv; c < t || (c == t && i < station) {
 			t, station, routeM = c, i, d
 		}
 	}
+	if math.IsInf(t, 1) {
+		f.stTree.Nearby(rtree.BoxDist[float64, int32](pt, pt, nil), func(mn, _ [2]float64, i int32, d2 float64) bool {
+			// Stations come in order of distance in degrees (d2 is its
+			// square); a station D degrees away is at least D x 110.5 km x
+			// cos(|lat| + D) away, so the search stops once that passes
+			// the best walk.
+			deg := math.Sqrt(d2)
+			if !math.IsInf(t, 1) && deg*110500*math.Cos(min(89.9, math.Abs(lat)+deg)*math.Pi/180) > t*f.SpeedMS*1.01+1 {
+				return false
+			}
+			walk(int(i), mn)
+			return true
+		})
+		return t, station, routeM
+	}
+	reach := t*f.SpeedMS*1.01 + 1
+	dlat := reach / 110500 // degrees of latitude are longer
+	dlon := reach / (111000 * math.Cos(min(89.9, math.Abs(lat)+dlat)*math.Pi/180))
+	f.stTree.Search([2]float64{lon - dlon, lat - dlat}, [2]float64{lon + dlon, lat + dlat}, func(mn, _ [2]float64, i int32) bool {
+		walk(int(i), mn)
+		return true
+	})
 	return t, station, routeM
 }

@@ -242,3 +242,29 @@ func TestDijkstraBrute(t *testing.T) {
 		}
 	}
 }
+
+// TestCostWalkNearest: far from every road, Cost walks to the nearest
+// station, found through the station index; checked against every station.
+func TestCostWalkNearest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	nodes := map[int64][2]float64{1: at(0, 0), 2: at(0, 500)}
+	n := build(t, Car(), nodes, []way{{[]int64{1, 2}, map[string]string{"highway": "residential"}}})
+	var st [][2]float64
+	for range 300 {
+		st = append(st, at(rng.Float64()*80000-40000, rng.Float64()*80000-40000))
+	}
+	f := NewField(n, st, walk, ToStation)
+	for range 300 {
+		p := at(rng.Float64()*100000-50000, rng.Float64()*100000-50000)
+		got, s, _ := f.Cost(p[0], p[1])
+		want, ws := math.Inf(1), -1
+		for i, q := range st {
+			if c := ellipsoid.Distance(p[0], p[1], q[0], q[1]) / walk.SpeedMS; c < want {
+				want, ws = c, i
+			}
+		}
+		if got > want+1e-9 {
+			t.Fatalf("at %v: %.3f s by station %d, but station %d is %.3f s away on foot", p, got, s, ws, want)
+		}
+	}
+}

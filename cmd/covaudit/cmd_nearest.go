@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/spf13/pflag"
+	"github.com/tidwall/rtree"
 )
 
 const nearestHelp = `Usage: covaudit nearest --points FILE [--districts FILE --stations FILE] [flags]
@@ -127,6 +128,7 @@ func runNearest(ctx context.Context, o *nearestOptions, stdin io.Reader, stdout,
 			a.warn("skipped: " + p.Error())
 		}
 	}
+	districtAt := a.districtLocator()
 	urban := coverage.Rule{Kind: coverage.KindRadius, RadiusM: float64(c.urbanRadius)}
 	speed := coverage.Rule{Kind: coverage.KindSpeed, TimeS: float64(c.ruralTime), Detour: c.detour, SpeedMS: float64(c.speed)}
 	out := make([]nearestPoint, len(pts))
@@ -134,7 +136,7 @@ func runNearest(ctx context.Context, o *nearestOptions, stdin io.Reader, stdout,
 	for i, p := range pts {
 		np := nearestPoint{ID: p.ID, Name: p.Name, Lon: deg7(p.Point[0]), Lat: deg7(p.Point[1]), Class: o.outsideClass.value}
 		var rule coverage.Rule
-		if di := a.districtAt(p.Point); di >= 0 {
+		if di := districtAt(p.Point); di >= 0 {
 			d := &a.districts[di]
 			np.District, np.Class, rule = &d.Name, d.Class, d.Rule
 		} else if np.Class == "urban" {
@@ -233,14 +235,25 @@ func runNearest(ctx context.Context, o *nearestOptions, stdin io.Reader, stdout,
 	return nil
 }
 
-// districtAt is the first district (input order) holding the point, or -1.
-func (a *audit) districtAt(p orb.Point) int {
+// districtLocator returns a function giving the first district (input
+// order) that holds a point, or -1; districts are found by their boxes in
+// an R-tree, then tested in lon/lat.
+func (a *audit) districtLocator() func(p orb.Point) int {
+	var tree rtree.RTreeG[int]
 	for i := range a.districts {
-		if d := &a.districts[i]; d.Geometry.Bound().Contains(p) && planar.MultiPolygonContains(d.Geometry, p) {
-			return i
-		}
+		b := a.districts[i].Geometry.Bound()
+		tree.Insert(b.Min, b.Max, i)
 	}
-	return -1
+	return func(p orb.Point) int {
+		best := -1
+		tree.Search(p, p, func(_, _ [2]float64, i int) bool {
+			if (best < 0 || i < best) && planar.MultiPolygonContains(a.districts[i].Geometry, p) {
+				best = i
+			}
+			return true
+		})
+		return best
+	}
 }
 
 func strOr(s *string) string {
