@@ -2,7 +2,10 @@ package coverage
 
 import (
 	"context"
+	"slices"
+	"sync"
 
+	"github.com/covaudit/covaudit/roads"
 	"github.com/paulmach/orb"
 )
 
@@ -25,7 +28,13 @@ type Change struct {
 	// NewGaps are the newly uncovered parts, drawn (with
 	// Options.GapPolygons): Polygon to Options.ChordErrorM and AreaM2 the
 	// area of the drawn part (the district figure is NewlyUncoveredM2).
+	// Not drawn under the road rule.
 	NewGaps []Gap
+	// ErrM2 bounds the error of NewlyUncoveredM2, NewlyCoveredM2 and the
+	// losses under the road rule: they are differences of the middles of
+	// certified brackets, so each is within half the two widths summed. 0
+	// under the distance rules.
+	ErrM2 float64
 }
 
 // Loss is the uncovered area one gone station leaves behind in a district.
@@ -44,13 +53,34 @@ const newGapChordM = 1e-3
 // that head does not have at the same place (removed, or moved away) are
 // measured one by one. Districts are compared in parallel; results come in
 // district order.
+//
+// Under the road rule (Options.RoadsFor), the network is searched from the
+// base, the head and both lists, and from the head with each gone station
+// added back when a district lost land; the figures are differences of
+// evaluations (see Change.ErrM2).
 func Compare(ctx context.Context, districts []District, base, head []Station, opts Options) ([]Change, error) {
 	opts = opts.withDefaults()
 	evalOpts := opts
 	evalOpts.GapPolygons = false
+	roadsFor := opts.RoadsFor
+	if roadsFor != nil {
+		road := false
+		for i := range districts {
+			road = road || districts[i].Rule.Kind == KindRoad
+		}
+		if !road {
+			roadsFor = nil
+		}
+	}
+	if roadsFor != nil {
+		evalOpts.Roads = roadsFor(base)
+	}
 	baseRes, err := Evaluate(ctx, districts, NewIndex(base), evalOpts)
 	if err != nil {
 		return nil, err
+	}
+	if roadsFor != nil {
+		evalOpts.Roads = roadsFor(head)
 	}
 	headRes, err := Evaluate(ctx, districts, NewIndex(head), evalOpts)
 	if err != nil {
@@ -72,8 +102,16 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	}
 	out := make([]Change, len(districts))
 	fs := newFrameSet()
+	var rc *roadCompare
+	if roadsFor != nil {
+		rc = newRoadCompare(roadsFor, all, base, head, isGone)
+	}
 	err = eachDistrict(ctx, districts, opts.Workers, func(i int) (err error) {
-		out[i], err = compareDistrict(&districts[i], all, nb, isGone, opts, fs)
+		if districts[i].Rule.Kind == KindRoad {
+			out[i], err = rc.district(&districts[i], headRes[i], baseRes[i], opts, fs)
+		} else {
+			out[i], err = compareDistrict(&districts[i], all, nb, isGone, opts, fs)
+		}
 		out[i].Base, out[i].Head = baseRes[i], headRes[i]
 		return err
 	})
@@ -174,4 +212,71 @@ func (f *frame) newGaps(goneEll, headEll []ellipse, chordM float64) []Gap {
 		}
 	}
 	return out
+}
+
+// roadCompare holds the road fields Compare needs beyond base and head:
+// both lists together, and the head with each gone station added back
+// (built on first use, once).
+type roadCompare struct {
+	all      *Index
+	both     func() *roads.Field
+	head     []Station
+	base     []Station
+	gone     map[int]bool
+	withGone map[int]func() (*Index, *roads.Field)
+}
+
+func newRoadCompare(roadsFor func([]Station) *roads.Field, all *Index, base, head []Station, gone map[int]bool) *roadCompare {
+	rc := &roadCompare{all: all, head: head, base: base, gone: gone, withGone: map[int]func() (*Index, *roads.Field){}}
+	rc.both = sync.OnceValue(func() *roads.Field { return roadsFor(all.stations) })
+	for g := range gone {
+		rc.withGone[g] = sync.OnceValues(func() (*Index, *roads.Field) {
+			list := append(slices.Clone(head), base[g])
+			return NewIndex(list), roadsFor(list)
+		})
+	}
+	return rc
+}
+
+// district compares a road district: newly uncovered is uncovered(head) -
+// uncovered(base and head together), newly covered likewise for base, and a
+// gone station's loss uncovered(head) - uncovered(head with it), each from
+// the middles of the brackets; a loss within the error is not reported.
+func (rc *roadCompare) district(d *District, head, base Result, opts Options, fs *frameSet) (Change, error) {
+	ch := Change{District: d}
+	f, err := newFrame(d.Geometry, fs)
+	if err != nil {
+		return ch, err
+	}
+	o := opts
+	o.GapPolygons, o.Population = false, nil
+	o.Roads = rc.both()
+	both, err := evaluateRoadDistrict(d, rc.all, o, f)
+	if err != nil {
+		return ch, err
+	}
+	half := func(r Result) float64 { return (r.UncoveredUpperM2 - r.UncoveredLowerM2) / 2 }
+	ch.ErrM2 = half(head) + half(both)
+	ch.NewlyUncoveredM2 = max(0, head.UncoveredM2-both.UncoveredM2)
+	ch.NewlyCoveredM2 = max(0, base.UncoveredM2-both.UncoveredM2)
+	if ch.NewlyUncoveredM2 <= ch.ErrM2 {
+		return ch, nil
+	}
+	gone := make([]int, 0, len(rc.gone))
+	for g := range rc.gone {
+		gone = append(gone, g)
+	}
+	slices.Sort(gone)
+	for _, g := range gone {
+		ix, field := rc.withGone[g]()
+		o.Roads = field
+		with, err := evaluateRoadDistrict(d, ix, o, f)
+		if err != nil {
+			return ch, err
+		}
+		if loss := head.UncoveredM2 - with.UncoveredM2; loss > half(head)+half(with) {
+			ch.Losses = append(ch.Losses, Loss{Station: g, AreaM2: loss})
+		}
+	}
+	return ch, nil
 }

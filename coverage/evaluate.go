@@ -38,6 +38,10 @@ type Options struct {
 	// Roads is the road network's travel-time field, for districts under
 	// the road rule (KindRoad); its stations must be the Index's, in order.
 	Roads *roads.Field
+	// RoadsFor builds the road field of a list of stations (in its order);
+	// Compare needs it for districts under the road rule, to search the
+	// network from each version of the list.
+	RoadsFor func(stations []Station) *roads.Field
 	// Progress, when not nil, is called after each district with the
 	// number done and the total (from the evaluating goroutines, one call
 	// at a time).

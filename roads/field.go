@@ -91,6 +91,7 @@ func NewField(n *Network, stations [][2]float64, acc Access, dir Direction) *Fie
 		})
 	}
 	net := split(n, joins)
+	net.BuildIndex() // the field is read from several goroutines
 	f := &Field{Net: net, Dir: dir, Access: acc, Stations: stations, Joins: len(joins)}
 	for i, s := range stations {
 		f.stTree.Insert(s, s, int32(i))

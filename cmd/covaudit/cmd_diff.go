@@ -9,6 +9,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/roads"
 	"github.com/spf13/pflag"
 )
 
@@ -52,6 +53,9 @@ func (o *diffOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.base, "base", "", "the stations before the change, CSV or GeoJSON (`FILE`)")
 	f.StringVar(&o.head, "head", "", "the stations after the change, CSV or GeoJSON (`FILE`)")
 	f.Var(&o.maxLoss, "max-loss", "newly uncovered area a district may lose before the change counts as a regression")
+	o.road.addFlags(f, true)
+	f.Lookup("station-filter").Hidden = true
+	f.Lookup("district-filter").Hidden = true
 }
 
 func diffHelpText() string {
@@ -103,7 +107,15 @@ func runDiffArgs(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	}
 	d := &diffRun{audit: a, o: o, base: lists[0], head: lists[1]}
 	d.stationChanges = coverage.MatchStations(d.base, d.head)
-	d.changes, err = coverage.Compare(ctx, a.districts, d.base, d.head, o.coverageOptions())
+	copts := o.coverageOptions()
+	if o.road.roads != "" {
+		net, err := a.roadNetwork(ctx, &copts, newProgress(stderr, o.quiet))
+		if err != nil {
+			return err
+		}
+		copts.RoadsFor = func(sts []coverage.Station) *roads.Field { return o.road.fieldFor(net, sts) }
+	}
+	d.changes, err = coverage.Compare(ctx, a.districts, d.base, d.head, copts)
 	if err != nil {
 		return inputError{err}
 	}
@@ -189,6 +201,8 @@ type jsonDiffDistrict struct {
 	Regression       bool          `json:"regression"`
 	Reason           string        `json:"reason"`
 	Losses           []jsonLoss    `json:"losses"`
+	// ErrM2 bounds the error of the figures under the road rule.
+	ErrM2 *geodata.Fixed `json:"err_m2,omitempty"`
 }
 
 type jsonPoint struct {
@@ -273,6 +287,10 @@ func (d *diffRun) report() jsonDiff {
 			AreaM2: m2(c.Head.AreaM2), Base: side(&c.Base), Head: side(&c.Head),
 			NewlyUncoveredM2: m2(c.NewlyUncoveredM2), NewlyCoveredM2: m2(c.NewlyCoveredM2),
 			Regression: reg, Reason: why, Losses: []jsonLoss{}}
+		if c.District.Rule.Kind == coverage.KindRoad {
+			e := m2(c.ErrM2)
+			jd.ErrM2 = &e
+		}
 		for _, l := range c.Losses {
 			s := d.base[l.Station]
 			jd.Losses = append(jd.Losses, jsonLoss{Station: s.ID, Name: s.Name, LossM2: m2(l.AreaM2)})

@@ -96,29 +96,32 @@ func (o *roadOptions) roadSource() geodata.OSMSource {
 	return geodata.OSMSource{Name: o.roads}
 }
 
-// loadField reads the road network and runs the multi-source search from
-// the stations. Progress goes to the terminal (see progress).
-func (o *roadOptions) loadField(ctx context.Context, stations []coverage.Station, pr *progress) (*roads.Field, geodata.RoadsInfo, error) {
+// loadNetwork reads the road network of the chosen profile. Progress goes
+// to the terminal (see progress).
+func (o *roadOptions) loadNetwork(ctx context.Context, pr *progress) (*roads.Network, geodata.RoadsInfo, error) {
 	prof, err := o.profileFor()
 	if err != nil {
 		return nil, geodata.RoadsInfo{}, err
 	}
-	dir, _ := roads.ParseDirection(o.direction.value)
-	src := o.roadSource()
-	net, info, err := geodata.ReadRoads(ctx, src, prof, func(pass int, read, size int64) {
+	net, info, err := geodata.ReadRoads(ctx, o.roadSource(), prof, func(pass int, read, size int64) {
 		pr.bytes(fmt.Sprintf("reading roads, pass %d of 2", pass), read, size)
 	})
 	pr.done()
 	if err != nil {
 		return nil, info, inputError{err}
 	}
+	net.BuildIndex()
+	return net, info, nil
+}
+
+// fieldFor joins stations to the network and runs the multi-source search.
+func (o *roadOptions) fieldFor(net *roads.Network, stations []coverage.Station) *roads.Field {
+	dir, _ := roads.ParseDirection(o.direction.value)
 	pos := make([][2]float64, len(stations))
 	for i, s := range stations {
 		pos[i] = [2]float64{s.Point[0], s.Point[1]}
 	}
-	field := roads.NewField(net, pos, roads.Access{SpeedMS: float64(o.accessSpeed), CapM: float64(o.maxAccess)}, dir)
-	field.Net.BuildIndex()
-	return field, info, nil
+	return roads.NewField(net, pos, roads.Access{SpeedMS: float64(o.accessSpeed), CapM: float64(o.maxAccess)}, dir)
 }
 
 // roadInput is the meta entry of the road file: its digest streamed, not
@@ -204,18 +207,30 @@ type roadSummary struct {
 // useRoads reads the road network, builds the travel-time field from the
 // audit's stations and puts rural districts under the road rule.
 func (a *audit) useRoads(ctx context.Context, copts *coverage.Options, pr *progress) error {
-	o := &a.opts.road
-	if err := o.validate(); err != nil {
-		return err
-	}
-	field, info, err := o.loadField(ctx, a.stations, pr)
+	net, err := a.roadNetwork(ctx, copts, pr)
 	if err != nil {
 		return err
 	}
+	copts.Roads = a.opts.road.fieldFor(net, a.stations)
+	a.roadInfo.StationJoins = copts.Roads.Joins
+	return nil
+}
+
+// roadNetwork reads the road network for an audit: it records the input,
+// its attribution and summary, sets the tolerance and puts rural districts
+// under the road rule.
+func (a *audit) roadNetwork(ctx context.Context, copts *coverage.Options, pr *progress) (*roads.Network, error) {
+	o := &a.opts.road
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	net, info, err := o.loadNetwork(ctx, pr)
+	if err != nil {
+		return nil, err
+	}
 	in := o.roadInput()
 	if o.roads != demoRoadsName {
-		st, err := os.Stat(o.roads)
-		if err == nil {
+		if st, err := os.Stat(o.roads); err == nil {
 			in.size = st.Size()
 		}
 	}
@@ -228,11 +243,10 @@ func (a *audit) useRoads(ctx context.Context, copts *coverage.Options, pr *progr
 	if info.MissingSegments > 0 {
 		a.warn(fmt.Sprintf("%s: %d way segment(s) left out: their nodes are not in the file (ways cut by the extract's edge)", o.roads, info.MissingSegments))
 	}
-	st := field.Net.Stats()
+	st := net.Stats()
 	a.roadInfo = &roadSummary{Profile: o.profile.value, Direction: o.direction.value, AccessKmh: float64(o.accessSpeed) * 3.6,
 		MaxAccessM: float64(o.maxAccess), TolerancePct: float64(o.tolerance), Nodes: st.Nodes, Segments: st.Segments,
-		LengthKm: geodata.Fixed{V: st.LengthM / 1000, Digits: 3}, Ways: info.WaysKept, StationJoins: field.Joins}
-	copts.Roads = field
+		LengthKm: geodata.Fixed{V: st.LengthM / 1000, Digits: 3}, Ways: info.WaysKept}
 	copts.RoadTolerance = float64(o.tolerance) / 100
 	road := coverage.Rule{Kind: coverage.KindRoad, TimeS: float64(a.opts.ruralTime), Profile: o.profile.value}
 	for i := range a.districts {
@@ -240,7 +254,7 @@ func (a *audit) useRoads(ctx context.Context, copts *coverage.Options, pr *progr
 			a.districts[i].Rule = road
 		}
 	}
-	return nil
+	return net, nil
 }
 
 // osmStations reads stations from an OpenStreetMap file by --station-filter.

@@ -281,3 +281,56 @@ func TestRoadUndecided(t *testing.T) {
 		}
 	}
 }
+
+// TestRoadDiff: closing Canillo village's stations (police, town hall, fire
+// station, each mapped twice) loses Canillo land by road. diff --roads
+// must find what two checks find, within its stated error, name the
+// stations and exit 1; the other parishes lose nothing.
+func TestRoadDiff(t *testing.T) {
+	b, _ := os.ReadFile(demoServices)
+	var fc map[string]any
+	json.Unmarshal(b, &fc)
+	gone := map[string]bool{"n3928793751": true, "w219555998": true, "w330823762": true, "a439111996": true, "a661647524": true}
+	var kept []any
+	for _, f := range fc["features"].([]any) {
+		if !gone[f.(map[string]any)["id"].(string)] {
+			kept = append(kept, f)
+		}
+	}
+	fc["features"] = kept
+	head := filepath.Join(t.TempDir(), "head.geojson")
+	hb, _ := json.Marshal(fc)
+	os.WriteFile(head, hb, 0o644)
+	roadsFile := "demodata/andorra-roads.osm.pbf"
+	code, out, errOut := runCLI(t, "", "diff", "--base", demoServices, "--head", head, "--roads", roadsFile, "--format", "json")
+	var rep struct {
+		Districts []struct {
+			Name   string   `json:"name"`
+			Newly  float64  `json:"newly_uncovered_m2"`
+			ErrM2  *float64 `json:"err_m2"`
+			Losses []struct {
+				Station string `json:"station"`
+			} `json:"losses"`
+		} `json:"districts"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 {
+		t.Fatalf("exit %d: %v %s", code, err, errOut)
+	}
+	before := checkFigures(t, "--districts", demoParishes, "--stations", demoServices, "--roads", roadsFile)
+	after := checkFigures(t, "--districts", demoParishes, "--stations", head, "--roads", roadsFile)
+	for i, d := range rep.Districts {
+		want := max(0, after.Districts[i].Uncovered-before.Districts[i].Uncovered)
+		if d.ErrM2 == nil {
+			if d.Newly != 0 {
+				t.Errorf("%s: urban district newly uncovered %v", d.Name, d.Newly)
+			}
+			continue
+		}
+		if math.Abs(d.Newly-want) > *d.ErrM2+1 {
+			t.Errorf("%s: diff finds %.0f m2 newly uncovered (error %.0f), two checks %.0f", d.Name, d.Newly, *d.ErrM2, want)
+		}
+		if d.Name == "Canillo" && (want < 1e6 || len(d.Losses) == 0) {
+			t.Errorf("Canillo: %.0f m2 lost, losses %v; want a loss named", want, d.Losses)
+		}
+	}
+}
