@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# The rural road audit of Andorra by covaudit beside OSMnx/NetworkX and pgRouting, one after the
-# other on the same input, and a table of the wall times and results.
+# The rural road audit by covaudit beside OSMnx/NetworkX and pgRouting, one after the other on
+# the same input, and a table of the wall times and results per case.
 #
-#   bench/roads_compare.sh
+#   bench/roads_compare.sh [--only-covaudit]
 #
-# The case: the demo's OSM extract (cmd/covaudit/demodata/andorra-roads.osm.pbf), all 7 parishes
-# rural at 30 minutes by car, the 65 demo services as stations, walking legs at 5 km/h up to
-# CAP_M metres (default 500, the peers' usual cap). covaudit runs REPEAT times (default 5; the
-# table takes the median), the peers once each, all under /usr/bin/time -v. Results go to
-# $BENCH_OUT (default: a folder under $TMPDIR); the table to $BENCH_OUT/table.md. Installs what
-# it needs from Debian's packages when run as root.
+# Cases, all rural at 30 minutes by car, walking legs at 5 km/h up to CAP_M metres (default 500,
+# the peers' usual cap):
+#   andorra  the demo's OSM extract (cmd/covaudit/demodata/andorra-roads.osm.pbf), its 7 parishes
+#            and its 65 services as stations;
+#   grid     bench/synthroads.py: a 40 km grid of streets every 250 m (25,921 nodes), primaries
+#            every 5 km, 16 square districts, 20 seeded stations.
+# covaudit runs REPEAT times (default 5; the table takes the median), the peers once each, all
+# under /usr/bin/time -v. Results go to $BENCH_OUT (default: a folder under $TMPDIR); the table to
+# $BENCH_OUT/table.md. Installs what it needs from Debian's packages when run as root.
 set -euo pipefail
 cd "$(dirname "$(realpath "$0")")/.."
 OUT=${BENCH_OUT:-${TMPDIR:-/tmp}/covaudit-roads-compare}; REPEAT=${REPEAT:-5}; CAP=${CAP_M:-500}
-mkdir -p "$OUT/case" "$OUT/results"
+ONLY=0; [ "${1:-}" = --only-covaudit ] && ONLY=1
+mkdir -p "$OUT/andorra" "$OUT/grid" "$OUT/results"
 need=()
 [ -x /usr/bin/time ] || need+=(time)
 command -v osmium >/dev/null || need+=(osmium-tool)
@@ -27,7 +31,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 go build -o "$OUT/covaudit" ./cmd/covaudit
-C=$OUT/case
+C=$OUT/andorra
 cp cmd/covaudit/demodata/andorra-roads.osm.pbf "$C/roads.osm.pbf"
 /usr/bin/python3 - "$C" <<'PY'
 import csv, json, sys
@@ -44,21 +48,27 @@ with open(c + "/stations.csv", "w", newline="") as fh:
         p, xy = f["properties"], f["geometry"]["coordinates"]
         w.writerow([f.get("id") or p.get("osm_id"), p.get("name", ""), xy[0], xy[1]])
 PY
+/usr/bin/python3 bench/synthroads.py "$OUT/grid" > /dev/null
+osmium cat "$OUT/grid/roads.osm" -o "$OUT/grid/roads.osm.pbf" --overwrite
 timed() {  # timed NAME cmd... -> results/NAME.time, .log
   local n=$1; shift
   /usr/bin/time -v -o "$OUT/results/$n.time" "$@" > "$OUT/results/$n.log" 2>&1 || true
-  printf '%-14s %8s  %6s MB\n' "$n" "$(grep -oP 'Elapsed \(wall clock\).*: \K.*' "$OUT/results/$n.time")" \
+  printf '%-20s %8s  %6s MB\n' "$n" "$(grep -oP 'Elapsed \(wall clock\).*: \K.*' "$OUT/results/$n.time")" \
     "$(( $(grep -oP 'Maximum resident set size \(kbytes\): \K\d+' "$OUT/results/$n.time") / 1024 ))"
 }
-for i in $(seq "$REPEAT"); do
-  timed "covaudit-$i" "$OUT/covaudit" check --districts "$C/districts.geojson" --stations "$C/stations.csv" \
-    --roads "$C/roads.osm.pbf" --max-access "${CAP}m" --format json -o "$OUT/results/covaudit.json"
+for c in andorra grid; do
+  C=$OUT/$c
+  for i in $(seq "$REPEAT"); do
+    timed "$c-covaudit-$i" "$OUT/covaudit" check --districts "$C/districts.geojson" --stations "$C/stations.csv" \
+      --roads "$C/roads.osm.pbf" --max-access "${CAP}m" --format json -o "$OUT/results/$c-covaudit.json"
+  done
+  [ $ONLY = 1 ] && continue
+  timed "$c-osmnx" /usr/bin/python3 bench/roads_peer_osmnx.py "$C" "$OUT/results/$c-osmnx.json" --cap-m "$CAP"
+  timed "$c-pgrouting" bash bench/roads_peer_pgrouting.sh "$C" "$OUT/results/$c-pgrouting.json" 30 5 "$CAP"
 done
-timed osmnx /usr/bin/python3 bench/roads_peer_osmnx.py "$C" "$OUT/results/osmnx.json" --cap-m "$CAP"
-timed pgrouting bash bench/roads_peer_pgrouting.sh "$C" "$OUT/results/pgrouting.json" 30 5 "$CAP"
-/usr/bin/python3 - "$OUT" "$REPEAT" "$CAP" <<'PY'
-import json, re, statistics, sys
-out, rep, cap = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+/usr/bin/python3 - "$OUT" "$REPEAT" "$CAP" "$ONLY" <<'PY'
+import json, os, re, statistics, sys
+out, rep, cap, only = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 def wall(n):
     t = open(f"{out}/results/{n}.time").read()
     m = re.search(r"Elapsed \(wall clock\).*: (?:(\d+):)?(\d+):([\d.]+)", t)
@@ -66,17 +76,29 @@ def wall(n):
     return int(h or 0) * 3600 + int(mi) * 60 + float(s)
 def rss(n):
     return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f"{out}/results/{n}.time").read()).group(1)) // 1024
-cov = statistics.median(wall(f"covaudit-{i}") for i in range(1, rep + 1))
-res = {t: json.load(open(f"{out}/results/{t}.json")) for t in ("covaudit", "osmnx", "pgrouting")}
-lines = [f"Andorra, 7 parishes rural at 30 min by car, 65 stations, walking legs 5 km/h up to {cap} m.", "",
-         "| tool | wall s | peak RSS MB | covaudit is faster by |", "|---|--:|--:|--:|",
-         f"| covaudit (median of {rep}) | {cov:.2f} | {rss('covaudit-1')} | |"]
-for t in ("osmnx", "pgrouting"):
-    lines.append(f"| {t} | {wall(t):.1f} | {rss(t)} | {wall(t) / cov:.0f}x |")
-lines += ["", "| district | covaudit uncovered km² [bracket] | osmnx | pgRouting |", "|---|--:|--:|--:|"]
-for i, d in enumerate(res["covaudit"]["districts"]):
-    lines.append(f"| {d['name']} | {d['uncovered_m2']/1e6:.3f} [{d['uncovered_m2_lower']/1e6:.3f}, {d['uncovered_m2_upper']/1e6:.3f}] | "
-                 f"{res['osmnx']['districts'][i]['uncovered_m2']/1e6:.3f} | {res['pgrouting']['districts'][i]['uncovered_m2']/1e6:.3f} |")
-open(f"{out}/table.md", "w").write("\n".join(lines) + "\n")
+lines = []
+titles = {"andorra": "Andorra: 7 parishes, 65 stations (the demo data)",
+          "grid": "grid: 40 km of streets every 250 m (25,921 nodes), 16 districts, 20 stations"}
+peers = [] if only else ["osmnx", "pgrouting"]
+for c in ("andorra", "grid"):
+    walls = [wall(f"{c}-covaudit-{i}") for i in range(1, rep + 1)]
+    cov = statistics.median(walls)
+    lines += [f"### {titles[c]}; 30 min by car, walking legs 5 km/h up to {cap} m", "",
+              "| tool | wall s | peak RSS MB | covaudit is faster by |", "|---|--:|--:|--:|",
+              f"| covaudit (median of {rep}: {', '.join(f'{w:.2f}' for w in walls)}) | {cov:.2f} | {rss(f'{c}-covaudit-1')} | |"]
+    res = {"covaudit": json.load(open(f"{out}/results/{c}-covaudit.json"))}
+    for t in peers:
+        lines.append(f"| {t} | {wall(f'{c}-{t}'):.1f} | {rss(f'{c}-{t}')} | {wall(f'{c}-{t}') / cov:.0f}x |")
+        p = f"{out}/results/{c}-{t}.json"
+        if os.path.exists(p):
+            res[t] = json.load(open(p))
+    lines += ["", "| district | covaudit uncovered km² [bracket] | " + " | ".join(peers) + " |", "|---|--:|" + "--:|" * len(peers)]
+    for i, d in enumerate(res["covaudit"]["districts"]):
+        row = f"| {d['name']} | {d['uncovered_m2']/1e6:.3f} [{d['uncovered_m2_lower']/1e6:.3f}, {d['uncovered_m2_upper']/1e6:.3f}] |"
+        for t in peers:
+            row += f" {res[t]['districts'][i]['uncovered_m2']/1e6:.3f} |" if t in res else " failed |"
+        lines.append(row)
+    lines.append("")
+open(f"{out}/table.md", "w").write("\n".join(lines))
 print("\n".join(lines))
 PY
