@@ -17,6 +17,14 @@
 // Result.UncoveredLowerM2 and Result.UncoveredUpperM2. District edges are
 // geodesics. Districts must not cross the antimeridian.
 //
+// The road rule (KindRoad, with Options.Roads from package roads) is
+// evaluated on an adaptive quadtree in the same frame with certified
+// bounds: the cost is 1/access-speed-Lipschitz except where the access cap
+// cuts an option off, which the cell tests treat with the cap shrunk or
+// grown by the cell's half-diagonal. The uncovered area comes as a bracket
+// of width at most Options.RoadTolerance of the district (see roadrule.go);
+// travel-time statistics and the worst place are sampled on a grid.
+//
 // The package does no I/O. Index and the evaluation functions are safe for
 // concurrent use once built.
 package coverage
