@@ -334,3 +334,20 @@ func TestRoadDiff(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressSilentOffTerminal: the progress line is for terminals only;
+// written to a pipe or a buffer (CI logs, tests) it prints nothing.
+func TestProgressSilentOffTerminal(t *testing.T) {
+	var b strings.Builder
+	p := newProgress(&b, false)
+	p.bytes("reading roads", 50, 100)
+	p.count("evaluating districts", 3, 7)
+	p.done()
+	if b.Len() != 0 {
+		t.Errorf("progress wrote %q off a terminal", b.String())
+	}
+	code, _, errOut := runCLI(t, "", "check", "--format", "json")
+	if code != 1 || strings.Contains(errOut, "\r") {
+		t.Errorf("exit %d, stderr holds a progress line: %q", code, errOut)
+	}
+}
