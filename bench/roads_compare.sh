@@ -11,11 +11,13 @@
 #   grid     bench/synthroads.py: a 40 km grid of streets every 250 m (25,921 nodes), primaries
 #            every 5 km, 16 square districts, 20 seeded stations.
 # covaudit runs REPEAT times (default 5; the table takes the median), the peers once each, all
-# under /usr/bin/time -v. Results go to $BENCH_OUT (default: a folder under $TMPDIR); the table to
+# under /usr/bin/time -v; a peer still running after PEER_TIMEOUT seconds (default 900) is stopped
+# and shown as such, with no ratio. Results go to $BENCH_OUT (default: a folder under $TMPDIR); the table to
 # $BENCH_OUT/table.md. Installs what it needs from Debian's packages when run as root.
 set -euo pipefail
 cd "$(dirname "$(realpath "$0")")/.."
 OUT=${BENCH_OUT:-${TMPDIR:-/tmp}/covaudit-roads-compare}; REPEAT=${REPEAT:-5}; CAP=${CAP_M:-500}
+PEER_TIMEOUT=${PEER_TIMEOUT:-900}
 ONLY=0; [ "${1:-}" = --only-covaudit ] && ONLY=1
 mkdir -p "$OUT/andorra" "$OUT/grid" "$OUT/results"
 need=()
@@ -63,8 +65,9 @@ for c in andorra grid; do
       --roads "$C/roads.osm.pbf" --max-access "${CAP}m" --format json -o "$OUT/results/$c-covaudit.json"
   done
   [ $ONLY = 1 ] && continue
-  timed "$c-osmnx" /usr/bin/python3 bench/roads_peer_osmnx.py "$C" "$OUT/results/$c-osmnx.json" --cap-m "$CAP"
-  timed "$c-pgrouting" bash bench/roads_peer_pgrouting.sh "$C" "$OUT/results/$c-pgrouting.json" 30 5 "$CAP"
+  rm -f "$OUT/results/$c-osmnx.json" "$OUT/results/$c-pgrouting.json"
+  timed "$c-osmnx" timeout -s KILL "$PEER_TIMEOUT" /usr/bin/python3 bench/roads_peer_osmnx.py "$C" "$OUT/results/$c-osmnx.json" --cap-m "$CAP"
+  timed "$c-pgrouting" timeout "$PEER_TIMEOUT" bash bench/roads_peer_pgrouting.sh "$C" "$OUT/results/$c-pgrouting.json" 30 5 "$CAP"
 done
 /usr/bin/python3 - "$OUT" "$REPEAT" "$CAP" "$ONLY" <<'PY'
 import json, os, re, statistics, sys
@@ -88,15 +91,17 @@ for c in ("andorra", "grid"):
               f"| covaudit (median of {rep}: {', '.join(f'{w:.2f}' for w in walls)}) | {cov:.2f} | {rss(f'{c}-covaudit-1')} | |"]
     res = {"covaudit": json.load(open(f"{out}/results/{c}-covaudit.json"))}
     for t in peers:
-        lines.append(f"| {t} | {wall(f'{c}-{t}'):.1f} | {rss(f'{c}-{t}')} | {wall(f'{c}-{t}') / cov:.0f}x |")
         p = f"{out}/results/{c}-{t}.json"
         if os.path.exists(p):
             res[t] = json.load(open(p))
+            lines.append(f"| {t} | {wall(f'{c}-{t}'):.1f} | {rss(f'{c}-{t}')} | {wall(f'{c}-{t}') / cov:.0f}x |")
+        else:
+            lines.append(f"| {t} | stopped after {wall(f'{c}-{t}'):.0f} s, unfinished | {rss(f'{c}-{t}')} | more than {wall(f'{c}-{t}') / cov:.0f}x |")
     lines += ["", "| district | covaudit uncovered km² [bracket] | " + " | ".join(peers) + " |", "|---|--:|" + "--:|" * len(peers)]
     for i, d in enumerate(res["covaudit"]["districts"]):
         row = f"| {d['name']} | {d['uncovered_m2']/1e6:.3f} [{d['uncovered_m2_lower']/1e6:.3f}, {d['uncovered_m2_upper']/1e6:.3f}] |"
         for t in peers:
-            row += f" {res[t]['districts'][i]['uncovered_m2']/1e6:.3f} |" if t in res else " failed |"
+            row += f" {res[t]['districts'][i]['uncovered_m2']/1e6:.3f} |" if t in res else " - |"
         lines.append(row)
     lines.append("")
 open(f"{out}/table.md", "w").write("\n".join(lines))
