@@ -12,8 +12,9 @@ const roadPixels = 512
 // gaps groups the uncovered cells of a road evaluation into gaps: the cells
 // are drawn on a pixel grid aligned with the quadtree (its finest cells, or
 // coarser so that the grid has at most roadPixels a side), 4-connected
-// groups of pixels at least half uncovered make the gaps, and each gap's
-// area is the exact area of its cells (undecided cells count half). Gap
+// groups of pixels at least half uncovered, and of one kind (no-access when
+// most of a pixel's uncovered land is), make the gaps, and each gap's area
+// is the exact area of its cells (undecided cells count half). Gap
 // polygons, when asked for, trace the pixels' outline through the middles of
 // its edges: they follow the gap to within a pixel. Uncovered cells that fall on no drawn pixel (slivers
 // thinner than half a pixel) count in the district's totals but in no gap.
@@ -70,15 +71,21 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 	set := func(i, j int) bool {
 		return i >= 0 && j >= 0 && i < n && j < n && acc[j*n+i] >= float32(px*px/2)
 	}
-	// Label 4-connected groups.
+	// A pixel is no-access when most of its uncovered land is.
+	noAccPix := func(k int) bool { return noAcc[k] > acc[k]/2 }
+	// Label 4-connected groups of pixels of one kind: no-access land and
+	// land too far by road make separate gaps.
 	label := make([]int32, n*n)
 	var groups int32
+	var groupNoAcc []bool
 	var stack []int
 	for k := range acc {
 		if label[k] != 0 || !set(k%n, k/n) {
 			continue
 		}
 		groups++
+		kind := noAccPix(k)
+		groupNoAcc = append(groupNoAcc, kind)
 		label[k] = groups
 		stack = append(stack[:0], k)
 		for len(stack) > 0 {
@@ -87,7 +94,7 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 			ci, cj := c%n, c/n
 			for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
 				i, j := ci+d[0], cj+d[1]
-				if set(i, j) && label[j*n+i] == 0 {
+				if set(i, j) && label[j*n+i] == 0 && noAccPix(j*n+i) == kind {
 					label[j*n+i] = groups
 					stack = append(stack, j*n+i)
 				}
@@ -95,7 +102,6 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 		}
 	}
 	gaps = make([]Gap, groups)
-	noAccArea := make([]float64, groups)
 	for _, l := range leaves {
 		i, j := pix(l.x, l.y)
 		g := label[j*n+i]
@@ -107,13 +113,10 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 			a /= 2
 		}
 		gaps[g-1].AreaM2 += a
-		if l.noAccess {
-			noAccArea[g-1] += a
-		}
 	}
 	for g := range gaps {
 		gaps[g].Kind = GapTravelTime
-		if noAccArea[g] > gaps[g].AreaM2/2 {
+		if groupNoAcc[g] {
 			gaps[g].Kind = GapNoAccess
 		}
 	}
@@ -248,10 +251,12 @@ func traceLabels(label []int32, n int, groups int32) [][][][2]int32 {
 
 // smoothRing turns a pixel outline (one vertex per pixel edge) into the
 // polygon through the middles of its edges, in pixel units: staircases
-// become diagonals, and each corner is cut by half a pixel. Rings of two
-// groups stay apart: a cut at a concave corner falls in the pixel that
-// completes the corner, which no other group holds (it would touch this one
-// along an edge). Collinear vertices are dropped.
+// become diagonals, and each corner is cut by half a pixel. A cut at a
+// concave corner falls in the pixel that completes the corner: no other gap
+// of the same kind holds it (it would touch this one along an edge), but a
+// gap of the other kind may, and the two drawings then overlap by a
+// triangle of an eighth of a pixel (the areas come from the cells, not the
+// drawing). Collinear vertices are dropped.
 func smoothRing(r [][2]int32) [][2]float64 {
 	n := len(r)
 	mid := make([][2]float64, n)
