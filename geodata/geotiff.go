@@ -198,11 +198,14 @@ func ReadGeoTIFF(data []byte, name string) (*Raster, error) {
 		return fail("no strip or tile offsets")
 	}
 	across := (w + bw - 1) / bw
-	if len(offs) < across*((h+bh-1)/bh) {
+	nBlocks := across * ((h + bh - 1) / bh)
+	if len(offs) < nBlocks {
 		return fail("%d blocks for a %d x %d raster in blocks of %d x %d", len(offs), w, h, bw, bh)
 	}
 	bps := bits / 8
-	for b := range offs {
+	// Offsets beyond the raster's blocks are not read: every block read
+	// then has at least one row inside the raster.
+	for b := range nBlocks {
 		off, ln := int(offs[b]), int(lens[b])
 		if off < 0 || ln < 0 || off+ln > len(data) {
 			return fail("block %d lies past the end of the file", b)
