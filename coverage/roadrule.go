@@ -54,7 +54,6 @@ type roadSetup struct {
 	stations [][2]float64 // frame positions of the stations that may matter
 	stIdx    []int        // their indices in the Index
 	optIndex *segIndex    // the options' segments
-	access   *segIndex    // every usable segment near the district, for the no-access test
 	accSeg   [][2][2]float64
 }
 
@@ -100,7 +99,6 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 		o := &rs.opts[k]
 		return [2]float64{o.ax, o.ay}, [2]float64{o.ax + o.l*o.ux, o.ay + o.l*o.uy}
 	})
-	rs.access = newSegIndex(len(rs.accSeg), func(k int) (p, q [2]float64) { return rs.accSeg[k][0], rs.accSeg[k][1] })
 	return rs
 }
 

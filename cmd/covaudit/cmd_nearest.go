@@ -166,7 +166,8 @@ func runNearest(ctx context.Context, o *nearestOptions, stdin io.Reader, stdout,
 			}
 		default:
 			t = speed.Cost(dist)
-			np.Meets = si >= 0 && rule.Cost(dist) <= func() float64 { v, _ := rule.Threshold(); return v }()
+			limit, _ := rule.Threshold()
+			np.Meets = si >= 0 && rule.Cost(dist) <= limit
 		}
 		if si >= 0 {
 			id := ix.Stations()[si].ID

@@ -124,18 +124,6 @@ func (o *roadOptions) fieldFor(net *roads.Network, stations []coverage.Station) 
 	return roads.NewField(net, pos, roads.Access{SpeedMS: float64(o.accessSpeed), CapM: float64(o.maxAccess)}, dir)
 }
 
-// roadInput is the meta entry of the road file: its digest streamed, not
-// held in memory.
-func (o *roadOptions) roadInput() input {
-	in := input{role: "roads", name: o.roads}
-	if o.roads == demoRoadsName {
-		in.data = demoRoads
-		return in.hashed()
-	}
-	in.digest = sync.OnceValue(func() string { return fileSHA256(o.roads) })
-	return in
-}
-
 // progress draws a one-line progress indicator on a terminal; it is silent
 // when stderr is not a terminal or with --quiet.
 type progress struct {
@@ -228,11 +216,11 @@ func (a *audit) roadNetwork(ctx context.Context, copts *coverage.Options, pr *pr
 	if err != nil {
 		return nil, err
 	}
-	in := o.roadInput()
-	if o.roads != demoRoadsName {
-		if st, err := os.Stat(o.roads); err == nil {
-			in.size = st.Size()
-		}
+	in := input{role: "roads", name: o.roads, data: demoRoads}
+	if o.roads == demoRoadsName {
+		in = in.hashed()
+	} else if in, err = streamedInput("roads", o.roads); err != nil {
+		return nil, err
 	}
 	a.inputs = append(a.inputs, in)
 	if o.roads == demoRoadsName {
