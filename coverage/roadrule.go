@@ -18,7 +18,7 @@ import (
 // The cost of a place p is the least of walking straight to a station,
 // |p - s| / va, and, over every road segment within the access cap of p and
 // both directions of travel along it, the access leg to a road point q plus
-// the time along the road from q and on to the station (roads.MinLeg,
+// the time along the road from q and on to the station (roads.Leg,
 // roads.Field.Linear). It is 1/va-Lipschitz except where the cap cuts an
 // option off, so a square cell with centre m and half-diagonal h is
 //   - covered when the cost at m, counting only options whose leg from m is
@@ -32,15 +32,11 @@ import (
 // [uncovered cells, uncovered + undecided cells], each cell's area clipped
 // exactly to the district.
 
-// roadOpt is one way onto the road network in the frame: a segment from a
-// with unit direction u and length l, metres, along which the travel time
-// from the point at s metres is c0 + c1 s / l seconds.
+// roadOpt is one way onto the road network in the frame: a segment and
+// direction of travel along it (frame metres), and the station it leads to.
 type roadOpt struct {
-	ax, ay, ux, uy, l float64
-	c0, c1            float64
-	m, rt             float64 // cosine of the best leg angle and its sine (when |m| < 1)
-	lo                float64 // least time on the segment: min(c0, c0 + c1)
-	st                int32   // the station the route reaches (Index order)
+	roads.Leg
+	st int32 // the station the route reaches (Index order)
 }
 
 // roadSetup is what a district's road evaluation needs, in its frame.
@@ -75,77 +71,20 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 		bx, by := f.proj.Forward(pb[0], pb[1])
 		rs.accSeg = append(rs.accSeg, [2][2]float64{{ax, ay}, {bx, by}})
 		c0, c1, sti, ok := field.Linear(k)
-		l := math.Hypot(bx-ax, by-ay)
 		for i := range 2 {
 			if !ok[i] {
 				continue
 			}
-			o := roadOpt{ax: ax, ay: ay, l: l, c0: c0[i], c1: c1[i], lo: min(c0[i], c0[i]+c1[i]), st: sti[i]}
-			if l > 0 {
-				o.ux, o.uy = (bx-ax)/l, (by-ay)/l
-				o.m = -c1[i] / l / rs.inv
-				if math.Abs(o.m) < 1 {
-					o.rt = math.Sqrt(1 - o.m*o.m)
-				}
-			}
-			if o.lo <= rs.T {
+			o := roadOpt{Leg: roads.NewLeg([2]float64{ax, ay}, [2]float64{bx, by}, c0[i], c1[i], rs.inv), st: sti[i]}
+			if o.Lo <= rs.T {
 				rs.useful = append(rs.useful, int32(len(rs.opts)))
 			}
 			rs.opts = append(rs.opts, o)
 		}
 		return true
 	})
-	rs.optIndex = newSegIndex(len(rs.opts), func(k int) (p, q [2]float64) {
-		o := &rs.opts[k]
-		return [2]float64{o.ax, o.ay}, [2]float64{o.ax + o.l*o.ux, o.ay + o.l*o.uy}
-	})
+	rs.optIndex = newSegIndex(len(rs.opts), func(k int) (p, q [2]float64) { return rs.opts[k].Ends() })
 	return rs
-}
-
-// segDist is the distance, m, from (px, py) to the option's segment.
-func (o *roadOpt) segDist(px, py float64) float64 {
-	dx, dy := px-o.ax, py-o.ay
-	s := min(o.l, max(0, dx*o.ux+dy*o.uy))
-	ex, ey := dx-s*o.ux, dy-s*o.uy
-	return math.Sqrt(ex*ex + ey*ey)
-}
-
-// cost is the option's cost at (px, py) with legs up to capM; +Inf when no
-// point of the segment is that close (see roads.MinLeg). When the cost
-// cannot be below bound, bound is returned without computing it.
-func (o *roadOpt) cost(px, py, inv, capM, bound float64) float64 {
-	dx, dy := px-o.ax, py-o.ay
-	if o.l == 0 {
-		r := math.Sqrt(dx*dx + dy*dy)
-		if r > capM {
-			return math.Inf(1)
-		}
-		return r*inv + o.lo
-	}
-	s0 := dx*o.ux + dy*o.uy
-	d := math.Abs(dx*o.uy - dy*o.ux)
-	if d > capM {
-		return math.Inf(1)
-	}
-	if d*inv+o.lo >= bound {
-		return bound // cannot beat the best so far
-	}
-	w := math.Sqrt(max(0, capM*capM-d*d))
-	lo, hi := max(0, s0-w), min(o.l, s0+w)
-	if lo > hi {
-		return math.Inf(1)
-	}
-	var s float64
-	switch {
-	case o.m >= 1:
-		s = hi
-	case o.m <= -1:
-		s = lo
-	default:
-		s = min(hi, max(lo, s0+o.m*d/o.rt))
-	}
-	e := s - s0
-	return math.Sqrt(e*e+d*d)*inv + o.c0 + o.c1*s/o.l
 }
 
 // costAt is the cost at a frame point over the given options and stations
@@ -164,7 +103,7 @@ func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float6
 	}
 	for _, i := range opts {
 		o := &rs.opts[i]
-		if c := o.cost(x, y, rs.inv, capM, best); c < best {
+		if c, _ := o.Cost(x, y, capM, best); c < best {
 			best, st = c, int(o.st)
 		}
 	}
@@ -231,7 +170,7 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 	var o2, s2 []int32
 	for _, i := range opts {
 		o := &rs.opts[i]
-		if d := o.segDist(x, y); d <= rs.cap+h && d*rs.inv+o.lo-lh <= rs.T {
+		if d := o.Dist(x, y); d <= rs.cap+h && d*rs.inv+o.Lo-lh <= rs.T {
 			o2 = append(o2, i)
 		}
 	}

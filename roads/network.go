@@ -180,45 +180,91 @@ func (n *Network) Near(mn, mx [2]float64, m float64, fn func(seg int) bool) {
 //
 // where invSpeed is the access leg's s/m and c0 + c1 x the travel time along
 // the road from q, seconds. ok is false when no point of the segment is
-// within capM of p. The function is convex in x, so the minimum is the
-// stationary point (where the leg meets the road at the angle whose cosine
-// is the ratio of the speeds) clamped to the feasible interval.
+// within capM of p. See Leg, which prepares a segment for many such queries.
 func MinLeg(p, a, b [2]float64, c0, c1, invSpeed, capM float64) (cost, x float64, ok bool) {
-	ux, uy := b[0]-a[0], b[1]-a[1]
-	L := math.Sqrt(ux*ux + uy*uy)
-	px, py := p[0]-a[0], p[1]-a[1]
-	if L == 0 {
-		r := math.Sqrt(px*px + py*py)
-		if r > capM {
-			return 0, 0, false
+	g := NewLeg(a, b, c0, c1, invSpeed)
+	cost, x = g.Cost(p[0], p[1], capM, math.Inf(1))
+	return cost, x, !math.IsInf(cost, 1)
+}
+
+// Leg is a straight segment a-b prepared for the cheapest access leg from
+// many points (MinLeg's problem). The cost is convex in the point of the
+// segment, so the minimum is the stationary point (where the leg meets the
+// road at the angle whose cosine is the ratio of the speeds) clamped to the
+// part of the segment within the cap.
+type Leg struct {
+	ax, ay, ux, uy, l float64 // start, unit direction, length (m)
+	c0, c1, inv       float64
+	m, rt             float64 // cosine of the best angle (signed) and its sine when |m| < 1
+	// Lo is the least road time on the segment, min(c0, c0 + c1), s.
+	Lo float64
+}
+
+// NewLeg prepares segment a-b, along which the road time from the point at
+// fraction x is c0 + c1 x seconds, for legs at invSpeed s/m.
+func NewLeg(a, b [2]float64, c0, c1, invSpeed float64) Leg {
+	g := Leg{ax: a[0], ay: a[1], l: math.Hypot(b[0]-a[0], b[1]-a[1]), c0: c0, c1: c1, inv: invSpeed, Lo: min(c0, c0+c1)}
+	if g.l > 0 {
+		g.ux, g.uy = (b[0]-a[0])/g.l, (b[1]-a[1])/g.l
+		g.m = -c1 / g.l / invSpeed
+		if math.Abs(g.m) < 1 {
+			g.rt = math.Sqrt(1 - g.m*g.m)
 		}
-		return r*invSpeed + min(c0, c0+c1), 0, true
 	}
-	ux, uy = ux/L, uy/L
-	s0 := px*ux + py*uy
-	d := math.Abs(px*uy - py*ux)
+	return g
+}
+
+// Ends returns the segment's end points.
+func (g *Leg) Ends() (a, b [2]float64) {
+	return [2]float64{g.ax, g.ay}, [2]float64{g.ax + g.l*g.ux, g.ay + g.l*g.uy}
+}
+
+// Dist is the distance, m, from (px, py) to the segment.
+func (g *Leg) Dist(px, py float64) float64 {
+	dx, dy := px-g.ax, py-g.ay
+	s := min(g.l, max(0, dx*g.ux+dy*g.uy))
+	ex, ey := dx-s*g.ux, dy-s*g.uy
+	return math.Sqrt(ex*ex + ey*ey)
+}
+
+// Cost is the cheapest leg from (px, py) onto the segment, at most capM
+// long, plus the road time from where it meets the road, and that point's
+// fraction x; +Inf when no point of the segment is within capM. When the
+// cost cannot be below bound, bound is returned without computing it.
+func (g *Leg) Cost(px, py, capM, bound float64) (cost, x float64) {
+	dx, dy := px-g.ax, py-g.ay
+	if g.l == 0 {
+		r := math.Sqrt(dx*dx + dy*dy)
+		if r > capM {
+			return math.Inf(1), 0
+		}
+		return r*g.inv + g.Lo, 0
+	}
+	s0 := dx*g.ux + dy*g.uy
+	d := math.Abs(dx*g.uy - dy*g.ux)
 	if d > capM {
-		return 0, 0, false
+		return math.Inf(1), 0
+	}
+	if d*g.inv+g.Lo >= bound {
+		return bound, 0 // cannot beat the best so far
 	}
 	w := math.Sqrt(max(0, capM*capM-d*d))
-	lo, hi := max(0, s0-w), min(L, s0+w)
+	lo, hi := max(0, s0-w), min(g.l, s0+w)
 	if lo > hi {
-		return 0, 0, false
+		return math.Inf(1), 0
 	}
-	m := -c1 / L / invSpeed // cosine of the best angle, signed
 	var s float64
 	switch {
-	case m >= 1:
+	case g.m >= 1:
 		s = hi
-	case m <= -1:
+	case g.m <= -1:
 		s = lo
 	default:
-		s = s0 + m*d/math.Sqrt(1-m*m)
-		s = min(hi, max(lo, s))
+		s = min(hi, max(lo, s0+g.m*d/g.rt))
 	}
-	dx := s - s0
-	x = s / L
-	return math.Sqrt(dx*dx+d*d)*invSpeed + c0 + c1*x, x, true
+	e := s - s0
+	x = s / g.l
+	return math.Sqrt(e*e+d*d)*g.inv + g.c0 + g.c1*x, x
 }
 
 // Stats describes a network.
