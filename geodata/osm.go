@@ -130,20 +130,14 @@ func scanOSM(ctx context.Context, src OSMSource, kinds osmKinds, progress func(r
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		return fmt.Errorf("%s: in the block after byte %d (reading had reached byte %d of %d): %v", path, sc.FullyScannedBytes(), cr.n, size, describePBF(err))
+		return fmt.Errorf("%s: in the block after byte %d (reading had reached byte %d of %d): %v", path, sc.FullyScannedBytes(), cr.n, size, describeRead(err))
 	}
 	return nil
 }
 
-func describeXML(err error) string {
+// describeRead words a read error, naming a truncated file as such.
+func describeRead(err error) string {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return "file is truncated (unexpected end of data)"
-	}
-	return err.Error()
-}
-
-func describePBF(err error) string {
-	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "file is truncated (unexpected end of data)"
 	}
 	return err.Error()
@@ -180,7 +174,7 @@ func scanXML(ctx context.Context, path string, r io.Reader, kinds osmKinds, fn f
 			return err
 		}
 		// The decoder's message has the line of the (uncompressed) text.
-		return fmt.Errorf("%s: %v (reading had reached byte %d of the file)", path, describeXML(err), file.n)
+		return fmt.Errorf("%s: %v (reading had reached byte %d of the file)", path, describeRead(err), file.n)
 	}
 	return nil
 }

@@ -47,12 +47,15 @@ func build(t testing.TB, p Profile, nodes map[int64][2]float64, ways []way) *Net
 
 var walk = Access{SpeedMS: 5 / 3.6, CapM: 1000}
 
+// node returns the network node of an OSM node id.
 func node(t *testing.T, n *Network, id int64) int {
-	k := n.NodeByOSMID(id)
-	if k < 0 {
-		t.Fatalf("no node %d", id)
+	for k, v := range n.OSMID {
+		if v == id {
+			return k
+		}
 	}
-	return k
+	t.Fatalf("no node %d", id)
+	return -1
 }
 
 func TestPointAtMidEdge(t *testing.T) {

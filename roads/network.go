@@ -282,13 +282,3 @@ func (n *Network) Stats() Stats {
 	}
 	return s
 }
-
-// NodeByOSMID returns the node of an OSM node id, or -1.
-func (n *Network) NodeByOSMID(id int64) int {
-	for i, v := range n.OSMID {
-		if v == id {
-			return i
-		}
-	}
-	return -1
-}
