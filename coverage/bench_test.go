@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -33,7 +33,7 @@ func benchSeed(tb testing.TB) uint64 {
 // and m stations, 70% clustered around a few towns.
 func synthCity(tb testing.TB, n, m int, cellKm float64) ([]District, *Index) {
 	rng := rand.New(rand.NewPCG(benchSeed(tb), 7))
-	proj := ellipsoid.NewLAEA(11, 45)
+	proj := geodesy.NewLAEA(11, 45)
 	cell := cellKm * 1000
 	half := float64(n) * cell / 2
 	var ds []District
@@ -116,7 +116,7 @@ func BenchmarkCheckDistricts(b *testing.B) {
 }
 
 func BenchmarkFitEllipse(b *testing.B) {
-	p := ellipsoid.NewLAEA(11, 45)
+	p := geodesy.NewLAEA(11, 45)
 	b.ReportAllocs()
 	for i := range b.N {
 		fitEllipse(p, 11.1+float64(i%100)*1e-3, 45.2, 2000)
@@ -205,7 +205,7 @@ func BenchmarkValidateGeometry(b *testing.B) {
 func BenchmarkSuggest(b *testing.B) {
 	ds, ix := synthCity(b, 17, 5000, 9)
 	rng := rand.New(rand.NewPCG(benchSeed(b), 23))
-	p := ellipsoid.NewLAEA(11, 45)
+	p := geodesy.NewLAEA(11, 45)
 	cands := make([]orb.Point, 10000)
 	for i := range cands {
 		lon, lat := p.Inverse((rng.Float64()-0.5)*153e3, (rng.Float64()-0.5)*153e3)
@@ -226,7 +226,7 @@ func BenchmarkSuggest(b *testing.B) {
 // district borders and disks.
 func BenchmarkRasterPopulation(b *testing.B) {
 	ds, ix := synthCity(b, 17, 5000, 9)
-	p := ellipsoid.NewLAEA(11, 45)
+	p := geodesy.NewLAEA(11, 45)
 	west, south := p.Inverse(-77e3, -77e3)
 	east, north := p.Inverse(77e3, 77e3)
 	g := &Grid{Width: 1000, Height: 1000, X0: west, Y0: north, DX: (east - west) / 1000, DY: (north - south) / 1000, Values: make([]float64, 1000*1000)}

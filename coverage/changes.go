@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 )
 
 // StationChange is how one station differs between a base and a head list.
@@ -26,7 +26,7 @@ func MatchStations(base, head []Station) []StationChange {
 	pair := func(i, j int) {
 		baseUsed[i], headUsed[j] = true, true
 		if base[i].Point != head[j].Point {
-			d := ellipsoid.Distance(base[i].Point[0], base[i].Point[1], head[j].Point[0], head[j].Point[1])
+			d := geodesy.Distance(base[i].Point[0], base[i].Point[1], head[j].Point[0], head[j].Point[1])
 			out = append(out, StationChange{Kind: "moved", Base: i, Head: j, MovedM: d})
 		}
 	}

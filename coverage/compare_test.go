@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -119,7 +119,7 @@ func TestMatchStations(t *testing.T) {
 // squareAt45 is a square ring of half-side h metres around 45N 11E (in the
 // equal-area frame there), and the map from that frame to {lon, lat}.
 func squareAt45(h float64) (orb.Ring, func(x, y float64) orb.Point) {
-	p := ellipsoid.NewLAEA(11, 45)
+	p := geodesy.NewLAEA(11, 45)
 	at := func(x, y float64) orb.Point { lon, lat := p.Inverse(x, y); return orb.Point{lon, lat} }
 	var ring orb.Ring
 	for _, c := range [][2]float64{{-h, -h}, {h, -h}, {h, h}, {-h, h}, {-h, -h}} {

@@ -3,7 +3,7 @@ package coverage
 import (
 	"context"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -93,7 +93,7 @@ func Criticality(ctx context.Context, districts []District, ix *Index, opts Opti
 				only, n := -1, 0
 				for _, i := range ix.Near(orb.Bound{Min: p, Max: p}, r) {
 					s := ix.stations[i].Point
-					if ellipsoid.Distance(p[0], p[1], s[0], s[1]) <= r {
+					if geodesy.Distance(p[0], p[1], s[0], s[1]) <= r {
 						only = i
 						n++
 					}

@@ -3,7 +3,7 @@ package coverage
 import (
 	"fmt"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -27,7 +27,7 @@ const densifyTolM = 1e-4
 // frame is a district projected into its equal-area frame.
 type frame struct {
 	tile   *tileFrame
-	proj   *ellipsoid.LAEA
+	proj   *geodesy.LAEA
 	region *frameRegion
 	bound  orb.Bound // lon/lat box of the district
 }

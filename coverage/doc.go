@@ -3,7 +3,7 @@
 // exact evaluation of which part of each district meets its rule.
 //
 // Coordinates are orb.Point{longitude, latitude} in degrees on WGS84.
-// Distances are WGS84 geodesic metres (Vincenty, see package ellipsoid);
+// Distances are WGS84 geodesic metres (Vincenty, see package geodesy);
 // areas are ellipsoidal square metres, computed in a Lambert azimuthal
 // equal-area frame, where they are exact: districts within a 0.5-degree tile
 // share the tile's frame, larger ones get their own (see frameSet).

@@ -3,7 +3,7 @@ package coverage
 import (
 	"math"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 )
 
 // ellipse is a geodesic circle projected into a district frame. In the
@@ -32,14 +32,14 @@ const fitSamples = 8
 // circle of radius r metres around (lon, lat) degrees, projected by p. The
 // fit is a linear least-squares conic fit in coordinates scaled by r; it also
 // returns the largest distance, metres, of a sample from the fitted ellipse.
-func fitEllipse(p *ellipsoid.LAEA, lon, lat, r float64) (ellipse, float64) {
+func fitEllipse(p *geodesy.LAEA, lon, lat, r float64) (ellipse, float64) {
 	x0, y0 := p.Forward(lon, lat)
 	var xs, ys [fitSamples]float64
 	// A geodesic circle is symmetric about the meridian of its centre (the
 	// ellipsoid is one of revolution): the point at azimuth -az mirrors the
 	// one at az in longitude, so half the circle is computed.
 	for i := 0; i <= fitSamples/2; i++ {
-		lon2, lat2 := ellipsoid.Direct(lon, lat, 360*float64(i)/fitSamples, r)
+		lon2, lat2 := geodesy.Direct(lon, lat, 360*float64(i)/fitSamples, r)
 		x, y := p.Forward(lon2, lat2)
 		xs[i], ys[i] = (x-x0)/r, (y-y0)/r
 		if j := fitSamples - i; i > 0 && j < fitSamples && j != i {

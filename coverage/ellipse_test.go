@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 )
 
 // maxEllipseDeviationM bounds the distance between a projected geodesic
@@ -17,16 +17,16 @@ const maxEllipseDeviationM = 1e-3
 func TestEllipseFit(t *testing.T) {
 	worst := 0.0
 	for _, lat0 := range []float64{0, 37, -37, 60, 75, -75} {
-		p := ellipsoid.NewLAEA(10, lat0)
+		p := geodesy.NewLAEA(10, lat0)
 		for _, d := range []float64{0, 10e3, 50e3, 100e3} {
 			for _, az := range []float64{0, 45, 90} {
 				for _, r := range []float64{100, 2000, 5000, 15384.6, 20000} {
 					t.Run(fmt.Sprintf("lat%v/d%v/az%v/r%v", lat0, d, az, r), func(t *testing.T) {
-						lon, lat := ellipsoid.Direct(10, lat0, az, d)
+						lon, lat := geodesy.Direct(10, lat0, az, d)
 						e, resid := fitEllipse(p, lon, lat, r)
 						dev := 0.0
 						for i := range 720 {
-							l2, b2 := ellipsoid.Direct(lon, lat, float64(i)/2+0.25, r)
+							l2, b2 := geodesy.Direct(lon, lat, float64(i)/2+0.25, r)
 							x, y := p.Forward(l2, b2)
 							X, Y := e.local(x, y)
 							dev = math.Max(dev, math.Abs(math.Hypot(X, Y)-1)*e.a)

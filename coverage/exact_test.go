@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -114,7 +114,7 @@ func TestWorstCircumcentre(t *testing.T) {
 		}
 		t.Run(c.Name, func(t *testing.T) {
 			res := c.evaluate(t)
-			off := ellipsoid.Distance(res.Worst.Point[0], res.Worst.Point[1], c.Worst.Lon, c.Worst.Lat)
+			off := geodesy.Distance(res.Worst.Point[0], res.Worst.Point[1], c.Worst.Lon, c.Worst.Lat)
 			if off > 0.01 || math.Abs(res.Worst.DistanceM-c.Worst.DistanceM) > 0.005 {
 				t.Errorf("worst point %v at %.4f m, want circumcentre (%v, %v) at %.4f m: %.4f m apart",
 					res.Worst.Point, res.Worst.DistanceM, c.Worst.Lon, c.Worst.Lat, c.Worst.DistanceM, off)
@@ -166,7 +166,7 @@ func geodesicArea(p orb.Polygon) float64 {
 	if len(p) == 0 || len(p[0]) == 0 {
 		return 0
 	}
-	proj := ellipsoid.NewLAEA(p[0][0][0], p[0][0][1])
+	proj := geodesy.NewLAEA(p[0][0][0], p[0][0][1])
 	total := 0.0
 	for _, ring := range p {
 		a := 0.0

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sync"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -25,7 +25,7 @@ type frameSet struct {
 const tileDeg = 0.5
 
 type tileFrame struct {
-	proj *ellipsoid.LAEA
+	proj *geodesy.LAEA
 	mu   sync.Mutex
 	ells map[fitKey]fitted
 }
@@ -53,14 +53,14 @@ func (fs *frameSet) frameFor(b orb.Bound) *tileFrame {
 	tx := math.Floor(clon / wlon)
 	tlon := (tx + 0.5) * wlon
 	if b.Max[1]-b.Min[1] > tileDeg || b.Max[0]-b.Min[0] > wlon || math.Abs(tlat) > 80 {
-		return &tileFrame{proj: ellipsoid.NewLAEA(clon, clat), ells: make(map[fitKey]fitted)}
+		return &tileFrame{proj: geodesy.NewLAEA(clon, clat), ells: make(map[fitKey]fitted)}
 	}
 	key := [2]int{int(tx), int(ty)}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	t, ok := fs.tiles[key]
 	if !ok {
-		t = &tileFrame{proj: ellipsoid.NewLAEA(tlon, tlat), ells: make(map[fitKey]fitted)}
+		t = &tileFrame{proj: geodesy.NewLAEA(tlon, tlat), ells: make(map[fitKey]fitted)}
 		fs.tiles[key] = t
 	}
 	return t

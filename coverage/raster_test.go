@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -29,7 +29,7 @@ func cellAreaM2(lon0, lat0, lon1, lat1 float64) float64 {
 // the rule follow from areas in closed form.
 func TestRasterCellsSplit(t *testing.T) {
 	const lon, lat = 11.0, 45.0
-	p := ellipsoid.NewLAEA(lon, lat)
+	p := geodesy.NewLAEA(lon, lat)
 	var ring orb.Ring
 	for _, c := range [][2]float64{{-3000, -3000}, {3000, -3000}, {3000, 3000}, {-3000, 3000}, {-3000, -3000}} {
 		lo, la := p.Inverse(c[0], c[1])

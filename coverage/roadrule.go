@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/covaudit/covaudit/roads"
 	"github.com/paulmach/orb"
 )
@@ -617,7 +617,7 @@ func (rs *roadSetup) travelTimes(ix *Index) (TravelTimes, Worst, float64) {
 	worst = Worst{Point: ll, Station: wst, DistanceM: math.Inf(1)}
 	if wst >= 0 {
 		p := ix.stations[wst].Point
-		worst.DistanceM = ellipsoid.Distance(ll[0], ll[1], p[0], p[1])
+		worst.DistanceM = geodesy.Distance(ll[0], ll[1], p[0], p[1])
 	}
 	return tt, worst, worstCost
 }

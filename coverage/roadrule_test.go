@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/covaudit/covaudit/roads"
 	"github.com/paulmach/orb"
 )
@@ -32,10 +32,10 @@ func roadField(t testing.TB, p roads.Profile, pos map[int64][2]float64, ways [][
 // lonLatBox is a district: the geodesic box of half side m metres around
 // (lon, lat).
 func lonLatBox(lon, lat, m float64) orb.MultiPolygon {
-	_, s := ellipsoid.Direct(lon, lat, 180, m)
-	_, n := ellipsoid.Direct(lon, lat, 0, m)
-	w, _ := ellipsoid.Direct(lon, lat, 270, m)
-	e, _ := ellipsoid.Direct(lon, lat, 90, m)
+	_, s := geodesy.Direct(lon, lat, 180, m)
+	_, n := geodesy.Direct(lon, lat, 0, m)
+	w, _ := geodesy.Direct(lon, lat, 270, m)
+	e, _ := geodesy.Direct(lon, lat, 90, m)
 	return orb.MultiPolygon{{{{w, s}, {e, s}, {e, n}, {w, n}, {w, s}}}}
 }
 
@@ -60,12 +60,12 @@ func hullExtra(r, d float64) float64 {
 func TestRoadStraightClosedForm(t *testing.T) {
 	lon0, lat0 := 10.0, 45.0
 	const half = 8000.0
-	west, _ := ellipsoid.Direct(lon0, lat0, 270, 6000)
-	east, _ := ellipsoid.Direct(lon0, lat0, 90, 6000)
+	west, _ := geodesy.Direct(lon0, lat0, 270, 6000)
+	east, _ := geodesy.Direct(lon0, lat0, 90, 6000)
 	pos := map[int64][2]float64{1: {west, lat0}, 2: {lon0, lat0}, 3: {east, lat0}}
 	// Snap 1 and 3 onto the parallel's geodesics from the station.
-	_, lw := ellipsoid.Direct(lon0, lat0, 270, 6000)
-	_, le := ellipsoid.Direct(lon0, lat0, 90, 6000)
+	_, lw := geodesy.Direct(lon0, lat0, 270, 6000)
+	_, le := geodesy.Direct(lon0, lat0, 90, 6000)
 	pos[1], pos[3] = [2]float64{west, lw}, [2]float64{east, le}
 	acc := roads.Access{SpeedMS: 5 / 3.6, CapM: 1e5}
 	const T = 600.0
@@ -82,7 +82,7 @@ func TestRoadStraightClosedForm(t *testing.T) {
 	// frame length lf is driven at vr lf / geodesic length.
 	reach := func(end [2]float64, ll [2]float64) float64 {
 		lf := math.Hypot(end[0]-s[0], end[1]-s[1])
-		lg := ellipsoid.Distance(lon0, lat0, ll[0], ll[1])
+		lg := geodesy.Distance(lon0, lat0, ll[0], ll[1])
 		return vr * lf / lg * T
 	}
 	westCone, eastCone := hullExtra(R, reach(w, pos[1])), hullExtra(R, reach(e, pos[3]))
@@ -128,10 +128,10 @@ func TestRoadGridAtWalkingSpeed(t *testing.T) {
 		for j := -6; j <= 6; j++ {
 			lon, lat := lon0, lat0
 			if j != 0 {
-				lon, lat = ellipsoid.Direct(lon, lat, 0, float64(j)*400)
+				lon, lat = geodesy.Direct(lon, lat, 0, float64(j)*400)
 			}
 			if i != 0 {
-				lon, lat = ellipsoid.Direct(lon, lat, 90, float64(i)*400)
+				lon, lat = geodesy.Direct(lon, lat, 90, float64(i)*400)
 			}
 			pos[id(i, j)] = [2]float64{lon, lat}
 		}
@@ -168,8 +168,8 @@ func TestRoadGridAtWalkingSpeed(t *testing.T) {
 // ring of no-access land around the covered strip.
 func TestRoadNoAccess(t *testing.T) {
 	lon0, lat0 := 2.0, 48.0
-	n1, l1 := ellipsoid.Direct(lon0, lat0, 0, 3000)
-	s1, l2 := ellipsoid.Direct(lon0, lat0, 180, 3000)
+	n1, l1 := geodesy.Direct(lon0, lat0, 0, 3000)
+	s1, l2 := geodesy.Direct(lon0, lat0, 180, 3000)
 	pos := map[int64][2]float64{1: {s1, l2}, 2: {lon0, lat0}, 3: {n1, l1}}
 	acc := roads.Access{SpeedMS: 5 / 3.6, CapM: 500}
 	st := [2]float64{lon0, lat0}
@@ -192,7 +192,7 @@ func TestRoadNoAccess(t *testing.T) {
 	}
 	// The drawn polygons follow the gaps to within a pixel: their areas
 	// agree with the exact ones to a pixel's width along the outline.
-	proj := ellipsoid.NewLAEA(lon0, lat0)
+	proj := geodesy.NewLAEA(lon0, lat0)
 	for i, g := range r.Gaps {
 		if g.Polygon == nil {
 			t.Fatalf("gap %d: no polygon", i)

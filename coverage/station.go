@@ -3,7 +3,7 @@ package coverage
 import (
 	"math"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
 )
@@ -55,7 +55,7 @@ func (ix *Index) Len() int { return len(ix.stations) }
 // the equatorial metres per degree of longitude.
 const (
 	minMetresPerDegLat = 110574.0
-	metresPerDegLonEq  = ellipsoid.A * math.Pi / 180
+	metresPerDegLonEq  = geodesy.A * math.Pi / 180
 )
 
 // expand returns a longitude-latitude box that contains every point within
@@ -98,7 +98,7 @@ func (ix *Index) Nearest(p orb.Point) (int, float64) {
 		e := expand(pb, m)
 		ix.tree.Search([2]float64{e.Min[0], e.Min[1]}, [2]float64{e.Max[0], e.Max[1]}, func(_, _ [2]float64, i int) bool {
 			s := ix.stations[i].Point
-			d := ellipsoid.Distance(p[0], p[1], s[0], s[1])
+			d := geodesy.Distance(p[0], p[1], s[0], s[1])
 			if d < bestD || d == bestD && i < best {
 				best, bestD = i, d
 			}
@@ -108,7 +108,7 @@ func (ix *Index) Nearest(p orb.Point) (int, float64) {
 	for m := 1000.0; best < 0; m *= 4 {
 		if m > 2.1e7 {
 			for i, s := range ix.stations { // the whole earth
-				d := ellipsoid.Distance(p[0], p[1], s.Point[0], s.Point[1])
+				d := geodesy.Distance(p[0], p[1], s.Point[0], s.Point[1])
 				if d < bestD || d == bestD && i < best {
 					best, bestD = i, d
 				}

@@ -7,7 +7,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
@@ -66,7 +66,7 @@ func (s *suggester) gain(p orb.Point) (m2, ppl float64) {
 		if s.byPeople {
 			for _, i := range s.people[d] {
 				q := s.pop.points[i]
-				if ellipsoid.Distance(p[0], p[1], q[0], q[1]) <= r {
+				if geodesy.Distance(p[0], p[1], q[0], q[1]) <= r {
 					ppl += s.pop.counts[i]
 				}
 			}
@@ -92,7 +92,7 @@ func (s *suggester) add(p orb.Point) {
 		kept := s.people[d][:0]
 		for _, i := range s.people[d] {
 			q := s.pop.points[i]
-			if ellipsoid.Distance(p[0], p[1], q[0], q[1]) > r {
+			if geodesy.Distance(p[0], p[1], q[0], q[1]) > r {
 				kept = append(kept, i)
 			}
 		}
@@ -255,7 +255,7 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 			for _, i := range base.people[d] {
 				q := base.pop.points[i]
 				for _, c := range set {
-					if p := cands[c]; base.reaches(d, p) && ellipsoid.Distance(p[0], p[1], q[0], q[1]) <= r {
+					if p := cands[c]; base.reaches(d, p) && geodesy.Distance(p[0], p[1], q[0], q[1]) <= r {
 						ppl += base.pop.counts[i]
 						break
 					}

@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -16,7 +16,7 @@ import (
 // are what the sites really cover.
 func TestSuggestAgainstExhaustive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(benchSeed(t), 21))
-	p := ellipsoid.NewLAEA(11, 45)
+	p := geodesy.NewLAEA(11, 45)
 	at := func(x, y float64) orb.Point { lon, lat := p.Inverse(x, y); return orb.Point{lon, lat} }
 	worst := 1.0
 	for trial := range 4 {

@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -203,9 +203,9 @@ func (f *frame) equidistant3(p [2]float64, a, b, c int, ix *Index) [2]float64 {
 	xc, yc := f.proj.Forward(pc[0], pc[1])
 	for range 4 {
 		ll := f.toLonLat(p[0], p[1])
-		da := ellipsoid.Distance(ll[0], ll[1], pa[0], pa[1])
-		db := ellipsoid.Distance(ll[0], ll[1], pb[0], pb[1])
-		dc := ellipsoid.Distance(ll[0], ll[1], pc[0], pc[1])
+		da := geodesy.Distance(ll[0], ll[1], pa[0], pa[1])
+		db := geodesy.Distance(ll[0], ll[1], pb[0], pb[1])
+		dc := geodesy.Distance(ll[0], ll[1], pc[0], pc[1])
 		ga := unit(p[0]-xa, p[1]-ya)
 		gb := unit(p[0]-xb, p[1]-yb)
 		gc := unit(p[0]-xc, p[1]-yc)
@@ -238,7 +238,7 @@ func (f *frame) equidistantOnSegment(a, b, p [2]float64, u, v int, ix *Index) [2
 	}
 	h := func(t float64) float64 {
 		ll := f.toLonLat(a[0]+t*(b[0]-a[0]), a[1]+t*(b[1]-a[1]))
-		return ellipsoid.Distance(ll[0], ll[1], pu[0], pu[1]) - ellipsoid.Distance(ll[0], ll[1], pv[0], pv[1])
+		return geodesy.Distance(ll[0], ll[1], pu[0], pu[1]) - geodesy.Distance(ll[0], ll[1], pv[0], pv[1])
 	}
 	t0 := hypot(p[0]-a[0], p[1]-a[1]) / l
 	t1 := t0 + 1e-3/l

@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/tidwall/rtree"
 )
 
@@ -61,7 +61,7 @@ func NewField(n *Network, stations [][2]float64, acc Access, dir Direction) *Fie
 	inv := 1 / acc.SpeedMS
 	var joins []join
 	for si, st := range stations {
-		proj := ellipsoid.NewLAEA(st[0], st[1])
+		proj := geodesy.NewLAEA(st[0], st[1])
 		n.Near(st, st, acc.CapM, func(k int) bool {
 			s := n.Segs[k]
 			a, b := xy(proj, n.Pos[s.A]), xy(proj, n.Pos[s.B])
@@ -100,7 +100,7 @@ func NewField(n *Network, stations [][2]float64, acc Access, dir Direction) *Fie
 	return f
 }
 
-func xy(p *ellipsoid.LAEA, ll [2]float64) [2]float64 {
+func xy(p *geodesy.LAEA, ll [2]float64) [2]float64 {
 	x, y := p.Forward(ll[0], ll[1])
 	return [2]float64{x, y}
 }
@@ -346,7 +346,7 @@ func (f *Field) Linear(k int) (c0, c1 [2]float64, st [2]int32, ok [2]bool) {
 // route's length, metres.
 func (f *Field) Cost(lon, lat float64) (t float64, station int, routeM float64) {
 	t, station = math.Inf(1), -1
-	proj := ellipsoid.NewLAEA(lon, lat)
+	proj := geodesy.NewLAEA(lon, lat)
 	inv := 1 / f.SpeedMS
 	pt := [2]float64{lon, lat}
 	f.Net.Near(pt, pt, f.CapM, func(k int) bool {
@@ -381,7 +381,7 @@ func (f *Field) Cost(lon, lat float64) (t float64, station int, routeM float64) 
 	// so far are measured (in a box 1% wider than the walk can reach), or,
 	// when no road reaches one, the nearest by geodesic distance.
 	walk := func(i int, s [2]float64) {
-		d := ellipsoid.Distance(lon, lat, s[0], s[1])
+		d := geodesy.Distance(lon, lat, s[0], s[1])
 		if c := d * inv; c < t || (c == t && i < station) {
 			t, station, routeM = c, i, d
 		}

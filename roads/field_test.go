@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 )
 
 // Test networks live near (1.5 E, 42.5 N); at is a point dx metres east and
@@ -13,10 +13,10 @@ import (
 func at(dx, dy float64) [2]float64 {
 	lon, lat := 1.5, 42.5
 	if dy != 0 {
-		lon, lat = ellipsoid.Direct(lon, lat, 0, dy)
+		lon, lat = geodesy.Direct(lon, lat, 0, dy)
 	}
 	if dx != 0 {
-		lon, lat = ellipsoid.Direct(lon, lat, 90, dx)
+		lon, lat = geodesy.Direct(lon, lat, 90, dx)
 	}
 	return [2]float64{lon, lat}
 }
@@ -117,8 +117,8 @@ func TestPrivateShortcutUnused(t *testing.T) {
 	}
 	n := build(t, Car(), nodes, ways)
 	f := NewField(n, [][2]float64{at(0, 0)}, walk, ToStation)
-	detour := ellipsoid.Distance(at(0, 0)[0], at(0, 0)[1], at(1500, 2000)[0], at(1500, 2000)[1]) +
-		ellipsoid.Distance(at(1500, 2000)[0], at(1500, 2000)[1], at(3000, 0)[0], at(3000, 0)[1])
+	detour := geodesy.Distance(at(0, 0)[0], at(0, 0)[1], at(1500, 2000)[0], at(1500, 2000)[1]) +
+		geodesy.Distance(at(1500, 2000)[0], at(1500, 2000)[1], at(3000, 0)[0], at(3000, 0)[1])
 	if got, want := f.Time[node(t, n, 2)], detour/(65/3.6); math.Abs(got-want) > 1e-6 {
 		t.Errorf("node 2: %.3f s, want the detour's %.3f s", got, want)
 	}
@@ -141,7 +141,7 @@ func TestPointFarFromRoads(t *testing.T) {
 	va := walk.SpeedMS
 	p := at(1200, 2000)
 	got, s, _ := f.Cost(p[0], p[1])
-	want := ellipsoid.Distance(p[0], p[1], st[0], st[1]) / va
+	want := geodesy.Distance(p[0], p[1], st[0], st[1]) / va
 	if s != 0 || math.Abs(got-want) > 1e-9 {
 		t.Errorf("place 1.2 km from the road: %.2f s, want the walk's %.2f s", got, want)
 	}
@@ -216,7 +216,7 @@ func TestDijkstraBrute(t *testing.T) {
 			}
 			for i, p := range f.Net.Pos {
 				for _, s := range st {
-					if d := ellipsoid.Distance(p[0], p[1], s[0], s[1]); d <= 1e-3 {
+					if d := geodesy.Distance(p[0], p[1], s[0], s[1]); d <= 1e-3 {
 						want[i] = min(want[i], d/walk.SpeedMS)
 					}
 				}
@@ -262,7 +262,7 @@ func TestCostWalkNearest(t *testing.T) {
 		got, s, _ := f.Cost(p[0], p[1])
 		want, ws := math.Inf(1), -1
 		for i, q := range st {
-			if c := ellipsoid.Distance(p[0], p[1], q[0], q[1]) / walk.SpeedMS; c < want {
+			if c := geodesy.Distance(p[0], p[1], q[0], q[1]) / walk.SpeedMS; c < want {
 				want, ws = c, i
 			}
 		}

@@ -3,7 +3,7 @@ package roads
 import (
 	"math"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/tidwall/rtree"
 )
 
@@ -130,7 +130,7 @@ func (b *Builder) Build() (n *Network, missing int) {
 				continue
 			}
 			pa, pc := b.pos[a], b.pos[c]
-			l := ellipsoid.Distance(pa[0], pa[1], pc[0], pc[1])
+			l := geodesy.Distance(pa[0], pa[1], pc[0], pc[1])
 			s := Segment{A: node(a), B: node(c), LenM: l, Fwd: -1, Bwd: -1, Way: w.id}
 			if w.fwd > 0 {
 				s.Fwd = l / (w.fwd / 3.6)

@@ -17,9 +17,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/covaudit/covaudit/coverage"
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
 )
@@ -277,7 +277,7 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 			if j >= i {
 				break
 			}
-			d := ellipsoid.Distance(g.pt[0], g.pt[1], good[j].pt[0], good[j].pt[1])
+			d := geodesy.Distance(g.pt[0], g.pt[1], good[j].pt[0], good[j].pt[1])
 			if d <= opts.DuplicateDistanceM {
 				add(g.rec.Line, g.rec.Feature, g.rec.ID, "duplicate-location",
 					fmt.Sprintf("%.1f m from the station %s", d, where(good[j].rec)), "remove one of them, or move it to its real place")
@@ -473,7 +473,7 @@ func LikelyCRS(points []orb.Point, ds []coverage.District) (hint CRSHint, ok boo
 			if lon == p[0] && lat == p[1] {
 				continue // outside China: the system changes nothing
 			}
-			moved = append(moved, ellipsoid.Distance(p[0], p[1], lon, lat))
+			moved = append(moved, geodesy.Distance(p[0], p[1], lon, lat))
 			if dist.contains(orb.Point{lon, lat}) {
 				n++
 			}

@@ -26,7 +26,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 )
 
 type preset struct {
@@ -70,7 +70,7 @@ func main() {
 		os.Exit(2)
 	}
 	c := build(*nd, *ns, *size*1000, *spacing, *seed)
-	proj := ellipsoid.NewLAEA(*lon0, *lat0)
+	proj := geodesy.NewLAEA(*lon0, *lat0)
 	if err := c.write(*out, proj); err != nil {
 		fmt.Fprintln(os.Stderr, "synthcity:", err)
 		os.Exit(2)
@@ -242,7 +242,7 @@ func build(nd, ns int, size, spacing float64, seed uint64) *city {
 	return c
 }
 
-func (c *city) write(dir string, proj *ellipsoid.LAEA) error {
+func (c *city) write(dir string, proj *geodesy.LAEA) error {
 	f, err := os.Create(filepath.Join(dir, "districts.geojson"))
 	if err != nil {
 		return err

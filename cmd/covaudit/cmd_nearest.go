@@ -10,8 +10,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/covaudit/covaudit/coverage"
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/spf13/pflag"
@@ -156,7 +156,7 @@ func runNearest(ctx context.Context, o *nearestOptions, stdin io.Reader, stdout,
 			if rule.Kind == coverage.KindRoad {
 				if si = s; s >= 0 {
 					sp := ix.Stations()[s].Point
-					dist = ellipsoid.Distance(p.Point[0], p.Point[1], sp[0], sp[1])
+					dist = geodesy.Distance(p.Point[0], p.Point[1], sp[0], sp[1])
 					r := cost3(route)
 					np.RouteM = &r
 				}

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/covaudit/covaudit/geodata/gpkg"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 )
 
@@ -50,7 +50,7 @@ func TestProjectedInputsAgree(t *testing.T) {
 		if !ok {
 			t.Fatalf("station %s missing from the UTM file", id)
 		}
-		worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], q[0], q[1]))
+		worst = math.Max(worst, geodesy.Distance(p[0], p[1], q[0], q[1]))
 	}
 	districts := func(path string, sys crs.CRS) []geodata.DistrictFeature {
 		b, err := os.ReadFile(path)
@@ -70,7 +70,7 @@ func TestProjectedInputsAgree(t *testing.T) {
 			for ri, ring := range poly {
 				for k, p := range ring {
 					q := cd[i].Geometry[pi][ri][k]
-					worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], q[0], q[1]))
+					worst = math.Max(worst, geodesy.Distance(p[0], p[1], q[0], q[1]))
 					vertices++
 				}
 			}
@@ -302,9 +302,9 @@ func TestGapsCRS(t *testing.T) {
 		g := got.Features[i].Geometry.(orb.MultiPolygon)[0][0]
 		for k, p := range w {
 			lon, lat := got.CRS.ToWGS84(g[k][0], g[k][1])
-			worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], lon, lat))
+			worst = math.Max(worst, geodesy.Distance(p[0], p[1], lon, lat))
 			q := ds[i].Geometry[0][0][k]
-			worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], q[0], q[1]))
+			worst = math.Max(worst, geodesy.Distance(p[0], p[1], q[0], q[1]))
 		}
 	}
 	if worst > 0.01 {
@@ -376,7 +376,7 @@ func TestSuggestSitesGeoPackageAndCRS(t *testing.T) {
 	}
 	worst := 0.0
 	far := func(p orb.Point, lon, lat float64) {
-		worst = math.Max(worst, ellipsoid.Distance(p[0], p[1], lon, lat))
+		worst = math.Max(worst, geodesy.Distance(p[0], p[1], lon, lat))
 	}
 	for _, c := range []struct {
 		path, epsg string

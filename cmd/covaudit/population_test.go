@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
@@ -77,7 +77,7 @@ func TestPopulationPoints(t *testing.T) {
 			pop += v.n
 			near := math.Inf(1)
 			for _, s := range stations {
-				near = math.Min(near, ellipsoid.Distance(v.p[0], v.p[1], s[0], s[1]))
+				near = math.Min(near, geodesy.Distance(v.p[0], v.p[1], s[0], s[1]))
 			}
 			if near > d.Rule.RadiusM {
 				unc += v.n

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/covaudit/covaudit/coverage/ellipsoid"
+	"github.com/covaudit/covaudit/geodesy"
 )
 
 func readCSV(t *testing.T, path string) [][]float64 {
@@ -47,7 +47,7 @@ func TestProjectedAgainstPROJ(t *testing.T) {
 			t.Fatalf("EPSG:%v not supported", r[0])
 		}
 		lon, lat := c.ToWGS84(r[3], r[4])
-		d := ellipsoid.Distance(lon, lat, r[1], r[2])
+		d := geodesy.Distance(lon, lat, r[1], r[2])
 		x, y := c.FromWGS84(r[1], r[2])
 		d = math.Max(d, math.Hypot(x-r[3], y-r[4]))
 		if d > 1e-3 {
@@ -71,11 +71,11 @@ func TestGCJ02(t *testing.T) {
 			x, y float64
 		}{{gcj, r[2], r[3]}, {bd, r[4], r[5]}} {
 			fx, fy := c.crs.FromWGS84(r[0], r[1])
-			if d := ellipsoid.Distance(fx, fy, c.x, c.y); d > 1e-3 {
+			if d := geodesy.Distance(fx, fy, c.x, c.y); d > 1e-3 {
 				t.Errorf("%s forward of (%v, %v): %.9f, %.9f, want %v, %v (%.3g m)", c.crs.Name, r[0], r[1], fx, fy, c.x, c.y, d)
 			}
 			lon, lat := c.crs.ToWGS84(c.x, c.y)
-			d := ellipsoid.Distance(lon, lat, r[0], r[1])
+			d := geodesy.Distance(lon, lat, r[0], r[1])
 			if d > 0.5 {
 				t.Errorf("%s inverse of (%v, %v): off by %.3g m", c.crs.Name, c.x, c.y, d)
 			}

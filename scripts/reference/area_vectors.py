@@ -2,7 +2,7 @@
 """Ellipsoidal polygon areas for covaudit's equal-area frame test, computed with GeographicLib.
 
 Run from the repository root with Debian's python3-geographiclib:
-    /usr/bin/python3 scripts/reference/area_vectors.py > coverage/ellipsoid/testdata/areas.csv
+    /usr/bin/python3 scripts/reference/area_vectors.py > geodesy/testdata/areas.csv
 Each row: area_m2 (geodesic edges, WGS84) then the polygon as lon lat pairs separated by ';'.
 """
 import random

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Geodesic test vectors for covaudit's coverage/ellipsoid, computed with GeographicLib.
+"""Geodesic test vectors for covaudit's geodesy package, computed with GeographicLib.
 
 Run from the repository root with Debian's python3-geographiclib:
-    /usr/bin/python3 scripts/reference/geodesic_vectors.py > coverage/ellipsoid/testdata/geodesic.csv
+    /usr/bin/python3 scripts/reference/geodesic_vectors.py > geodesy/testdata/geodesic.csv
 Columns: lon1,lat1,lon2,lat2,s12_m,azi1_deg,azi2_deg (WGS84, Karney 2013).
 """
 import random

@@ -1,4 +1,4 @@
-package ellipsoid
+package geodesy
 
 import (
 	"errors"
@@ -19,7 +19,7 @@ const (
 
 // ErrNoConvergence is returned by Inverse for nearly antipodal points, where
 // Vincenty's iteration does not converge.
-var ErrNoConvergence = errors.New("ellipsoid: geodesic inverse did not converge (nearly antipodal points)")
+var ErrNoConvergence = errors.New("geodesy: geodesic inverse did not converge (nearly antipodal points)")
 
 const deg = math.Pi / 180
 

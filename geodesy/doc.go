@@ -1,4 +1,4 @@
-// Package ellipsoid holds the WGS84 ellipsoid computations covaudit rests on:
+// Package geodesy holds the WGS84 ellipsoid computations covaudit rests on:
 // geodesic distances and azimuths (Vincenty's inverse and direct methods) and
 // the oblique Lambert azimuthal equal-area projection (Snyder 1987) used as the
 // working frame of every district.
@@ -11,4 +11,4 @@
 // algorithms (GeographicLib) to well under a millimetre for the distances
 // covaudit uses; its known limit is that the inverse problem does not
 // converge for nearly antipodal points, which Inverse reports as an error.
-package ellipsoid
+package geodesy

@@ -1,4 +1,4 @@
-package ellipsoid
+package geodesy
 
 // AppendGeodesic appends to dst the projected points of the geodesic from
 // (lon1, lat1) to (lon2, lat2), degrees, excluding the first point and
