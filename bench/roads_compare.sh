@@ -6,7 +6,7 @@
 #
 # Cases, all rural at 30 minutes by car, walking legs at 5 km/h up to CAP_M metres (default 500,
 # the peers' usual cap):
-#   andorra  the demo's OSM extract (cmd/covaudit/demodata/andorra-roads.osm.pbf), its 7 parishes
+#   andorra  the demo's OSM extract (audit/demodata/andorra-roads.osm.pbf), its 7 parishes
 #            and its 65 services as stations;
 #   grid     bench/synthroads.py: a 40 km grid of streets every 250 m (25,921 nodes), primaries
 #            every 5 km, 16 square districts, 20 seeded stations.
@@ -34,15 +34,15 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 go build -o "$OUT/covaudit" ./cmd/covaudit
 C=$OUT/andorra
-cp cmd/covaudit/demodata/andorra-roads.osm.pbf "$C/roads.osm.pbf"
+cp audit/demodata/andorra-roads.osm.pbf "$C/roads.osm.pbf"
 /usr/bin/python3 - "$C" <<'PY'
 import csv, json, sys
 c = sys.argv[1]
-d = json.load(open("cmd/covaudit/demodata/andorra-parishes.geojson"))
+d = json.load(open("audit/demodata/andorra-parishes.geojson"))
 for f in d["features"]:
     f["properties"] = {"name": f["properties"]["name"], "class": "rural"}
 json.dump(d, open(c + "/districts.geojson", "w"))
-s = json.load(open("cmd/covaudit/demodata/andorra-services.geojson"))
+s = json.load(open("audit/demodata/andorra-services.geojson"))
 with open(c + "/stations.csv", "w", newline="") as fh:
     w = csv.writer(fh)
     w.writerow(["id", "name", "lon", "lat"])

@@ -62,15 +62,9 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	opts = opts.withDefaults()
 	evalOpts := opts
 	evalOpts.GapPolygons = false
-	roadsFor := opts.RoadsFor
-	if roadsFor != nil {
-		road := false
-		for i := range districts {
-			road = road || districts[i].Rule.Kind == KindRoad
-		}
-		if !road {
-			roadsFor = nil
-		}
+	var roadsFor func([]Station) []*roads.Field
+	if opts.RoadsFor != nil {
+		roadsFor = fieldsFor(districts, opts.RoadsFor)
 	}
 	if roadsFor != nil {
 		evalOpts.Roads = roadsFor(base)
@@ -107,7 +101,7 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 		rc = newRoadCompare(roadsFor, all, base, head, isGone)
 	}
 	err = eachDistrict(ctx, districts, opts.Workers, func(i int) (err error) {
-		if districts[i].Rule.Kind == KindRoad {
+		if districts[i].Rule.ByRoad() {
 			out[i], err = rc.district(&districts[i], headRes[i], baseRes[i], opts, fs)
 		} else {
 			out[i], err = compareDistrict(&districts[i], all, nb, isGone, opts, fs)
@@ -219,18 +213,18 @@ func (f *frame) newGaps(goneEll, headEll []ellipse, chordM float64) []Gap {
 // (built on first use, once).
 type roadCompare struct {
 	all      *Index
-	both     func() *roads.Field
+	both     func() []*roads.Field
 	head     []Station
 	base     []Station
 	gone     map[int]bool
-	withGone map[int]func() (*Index, *roads.Field)
+	withGone map[int]func() (*Index, []*roads.Field)
 }
 
-func newRoadCompare(roadsFor func([]Station) *roads.Field, all *Index, base, head []Station, gone map[int]bool) *roadCompare {
-	rc := &roadCompare{all: all, head: head, base: base, gone: gone, withGone: map[int]func() (*Index, *roads.Field){}}
-	rc.both = sync.OnceValue(func() *roads.Field { return roadsFor(all.stations) })
+func newRoadCompare(roadsFor func([]Station) []*roads.Field, all *Index, base, head []Station, gone map[int]bool) *roadCompare {
+	rc := &roadCompare{all: all, head: head, base: base, gone: gone, withGone: map[int]func() (*Index, []*roads.Field){}}
+	rc.both = sync.OnceValue(func() []*roads.Field { return roadsFor(all.stations) })
 	for g := range gone {
-		rc.withGone[g] = sync.OnceValues(func() (*Index, *roads.Field) {
+		rc.withGone[g] = sync.OnceValues(func() (*Index, []*roads.Field) {
 			list := append(slices.Clone(head), base[g])
 			return NewIndex(list), roadsFor(list)
 		})
@@ -279,4 +273,28 @@ func (rc *roadCompare) district(d *District, head, base Result, opts Options, fs
 		}
 	}
 	return ch, nil
+}
+
+// fieldsFor returns a function building, for a list of stations, the cost
+// field of every road network the districts' rules use (Rule.Network;
+// unused networks stay nil), or nil when no district is under a road rule.
+func fieldsFor(districts []District, build func(network int, stations []Station) *roads.Field) func([]Station) []*roads.Field {
+	used := map[int]bool{}
+	n := 0
+	for i := range districts {
+		if r := districts[i].Rule; r.ByRoad() {
+			used[r.Network] = true
+			n = max(n, r.Network+1)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return func(sts []Station) []*roads.Field {
+		out := make([]*roads.Field, n)
+		for k := range used {
+			out[k] = build(k, sts)
+		}
+		return out
+	}
 }

@@ -17,7 +17,7 @@
 // Result.UncoveredLowerM2 and Result.UncoveredUpperM2. District edges are
 // geodesics. Districts must not cross the antimeridian.
 //
-// The road rule (KindRoad, with Options.Roads from package roads) is
+// The road rule (KindRoadTime, with Options.Roads from package roads) is
 // evaluated on an adaptive quadtree in the same frame with certified
 // bounds: the cost is 1/access-speed-Lipschitz except where the access cap
 // cuts an option off, which the cell tests treat with the cap shrunk or

@@ -35,13 +35,15 @@ type Options struct {
 	// the covered share of the district's population, not counting the
 	// people of gaps smaller than IgnoreGapsUnderM2.
 	PassByPopulation bool
-	// Roads is the road network's travel-time field, for districts under
-	// the road rule (KindRoad); its stations must be the Index's, in order.
-	Roads *roads.Field
-	// RoadsFor builds the road field of a list of stations (in its order);
-	// Compare needs it for districts under the road rule, to search the
-	// network from each version of the list.
-	RoadsFor func(stations []Station) *roads.Field
+	// Roads are the road networks' cost fields, for districts under the
+	// road rules (Rule.Network indexes them); their stations must be the
+	// Index's, in order.
+	Roads []*roads.Field
+	// RoadsFor builds the cost field of network k (Rule.Network) for a list
+	// of stations (in its order); Compare, Criticality and Suggest need it
+	// for districts under the road rules, to search the network from other
+	// lists of stations.
+	RoadsFor func(network int, stations []Station) *roads.Field
 	// Progress, when not nil, is called after each district with the
 	// number done and the total (from the evaluating goroutines, one call
 	// at a time).
@@ -49,6 +51,14 @@ type Options struct {
 	// RoadTolerance is the widest uncovered-area bracket the road rule may
 	// report, as a fraction of the district's area (default 0.001).
 	RoadTolerance float64
+}
+
+// roadField is the cost field of a road rule's network, or nil.
+func (o Options) roadField(r Rule) *roads.Field {
+	if r.Network < 0 || r.Network >= len(o.Roads) {
+		return nil
+	}
+	return o.Roads[r.Network]
 }
 
 func (o Options) withDefaults() Options {
@@ -208,7 +218,7 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	if d.Rule.Kind == KindRoad {
+	if d.Rule.ByRoad() {
 		return evaluateRoadDistrict(d, ix, opts, f)
 	}
 	r := d.Rule.RadiusMeters()

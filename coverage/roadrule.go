@@ -10,7 +10,7 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// The road rule (KindRoad) is evaluated on an adaptive grid with certified
+// The road rules (KindRoadTime, KindRoadDistance) are evaluated on an adaptive grid with certified
 // bounds, in the district's equal-area frame, where access legs are
 // straight lines measured in frame metres (within 1e-5 of the geodesic in a
 // frame of 100 km).
@@ -49,12 +49,14 @@ type roadSetup struct {
 	useful   []int32
 	stations [][2]float64 // frame positions of the stations that may matter
 	stIdx    []int        // their indices in the Index
+	stDelay  []float64    // their delays, s (see roads.Field.Delay)
+	field    *roads.Field
 	optIndex *segIndex    // the options' segments
 	accSeg   [][2][2]float64
 }
 
 func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSetup {
-	rs := &roadSetup{f: f, T: d.Rule.TimeS, inv: 1 / field.SpeedMS, cap: field.CapM}
+	rs := &roadSetup{f: f, T: d.Rule.Limit(), inv: 1 / field.SpeedMS, cap: field.CapM, field: field}
 	b := f.bound
 	reach := rs.T*field.SpeedMS + 1
 	for _, i := range ix.distinct(ix.Near(b, reach)) {
@@ -62,6 +64,7 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 		x, y := f.proj.Forward(p[0], p[1])
 		rs.stations = append(rs.stations, [2]float64{x, y})
 		rs.stIdx = append(rs.stIdx, i)
+		rs.stDelay = append(rs.stDelay, field.DelayOf(i))
 	}
 	net := field.Net
 	net.Near(b.Min, b.Max, rs.cap*1.01+1, func(k int) bool {
@@ -94,7 +97,7 @@ func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float6
 	best, st := math.Inf(1), -1
 	for _, i := range sts {
 		s := rs.stations[i]
-		if c := math.Hypot(x-s[0], y-s[1]) * rs.inv; c < best {
+		if c := math.Hypot(x-s[0], y-s[1])*rs.inv + rs.stDelay[i]; c < best {
 			best, st = c, rs.stIdx[i]
 		}
 	}
@@ -176,7 +179,7 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 	}
 	for _, i := range sts {
 		s := rs.stations[i]
-		if math.Hypot(x-s[0], y-s[1])*rs.inv-lh <= rs.T {
+		if math.Hypot(x-s[0], y-s[1])*rs.inv+rs.stDelay[i]-lh <= rs.T {
 			s2 = append(s2, i)
 		}
 	}
@@ -413,9 +416,9 @@ const roadSamples = 2000
 
 // evaluateRoadDistrict evaluates a district under the road rule.
 func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Result, error) {
-	field := opts.Roads
+	field := opts.roadField(d.Rule)
 	if field == nil {
-		return Result{}, fmt.Errorf("the road rule needs a road network (Options.Roads): %w", ErrBadRule)
+		return Result{}, fmt.Errorf("the %s rule needs road network %d (Options.Roads): %w", d.Rule.Kind, d.Rule.Network, ErrBadRule)
 	}
 	rs := newRoadSetup(f, d, ix, field)
 	res := Result{District: d, AreaM2: f.region.area, Worst: Worst{Station: -1, DistanceM: -1}}
@@ -594,8 +597,8 @@ func (rs *roadSetup) travelTimes(ix *Index) (TravelTimes, Worst, float64) {
 			})
 			c, st := rs.costAt(x, y, near, sts, rs.cap)
 			if c > rs.T {
-				if si, dm := ix.Nearest(rs.f.toLonLat(x, y)); dm*rs.inv < c {
-					c, st = dm*rs.inv, si
+				if si, dm := ix.Nearest(rs.f.toLonLat(x, y)); dm*rs.inv+rs.field.DelayOf(si) < c {
+					c, st = dm*rs.inv+rs.field.DelayOf(si), si
 				}
 			}
 			costs = append(costs, c)

@@ -69,7 +69,7 @@ func TestRoadStraightClosedForm(t *testing.T) {
 	pos[1], pos[3] = [2]float64{west, lw}, [2]float64{east, le}
 	acc := roads.Access{SpeedMS: 5 / 3.6, CapM: 1e5}
 	const T = 600.0
-	d := District{Name: "box", Geometry: lonLatBox(lon0, lat0, half), Rule: Rule{Kind: KindRoad, TimeS: T}}
+	d := District{Name: "box", Geometry: lonLatBox(lon0, lat0, half), Rule: Rule{Kind: KindRoadTime, TimeS: T}}
 	f, err := newFrame(d.Geometry, newFrameSet())
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func TestRoadStraightClosedForm(t *testing.T) {
 		t.Run(c.desc, func(t *testing.T) {
 			field := roadField(t, roads.Car(), pos, [][]int64{{1, 2, 3}}, []map[string]string{c.tags}, st, acc, c.dir)
 			ix := NewIndex([]Station{{Point: orb.Point(st)}})
-			res, err := EvaluateDistrict(&d, ix, Options{Roads: field, RoadTolerance: 1e-4})
+			res, err := EvaluateDistrict(&d, ix, Options{Roads: []*roads.Field{field}, RoadTolerance: 1e-4})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,9 +149,9 @@ func TestRoadGridAtWalkingSpeed(t *testing.T) {
 	st := pos[id(0, 0)]
 	field := roadField(t, roads.Foot(), pos, ways, tags, st, acc, roads.ToStation)
 	const T = 900.0
-	d := District{Name: "grid", Geometry: lonLatBox(lon0, lat0, 2000), Rule: Rule{Kind: KindRoad, TimeS: T}}
+	d := District{Name: "grid", Geometry: lonLatBox(lon0, lat0, 2000), Rule: Rule{Kind: KindRoadTime, TimeS: T}}
 	ix := NewIndex([]Station{{Point: orb.Point(st)}})
-	res, err := EvaluateDistrict(&d, ix, Options{Roads: field, RoadTolerance: 1e-4})
+	res, err := EvaluateDistrict(&d, ix, Options{Roads: []*roads.Field{field}, RoadTolerance: 1e-4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,8 +174,8 @@ func TestRoadNoAccess(t *testing.T) {
 	acc := roads.Access{SpeedMS: 5 / 3.6, CapM: 500}
 	st := [2]float64{lon0, lat0}
 	field := roadField(t, roads.Car(), pos, [][]int64{{1, 2, 3}}, []map[string]string{{"highway": "primary"}}, st, acc, roads.ToStation)
-	d := District{Name: "box", Geometry: lonLatBox(lon0, lat0, 3000), Rule: Rule{Kind: KindRoad, TimeS: 1800}}
-	res, err := Evaluate(context.Background(), []District{d}, NewIndex([]Station{{Point: orb.Point(st)}}), Options{Roads: field, GapPolygons: true})
+	d := District{Name: "box", Geometry: lonLatBox(lon0, lat0, 3000), Rule: Rule{Kind: KindRoadTime, TimeS: 1800}}
+	res, err := Evaluate(context.Background(), []District{d}, NewIndex([]Station{{Point: orb.Point(st)}}), Options{Roads: []*roads.Field{field}, GapPolygons: true})
 	if err != nil {
 		t.Fatal(err)
 	}

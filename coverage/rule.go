@@ -15,11 +15,19 @@ const (
 	KindRadius RuleKind = "radius"
 	// KindSpeed: cost is geodesic distance x detour factor / speed, s.
 	KindSpeed RuleKind = "speed"
-	// KindRoad: cost is the travel time over the road network (see
+	// KindRoadTime: cost is the travel time over a road network (see
 	// Options.Roads): an access leg to a road, the roads, a leg to the
-	// station; or walking straight to a station, s.
-	KindRoad RuleKind = "road"
+	// station, or walking straight to a station, plus the station's delay,
+	// s.
+	KindRoadTime RuleKind = "road-time"
+	// KindRoadDistance: cost is the distance along a road network, access
+	// legs included, m (a network searched by length: see
+	// roads.Network.ByLength).
+	KindRoadDistance RuleKind = "road-distance"
 )
+
+// Kinds lists every rule kind, for messages.
+var Kinds = []RuleKind{KindRadius, KindSpeed, KindRoadTime, KindRoadDistance}
 
 // Rule is a district class's coverage requirement: every place must reach a
 // station at a cost of at most the threshold.
@@ -33,8 +41,25 @@ type Rule struct {
 	Detour float64
 	// SpeedMS is the travel speed under the speed rule, metres per second.
 	SpeedMS float64
-	// Profile names who travels under the road rule ("car"), for reports.
-	Profile string
+	// DistanceM is the road-distance rule's threshold, metres.
+	DistanceM float64
+	// Road rules: Network is the index of the rule's travel-time (or
+	// distance) field in Options.Roads; Profile ("car") and Direction
+	// ("to-station") say how it was searched, for reports; DelayS is the
+	// delay every station adds (the field applies it), seconds.
+	Network   int
+	Profile   string
+	Direction string
+	DelayS    float64
+}
+
+// ByRoad says whether the rule is evaluated over a road network.
+func (r Rule) ByRoad() bool { return r.Kind == KindRoadTime || r.Kind == KindRoadDistance }
+
+// Limit is the rule's threshold in its cost unit (see Threshold).
+func (r Rule) Limit() float64 {
+	t, _ := r.Threshold()
+	return t
 }
 
 // ErrBadRule is wrapped by Rule.Validate's errors.
@@ -62,20 +87,25 @@ func (r Rule) Validate() error {
 			return fmt.Errorf("detour factor must be at least 1, got %v: %w", r.Detour, ErrBadRule)
 		}
 		return nil
-	case KindRoad:
+	case KindRoadTime:
+		if !(r.DelayS >= 0) || math.IsInf(r.DelayS, 0) {
+			return fmt.Errorf("delay must not be negative, got %v: %w", r.DelayS, ErrBadRule)
+		}
 		return pos("time", r.TimeS)
+	case KindRoadDistance:
+		return pos("distance", r.DistanceM)
 	}
 	return fmt.Errorf("unknown rule kind %q: %w", r.Kind, ErrBadRule)
 }
 
 // RadiusMeters returns the straight-line distance, metres, within which a
 // place meets the rule: the radius itself, or time x speed / detour. For the
-// road rule it is 0: no radius decides it.
+// road rules it is 0: no radius decides them.
 func (r Rule) RadiusMeters() float64 {
 	switch r.Kind {
 	case KindSpeed:
 		return r.TimeS * r.SpeedMS / r.Detour
-	case KindRoad:
+	case KindRoadTime, KindRoadDistance:
 		return 0
 	}
 	return r.RadiusM
@@ -90,10 +120,14 @@ func (r Rule) Cost(distM float64) float64 {
 }
 
 // Threshold returns the rule's limit and its unit: metres ("m") for the
-// radius rule, seconds ("s") for the speed rule.
+// radius and road-distance rules, seconds ("s") for the speed and
+// road-time rules.
 func (r Rule) Threshold() (float64, string) {
-	if r.Kind == KindSpeed || r.Kind == KindRoad {
+	switch r.Kind {
+	case KindSpeed, KindRoadTime:
 		return r.TimeS, "s"
+	case KindRoadDistance:
+		return r.DistanceM, "m"
 	}
 	return r.RadiusM, "m"
 }

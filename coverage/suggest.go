@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"container/heap"
 	"context"
+	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
@@ -49,9 +51,18 @@ type suggester struct {
 	people    [][]int     // per district: uncovered population points now
 	pop       *Population
 	byPeople  bool
+	// road: the districts under the road rules (nil without any); open:
+	// which of its places are still uncovered.
+	road *roadSites
+	open []bool
 }
 
+// reaches says whether a site at p may cover part of distance district d
+// (road districts are measured by roadSites).
 func (s *suggester) reaches(d int, p orb.Point) bool {
+	if s.districts[d].Rule.ByRoad() {
+		return false
+	}
 	b := expand(s.frames[d].bound, s.radius[d])
 	return b.Contains(p)
 }
@@ -76,6 +87,13 @@ func (s *suggester) gain(p orb.Point) (m2, ppl float64) {
 		after := max(0, min(f.region.area, f.region.cut(append(s.ells[d][:len(s.ells[d]):len(s.ells[d])], e)).area))
 		m2 += s.unc[d] - after
 	}
+	if s.road != nil {
+		if w := s.road.gain(p, s.open); s.byPeople {
+			ppl += w
+		} else {
+			m2 += w
+		}
+	}
 	return max(0, m2), ppl
 }
 
@@ -98,10 +116,24 @@ func (s *suggester) add(p orb.Point) {
 		}
 		s.people[d] = kept
 	}
+	if s.road != nil {
+		for _, j := range s.road.covers(p) {
+			s.open[j] = false
+		}
+		for d := range s.districts {
+			if s.districts[d].Rule.ByRoad() && !s.byPeople {
+				s.unc[d] = s.road.uncovered(s.open, d)
+			}
+		}
+	}
 }
 
 func (s *suggester) totals() (m2, ppl float64) {
 	for d := range s.districts {
+		if s.districts[d].Rule.ByRoad() && s.byPeople {
+			ppl += s.road.uncovered(s.open, d)
+			continue
+		}
 		m2 += s.unc[d]
 		if s.pop != nil {
 			for _, i := range s.people[d] {
@@ -112,7 +144,10 @@ func (s *suggester) totals() (m2, ppl float64) {
 	return m2, ppl
 }
 
-func newSuggester(districts []District, ix *Index, opts Options) (*suggester, error) {
+// newSuggester sets up the siting state; road, when not nil, is the road
+// districts' state of an earlier suggester of the same stations (its
+// candidates' covers are kept).
+func newSuggester(districts []District, ix *Index, opts Options, road *roadSites) (*suggester, error) {
 	s := &suggester{districts: districts, pop: opts.Population, byPeople: opts.Population != nil && opts.Population.grid == nil,
 		frames: make([]*frame, len(districts)), radius: make([]float64, len(districts)),
 		ells: make([][]ellipse, len(districts)), unc: make([]float64, len(districts)), people: make([][]int, len(districts))}
@@ -127,6 +162,12 @@ func newSuggester(districts []District, ix *Index, opts Options) (*suggester, er
 		}
 		r := districts[d].Rule.RadiusMeters()
 		s.frames[d], s.radius[d] = f, r
+		if districts[d].Rule.ByRoad() {
+			if opts.RoadsFor == nil || opts.roadField(districts[d].Rule) == nil {
+				return nil, fmt.Errorf("district %d (%s): siting under the %s rule needs Options.Roads and Options.RoadsFor: %w", d, districts[d].Name, districts[d].Rule.Kind, ErrBadRule)
+			}
+			continue
+		}
 		s.ells[d], _ = f.ellipses(ix, ix.Near(f.bound, r), r)
 		s.unc[d] = max(0, min(f.region.area, f.region.cut(s.ells[d]).area))
 		if s.pop != nil {
@@ -135,6 +176,19 @@ func newSuggester(districts []District, ix *Index, opts Options) (*suggester, er
 					s.people[d] = append(s.people[d], i)
 				}
 			})
+		}
+	}
+	for d := range districts {
+		if districts[d].Rule.ByRoad() {
+			if s.road == nil {
+				if s.road = road; road == nil {
+					s.road = newRoadSites(s, opts)
+				}
+				s.open = slices.Clone(s.road.uncov)
+			}
+			if !s.byPeople {
+				s.unc[d] = s.road.uncovered(s.open, d)
+			}
 		}
 	}
 	return s, nil
@@ -156,7 +210,7 @@ func newSuggester(districts []District, ix *Index, opts Options) (*suggester, er
 // number of people, or of square metres), and LowerBound says how few could
 // possibly do.
 func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.Point, add int, untilCovered bool, opts Options) (*SuggestResult, error) {
-	s, err := newSuggester(districts, ix, opts)
+	s, err := newSuggester(districts, ix, opts, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +221,29 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 			return ppl
 		}
 		return m2
+	}
+	// Under the road rules each candidate's cover takes a network search:
+	// they run on every worker first.
+	if s.road != nil {
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range max(1, opts.withDefaults().Workers) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					s.road.covers(cands[i])
+				}
+			}()
+		}
+		for i := range cands {
+			if ctx.Err() != nil {
+				break
+			}
+			next <- i
+		}
+		close(next)
+		wg.Wait()
 	}
 	// Lazy greedy: bounds start at the first gains.
 	h := &gainHeap{}
@@ -208,7 +285,7 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 		res.Sites = append(res.Sites, site)
 	}
 	if !untilCovered && len(res.Sites) > 1 {
-		res.Swaps = improve(ctx, districts, ix, cands, first, res, opts, value)
+		res.Swaps = improve(ctx, districts, ix, cands, first, res, opts, value, s.road)
 	}
 	best := 0.0
 	for _, f := range first {
@@ -227,8 +304,8 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 // the two sites reach, which alone are measured again. It re-ranks the
 // final set greedily for the cumulative figures and returns the number of
 // swaps.
-func improve(ctx context.Context, districts []District, ix *Index, cands []orb.Point, first []float64, res *SuggestResult, opts Options, value func(m2, ppl float64) float64) int {
-	base, err := newSuggester(districts, ix, opts)
+func improve(ctx context.Context, districts []District, ix *Index, cands []orb.Point, first []float64, res *SuggestResult, opts Options, value func(m2, ppl float64) float64, road *roadSites) int {
+	base, err := newSuggester(districts, ix, opts, road)
 	if err != nil {
 		return 0
 	}
@@ -250,6 +327,13 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 	fits := map[[2]int]ellipse{}
 	covered := func(d int, set []int) float64 {
 		f, r := base.frames[d], base.radius[d]
+		if districts[d].Rule.ByRoad() {
+			pts := make([]orb.Point, len(set))
+			for i, c := range set {
+				pts[i] = cands[c]
+			}
+			return base.road.coveredBy(d, pts)
+		}
 		if base.byPeople {
 			ppl := 0.0
 			for _, i := range base.people[d] {
@@ -283,6 +367,9 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 			if base.reaches(d, cands[c]) {
 				out = append(out, d)
 			}
+		}
+		if base.road != nil {
+			out = append(out, base.road.reaches(cands[c])...)
 		}
 		return out
 	}
@@ -328,7 +415,7 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 		return 0
 	}
 	// Rank the final set greedily again, for the cumulative figures.
-	s, _ := newSuggester(districts, ix, opts)
+	s, _ := newSuggester(districts, ix, opts, road)
 	left := append([]int{}, set...)
 	res.Sites = res.Sites[:0]
 	for len(left) > 0 {

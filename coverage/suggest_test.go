@@ -43,7 +43,7 @@ func TestSuggestAgainstExhaustive(t *testing.T) {
 		}
 		// What a set covers, from scratch.
 		covers := func(set []int) float64 {
-			s, _ := newSuggester(ds, ix, opts)
+			s, _ := newSuggester(ds, ix, opts, nil)
 			b0, p0 := s.totals()
 			for _, c := range set {
 				s.add(cands[c])

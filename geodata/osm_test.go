@@ -115,7 +115,7 @@ func FuzzOSM(f *testing.F) {
 // BenchmarkReadRoadsAndorra: the demo's Andorra PBF (675 kB, 100k nodes,
 // 4,350 ways) to the car network, both passes.
 func BenchmarkReadRoadsAndorra(b *testing.B) {
-	data, err := os.ReadFile("../cmd/covaudit/demodata/andorra-roads.osm.pbf")
+	data, err := os.ReadFile("../audit/demodata/andorra-roads.osm.pbf")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/covaudit/covaudit/roads"
 )
 
-const andorraPBF = "../cmd/covaudit/demodata/andorra-roads.osm.pbf"
+const andorraPBF = "../audit/demodata/andorra-roads.osm.pbf"
 
 // TestAndorraTimesMatchNetworkX compares the multi-source search on the
 // Andorra extract with networkx's, run once by
@@ -84,7 +84,7 @@ func BenchmarkFieldAndorra(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f, err := os.Open("../cmd/covaudit/demodata/andorra-services.geojson")
+	f, err := os.Open("../audit/demodata/andorra-services.geojson")
 	if err != nil {
 		b.Fatal(err)
 	}

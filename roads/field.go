@@ -40,6 +40,9 @@ type Field struct {
 	Station []int32
 	// Joins is the number of station access legs added.
 	Joins int
+	// Delay is each station's time, seconds, added to every route through
+	// it (a turnout time); nil when none. See WithDelay.
+	Delay []float64
 
 	stTree rtree.RTreeG[int32] // stations by position, for Cost
 }
@@ -58,6 +61,14 @@ type join struct {
 // equal-area plane centred on the station (within 1e-6 of the geodesic over
 // the few kilometres of a leg); road times use the geodesic segment lengths.
 func NewField(n *Network, stations [][2]float64, acc Access, dir Direction) *Field {
+	return NewDelayedField(n, stations, nil, acc, dir)
+}
+
+// NewDelayedField is NewField with a time, seconds, added at every station
+// (delay[i] for station i, >= 0; nil for none): a fire engine's turnout
+// before it drives out, a desk's opening delay. Every route's cost,
+// walking straight to the station included, grows by its station's delay.
+func NewDelayedField(n *Network, stations [][2]float64, delay []float64, acc Access, dir Direction) *Field {
 	inv := 1 / acc.SpeedMS
 	var joins []join
 	for si, st := range stations {
@@ -92,7 +103,7 @@ func NewField(n *Network, stations [][2]float64, acc Access, dir Direction) *Fie
 	}
 	net := split(n, joins)
 	net.BuildIndex() // the field is read from several goroutines
-	f := &Field{Net: net, Dir: dir, Access: acc, Stations: stations, Joins: len(joins)}
+	f := &Field{Net: net, Dir: dir, Access: acc, Stations: stations, Joins: len(joins), Delay: delay}
 	for i, s := range stations {
 		f.stTree.Insert(s, s, int32(i))
 	}
@@ -180,13 +191,21 @@ func (f *Field) dijkstra(joins []join) {
 	h := &heap{}
 	for _, j := range joins {
 		v := int32(j.seg)
-		t := j.legM / f.SpeedMS
+		t := j.legM/f.SpeedMS + f.DelayOf(int(j.s))
 		if better(t, j.s, f.Time[v], f.Station[v]) {
 			f.Time[v], f.Station[v], f.RouteM[v] = t, j.s, j.legM
 			h.push(t, v)
 		}
 	}
 	g.run(h, f.Time, f.RouteM, f.Station)
+}
+
+// DelayOf is station i's delay, seconds (0 without delays).
+func (f *Field) DelayOf(i int) float64 {
+	if f.Delay == nil {
+		return 0
+	}
+	return f.Delay[i]
 }
 
 func better(t float64, s int32, t0 float64, s0 int32) bool {
@@ -382,7 +401,7 @@ func (f *Field) Cost(lon, lat float64) (t float64, station int, routeM float64) 
 	// when no road reaches one, the nearest by geodesic distance.
 	walk := func(i int, s [2]float64) {
 		d := geodesy.Distance(lon, lat, s[0], s[1])
-		if c := d * inv; c < t || (c == t && i < station) {
+		if c := d*inv + f.DelayOf(i); c < t || (c == t && i < station) {
 			t, station, routeM = c, i, d
 		}
 	}

@@ -282,3 +282,21 @@ func (n *Network) Stats() Stats {
 	}
 	return s
 }
+
+// ByLength is a copy of the network whose segment costs are their lengths,
+// metres, in every direction the profile may use them: a search over it
+// measures network distance instead of time (with an access speed of 1 m/s,
+// legs count their metres too). Pos and OSMID are shared, not copied.
+func (n *Network) ByLength() *Network {
+	out := &Network{Pos: n.Pos, OSMID: n.OSMID, Segs: make([]Segment, len(n.Segs))}
+	for k, s := range n.Segs {
+		if s.Fwd >= 0 {
+			s.Fwd = s.LenM
+		}
+		if s.Bwd >= 0 {
+			s.Bwd = s.LenM
+		}
+		out.Segs[k] = s
+	}
+	return out
+}

@@ -11,7 +11,7 @@ out=cmd/covaudit/testdata/crs
 mkdir -p "$out"
 rm -f "$out"/parishes-utm31.geojson "$out"/services-utm31.csv
 ogr2ogr -f GeoJSON -s_srs EPSG:4326 -t_srs EPSG:32631 -lco RFC7946=NO -lco COORDINATE_PRECISION=4 \
-  "$out"/parishes-utm31.geojson cmd/covaudit/demodata/andorra-parishes.geojson
+  "$out"/parishes-utm31.geojson audit/demodata/andorra-parishes.geojson
 ogr2ogr -f CSV -s_srs EPSG:4326 -t_srs EPSG:32631 -lco GEOMETRY=AS_XY -lco STRING_QUOTING=IF_NEEDED \
   -sql "SELECT osm_id AS id, name FROM andorra2018_stations" \
-  "$out"/services-utm31.csv cmd/covaudit/demodata/andorra-services.geojson
+  "$out"/services-utm31.csv audit/demodata/andorra-services.geojson

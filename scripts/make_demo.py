@@ -5,7 +5,7 @@ Usage (from the repository root): /usr/bin/python3 scripts/make_demo.py PARISHES
 where PARISHES and SERVICES are the parishes.geojson and services.geojson of the Andorra
 extract (OpenStreetMap data up to 2018-03-01, (c) OpenStreetMap contributors, ODbL 1.0).
 It adds the property "class": urban for Andorra la Vella and Escaldes-Engordany, rural for
-the other parishes, and writes cmd/covaudit/demodata/andorra-{parishes,services}.geojson.
+the other parishes, and writes audit/demodata/andorra-{parishes,services}.geojson.
 """
 import json
 import sys
@@ -29,5 +29,5 @@ def dump(obj, path):
         out.write("\n]}\n")
 
 
-dump(parishes, "cmd/covaudit/demodata/andorra-parishes.geojson")
-dump(services, "cmd/covaudit/demodata/andorra-services.geojson")
+dump(parishes, "audit/demodata/andorra-parishes.geojson")
+dump(services, "audit/demodata/andorra-services.geojson")

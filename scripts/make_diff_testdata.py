@@ -7,11 +7,11 @@ services after a made-up change, for the diff tests and golden files.
 Changes: the station "Mitjavila" (n4699170492) is removed; the courthouse
 (n3265137527) moves 0.004 degrees east (about 330 m); a new station
 "Centre cívic (new)" (new-1) is added in Escaldes-Engordany. OpenStreetMap
-data, ODbL (see cmd/covaudit/demodata/README.md).
+data, ODbL (see audit/demodata/README.md).
 """
 import json
 
-src = "cmd/covaudit/demodata/andorra-services.geojson"
+src = "audit/demodata/andorra-services.geojson"
 dst = "cmd/covaudit/testdata/andorra-services-head.geojson"
 d = json.load(open(src, encoding="utf-8"))
 out = []

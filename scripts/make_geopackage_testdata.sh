@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 out=cmd/covaudit/testdata/gpkg
 rm -rf "$out" && mkdir -p "$out"
-ogr2ogr -f GPKG -nln parishes "$out"/andorra.gpkg cmd/covaudit/demodata/andorra-parishes.geojson
+ogr2ogr -f GPKG -nln parishes "$out"/andorra.gpkg audit/demodata/andorra-parishes.geojson
 ogr2ogr -f GPKG -update -nln services -sql "SELECT osm_id AS id, name FROM andorra2018_stations" \
-  "$out"/andorra.gpkg cmd/covaudit/demodata/andorra-services.geojson
-ogr2ogr -f GPKG -nln parishes -t_srs EPSG:32631 "$out"/parishes-utm31.gpkg cmd/covaudit/demodata/andorra-parishes.geojson
+  "$out"/andorra.gpkg audit/demodata/andorra-services.geojson
+ogr2ogr -f GPKG -nln parishes -t_srs EPSG:32631 "$out"/parishes-utm31.gpkg audit/demodata/andorra-parishes.geojson

@@ -8,10 +8,10 @@ set -eu
 cd "$(dirname "$0")/.."
 out=cmd/covaudit/testdata/shp
 rm -rf "$out" && mkdir -p "$out"
-ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$out"/parishes.shp cmd/covaudit/demodata/andorra-parishes.geojson
-ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -t_srs EPSG:32631 "$out"/parishes-utm31.shp cmd/covaudit/demodata/andorra-parishes.geojson
+ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$out"/parishes.shp audit/demodata/andorra-parishes.geojson
+ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -t_srs EPSG:32631 "$out"/parishes-utm31.shp audit/demodata/andorra-parishes.geojson
 ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -sql "SELECT osm_id AS id, name FROM andorra2018_stations" \
-  "$out"/services.shp cmd/covaudit/demodata/andorra-services.geojson
+  "$out"/services.shp audit/demodata/andorra-services.geojson
 (cd "$out" && zip -q -X services.zip services.shp services.shx services.dbf services.prj services.cpg)
 # Two stations with Chinese names, attributes in GBK (the .cpg says so).
 printf '%s\n' '{"type":"FeatureCollection","features":[' \

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/covaudit/covaudit/audit"
 	"context"
 	"io"
 
@@ -28,15 +29,15 @@ func (o *roadOptions) addSpeedsFlags(f *pflag.FlagSet) {
 
 func runSpeedsArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newRoadOptions()
-	if err := parseCommand("speeds", o.addSpeedsFlags, speedsHelpText, args, stderr, "choose the profile with --profile"); err != nil {
+	if _, err := parseCommand("speeds", o.addSpeedsFlags, speedsHelpText, args, stderr, "choose the profile with --profile"); err != nil {
 		return err
 	}
-	p, err := o.profileFor()
+	p, err := audit.Profile(o.profile.value, o.speeds)
 	if err != nil {
 		return err
 	}
 	if err := p.WriteSpeeds(stdout); err != nil {
-		return outputError{err}
+		return outputError{Err: err}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/covaudit/covaudit/audit"
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/validate"
@@ -80,16 +81,16 @@ func validateHelpText() string {
 
 func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newValidateOptions()
-	if err := parseCommand("validate", o.addFlags, validateHelpText, args, stderr, "the file goes with --stations"); err != nil {
+	if _, err := parseCommand("validate", o.addFlags, validateHelpText, args, stderr, "the file goes with --stations"); err != nil {
 		return err
 	}
 	if o.stations == "" {
-		return usageError{"validate needs --stations FILE"}
+		return usageError{Msg: "validate needs --stations FILE"}
 	}
 	if o.districts == "-" && o.stations == "-" {
-		return usageError{"only one of --districts and --stations can read standard input"}
+		return usageError{Msg: "only one of --districts and --stations can read standard input"}
 	}
-	sin, err := loadInput("stations", o.stations, stdin)
+	sinName, sinData, err := audit.ReadInput("stations", o.stations, stdin)
 	if err != nil {
 		return err
 	}
@@ -97,24 +98,24 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 	so.CRS = o.stationsCRS.crs
 	vo := validate.Options{Encoding: o.encoding, DuplicateDistanceM: float64(o.duplicateDistance), MaxOutsideM: float64(o.maxOutside), Stations: so}
 	if o.districts != "" {
-		din, err := loadInput("districts", o.districts, stdin)
+		dinName, dinData, err := audit.ReadInput("districts", o.districts, stdin)
 		if err != nil {
 			return err
 		}
 		dopts := geodata.DistrictOptions{NameField: o.nameField, CRS: o.districtsCRS.crs}
 		var feats []geodata.DistrictFeature
 		var probs geodata.Problems
-		if geodata.IsLayerFile(din.name) {
-			l, err := readLayer(din.name, o.districtsLayer, o.encoding)
+		if geodata.IsLayerFile(dinName) {
+			l, err := audit.ReadLayer(dinName, o.districtsLayer, o.encoding)
 			if err != nil {
-				return inputError{err}
+				return inputError{Err: err}
 			}
-			feats, probs = geodata.DistrictsFromLayer(l, din.name, dopts)
-		} else if feats, probs, err = geodata.ReadDistrictsData(din.data, din.name, dopts); err != nil {
-			return inputError{err}
+			feats, probs = geodata.DistrictsFromLayer(l, dinName, dopts)
+		} else if feats, probs, err = geodata.ReadDistrictsData(dinData, dinName, dopts); err != nil {
+			return inputError{Err: err}
 		}
 		if len(probs) > 0 {
-			return inputError{fmt.Errorf("%d invalid district(s):\n%w", len(probs), probs)}
+			return inputError{Err: fmt.Errorf("%d invalid district(s):\n%w", len(probs), probs)}
 		}
 		for _, f := range feats {
 			name := f.Name
@@ -125,25 +126,25 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 		}
 	}
 	var res *validate.Result
-	if geodata.IsLayerFile(sin.name) {
-		l, err := readLayer(sin.name, o.layer, o.encoding)
+	if geodata.IsLayerFile(sinName) {
+		l, err := audit.ReadLayer(sinName, o.layer, o.encoding)
 		if err != nil {
-			return inputError{err}
+			return inputError{Err: err}
 		}
 		if so.CRS.Name == "" && l.HasCRS {
 			vo.Stations.CRS = l.CRS
 		}
-		res = validate.Records(sin.name, geodata.RecordsFromLayer(l, so), vo)
-	} else if res, err = validate.File(sin.name, sin.data, vo); err != nil {
-		return inputError{err}
+		res = validate.Records(sinName, geodata.RecordsFromLayer(l, so), vo)
+	} else if res, err = validate.File(sinName, sinData, vo); err != nil {
+		return inputError{Err: err}
 	}
 	write := func(w io.Writer) error { return writeFindings(w, o.format.value, res, repoRelative(o.stations)) }
 	if o.output != "" {
 		if err := geodata.WriteFileAtomic(o.output, write); err != nil {
-			return outputError{err}
+			return outputError{Err: err}
 		}
 	} else if err := write(stdout); err != nil {
-		return outputError{err}
+		return outputError{Err: err}
 	}
 	if res.Errors() > 0 {
 		return errFailed
@@ -205,7 +206,7 @@ func writeFindings(w io.Writer, format string, res *validate.Result, relPath str
 	}
 	switch format {
 	case "json":
-		return writeJSON(w, rep)
+		return audit.WriteJSON(w, rep)
 	case "github":
 		for _, f := range res.Findings {
 			level := "error"

@@ -27,6 +27,7 @@ type configKey struct {
 	flag     string
 	commands []string // empty: every command with that flag
 	file     bool
+	multi    bool // the value is several flag values, one per line
 }
 
 var configKeys = []configKey{
@@ -42,11 +43,13 @@ var configKeys = []configKey{
 	{path: "columns.lat", flag: "lat-col"},
 	{path: "columns.id", flag: "id-col"},
 	{path: "columns.name", flag: "name-col"},
+	{path: "class_field", flag: "class-field"},
 	{path: "classes.field", flag: "class-field"},
 	{path: "classes.urban", flag: "urban-values"},
 	{path: "classes.rural", flag: "rural-values"},
 	{path: "classes.default", flag: "default-class"},
 	{path: "classes.name_field", flag: "name-field"},
+	{path: "classes.define", flag: "class", multi: true}, // the classes: mapping, see classSpecs
 	{path: "rules.urban.radius", flag: "urban-radius"},
 	{path: "rules.rural.time", flag: "rural-time"},
 	{path: "rules.rural.detour", flag: "detour"},
@@ -79,8 +82,9 @@ var configKeys = []configKey{
 
 // configValue is a scalar (or list of scalars) of the file with its line.
 type configValue struct {
-	text string
-	line int
+	text  string
+	line  int
+	lines []int // of each line of a multi value
 }
 
 // addConfigFlag adds --config to a command's flags.
@@ -102,11 +106,11 @@ func applyConfig(fs *pflag.FlagSet, command, given string) error {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return inputError{err}
+		return inputError{Err: err}
 	}
 	values, err := parseConfig(path, data)
 	if err != nil {
-		return inputError{err}
+		return inputError{Err: err}
 	}
 	dir := filepath.Dir(path)
 	var errs []error
@@ -123,12 +127,20 @@ func applyConfig(fs *pflag.FlagSet, command, given string) error {
 		if k.file && text != "" && text != "-" && !filepath.IsAbs(text) {
 			text = filepath.Join(dir, text)
 		}
+		if k.multi {
+			for i, t := range strings.Split(text, "\n") {
+				if err := fs.Set(k.flag, t); err != nil {
+					errs = append(errs, fmt.Errorf("%s:%d: classes: %v", path, v.lines[i], err))
+				}
+			}
+			continue
+		}
 		if err := fs.Set(k.flag, text); err != nil {
 			errs = append(errs, fmt.Errorf("%s:%d: %s: %v", path, v.line, k.path, err))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return inputError{err}
+		return inputError{Err: err}
 	}
 	return nil
 }
@@ -163,6 +175,20 @@ func parseConfig(path string, data []byte) (map[string]configValue, error) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, val := n.Content[i], n.Content[i+1]
 			full := prefix + key.Value
+			if prefix == "classes." && val.Kind == yaml.MappingNode {
+				// A class definition: name: {values: [...], rule: ..., ...}.
+				spec, err := classSpec(path, key.Value, val)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				cv := out["classes.define"]
+				cv.text = strings.TrimPrefix(cv.text+"\n"+spec, "\n")
+				cv.lines = append(cv.lines, key.Line)
+				cv.line = cv.lines[0]
+				out["classes.define"] = cv
+				continue
+			}
 			switch {
 			case sections[full]:
 				walk(val, full+".")
@@ -190,6 +216,52 @@ func parseConfig(path string, data []byte) (map[string]configValue, error) {
 	}
 	walk(root.Content[0], "")
 	return out, errors.Join(errs...)
+}
+
+// classKeys are the keys of a class definition in the configuration file.
+var classKeys = map[string]bool{"values": true, "rule": true, "radius": true, "distance": true, "time": true, "speed": true,
+	"detour": true, "profile": true, "direction": true, "delay": true, "speeds": true}
+
+// classSpec turns a class definition of the configuration file into the
+// --class syntax (see classFlag); unknown keys name their line.
+func classSpec(path, name string, n *yaml.Node) (string, error) {
+	parts := []string{}
+	var errs []error
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !classKeys[k.Value] {
+			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q in class %q%s", path, k.Line, k.Value, name, suggestKey(k.Value, classKeys)))
+			continue
+		}
+		switch v.Kind {
+		case yaml.ScalarNode:
+			if strings.ContainsAny(v.Value, ",|") {
+				errs = append(errs, fmt.Errorf("%s:%d: class %q: %s: a value cannot hold ',' or '|'", path, v.Line, name, k.Value))
+				continue
+			}
+			text := v.Value
+			if k.Value == "speeds" && text != "" && !filepath.IsAbs(text) {
+				text = filepath.Join(filepath.Dir(path), text)
+			}
+			parts = append(parts, k.Value+"="+text)
+		case yaml.SequenceNode:
+			var items []string
+			for _, it := range v.Content {
+				if it.Kind != yaml.ScalarNode || strings.ContainsAny(it.Value, ",|") {
+					errs = append(errs, fmt.Errorf("%s:%d: class %q: %s: want a list of plain values", path, it.Line, name, k.Value))
+					continue
+				}
+				items = append(items, it.Value)
+			}
+			parts = append(parts, k.Value+"="+strings.Join(items, "|"))
+		default:
+			errs = append(errs, fmt.Errorf("%s:%d: class %q: %s: want a value or a list", path, v.Line, name, k.Value))
+		}
+	}
+	if strings.ContainsAny(name, ":,|") {
+		errs = append(errs, fmt.Errorf("%s:%d: class name %q cannot hold ':', ',' or '|'", path, n.Line, name))
+	}
+	return name + ":" + strings.Join(parts, ","), errors.Join(errs...)
 }
 
 // suggestKey names the known key closest to an unknown one, if any is
@@ -335,22 +407,22 @@ func runInitArgs(_ context.Context, args []string, _ io.Reader, stdout, stderr i
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
-		return usageError{err.Error()}
+		return usageError{Msg: err.Error()}
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("init takes no arguments, got %q", fs.Args())}
+		return usageError{Msg: fmt.Sprintf("init takes no arguments, got %q", fs.Args())}
 	}
 	if _, err := os.Stat(o.output); err == nil && !o.force {
-		return usageError{fmt.Sprintf("%s exists; use --force to overwrite it", o.output)}
+		return usageError{Msg: fmt.Sprintf("%s exists; use --force to overwrite it", o.output)}
 	}
 	if err := geodata.WriteFileAtomic(o.output, func(w io.Writer) error {
 		_, err := io.WriteString(w, exampleConfig)
 		return err
 	}); err != nil {
-		return outputError{err}
+		return outputError{Err: err}
 	}
 	if _, err := fmt.Fprintf(stdout, "wrote %s\n", o.output); err != nil {
-		return outputError{err}
+		return outputError{Err: err}
 	}
 	return nil
 }

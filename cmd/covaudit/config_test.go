@@ -24,7 +24,7 @@ func TestInitExample(t *testing.T) {
 		fs := pflag.NewFlagSet(cmd, pflag.ContinueOnError)
 		switch cmd {
 		case "check":
-			newCheckOptions().addFlags(fs)
+			newCheckOptions().addCheckFlags(fs)
 		case "validate":
 			newValidateOptions().addFlags(fs)
 		default:

@@ -10,8 +10,8 @@ import (
 )
 
 const (
-	demoParishes = "demodata/andorra-parishes.geojson"
-	demoServices = "demodata/andorra-services.geojson"
+	demoParishes = "../../audit/demodata/andorra-parishes.geojson"
+	demoServices = "../../audit/demodata/andorra-services.geojson"
 	headServices = "testdata/andorra-services-head.geojson" // scripts/make_diff_testdata.py
 )
 

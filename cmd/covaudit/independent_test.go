@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/covaudit/covaudit/coverage"
@@ -23,11 +24,11 @@ func TestDemoAgainstSampling(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sampling check skipped in -short mode")
 	}
-	feats, _, err := geodata.ReadDistricts(bytes.NewReader(demoDistricts), "demo", geodata.DistrictOptions{})
+	feats, _, err := geodata.ReadDistricts(bytes.NewReader(mustRead(t, demoParishes)), "demo", geodata.DistrictOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	stations, _, err := geodata.ReadStations(bytes.NewReader(demoStations), "demo", geodata.StationOptions{})
+	stations, _, err := geodata.ReadStations(bytes.NewReader(mustRead(t, demoServices)), "demo", geodata.StationOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,4 +91,13 @@ func boundaryDistDeg(mp orb.MultiPolygon, p orb.Point) float64 {
 		}
 	}
 	return best
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -22,6 +22,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/covaudit/covaudit/audit"
 	"github.com/spf13/pflag"
 )
 
@@ -39,28 +40,14 @@ func versionString() string {
 	return "devel"
 }
 
-// Errors that decide the exit status (see exitCode).
-var (
-	// errFailed: the audit ran and a coverage requirement fails.
-	errFailed = errors.New("coverage requirement not met")
+// Errors that decide the exit status (see exitCode): the audit's.
+var errFailed = audit.ErrFailed
+
+type (
+	usageError  = audit.UsageError  // a bad command line or configuration
+	inputError  = audit.InputError  // input that cannot be processed
+	outputError = audit.OutputError // output that cannot be written
 )
-
-// usageError is a bad command line.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-// inputError is input that cannot be processed.
-type inputError struct{ err error }
-
-func (e inputError) Error() string { return e.err.Error() }
-func (e inputError) Unwrap() error { return e.err }
-
-// outputError is output that cannot be written.
-type outputError struct{ err error }
-
-func (e outputError) Error() string { return "writing output: " + e.err.Error() }
-func (e outputError) Unwrap() error { return e.err }
 
 // exitCode maps an error to the exit status: 0 success, 1 coverage failure,
 // 2 usage, input or output error.
@@ -114,7 +101,7 @@ func mainUsage(w io.Writer) {
 // parseCommand reads a command's command line: its flags, then
 // covaudit.yaml or --config for the flags left unset; positional arguments
 // are a usage error (hint says where the inputs go).
-func parseCommand(name string, add func(*pflag.FlagSet), help func() string, args []string, stderr io.Writer, hint string) error {
+func parseCommand(name string, add func(*pflag.FlagSet), help func() string, args []string, stderr io.Writer, hint string) (*pflag.FlagSet, error) {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	add(fs)
@@ -123,17 +110,17 @@ func parseCommand(name string, add func(*pflag.FlagSet), help func() string, arg
 	addConfigFlag(fs, &configPath)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return err
+			return nil, err
 		}
-		return usageError{err.Error()}
+		return nil, usageError{Msg: err.Error()}
 	}
 	if err := applyConfig(fs, name, configPath); err != nil {
-		return err
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("%s takes no arguments, got %q (%s)", name, fs.Args(), hint)}
+		return nil, usageError{Msg: fmt.Sprintf("%s takes no arguments, got %q (%s)", name, fs.Args(), hint)}
 	}
-	return nil
+	return fs, nil
 }
 
 // helpWithFlags fills a command's help text (one %s) with its flags.
@@ -160,12 +147,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		mainUsage(stderr)
-		return usageError{"no command given"}
+		return usageError{Msg: "no command given"}
 	}
 	switch args[0] {
 	case "--version", "-version", "version":
 		if _, err := fmt.Fprintf(stdout, "covaudit %s\n", versionString()); err != nil {
-			return outputError{err}
+			return outputError{Err: err}
 		}
 		return nil
 	case "help", "-h", "--help":
@@ -174,12 +161,12 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 				if c.name == args[1] {
 					_, err := fmt.Fprint(stdout, c.help())
 					if err != nil {
-						return outputError{err}
+						return outputError{Err: err}
 					}
 					return nil
 				}
 			}
-			return usageError{fmt.Sprintf("unknown command %q", args[1])}
+			return usageError{Msg: fmt.Sprintf("unknown command %q", args[1])}
 		}
 		mainUsage(stdout)
 		return nil
@@ -189,7 +176,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return c.run(ctx, args[1:], stdin, stdout, stderr)
 		}
 	}
-	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+	return usageError{Msg: fmt.Sprintf("unknown command %q", args[0])}
 }
 
 func main() {

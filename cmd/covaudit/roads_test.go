@@ -171,7 +171,7 @@ func TestRoadBracketDenseSampling(t *testing.T) {
 // GeoJSON made from the same relations; relations the extract cuts are
 // reported by id (and skipped with --skip-invalid).
 func TestOSMInputs(t *testing.T) {
-	pbf := "demodata/andorra-roads.osm.pbf"
+	pbf := "../../audit/demodata/andorra-roads.osm.pbf"
 	code, _, errOut := runCLI(t, "", "check", "--districts", pbf, "--district-filter", "admin_level=7", "--stations", pbf,
 		"--station-filter", "amenity=police,fire_station", "--default-class", "rural", "--roads", pbf)
 	if code != 2 || !strings.Contains(errOut, "relation 2172304 (Foix)") || !strings.Contains(errOut, "not in the file") {
@@ -221,7 +221,7 @@ func TestRoadUsageErrors(t *testing.T) {
 		{[]string{"--direction", "sideways"}, []string{"to-station|from-station"}},
 		{[]string{"--speeds", sp}, []string{"speeds.txt:2:", "speeds.txt:4:", "speeds.txt:5:"}},
 		{[]string{"--roads", "nope.osm.pbf"}, []string{"nope.osm.pbf"}},
-		{[]string{"--districts", demoParishes, "--stations", "demodata/andorra-roads.osm.pbf"}, []string{"--station-filter"}},
+		{[]string{"--districts", demoParishes, "--stations", "../../audit/demodata/andorra-roads.osm.pbf"}, []string{"--station-filter"}},
 	} {
 		code, _, errOut := runCLI(t, "", append([]string{"check"}, c.args...)...)
 		if code != 2 {
@@ -301,7 +301,7 @@ func TestRoadDiff(t *testing.T) {
 	head := filepath.Join(t.TempDir(), "head.geojson")
 	hb, _ := json.Marshal(fc)
 	os.WriteFile(head, hb, 0o644)
-	roadsFile := "demodata/andorra-roads.osm.pbf"
+	roadsFile := "../../audit/demodata/andorra-roads.osm.pbf"
 	code, out, errOut := runCLI(t, "", "diff", "--base", demoServices, "--head", head, "--roads", roadsFile, "--format", "json")
 	var rep struct {
 		Districts []struct {
@@ -339,10 +339,10 @@ func TestRoadDiff(t *testing.T) {
 // written to a pipe or a buffer (CI logs, tests) it prints nothing.
 func TestProgressSilentOffTerminal(t *testing.T) {
 	var b strings.Builder
-	p := newProgress(&b, false)
-	p.bytes("reading roads", 50, 100)
-	p.count("evaluating districts", 3, 7)
-	p.done()
+	p := newProgress(&b)
+	p.Bytes("reading roads", 50, 100)
+	p.Count("evaluating districts", 3, 7)
+	p.Done()
 	if b.Len() != 0 {
 		t.Errorf("progress wrote %q off a terminal", b.String())
 	}

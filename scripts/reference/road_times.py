@@ -3,7 +3,7 @@
 the Andorra extract, with the car profile written out again here from its documentation.
 
 Usage (from the repository root):
-  /usr/bin/python3 scripts/reference/road_times.py cmd/covaudit/demodata/andorra-roads.osm.pbf \
+  /usr/bin/python3 scripts/reference/road_times.py audit/demodata/andorra-roads.osm.pbf \
       > roads/testdata/andorra-car-times.json
 
 Needs osmium-tool (to turn the PBF into XML), python3-networkx and python3-geographiclib.

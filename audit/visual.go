@@ -1,4 +1,4 @@
-package main
+package audit
 
 import (
 	"fmt"
@@ -9,16 +9,16 @@ import (
 )
 
 // reportData is the audit as the HTML and SVG reports draw it.
-func (a *audit) reportData() report.Data {
-	d := report.Data{Title: "covaudit coverage audit", Attribution: a.attribution}
-	if a.demo {
+func (a *Audit) reportData() report.Data {
+	d := report.Data{Title: "covaudit coverage audit", Attribution: a.Attribution}
+	if a.Demo {
 		d.Title = "covaudit coverage audit: Andorra demo"
 	}
 	s := a.summary()
 	d.Summary = fmt.Sprintf("%d of %d districts pass; %.3f of %.3f km² uncovered (covered %.2f%%); %d stations.",
 		s.Passing, s.Districts, s.UncoveredM2.V/1e6, s.AreaM2.V/1e6, s.CoveredPct, s.Stations)
-	for i := range a.results {
-		r := &a.results[i]
+	for i := range a.Results {
+		r := &a.Results[i]
 		rd := report.District{Name: r.District.Name, Class: r.District.Class, Rule: ruleText(r.District.Rule),
 			AreaM2: r.AreaM2, UncoveredM2: r.UncoveredM2, CoveredPct: r.CoveredPct, Pass: r.Pass,
 			FailReason: r.FailReason, Population: r.Population, UncoveredPeople: r.UncoveredPopulation, Geometry: r.District.Geometry}
@@ -29,7 +29,7 @@ func (a *audit) reportData() report.Data {
 			}
 		}
 		if r.Worst.Station >= 0 {
-			st := a.stations[r.Worst.Station]
+			st := a.Stations[r.Worst.Station]
 			label := st.Name
 			if label == "" {
 				label = st.ID
@@ -45,7 +45,7 @@ func (a *audit) reportData() report.Data {
 			d.Gaps = append(d.Gaps, report.Gap{District: r.District.Name, AreaM2: g.AreaM2, Polygon: g.Polygon, Kind: g.Kind})
 		}
 	}
-	for _, st := range a.stations {
+	for _, st := range a.Stations {
 		d.Stations = append(d.Stations, report.Station{ID: st.ID, Name: st.Name, Point: st.Point})
 	}
 	d.Population = a.hasPopulation
@@ -66,21 +66,21 @@ func (a *audit) reportData() report.Data {
 const maxDrawnPeople = 50000
 
 // writeVisuals writes the HTML and SVG reports asked for.
-func (a *audit) writeVisuals() error {
-	o := a.opts
-	if o.html == "" && o.svg == "" {
+func (a *Audit) writeVisuals() error {
+	o := a.Config.Output
+	if o.HTML == "" && o.SVG == "" {
 		return nil
 	}
 	d := a.reportData()
-	ro := report.Options{Basemap: o.basemap}
-	if o.html != "" {
-		if err := geodata.WriteFileAtomic(o.html, func(w io.Writer) error { return report.WriteHTML(w, d, ro) }); err != nil {
-			return outputError{err}
+	ro := report.Options{Basemap: o.Basemap}
+	if o.HTML != "" {
+		if err := geodata.WriteFileAtomic(o.HTML, func(w io.Writer) error { return report.WriteHTML(w, d, ro) }); err != nil {
+			return OutputError{err}
 		}
 	}
-	if o.svg != "" {
-		if err := geodata.WriteFileAtomic(o.svg, func(w io.Writer) error { return report.WriteSVG(w, d, ro) }); err != nil {
-			return outputError{err}
+	if o.SVG != "" {
+		if err := geodata.WriteFileAtomic(o.SVG, func(w io.Writer) error { return report.WriteSVG(w, d, ro) }); err != nil {
+			return OutputError{err}
 		}
 	}
 	return nil

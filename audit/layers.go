@@ -1,4 +1,4 @@
-package main
+package audit
 
 import (
 	"path/filepath"
@@ -8,9 +8,9 @@ import (
 	"github.com/covaudit/covaudit/geodata/gpkg"
 )
 
-// readLayer reads a Shapefile, or a GeoPackage's feature layer named by
+// ReadLayer reads a Shapefile, or a GeoPackage's feature layer named by
 // layer (which may be empty when the file has only one).
-func readLayer(path, layer, encoding string) (*geodata.Layer, error) {
+func ReadLayer(path, layer, encoding string) (*geodata.Layer, error) {
 	if strings.EqualFold(filepath.Ext(path), ".gpkg") {
 		return gpkg.Read(path, layer)
 	}

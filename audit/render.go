@@ -1,4 +1,4 @@
-package main
+package audit
 
 import (
 	"cmp"
@@ -28,7 +28,7 @@ type jsonReport struct {
 	Districts   []jsonDistrict `json:"districts"`
 	Summary     jsonSummary    `json:"summary"`
 	// Roads describes the road network, with --roads.
-	Roads *roadSummary `json:"roads,omitempty"`
+	Roads *RoadSummary `json:"roads,omitempty"`
 }
 
 type jsonMeta struct {
@@ -53,8 +53,11 @@ type jsonRule struct {
 	RadiusM   geodata.Fixed  `json:"radius_m"`
 	DetourF   *float64       `json:"detour,omitempty"`
 	SpeedKmh  *geodata.Fixed `json:"speed_kmh,omitempty"`
-	// Road rule: who travels, on which network (see the report's roads).
-	Profile string `json:"profile,omitempty"`
+	// Road rules: who travels, which way, and the delay added at every
+	// station, seconds (see the report's roads).
+	Profile   string   `json:"profile,omitempty"`
+	Direction string   `json:"direction,omitempty"`
+	DelayS    *float64 `json:"delay_s,omitempty"`
 }
 
 // jsonTravel is a road district's travel times over its area.
@@ -128,7 +131,7 @@ type jsonSummary struct {
 	PopulationCoveredPct *float64       `json:"population_covered_pct,omitempty"`
 }
 
-func (a *audit) ruleJSON(r coverage.Rule) jsonRule {
+func ruleJSON(r coverage.Rule) jsonRule {
 	t, unit := r.Threshold()
 	j := jsonRule{Kind: string(r.Kind), Threshold: t, Unit: unit, RadiusM: m2(r.RadiusMeters())}
 	if r.Kind == coverage.KindSpeed {
@@ -136,11 +139,39 @@ func (a *audit) ruleJSON(r coverage.Rule) jsonRule {
 		s := geodata.Fixed{V: r.SpeedMS * 3.6, Digits: 3}
 		j.DetourF, j.SpeedKmh = &d, &s
 	}
-	j.Profile = r.Profile
+	if r.ByRoad() {
+		j.Profile, j.Direction = r.Profile, r.Direction
+	}
+	if r.Kind == coverage.KindRoadTime && r.DelayS > 0 {
+		d := r.DelayS
+		j.DelayS = &d
+	}
 	return j
 }
 
-func (a *audit) worstJSON(r *coverage.Result) jsonWorst {
+// roadInfo is the road network's summary, or nil.
+func (a *Audit) roadInfo() *RoadSummary {
+	if a.roads == nil {
+		return nil
+	}
+	return a.roads.info
+}
+
+// classesJSON describes every class and its rule, for the report's meta.
+func (a *Audit) classesJSON() []map[string]any {
+	var out []map[string]any
+	for _, cl := range a.Config.Classes {
+		r := cl.Rule.rule()
+		if r.ByRoad() {
+			r.Profile = cmp.Or(r.Profile, a.Config.Roads.Profile)
+			r.Direction = cmp.Or(r.Direction, a.Config.Roads.Direction)
+		}
+		out = append(out, map[string]any{"name": cl.Name, "values": append([]string{}, cl.Values...), "rule": ruleJSON(r)})
+	}
+	return out
+}
+
+func (a *Audit) worstJSON(r *coverage.Result) jsonWorst {
 	w := jsonWorst{Unit: r.District.Rule.Unit()}
 	if r.Worst.Station < 0 {
 		w.Reason = "no station"
@@ -148,7 +179,7 @@ func (a *audit) worstJSON(r *coverage.Result) jsonWorst {
 	}
 	lon, lat := deg7(r.Worst.Point[0]), deg7(r.Worst.Point[1])
 	c, d := cost3(r.WorstCost), cost3(r.Worst.DistanceM)
-	st := a.stations[r.Worst.Station]
+	st := a.Stations[r.Worst.Station]
 	w.Lon, w.Lat, w.Cost, w.DistanceM, w.Station = &lon, &lat, &c, &d, &st.ID
 	if st.Name != "" {
 		w.Name = &st.Name
@@ -156,10 +187,10 @@ func (a *audit) worstJSON(r *coverage.Result) jsonWorst {
 	return w
 }
 
-func (a *audit) summary() jsonSummary {
-	s := jsonSummary{Districts: len(a.results), SkippedDistricts: a.skippedD, SkippedStations: a.skippedS, Skipped: a.skippedD + a.skippedS, Stations: len(a.stations)}
+func (a *Audit) summary() jsonSummary {
+	s := jsonSummary{Districts: len(a.Results), SkippedDistricts: a.skippedD, SkippedStations: a.skippedS, Skipped: a.skippedD + a.skippedS, Stations: len(a.Stations)}
 	var area, unc float64
-	for _, r := range a.results {
+	for _, r := range a.Results {
 		if r.Pass {
 			s.Passing++
 		} else {
@@ -174,7 +205,7 @@ func (a *audit) summary() jsonSummary {
 	}
 	if a.hasPopulation {
 		var pop, pu float64
-		for _, r := range a.results {
+		for _, r := range a.Results {
 			pop += r.Population
 			pu += r.UncoveredPopulation
 		}
@@ -183,42 +214,37 @@ func (a *audit) summary() jsonSummary {
 	return s
 }
 
-func (a *audit) report() jsonReport {
-	o := a.opts
+func (a *Audit) report() jsonReport {
+	c := &a.Config
 	params := map[string]any{
-		"urban_radius_m":       float64(o.urbanRadius),
-		"rural_time_s":         float64(o.ruralTime),
-		"detour":               o.detour,
-		"speed_kmh":            float64(o.speed) * 3.6,
-		"min_coverage_pct":     float64(o.minCoverage),
-		"ignore_gaps_under_m2": float64(o.ignoreGapsUnder),
-		"chord_error_m":        float64(o.chordError),
-		"class_field":          o.classField,
-		"urban_values":         o.urbanValues,
-		"rural_values":         o.ruralValues,
-		"default_class":        o.defaultClass.value,
-		"name_field":           o.nameField,
-		"skip_invalid":         o.skipInvalid,
-		"min_coverage_by":      o.minCoverageBy.value,
+		"classes":              a.classesJSON(),
+		"min_coverage_pct":     c.MinCoveragePct,
+		"ignore_gaps_under_m2": c.IgnoreGapsUnderM2,
+		"chord_error_m":        c.ChordErrorM,
+		"class_field":          c.ClassField,
+		"default_class":        c.DefaultClass,
+		"name_field":           c.NameField,
+		"skip_invalid":         c.SkipInvalid,
+		"min_coverage_by":      map[bool]string{false: "area", true: "population"}[c.PassByPopulation],
 	}
 	if a.hasPopulation {
-		params["population_field"] = o.populationField
+		params["population_field"] = c.PopulationField
 	}
 	rep := jsonReport{
-		Meta:        jsonMeta{Tool: "covaudit", Version: versionString(), Command: "check", Parameters: params},
-		Attribution: append([]string{}, a.attribution...),
-		Warnings:    append([]string{}, a.warnings...),
+		Meta:        jsonMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params},
+		Attribution: append([]string{}, a.Attribution...),
+		Warnings:    append([]string{}, a.Warnings...),
 		Districts:   []jsonDistrict{},
 		Summary:     a.summary(),
 	}
 	for _, in := range a.inputs {
 		rep.Meta.Inputs = append(rep.Meta.Inputs, jsonInput{Role: in.role, Name: in.name, SHA256: in.sha256(), Bytes: in.bytes()})
 	}
-	for i := range a.results {
-		r := &a.results[i]
+	for i := range a.Results {
+		r := &a.Results[i]
 		rep.Districts = append(rep.Districts, jsonDistrict{
 			Name: r.District.Name, ID: r.District.ID, Class: r.District.Class,
-			Rule:   a.ruleJSON(r.District.Rule),
+			Rule:   ruleJSON(r.District.Rule),
 			AreaM2: m2(r.AreaM2), UncoveredM2: m2(r.UncoveredM2),
 			UncoveredLower: m2(r.UncoveredLowerM2), UncoveredUpper: m2(r.UncoveredUpperM2),
 			CoveredPct: r.CoveredPct, CountedUncovered: m2(r.CountedUncoveredM2),
@@ -240,23 +266,24 @@ func (a *audit) report() jsonReport {
 				Samples: r.Travel.Samples, SpacingM: cost3(r.Travel.SpacingM)}
 		}
 	}
-	rep.Roads = a.roadInfo
+	rep.Roads = a.roadInfo()
 	return rep
 }
 
-// writeJSON writes v as indented JSON, leaving <, > and & unescaped so that
+// WriteJSON writes v as indented JSON, leaving <, > and & unescaped so that
 // names and messages read as written.
-func writeJSON(w io.Writer, v any) error {
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 
-func (a *audit) writeReport(w io.Writer) error {
-	switch a.opts.format.value {
+// WriteReport writes the report in Output.Format.
+func (a *Audit) WriteReport(w io.Writer) error {
+	switch a.Config.Output.Format {
 	case "json":
-		return writeJSON(w, a.report())
+		return WriteJSON(w, a.report())
 	case "csv":
 		return a.writeCSV(w)
 	case "markdown":
@@ -267,8 +294,18 @@ func (a *audit) writeReport(w io.Writer) error {
 
 // ruleText describes a rule for people: "2 km" or "30 min (15.4 km)".
 func ruleText(r coverage.Rule) string {
-	if r.Kind == coverage.KindRoad {
-		return fmt.Sprintf("%s by %s", fmtTime(r.TimeS), r.Profile)
+	switch r.Kind {
+	case coverage.KindRoadTime:
+		t := fmt.Sprintf("%s by %s", fmtTime(r.TimeS), r.Profile)
+		if r.Direction == "from-station" {
+			t += " from the station"
+		}
+		if r.DelayS > 0 {
+			t += fmt.Sprintf(" after %s", fmtTime(r.DelayS))
+		}
+		return t
+	case coverage.KindRoadDistance:
+		return fmt.Sprintf("%s by %s on roads", fmtKm(r.DistanceM), r.Profile)
 	}
 	if r.Kind == coverage.KindSpeed {
 		return fmt.Sprintf("%s (%s)", fmtTime(r.TimeS), fmtKm(r.RadiusMeters()))
@@ -290,17 +327,17 @@ func fmtTime(s float64) string {
 	return strconv.FormatFloat(math.Round(s*10)/10, 'f', -1, 64) + " s"
 }
 
-func (a *audit) worstText(r *coverage.Result) string {
+func (a *Audit) worstText(r *coverage.Result) string {
 	if r.Worst.Station < 0 {
 		return "no station"
 	}
-	st := a.stations[r.Worst.Station]
+	st := a.Stations[r.Worst.Station]
 	label := st.ID
 	if st.Name != "" {
 		label = st.Name
 	}
 	c := fmtKm(r.Worst.DistanceM)
-	if k := r.District.Rule.Kind; k == coverage.KindSpeed || k == coverage.KindRoad {
+	if k := r.District.Rule.Kind; k == coverage.KindSpeed || k == coverage.KindRoadTime {
 		c = fmtTime(r.WorstCost) + ", " + c
 	}
 	return fmt.Sprintf("%s to %s at %.5f,%.5f", c, label, r.Worst.Point[1], r.Worst.Point[0])
@@ -314,11 +351,11 @@ func passText(p bool) string {
 	return "FAIL"
 }
 
-func (a *audit) writeText(w io.Writer) error {
+func (a *Audit) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DISTRICT\tCLASS\tRULE\tAREA km²\tUNCOVERED km²\tCOVERED %\tGAPS\tRESULT\tFARTHEST PLACE (lat,lon)")
-	for i := range a.results {
-		r := &a.results[i]
+	for i := range a.Results {
+		r := &a.Results[i]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\t%.3f\t%.2f\t%d\t%s\t%s\n", r.District.Name, r.District.Class, ruleText(r.District.Rule),
 			r.AreaM2/1e6, r.UncoveredM2/1e6, floorPct(r.CoveredPct), len(r.Gaps), passText(r.Pass), a.worstText(r))
 	}
@@ -335,8 +372,8 @@ func (a *audit) writeText(w io.Writer) error {
 		line += fmt.Sprintf("; %d invalid record(s) skipped", s.Skipped)
 	}
 	fmt.Fprintln(w, line)
-	for i := range a.results {
-		if r := &a.results[i]; !r.Pass {
+	for i := range a.Results {
+		if r := &a.Results[i]; !r.Pass {
 			fmt.Fprintf(w, "  %s fails: %s\n", r.District.Name, r.FailReason)
 		}
 	}
@@ -346,15 +383,15 @@ func (a *audit) writeText(w io.Writer) error {
 
 // writeRoadText describes the road districts: bracket, no-access land and
 // travel times.
-func (a *audit) writeRoadText(w io.Writer, indent string) {
-	if a.roadInfo == nil {
+func (a *Audit) writeRoadText(w io.Writer, indent string) {
+	if a.roadInfo() == nil {
 		return
 	}
-	ri := a.roadInfo
+	ri := a.roadInfo()
 	fmt.Fprintf(w, "\n%sRoad network: %d nodes, %.1f km of road usable by %s; travel %s; access legs at %g km/h, up to %s.\n",
 		indent, ri.Nodes, ri.LengthKm.V, ri.Profile, ri.Direction, ri.AccessKmh, fmtKm(ri.MaxAccessM))
-	for i := range a.results {
-		r := &a.results[i]
+	for i := range a.Results {
+		r := &a.Results[i]
 		if r.Travel == nil {
 			continue
 		}
@@ -368,14 +405,14 @@ func (a *audit) writeRoadText(w io.Writer, indent string) {
 // as 100.00%.
 func floorPct(p float64) float64 { return math.Floor(p*100) / 100 }
 
-func (a *audit) writeCSV(w io.Writer) error {
+func (a *Audit) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"name", "id", "class", "rule", "threshold", "unit", "radius_m", "area_m2", "uncovered_m2",
 		"uncovered_m2_lower", "uncovered_m2_upper", "covered_pct", "gaps", "pass", "fail_reason",
 		"worst_lon", "worst_lat", "worst_cost", "worst_distance_m", "worst_station",
 		"undecided", "no_access_m2", "median_time_s", "p95_time_s", "max_time_s"})
-	for i := range a.results {
-		r := &a.results[i]
+	for i := range a.Results {
+		r := &a.Results[i]
 		t, unit := r.District.Rule.Threshold()
 		wl, wa, wc, wd, ws := "", "", "", "", ""
 		if r.Worst.Station >= 0 {
@@ -383,7 +420,7 @@ func (a *audit) writeCSV(w io.Writer) error {
 			wa = strconv.FormatFloat(r.Worst.Point[1], 'f', 7, 64)
 			wc = strconv.FormatFloat(r.WorstCost, 'f', 3, 64)
 			wd = strconv.FormatFloat(r.Worst.DistanceM, 'f', 3, 64)
-			ws = a.stations[r.Worst.Station].ID
+			ws = a.Stations[r.Worst.Station].ID
 		}
 		row := []string{r.District.Name, r.District.ID, r.District.Class, string(r.District.Rule.Kind),
 			strconv.FormatFloat(t, 'f', -1, 64), unit, fmt2(r.RadiusM), fmt2(r.AreaM2), fmt2(r.UncoveredM2),
@@ -407,7 +444,7 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`).Replace(s)
 }
 
-func (a *audit) writeMarkdown(w io.Writer) error {
+func (a *Audit) writeMarkdown(w io.Writer) error {
 	s := a.summary()
 	status := "✅ every district passes"
 	if s.Failing > 0 {
@@ -416,8 +453,8 @@ func (a *audit) writeMarkdown(w io.Writer) error {
 	fmt.Fprintf(w, "### Coverage audit: %s\n\n", status)
 	fmt.Fprintln(w, "| District | Class | Rule | Area km² | Uncovered km² | Covered % | Gaps | Result | Farthest place |")
 	fmt.Fprintln(w, "|---|---|---|--:|--:|--:|--:|---|---|")
-	for i := range a.results {
-		r := &a.results[i]
+	for i := range a.Results {
+		r := &a.Results[i]
 		res := "pass"
 		if !r.Pass {
 			res = "**fail**"
@@ -427,23 +464,23 @@ func (a *audit) writeMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\n%d district(s): %d pass, %d fail; %.3f km² of %.3f km² uncovered (%.2f%% covered).\n",
 		s.Districts, s.Passing, s.Failing, s.UncoveredM2.V/1e6, s.AreaM2.V/1e6, floorPct(s.CoveredPct))
-	for i := range a.results {
-		if r := &a.results[i]; !r.Pass {
+	for i := range a.Results {
+		if r := &a.Results[i]; !r.Pass {
 			fmt.Fprintf(w, "- **%s**: %s\n", mdEscape(r.District.Name), mdEscape(r.FailReason))
 		}
 	}
 	a.writeRoadText(w, "")
-	for _, at := range a.attribution {
+	for _, at := range a.Attribution {
 		fmt.Fprintf(w, "\n<sub>%s</sub>\n", at)
 	}
 	return nil
 }
 
 // writeGaps writes the gap map: one feature per connected uncovered area.
-func (a *audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
+func (a *Audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 	var feats []geodata.Feature
-	for i := range a.results {
-		r := &a.results[i]
+	for i := range a.Results {
+		r := &a.Results[i]
 		t, unit := r.District.Rule.Threshold()
 		for _, g := range r.Gaps {
 			props := []geodata.Prop{
@@ -466,7 +503,7 @@ func (a *audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 					geodata.Prop{Key: "worst_distance_m", Value: cost3(g.Worst.DistanceM)},
 					geodata.Prop{Key: "worst_lon", Value: deg7(g.Worst.Point[0])},
 					geodata.Prop{Key: "worst_lat", Value: deg7(g.Worst.Point[1])},
-					geodata.Prop{Key: "worst_station", Value: a.stations[g.Worst.Station].ID})
+					geodata.Prop{Key: "worst_station", Value: a.Stations[g.Worst.Station].ID})
 			} else {
 				props = append(props, geodata.Prop{Key: "worst_cost", Value: nil})
 			}
@@ -477,11 +514,11 @@ func (a *audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 }
 
 // attributionProps carries the data notices into a gap map.
-func (a *audit) attributionProps() []geodata.Prop {
-	if len(a.attribution) == 0 {
+func (a *Audit) attributionProps() []geodata.Prop {
+	if len(a.Attribution) == 0 {
 		return nil
 	}
-	return []geodata.Prop{{Key: "attribution", Value: strings.Join(a.attribution, "; ")}}
+	return []geodata.Prop{{Key: "attribution", Value: strings.Join(a.Attribution, "; ")}}
 }
 
 // people renders population figures: counts to 0.01 (counts may be
@@ -499,14 +536,14 @@ func people(total, uncovered float64) (*geodata.Fixed, *geodata.Fixed, *float64)
 // writeStationsReport writes, per station, the land and people only it
 // covers (summed over districts) and the districts where it covers some
 // alone; CSV, stations in input order.
-func (a *audit) writeStationsReport(w io.Writer) error {
-	area := make([]float64, len(a.stations))
-	ppl := make([]float64, len(a.stations))
-	where := make([][]string, len(a.stations))
+func (a *Audit) writeStationsReport(w io.Writer) error {
+	area := make([]float64, len(a.Stations))
+	ppl := make([]float64, len(a.Stations))
+	where := make([][]string, len(a.Stations))
 	for _, s := range a.sole {
 		area[s.Station] += s.AreaM2
 		ppl[s.Station] += s.People
-		where[s.Station] = append(where[s.Station], a.districts[s.District].Name)
+		where[s.Station] = append(where[s.Station], a.Districts[s.District].Name)
 	}
 	cw := csv.NewWriter(w)
 	head := []string{"id", "name", "lon", "lat", "sole_area_m2", "districts"}
@@ -514,7 +551,7 @@ func (a *audit) writeStationsReport(w io.Writer) error {
 		head = append(head[:5], "sole_people", "districts")
 	}
 	cw.Write(head)
-	for i, st := range a.stations {
+	for i, st := range a.Stations {
 		row := []string{st.ID, st.Name, deg7(st.Point[0]).String(), deg7(st.Point[1]).String(), m2(area[i]).String()}
 		if a.hasPopulation {
 			row = append(row, m2(ppl[i]).String())

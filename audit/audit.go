@@ -1,0 +1,521 @@
+package audit
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/report"
+	"github.com/covaudit/covaudit/validate"
+	"github.com/paulmach/orb"
+)
+
+// Audit is a loaded audit: its inputs read, converted and checked, the
+// districts classified with their rules, the road fields searched. Run
+// evaluates it; the commands build their reports on it.
+type Audit struct {
+	Config Config
+	// Version is the tool's version, for the report's meta.
+	Version string
+	// Command is the command the report is for ("check", "suggest", ...).
+	Command string
+
+	inputs     []input
+	Districts  []coverage.District
+	featureIdx []int // feature index of each district in its file
+	Stations   []coverage.Station
+	lists      [][]coverage.Station // the stations of each station file (diff: base, head)
+	// Results are the districts' evaluations, after Run.
+	Results  []coverage.Result
+	skippedD int
+	skippedS int
+	// Warnings are the problems that did not stop the audit.
+	Warnings    []string
+	Attribution []string
+	Demo        bool
+	// hasPopulation: the audit counted people (Config.Population).
+	hasPopulation bool
+	population    *coverage.Population
+	// sites: proposed station sites drawn on the maps (suggest).
+	sites []report.Site
+	// With Output.StationsReport: what each station alone covers, and
+	// each district's land covered twice or more.
+	sole       []coverage.SoleCover
+	redundancy []coverage.Redundancy
+	// The road networks (nil without Roads.File).
+	roads *roadSet
+	ix    *coverage.Index
+	opts  coverage.Options
+}
+
+// input is one loaded input file.
+type input struct {
+	role, name string
+	data       []byte
+	size       int64         // bytes, when data is not held (streamed files)
+	digest     func() string // hex SHA-256 of data, see hashed
+}
+
+// bytes is the input's size.
+func (in input) bytes() int64 { return max(int64(len(in.data)), in.size) }
+
+// fileSHA256 streams a file through SHA-256 (hex); "" when it cannot be
+// read.
+func fileSHA256(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// streamedInput is an input read by its own reader (OpenStreetMap files):
+// not held in memory, hashed on demand.
+func streamedInput(role, path string) (input, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return input{}, InputError{err}
+	}
+	return input{role: role, name: path, size: st.Size(), digest: sync.OnceValue(func() string { return fileSHA256(path) })}, nil
+}
+
+// hashed starts computing the input's SHA-256 (for the report's meta)
+// beside the rest of the work.
+func (in input) hashed() input {
+	if in.digest != nil {
+		return in
+	}
+	data := in.data
+	in.digest = sync.OnceValue(func() string {
+		h := sha256.Sum256(data)
+		return hex.EncodeToString(h[:])
+	})
+	go in.digest()
+	return in
+}
+
+func (in input) sha256() string { return in.digest() }
+
+func loadInput(role, path string, stdin io.Reader) (input, error) {
+	if path != "-" && geodata.IsOSMFile(path) {
+		return streamedInput(role, path)
+	}
+	if path == "-" {
+		if stdin == nil {
+			return input{}, UsageError{role + ": standard input is not available"}
+		}
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return input{}, InputError{fmt.Errorf("standard input: %w", err)}
+		}
+		return input{role: role, name: "<stdin>", data: b}, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return input{}, InputError{err}
+	}
+	return input{role: role, name: path, data: b}, nil
+}
+
+// Load reads and checks an audit's inputs: the districts and stations
+// (or the embedded demo), the road network when a rule needs it, and the
+// population; it classifies the districts and gives each its class's rule.
+// Problems of every file are reported together (or skipped with
+// SkipInvalid). Nothing is evaluated yet (see Run).
+func Load(ctx context.Context, cfg Config) (*Audit, error) {
+	return load(ctx, cfg, nil, false)
+}
+
+// load is Load with extra station files (diff's base and head) read beside
+// the districts instead of Config.Stations; gapPolygons asks for the gaps
+// drawn whatever the outputs (suggest places candidates in them).
+func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons bool) (*Audit, error) {
+	a := &Audit{Config: cfg, Command: "check"}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var din input
+	var sins []input
+	if cfg.Districts == "" {
+		a.Demo = true
+		din = input{role: "districts", name: demoDistrictsName, data: demoDistricts}
+		if stationFiles == nil {
+			sins = []input{{role: "stations", name: demoStationsName, data: demoStations}}
+		}
+		a.Attribution = append(a.Attribution, demoAttribution)
+	} else {
+		var err error
+		if din, err = loadInput("districts", cfg.Districts, cfg.Stdin); err != nil {
+			return nil, err
+		}
+		if stationFiles == nil {
+			sin, err := loadInput("stations", cfg.Stations, cfg.Stdin)
+			if err != nil {
+				return nil, err
+			}
+			sins = []input{sin}
+		}
+	}
+	if stationFiles != nil {
+		sins = stationFiles
+	}
+	din = din.hashed()
+	for i := range sins {
+		sins[i] = sins[i].hashed()
+	}
+	a.inputs = append([]input{din}, sins...)
+	lists, err := a.load(ctx, din, sins)
+	if err != nil {
+		return nil, err
+	}
+	a.Stations = lists[0]
+	a.lists = lists
+	a.ix = coverage.NewIndex(a.Stations)
+	a.opts = coverage.Options{
+		ChordErrorM:       cfg.ChordErrorM,
+		IgnoreGapsUnderM2: cfg.IgnoreGapsUnderM2,
+		MinCoveragePct:    cfg.MinCoveragePct,
+		GapPolygons:       gapPolygons || cfg.Output.Gaps != "" || cfg.Output.HTML != "" || cfg.Output.SVG != "",
+		Workers:           cfg.Workers,
+		PassByPopulation:  cfg.PassByPopulation,
+	}
+	if cfg.Roads.File != "" {
+		if err := a.loadRoads(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Population != "" {
+		if err := a.loadPopulation(); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Run evaluates every district (in parallel; results in district order
+// whatever the number of workers).
+func (a *Audit) Run(ctx context.Context) error {
+	o := a.opts
+	if p := a.Config.Progress; p != nil {
+		o.Progress = func(done, total int) {
+			p.Count("evaluating districts", done, total)
+			if done == total {
+				p.Done()
+			}
+		}
+	}
+	var err error
+	a.Results, err = coverage.Evaluate(ctx, a.Districts, a.ix, o)
+	if err != nil {
+		return InputError{err}
+	}
+	for _, r := range a.Results {
+		if r.Travel != nil && !r.ToleranceMet {
+			a.warn(fmt.Sprintf("%s: the uncovered-area bracket [%.2f, %.2f] m² is wider than --tolerance: cells reached the 1 cm floor",
+				r.District.Name, r.UncoveredLowerM2, r.UncoveredUpperM2))
+		}
+	}
+	if a.Config.Output.StationsReport != "" {
+		if a.sole, a.redundancy, err = coverage.Criticality(ctx, a.Districts, a.ix, a.opts); err != nil {
+			return InputError{err}
+		}
+	}
+	return nil
+}
+
+// Failing is the number of districts that fail (after Run).
+func (a *Audit) Failing() int {
+	n := 0
+	for _, r := range a.Results {
+		if !r.Pass {
+			n++
+		}
+	}
+	return n
+}
+
+// Options are the engine's options of the audit (road fields included).
+func (a *Audit) Options() coverage.Options { return a.opts }
+
+// Index is the stations' index.
+func (a *Audit) Index() *coverage.Index { return a.ix }
+
+func (a *Audit) warn(s string) { a.Warnings = append(a.Warnings, s) }
+
+// loadPopulation reads the population points or raster.
+func (a *Audit) loadPopulation() error {
+	cfg := &a.Config
+	pin, err := loadInput("population", cfg.Population, cfg.Stdin)
+	if err != nil {
+		return err
+	}
+	pin = pin.hashed()
+	a.inputs = append(a.inputs, pin)
+	if ext := strings.ToLower(filepath.Ext(pin.name)); ext == ".tif" || ext == ".tiff" {
+		if a.opts.Population, err = a.rasterPopulation(pin); err != nil {
+			return err
+		}
+	} else {
+		pts, probs, err := geodata.ReadPopulation(pin.data, pin.name, geodata.StationOptions{ValueCol: cfg.PopulationField, CRS: cfg.PopulationCRS})
+		if err != nil {
+			return InputError{err}
+		}
+		if len(probs) > 0 {
+			if !cfg.SkipInvalid {
+				return InputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+			}
+			for _, p := range probs {
+				a.warn("skipped: " + p.Error())
+			}
+		}
+		locs, counts := make([]orb.Point, len(pts)), make([]float64, len(pts))
+		for i, p := range pts {
+			locs[i], counts[i] = p.Point, p.Count
+		}
+		a.opts.Population = coverage.NewPopulation(locs, counts)
+	}
+	a.hasPopulation = true
+	a.population = a.opts.Population
+	return nil
+}
+
+// rasterPopulation reads a population GeoTIFF, which must overlap the
+// districts.
+func (a *Audit) rasterPopulation(pin input) (*coverage.Population, error) {
+	r, err := geodata.ReadGeoTIFF(pin.data, pin.name)
+	if err != nil {
+		return nil, InputError{err}
+	}
+	rb := orb.Bound{Min: orb.Point{r.X0, r.Y0 - float64(r.Height)*r.DY}, Max: orb.Point{r.X0 + float64(r.Width)*r.DX, r.Y0}}
+	overlaps := false
+	for _, d := range a.Districts {
+		overlaps = overlaps || d.Geometry.Bound().Intersects(rb)
+	}
+	if !overlaps {
+		return nil, InputError{fmt.Errorf("%s: the raster (longitude %.4f to %.4f, latitude %.4f to %.4f) does not overlap any district",
+			pin.name, rb.Min[0], rb.Max[0], rb.Min[1], rb.Max[1])}
+	}
+	return coverage.NewRasterPopulation(&coverage.Grid{Width: r.Width, Height: r.Height, X0: r.X0, Y0: r.Y0, DX: r.DX, DY: r.DY, Values: r.Values}), nil
+}
+
+// load reads the districts and the station files at once, classifies the
+// districts and checks their geometry; problems of every file are reported
+// together (or skipped with SkipInvalid). It returns the stations of each
+// station input.
+func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage.Station, error) {
+	cfg := &a.Config
+	stations := make([][]coverage.Station, len(sins))
+	sprobs := make([]geodata.Problems, len(sins))
+	serrs := make([]error, len(sins))
+	var wg sync.WaitGroup
+	for k, sin := range sins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			so := cfg.Columns
+			so.CRS = cfg.StationsCRS
+			if geodata.IsOSMFile(sin.name) {
+				stations[k], sprobs[k], serrs[k] = osmStations(ctx, sin.name, cfg.StationFilter)
+				return
+			}
+			if geodata.IsLayerFile(sin.name) {
+				l, err := ReadLayer(sin.name, cmp.Or(cfg.StationsLayer, cfg.Layer), cfg.Encoding)
+				if err != nil {
+					serrs[k] = err
+					return
+				}
+				stations[k], sprobs[k] = geodata.StationsFromLayer(l, sin.name, so)
+				return
+			}
+			data, err := geodata.Decode(sin.data, cfg.Encoding)
+			if err != nil {
+				serrs[k] = fmt.Errorf("%s: %w", sin.name, err)
+				return
+			}
+			stations[k], sprobs[k], serrs[k] = geodata.ReadStations(bytes.NewReader(data), sin.name, so)
+		}()
+	}
+	dopts := geodata.DistrictOptions{NameField: cfg.NameField, ClassField: cfg.ClassField, CRS: cfg.DistrictsCRS}
+	var (
+		feats  []geodata.DistrictFeature
+		dprobs geodata.Problems
+		err    error
+	)
+	if geodata.IsOSMFile(din.name) {
+		feats, dprobs, err = osmDistricts(ctx, din.name, cfg.DistrictFilter, cfg.NameField, cfg.ClassField)
+	} else if geodata.IsLayerFile(din.name) {
+		var l *geodata.Layer
+		if l, err = ReadLayer(din.name, cmp.Or(cfg.DistrictsLayer, cfg.Layer), cfg.Encoding); err == nil {
+			feats, dprobs = geodata.DistrictsFromLayer(l, din.name, dopts)
+		}
+	} else {
+		feats, dprobs, err = geodata.ReadDistrictsData(din.data, din.name, dopts)
+	}
+	wg.Wait()
+	if err != nil {
+		return nil, wrapInput(err)
+	}
+	if err := errors.Join(serrs...); err != nil {
+		return nil, wrapInput(err)
+	}
+	// Rings that cross themselves, and districts that overlap, are found
+	// for all districts in one pass.
+	geoms := make([]coverage.District, len(feats))
+	for i, f := range feats {
+		geoms[i] = coverage.District{Geometry: f.Geometry}
+	}
+	checked := coverage.CheckDistricts(geoms)
+	crossed := map[int]bool{}
+	for _, c := range checked.Crossings {
+		f := feats[c.District]
+		dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: c.Error()})
+		crossed[c.District] = true
+	}
+	districtOf := map[int]int{} // feature (in feats) -> district
+	used := map[string]bool{}   // class values that matched
+	for fi, f := range feats {
+		class, value, msg := cfg.classify(f)
+		if msg != "" {
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: msg})
+			continue
+		}
+		used[strings.ToLower(value)] = true
+		if crossed[fi] {
+			continue
+		}
+		d := coverage.District{ID: f.ID, Name: f.Name, Class: class.Name, Geometry: f.Geometry, Rule: class.Rule.rule()}
+		if d.Name == "" {
+			d.Name = f.ID
+		}
+		if d.Name == "" {
+			d.Name = fmt.Sprintf("feature %d", f.Index)
+		}
+		districtOf[fi] = len(a.Districts)
+		a.Districts = append(a.Districts, d)
+		a.featureIdx = append(a.featureIdx, f.Index)
+	}
+	probs := sortProblems(dprobs)
+	nsp := 0
+	for _, p := range sprobs {
+		probs = append(probs, p...)
+		nsp += len(p)
+	}
+	if len(probs) > 0 {
+		if !cfg.SkipInvalid {
+			return nil, InputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+		}
+		for _, p := range probs {
+			a.warn("skipped: " + p.Error())
+		}
+	}
+	a.skippedD, a.skippedS = len(dprobs), nsp
+	if len(a.Districts) == 0 {
+		return nil, InputError{fmt.Errorf("%s: no valid districts", din.name)}
+	}
+	// A class value no district has is most often a typo.
+	for _, cl := range cfg.Classes {
+		for _, v := range cl.Values {
+			if !used[strings.ToLower(v)] {
+				a.warn(fmt.Sprintf("%s: class %q: no district has %s %q", din.name, cl.Name, cfg.ClassField, v))
+			}
+		}
+	}
+	if sys := cfg.StationsCRS; sys.Name == "" || sys.IsWGS84() {
+		var pts []orb.Point
+		for _, st := range stations {
+			for _, s := range st {
+				pts = append(pts, s.Point)
+			}
+		}
+		if h, ok := validate.LikelyCRS(pts, a.Districts); ok {
+			a.warn(h.Message() + "; rerun with --stations-crs " + h.CRS)
+		}
+	}
+	for _, ov := range checked.Overlaps {
+		i, okA := districtOf[ov.A]
+		j, okB := districtOf[ov.B]
+		if !okA || !okB {
+			continue // a skipped district
+		}
+		da, db := a.Districts[i], a.Districts[j]
+		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap near (%.7f, %.7f); the shared area counts in both",
+			din.name, da.Name, a.featureIdx[i], da.ID, db.Name, a.featureIdx[j], db.ID, ov.At[0], ov.At[1]))
+	}
+	return stations, nil
+}
+
+// wrapInput keeps a UsageError as it is and makes anything else an
+// InputError.
+func wrapInput(err error) error {
+	var ue UsageError
+	if errors.As(err, &ue) {
+		return ue
+	}
+	return InputError{err}
+}
+
+// classify finds a district's class; value is the class value that chose
+// it ("" for the default class); msg says why none fits.
+func (c *Config) classify(f geodata.DistrictFeature) (class *Class, value, msg string) {
+	if f.HasClass {
+		for i := range c.Classes {
+			for _, v := range c.Classes[i].Values {
+				if strings.EqualFold(f.Class, v) {
+					return &c.Classes[i], v, ""
+				}
+			}
+		}
+	}
+	if c.DefaultClass != "" {
+		return c.Class(c.DefaultClass), "", ""
+	}
+	if !f.HasClass {
+		return nil, "", fmt.Sprintf("no %q property: cannot tell its class (set --class-field or --default-class)", c.ClassField)
+	}
+	var lists []string
+	for _, cl := range c.Classes {
+		lists = append(lists, fmt.Sprintf("%s (%s)", cl.Name, strings.Join(cl.Values, ", ")))
+	}
+	return nil, "", fmt.Sprintf("class %q is none of the classes' values: %s (set --urban-values, --rural-values, classes or --default-class)",
+		f.Class, strings.Join(lists, "; "))
+}
+
+// rule is the engine's rule of a spec (the road network is set by
+// loadRoads).
+func (r RuleSpec) rule() coverage.Rule {
+	return coverage.Rule{Kind: r.Kind, RadiusM: r.RadiusM, TimeS: r.TimeS, DistanceM: r.DistanceM, Detour: r.Detour, SpeedMS: r.SpeedMS,
+		Profile: r.Profile, Direction: r.Direction, DelayS: r.DelayS}
+}
+
+func sortProblems(ps geodata.Problems) geodata.Problems {
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && ps[j].Feature < ps[j-1].Feature; j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+	return ps
+}
+
+// ReadInput reads an input file whole ("-": stdin), for the commands that
+// check files without auditing them (validate); name is the file's name in
+// messages. OpenStreetMap files are not read (data is nil).
+func ReadInput(role, path string, stdin io.Reader) (name string, data []byte, err error) {
+	in, err := loadInput(role, path, stdin)
+	return in.name, in.data, err
+}

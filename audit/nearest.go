@@ -1,0 +1,237 @@
+package audit
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/covaudit/covaudit/geodesy"
+	"github.com/covaudit/covaudit/roads"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/tidwall/rtree"
+)
+
+// NearestPoint is one point's answer: its district and class, the nearest
+// station by the class's rule, the straight-line distance to it, the
+// travel time (by road when there is a network, else by the speed model)
+// or the network distance, and whether it meets the rule.
+type NearestPoint struct {
+	ID        string         `json:"id"`
+	Name      string         `json:"name,omitempty"`
+	Lon       geodata.Fixed  `json:"lon"`
+	Lat       geodata.Fixed  `json:"lat"`
+	District  *string        `json:"district"`
+	Class     string         `json:"class"`
+	Rule      string         `json:"rule"`
+	Kind      string         `json:"kind"`
+	Station   *string        `json:"station"`
+	DistanceM *geodata.Fixed `json:"distance_m"`
+	TimeS     *geodata.Fixed `json:"time_s"`
+	RouteM    *geodata.Fixed `json:"route_m,omitempty"`
+	// Cost is the rule's cost in its Unit (metres or seconds).
+	Cost  *geodata.Fixed `json:"cost"`
+	Unit  string         `json:"unit"`
+	Meets bool           `json:"meets"`
+}
+
+// NearestReport is nearest's output.
+type NearestReport struct {
+	Points      []NearestPoint `json:"points"`
+	Failing     int            `json:"failing"`
+	Attribution []string       `json:"attribution"`
+}
+
+// Nearest answers, for every point of the file (CSV or GeoJSON points in
+// pointsCRS), which district holds it, its nearest station by that
+// district's rule and whether it meets the rule; points outside every
+// district take the class outsideClass.
+func (a *Audit) Nearest(ctx context.Context, points string, pointsCRS crs.CRS, outsideClass string) (*NearestReport, error) {
+	outside := a.Config.Class(outsideClass)
+	if outside == nil {
+		return nil, UsageError{fmt.Sprintf("--outside-class %q is not a class (classes: %s)", outsideClass, joinNonEmpty(", ", a.Config.ClassNames()...))}
+	}
+	pin, err := loadInput("points", points, a.Config.Stdin)
+	if err != nil {
+		return nil, err
+	}
+	a.inputs = append(a.inputs, pin.hashed())
+	pts, probs, err := geodata.ReadStations(bytes.NewReader(pin.data), pin.name, geodata.StationOptions{CRS: pointsCRS})
+	if err != nil {
+		return nil, InputError{err}
+	}
+	if len(probs) > 0 {
+		if !a.Config.SkipInvalid {
+			return nil, InputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+		}
+		for _, p := range probs {
+			a.warn("skipped: " + p.Error())
+		}
+	}
+	// The rule of points outside every district, its road field set as
+	// loadRoads sets the districts'.
+	outRule := outside.Rule.rule()
+	if outRule.ByRoad() {
+		outRule.Network = -1
+		for _, d := range a.Districts {
+			if d.Class == outside.Name {
+				outRule = d.Rule
+			}
+		}
+		if outRule.Network < 0 {
+			return nil, UsageError{fmt.Sprintf("--outside-class %q: no district of that class, so its road rule has no network searched", outside.Name)}
+		}
+	}
+	// Travel times for the distance rules: by road (the first time field)
+	// when there is a network, else by the speed model.
+	var timeField *roads.Field
+	if a.roads != nil {
+		for k, f := range a.roads.fields {
+			if !f.distance {
+				timeField = a.opts.Roads[k]
+				break
+			}
+		}
+	}
+	speed := coverage.Rule{Kind: coverage.KindSpeed, TimeS: DefaultRuralTimeS, Detour: DefaultDetour, SpeedMS: DefaultSpeedMS}
+	for _, cl := range a.Config.Classes {
+		if cl.Rule.Kind == coverage.KindSpeed {
+			speed = cl.Rule.rule()
+			break
+		}
+	}
+	districtAt := a.districtLocator()
+	rep := &NearestReport{Points: make([]NearestPoint, len(pts)), Attribution: append([]string{}, a.Attribution...)}
+	for i, p := range pts {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		np := NearestPoint{ID: p.ID, Name: p.Name, Lon: deg7(p.Point[0]), Lat: deg7(p.Point[1]), Class: outside.Name}
+		rule := outRule
+		if di := districtAt(p.Point); di >= 0 {
+			d := &a.Districts[di]
+			np.District, np.Class, rule = &d.Name, d.Class, d.Rule
+		}
+		np.Rule, np.Kind, np.Unit = ruleText(rule), string(rule.Kind), rule.Unit()
+		si, dist := a.ix.Nearest(p.Point)
+		var t, cost float64
+		timed := true
+		if rule.ByRoad() {
+			c, s, route := a.opts.Roads[rule.Network].Cost(p.Point[0], p.Point[1])
+			cost, si = c, s
+			if s >= 0 {
+				sp := a.Stations[s].Point
+				dist = geodesy.Distance(p.Point[0], p.Point[1], sp[0], sp[1])
+				r := cost3(route)
+				np.RouteM = &r
+			}
+			if rule.Kind == coverage.KindRoadTime {
+				t = c
+			} else {
+				timed = false
+			}
+		} else {
+			cost = rule.Cost(dist)
+			if timeField != nil {
+				t, _, _ = timeField.Cost(p.Point[0], p.Point[1])
+			} else {
+				t = speed.Cost(dist)
+			}
+		}
+		np.Meets = si >= 0 && cost <= rule.Limit()
+		if si >= 0 {
+			id := a.Stations[si].ID
+			d, c := cost3(dist), cost3(cost)
+			np.Station, np.DistanceM, np.Cost = &id, &d, &c
+			if timed {
+				tt := cost3(t)
+				np.TimeS = &tt
+			}
+		}
+		if !np.Meets {
+			rep.Failing++
+		}
+		rep.Points[i] = np
+	}
+	return rep, nil
+}
+
+// Write writes the report as text, json or csv.
+func (r *NearestReport) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		return WriteJSON(w, r)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"id", "name", "lon", "lat", "district", "class", "rule", "station", "distance_m", "time_s", "route_m", "cost", "unit", "meets"})
+		for _, p := range r.Points {
+			cw.Write([]string{p.ID, p.Name, p.Lon.String(), p.Lat.String(), strOr(p.District), p.Class, p.Rule, strOr(p.Station),
+				fixedOr(p.DistanceM), fixedOr(p.TimeS), fixedOr(p.RouteM), fixedOr(p.Cost), p.Unit, strconv.FormatBool(p.Meets)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "POINT\tDISTRICT\tRULE\tSTATION\tDISTANCE\tTIME\tMEETS")
+	for _, p := range r.Points {
+		dist, tm := "-", "-"
+		if p.DistanceM != nil {
+			dist = fmtKm(p.DistanceM.V)
+		}
+		if p.TimeS != nil {
+			tm = fmtTime(p.TimeS.V)
+		} else if p.RouteM != nil {
+			tm = fmtKm(p.Cost.V) + " by road"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cmp.Or(p.Name, p.ID), cmp.Or(strOr(p.District), "(outside)"), p.Rule,
+			cmp.Or(strOr(p.Station), "none"), dist, tm, map[bool]string{true: "yes", false: "NO"}[p.Meets])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%d point(s): %d meet their rule, %d do not\n", len(r.Points), len(r.Points)-r.Failing, r.Failing)
+	return err
+}
+
+// districtLocator returns a function giving the first district (input
+// order) that holds a point, or -1; districts are found by their boxes in
+// an R-tree, then tested in lon/lat.
+func (a *Audit) districtLocator() func(p orb.Point) int {
+	var tree rtree.RTreeG[int]
+	for i := range a.Districts {
+		b := a.Districts[i].Geometry.Bound()
+		tree.Insert(b.Min, b.Max, i)
+	}
+	return func(p orb.Point) int {
+		best := -1
+		tree.Search(p, p, func(_, _ [2]float64, i int) bool {
+			if (best < 0 || i < best) && planar.MultiPolygonContains(a.Districts[i].Geometry, p) {
+				best = i
+			}
+			return true
+		})
+		return best
+	}
+}
+
+func strOr(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func fixedOr(f *geodata.Fixed) string {
+	if f == nil {
+		return ""
+	}
+	return f.String()
+}

@@ -1,0 +1,118 @@
+package audit
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/covaudit/covaudit/geodata/gpkg"
+)
+
+// Write writes check's outputs (the report to Output.Report or stdout,
+// the gap map, the stations report, the HTML and SVG maps), prints the
+// warnings and the data notices on stderr, and returns ErrFailed when a
+// district fails. Files are written whole or not at all.
+func (a *Audit) Write(stdout, stderr io.Writer) error {
+	o := a.Config.Output
+	if o.StationsReport != "" {
+		if err := geodata.WriteFileAtomic(o.StationsReport, a.writeStationsReport); err != nil {
+			return OutputError{err}
+		}
+	}
+	if err := a.emit(stdout, stderr, a.gapFeatures, a.WriteReport); err != nil {
+		return err
+	}
+	if err := a.writeVisuals(); err != nil {
+		return err
+	}
+	if a.Failing() > 0 {
+		return ErrFailed
+	}
+	return nil
+}
+
+// PrintWarnings writes the warnings to stderr, unless Output.Quiet.
+func (a *Audit) PrintWarnings(stderr io.Writer) {
+	if a.Config.Output.Quiet {
+		return
+	}
+	for _, w := range a.Warnings {
+		fmt.Fprintln(stderr, "covaudit: warning: "+w)
+	}
+}
+
+// emit prints the warnings, writes the gap map (with Output.Gaps) and the
+// report (to Output.Report or stdout), and prints the data notices on
+// stderr for the formats that cannot carry them.
+func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, []geodata.Prop), report func(io.Writer) error) error {
+	o := a.Config.Output
+	a.PrintWarnings(stderr)
+	if o.Gaps != "" {
+		feats, extra := gaps()
+		epsg, to := OutputSystem(o.GapsCRS)
+		if to != nil {
+			for i := range feats {
+				for _, r := range feats[i].Polygon {
+					for k, p := range r {
+						r[k][0], r[k][1] = to(p[0], p[1])
+					}
+				}
+			}
+			extra = append(extra, CRSMember(epsg))
+		}
+		var err error
+		if strings.EqualFold(filepath.Ext(o.Gaps), ".gpkg") {
+			// A GeoPackage carries no collection-level notice: the
+			// attribution goes on every feature.
+			for i := range feats {
+				for _, p := range extra {
+					if p.Key != "crs" {
+						feats[i].Props = append(feats[i].Props, p)
+					}
+				}
+			}
+			err = gpkg.WriteSRS(o.Gaps, "gaps", feats, epsg)
+		} else {
+			err = geodata.WriteFileAtomic(o.Gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, feats, extra) })
+		}
+		if err != nil {
+			return OutputError{err}
+		}
+	}
+	if o.Report != "" {
+		if err := geodata.WriteFileAtomic(o.Report, report); err != nil {
+			return OutputError{err}
+		}
+	} else if err := report(stdout); err != nil {
+		return OutputError{err}
+	}
+	if o.Format == "text" || o.Format == "csv" {
+		for _, s := range a.Attribution {
+			fmt.Fprintln(stderr, s)
+		}
+	}
+	return nil
+}
+
+// OutputSystem is the EPSG code of an output's coordinate system (4326
+// when unset) and the conversion of WGS84 lon, lat into it (nil for
+// WGS84).
+func OutputSystem(c crs.CRS) (epsg int, to func(lon, lat float64) (x, y float64)) {
+	if c.Name == "" || c.IsWGS84() {
+		return 4326, nil
+	}
+	epsg, _ = strconv.Atoi(strings.TrimPrefix(c.Name, "EPSG:"))
+	return epsg, c.FromWGS84
+}
+
+// CRSMember is the GeoJSON "crs" member naming an EPSG system, as GeoJSON
+// before RFC 7946 (which allows only WGS84) did.
+func CRSMember(epsg int) geodata.Prop {
+	return geodata.Prop{Key: "crs", Value: json.RawMessage(fmt.Sprintf(
+		`{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::%d"}}`, epsg))}
+}
