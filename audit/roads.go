@@ -218,7 +218,9 @@ func (a *Audit) fieldFor(k int, stations []coverage.Station) *roads.Field {
 			delay[i] = spec.delayS
 		}
 	}
-	return roads.NewDelayedField(net, pos, delay, acc, spec.direction)
+	f := roads.NewDelayedField(net, pos, delay, acc, spec.direction)
+	f.WalkCapped = spec.distance
+	return f
 }
 
 // osmStations reads stations from an OpenStreetMap file by the station

@@ -50,13 +50,14 @@ type roadSetup struct {
 	stations [][2]float64 // frame positions of the stations that may matter
 	stIdx    []int        // their indices in the Index
 	stDelay  []float64    // their delays, s (see roads.Field.Delay)
+	walkCap  bool         // walks to stations are access legs, at most the cap (roads.Field.WalkCapped)
 	field    *roads.Field
 	optIndex *segIndex    // the options' segments
 	accSeg   [][2][2]float64
 }
 
 func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSetup {
-	rs := &roadSetup{f: f, T: d.Rule.Limit(), inv: 1 / field.SpeedMS, cap: field.CapM, field: field}
+	rs := &roadSetup{f: f, T: d.Rule.Limit(), inv: 1 / field.SpeedMS, cap: field.CapM, field: field, walkCap: field.WalkCapped}
 	b := f.bound
 	reach := rs.T*field.SpeedMS + 1
 	for _, i := range ix.distinct(ix.Near(b, reach)) {
@@ -97,7 +98,11 @@ func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float6
 	best, st := math.Inf(1), -1
 	for _, i := range sts {
 		s := rs.stations[i]
-		if c := math.Hypot(x-s[0], y-s[1])*rs.inv + rs.stDelay[i]; c < best {
+		d := math.Hypot(x-s[0], y-s[1])
+		if rs.walkCap && d > capM {
+			continue
+		}
+		if c := d*rs.inv + rs.stDelay[i]; c < best {
 			best, st = c, rs.stIdx[i]
 		}
 	}
@@ -179,7 +184,11 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 	}
 	for _, i := range sts {
 		s := rs.stations[i]
-		if math.Hypot(x-s[0], y-s[1])*rs.inv+rs.stDelay[i]-lh <= rs.T {
+		d := math.Hypot(x-s[0], y-s[1])
+		if rs.walkCap && d > rs.cap+h {
+			continue
+		}
+		if d*rs.inv+rs.stDelay[i]-lh <= rs.T {
 			s2 = append(s2, i)
 		}
 	}
@@ -596,7 +605,7 @@ func (rs *roadSetup) travelTimes(ix *Index) (TravelTimes, Worst, float64) {
 				return true
 			})
 			c, st := rs.costAt(x, y, near, sts, rs.cap)
-			if c > rs.T {
+			if c > rs.T && !rs.walkCap {
 				if si, dm := ix.Nearest(rs.f.toLonLat(x, y)); dm*rs.inv+rs.field.DelayOf(si) < c {
 					c, st = dm*rs.inv+rs.field.DelayOf(si), si
 				}

@@ -214,3 +214,91 @@ func TestRoadNoAccess(t *testing.T) {
 	}
 	t.Logf("uncovered [%.0f, %.0f], no-access %.0f, gaps %d", r.UncoveredLowerM2, r.UncoveredUpperM2, r.NoAccessM2, len(r.Gaps))
 }
+
+// TestRoadDistanceClosedForm: under road-distance (network metres plus
+// legs, legs capped at C, walking to the station an access leg too) a
+// straight road through the station covers, at limit D, the places with
+// a leg of at most C to a road point q and |leg| + |q| <= D. The best q is
+// the nearest allowed to the station, so at offset x along the road and y
+// across it (|y| <= C) the cost is C + |x| - sqrt(C^2 - y^2) beyond the
+// station's own disk: a stadium of area 4 C (D - C) + pi C^2.
+func TestRoadDistanceClosedForm(t *testing.T) {
+	lon0, lat0 := 10.0, 45.0
+	const C, D = 200.0, 2000.0
+	west, lw := geodesy.Direct(lon0, lat0, 270, 6000)
+	east, le := geodesy.Direct(lon0, lat0, 90, 6000)
+	pos := map[int64][2]float64{1: {west, lw}, 2: {lon0, lat0}, 3: {east, le}}
+	b := roads.NewBuilder(roads.Foot())
+	b.AddWay(1, []int64{1, 2, 3}, func(k string) string { return map[string]string{"highway": "footway"}[k] })
+	for id, ll := range pos {
+		b.SetNode(id, ll[0], ll[1])
+	}
+	n, _ := b.Build()
+	field := roads.NewField(n.ByLength(), [][2]float64{{lon0, lat0}}, roads.Access{SpeedMS: 1, CapM: C}, roads.ToStation)
+	field.WalkCapped = true
+	d := District{Name: "box", Geometry: lonLatBox(lon0, lat0, 4000), Rule: Rule{Kind: KindRoadDistance, DistanceM: D}}
+	ix := NewIndex([]Station{{Point: orb.Point{lon0, lat0}}})
+	res, err := EvaluateDistrict(&d, ix, Options{Roads: []*roads.Field{field}, RoadTolerance: 1e-4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The road's metres are geodesic; a frame chord along the parallel is
+	// longer by its scale, which a 1e-5 relative margin absorbs.
+	want := res.AreaM2 - (4*C*(D-C) + math.Pi*C*C)
+	slack := 1e-5 * 4 * C * D
+	if !(res.UncoveredLowerM2-slack <= want && want <= res.UncoveredUpperM2+slack) {
+		t.Errorf("uncovered bracket [%.1f, %.1f] m2 misses the closed form %.1f m2", res.UncoveredLowerM2, res.UncoveredUpperM2, want)
+	}
+	if w := res.UncoveredUpperM2 - res.UncoveredLowerM2; w > 1e-4*res.AreaM2 {
+		t.Errorf("bracket width %.1f m2, tolerance %.1f m2", w, 1e-4*res.AreaM2)
+	}
+	// Without the walking cap the straight line to the station always
+	// wins: the covered part would be the disk of radius D.
+	field.WalkCapped = false
+	open, err := EvaluateDistrict(&d, ix, Options{Roads: []*roads.Field{field}, RoadTolerance: 1e-4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if disk := res.AreaM2 - math.Pi*D*D; math.Abs(open.UncoveredM2-disk) > 1e-3*res.AreaM2 {
+		t.Errorf("uncapped walk: uncovered %.1f m2, the disk leaves %.1f m2", open.UncoveredM2, disk)
+	}
+	t.Logf("stadium: bracket [%.1f, %.1f], truth %.1f", res.UncoveredLowerM2, res.UncoveredUpperM2, want)
+}
+
+// TestRoadDelayShiftsTheLimit: a delay of δ at the station covers what
+// a limit of T - δ without it covers (the straight road's hull, closed
+// form), and Field.Cost is δ more everywhere.
+func TestRoadDelayShiftsTheLimit(t *testing.T) {
+	lon0, lat0 := 10.0, 45.0
+	west, lw := geodesy.Direct(lon0, lat0, 270, 6000)
+	east, le := geodesy.Direct(lon0, lat0, 90, 6000)
+	pos := map[int64][2]float64{1: {west, lw}, 2: {lon0, lat0}, 3: {east, le}}
+	acc := roads.Access{SpeedMS: 5 / 3.6, CapM: 1e5}
+	st := [2]float64{lon0, lat0}
+	plain := roadField(t, roads.Car(), pos, [][]int64{{1, 2, 3}}, []map[string]string{{"highway": "residential"}}, st, acc, roads.ToStation)
+	const T, delay = 660.0, 60.0
+	delayed := roads.NewDelayedField(plain.Net, [][2]float64{st}, []float64{delay}, acc, roads.ToStation)
+	for _, p := range [][2]float64{{10.01, 45.001}, {9.97, 44.999}, {10.0, 45.02}, {10.05, 45.0}} {
+		a, _, _ := plain.Cost(p[0], p[1])
+		b, _, _ := delayed.Cost(p[0], p[1])
+		if math.Abs(b-a-delay) > 1e-9 {
+			t.Errorf("at %v: %.9f s with the delay, %.9f s without", p, b, a)
+		}
+	}
+	d := District{Name: "box", Geometry: lonLatBox(lon0, lat0, 8000), Rule: Rule{Kind: KindRoadTime, TimeS: T, DelayS: delay}}
+	f, _ := newFrame(d.Geometry, newFrameSet())
+	xy := func(p [2]float64) [2]float64 { x, y := f.proj.Forward(p[0], p[1]); return [2]float64{x, y} }
+	s, w, e := xy(pos[2]), xy(pos[1]), xy(pos[3])
+	vr, R := 25/3.6, acc.SpeedMS*(T-delay)
+	reach := func(end, ll [2]float64) float64 {
+		return vr * math.Hypot(end[0]-s[0], end[1]-s[1]) / geodesy.Distance(lon0, lat0, ll[0], ll[1]) * (T - delay)
+	}
+	cov := math.Pi*R*R + hullExtra(R, reach(w, pos[1])) + hullExtra(R, reach(e, pos[3]))
+	res, err := EvaluateDistrict(&d, NewIndex([]Station{{Point: orb.Point(st)}}), Options{Roads: []*roads.Field{delayed}, RoadTolerance: 1e-4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := res.AreaM2 - cov; !(res.UncoveredLowerM2 <= want && want <= res.UncoveredUpperM2) {
+		t.Errorf("uncovered bracket [%.1f, %.1f] m2 misses the closed form %.1f m2 (limit %g s less the %g s delay)", res.UncoveredLowerM2, res.UncoveredUpperM2, want, T, delay)
+	}
+}

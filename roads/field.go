@@ -41,8 +41,13 @@ type Field struct {
 	// Joins is the number of station access legs added.
 	Joins int
 	// Delay is each station's time, seconds, added to every route through
-	// it (a turnout time); nil when none. See WithDelay.
+	// it (a turnout time); nil when none. See NewDelayedField.
 	Delay []float64
+	// WalkCapped limits walking straight to a station to CapM like every
+	// other access leg. A search by length needs it (set it on a field
+	// over Network.ByLength): with legs and roads counted alike, the
+	// straight line to the station would otherwise always win.
+	WalkCapped bool
 
 	stTree rtree.RTreeG[int32] // stations by position, for Cost
 }
@@ -401,6 +406,9 @@ func (f *Field) Cost(lon, lat float64) (t float64, station int, routeM float64) 
 	// when no road reaches one, the nearest by geodesic distance.
 	walk := func(i int, s [2]float64) {
 		d := geodesy.Distance(lon, lat, s[0], s[1])
+		if f.WalkCapped && d > f.CapM {
+			return
+		}
 		if c := d*inv + f.DelayOf(i); c < t || (c == t && i < station) {
 			t, station, routeM = c, i, d
 		}
@@ -412,6 +420,9 @@ func (f *Field) Cost(lon, lat float64) (t float64, station int, routeM float64) 
 			// cos(|lat| + D) away, so the search stops once that passes
 			// the best walk.
 			deg := math.Sqrt(d2)
+			if f.WalkCapped && deg*110500*math.Cos(min(89.9, math.Abs(lat)+deg)*math.Pi/180) > f.CapM*1.01+1 {
+				return false
+			}
 			if !math.IsInf(t, 1) && deg*110500*math.Cos(min(89.9, math.Abs(lat)+deg)*math.Pi/180) > t*f.SpeedMS*1.01+1 {
 				return false
 			}

@@ -107,6 +107,11 @@ func parseClass(s string) (audit.Class, error) {
 	if cl.Rule.Kind == "" {
 		errs = append(errs, "no rule (rule=radius|speed|road-time|road-distance)")
 	}
+	// A radius rule's distance is its radius (the configuration example
+	// writes distance: 2km for both straight and road distances).
+	if cl.Rule.Kind == coverage.KindRadius && cl.Rule.RadiusM == 0 {
+		cl.Rule.RadiusM, cl.Rule.DistanceM = cl.Rule.DistanceM, 0
+	}
 	// Defaults of the kinds that have them.
 	if cl.Rule.Kind == coverage.KindSpeed {
 		if cl.Rule.Detour == 0 {

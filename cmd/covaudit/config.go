@@ -49,7 +49,7 @@ var configKeys = []configKey{
 	{path: "classes.rural", flag: "rural-values"},
 	{path: "classes.default", flag: "default-class"},
 	{path: "classes.name_field", flag: "name-field"},
-	{path: "classes.define", flag: "class", multi: true}, // the classes: mapping, see classSpecs
+	{path: "classes.define", flag: "class", multi: true}, // class definitions under classes:, see classSpec
 	{path: "rules.urban.radius", flag: "urban-radius"},
 	{path: "rules.rural.time", flag: "rural-time"},
 	{path: "rules.rural.detour", flag: "detour"},
@@ -323,15 +323,16 @@ columns:
   id: id
   name: name
 
-# District classes, from a property of each district.
+# District classes, from a property of each district: urban and rural by
+# default, each with its rule below.
 classes:
   field: class
   urban: [urban]
   rural: [rural]
-  # default: rural             # class of districts matching neither list
+  # default: rural             # class of districts matching no class's values
   name_field: name
 
-# Coverage rules.
+# Coverage rules of the two default classes.
 rules:
   urban:
     radius: 2km                # geodesic distance to the nearest station
@@ -339,6 +340,25 @@ rules:
     time: 30m                  # travel time: by road when roads.file is set, else under
     detour: 1.3                #   the speed model: straight-line distance x detour / speed
     speed: 40km/h
+
+# Any number of classes, each with any rule kind, replace urban and rural
+# (then leave out classes.urban, classes.rural and rules). A district takes
+# the first class one of whose values its class_field holds. Kinds:
+#   radius         every place within distance of a station (geodesic, exact)
+#   speed          every place within time at speed over detour x the straight line (exact)
+#   road-time      every place within time by road (profile car|bicycle|foot, direction
+#                  to-station: people travel, from-station: the station's vehicle drives
+#                  out; delay is added at every station, such as a turnout time)
+#   road-distance  every place within distance along the roads (access legs included)
+# The road kinds need roads.file; they give certified brackets of the uncovered area.
+# class_field: kind
+# classes:
+#   urban:  {values: [urban, city], rule: radius, distance: 2km}
+#   rural:  {values: [rural, county], rule: road-time, time: 30m, profile: car, direction: to-station}
+#   fire:   {values: [core], rule: road-time, time: 4m, profile: car, direction: from-station, delay: 60s}
+#   walk15: {values: [community], rule: road-time, time: 15m, profile: foot}
+#   school: {values: [school-zone], rule: road-distance, distance: 2km, profile: foot}
+#   plain:  {values: [plain], rule: speed, time: 30m, speed: 40km/h, detour: 1.3}
 
 # The road network for the rural rule (OpenStreetMap .osm.pbf, .osm, .osm.gz, .osm.bz2).
 # roads:

@@ -180,7 +180,7 @@ func TestExitCodes(t *testing.T) {
 		{"failing", []string{"check", "--districts", testDistricts, "--stations", "-", "--urban-radius", "100m"}, "lon,lat\n7.42,43.73\n", 1, ""},
 		{"no stations at all", []string{"check", "--districts", testDistricts, "--stations", "-"}, "lon,lat\n", 1, ""},
 		{"unknown classes listed together", []string{"check", "--districts", testDistricts, "--stations", testStations, "--urban-values", "city", "--rural-values", "country"}, "", 2,
-			`feature 0 (id "a4442357"): class "urban" is neither urban (city) nor rural (country)`},
+			`feature 0 (id "a4442357"): class "urban" is none of the classes' values: urban (city); rural (country)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -215,7 +215,7 @@ func TestSelfCrossingRing(t *testing.T) {
 
 func TestUnknownClassesAllReported(t *testing.T) {
 	_, _, errOut := runCLI(t, "", "check", "--districts", testDistricts, "--stations", testStations, "--skip-invalid=false", "--urban-values", "x", "--rural-values", "y")
-	if n := strings.Count(errOut, "is neither urban"); n != 3 {
+	if n := strings.Count(errOut, "is none of the classes' values"); n != 3 {
 		t.Errorf("%d class errors reported, want all 3:\n%s", n, errOut)
 	}
 	if !strings.Contains(errOut, "4 invalid record(s)") {

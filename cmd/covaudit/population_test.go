@@ -153,7 +153,7 @@ func TestStationsReport(t *testing.T) {
 		}
 	}
 	head := editServices(t, "n4699170492", 0, true)
-	_, out, _ = runCLI(t, "", "diff", "--base", demoServices, "--head", head, "--format", "json")
+	_, out, _ = runCLI(t, "", "diff", "--districts", demoParishes, "--base", demoServices, "--head", head, "--format", "json")
 	var d diffJSON
 	json.Unmarshal([]byte(out), &d)
 	lost := 0.0

@@ -202,7 +202,7 @@ func TestOSMInputs(t *testing.T) {
 		t.Fatalf("%d districts, %d stations; want 7 parishes and 9 police and fire stations", len(rep.Districts), rep.Summary.Stations)
 	}
 	for _, d := range rep.Districts {
-		if math.Abs(d.Area-want[d.Name]) > 1e-6*d.Area || d.Rule.Kind != "road" {
+		if math.Abs(d.Area-want[d.Name]) > 1e-6*d.Area || d.Rule.Kind != "road-time" {
 			t.Errorf("%s: %.2f m2 under %s, the GeoJSON's %.2f m2", d.Name, d.Area, d.Rule.Kind, want[d.Name])
 		}
 	}

@@ -18,7 +18,7 @@ import (
 // once the suggested sites are added, as suggest predicts it, is what
 // check finds with those sites added to the stations.
 func TestSuggestPredictionHolds(t *testing.T) {
-	code, out, errOut := runCLI(t, "", "suggest", "--add", "3", "--format", "csv")
+	code, out, errOut := runCLI(t, "", "suggest", "--districts", demoParishes, "--stations", demoServices, "--add", "3", "--format", "csv")
 	if code != 0 {
 		t.Fatalf("suggest: exit %d %s", code, errOut)
 	}
