@@ -65,7 +65,7 @@ type Config struct {
 	// GeoTIFF raster; PopulationField its count column; PopulationCRS the
 	// points' system.
 	Population, PopulationField string
-	PopulationCRS              crs.CRS
+	PopulationCRS               crs.CRS
 
 	// ChordErrorM is the largest distance between a drawn arc and the exact
 	// circle, metres.

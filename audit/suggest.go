@@ -175,11 +175,11 @@ type Suggestion struct {
 	with         []coverage.Station // the stations and the sites
 	untilCovered bool
 	res          *coverage.SuggestResult
-	cands       []candidate
-	failing     int
-	districts   int
-	attribution []string
-	system      crs.CRS // of the geojson and gpkg output
+	cands        []candidate
+	failing      int
+	districts    int
+	attribution  []string
+	system       crs.CRS // of the geojson and gpkg output
 }
 
 type jsonSite struct {

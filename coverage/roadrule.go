@@ -52,7 +52,7 @@ type roadSetup struct {
 	stDelay  []float64    // their delays, s (see roads.Field.Delay)
 	walkCap  bool         // walks to stations are access legs, at most the cap (roads.Field.WalkCapped)
 	field    *roads.Field
-	optIndex *segIndex    // the options' segments
+	optIndex *segIndex // the options' segments
 	accSeg   [][2][2]float64
 }
 

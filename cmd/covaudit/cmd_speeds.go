@@ -1,8 +1,8 @@
 package main
 
 import (
-	"github.com/covaudit/covaudit/audit"
 	"context"
+	"github.com/covaudit/covaudit/audit"
 	"io"
 
 	"github.com/spf13/pflag"

@@ -102,4 +102,3 @@ func (p *progress) Done() {
 	fmt.Fprintf(p.w, "\r%-60s\r", "")
 	p.last = ""
 }
-
