@@ -7,6 +7,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/paulmach/orb v0.14.0
 	github.com/paulmach/osm v0.8.0
+	github.com/peterstace/simplefeatures v0.50.0
 	github.com/spf13/pflag v1.1.0
 	github.com/tidwall/rtree v1.10.0
 	golang.org/x/image v0.48.0

@@ -48,6 +48,7 @@ type NearestReport struct {
 	Points      []NearestPoint `json:"points"`
 	Failing     int            `json:"failing"`
 	Attribution []string       `json:"attribution"`
+	Warnings    []string       `json:"warnings"`
 }
 
 // Nearest answers, for every point of the file (CSV or GeoJSON points in
@@ -161,6 +162,7 @@ func (a *Audit) Nearest(ctx context.Context, points string, pointsCRS crs.CRS, o
 		}
 		rep.Points[i] = np
 	}
+	rep.Warnings = append([]string{}, a.Warnings...)
 	return rep, nil
 }
 

@@ -337,8 +337,11 @@ func (a *Audit) worstText(r *coverage.Result) string {
 		label = st.Name
 	}
 	c := fmtKm(r.Worst.DistanceM)
-	if k := r.District.Rule.Kind; k == coverage.KindSpeed || k == coverage.KindRoadTime {
+	switch r.District.Rule.Kind {
+	case coverage.KindSpeed, coverage.KindRoadTime:
 		c = fmtTime(r.WorstCost) + ", " + c
+	case coverage.KindRoadDistance:
+		c = fmtKm(r.WorstCost) + " by road, " + c
 	}
 	return fmt.Sprintf("%s to %s at %.5f,%.5f", c, label, r.Worst.Point[1], r.Worst.Point[0])
 }

@@ -231,7 +231,7 @@ func (s *Suggestion) write(w io.Writer, format string) error {
 			"by": map[bool]string{true: "people", false: "land"}[s.res.ByPeople], "uncovered_m2_before": m2(s.res.UncoveredM2),
 			"uncovered_people_before": m2(s.res.UncoveredPeople), "failing_after": s.failing, "districts": s.districts,
 			"lower_bound_sites": s.res.LowerBound, "swaps": s.res.Swaps}, "attribution": append([]string{}, s.attribution...),
-			"start": s.Audit.report().Districts, "after": s.afterJSON(), "road_sites": s.roadNote()})
+			"warnings": append([]string{}, s.Warnings...), "start": s.Audit.report().Districts, "after": s.afterJSON(), "road_sites": s.roadNote()})
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"rank", "id", "name", "lon", "lat", "gain_m2", "gain_people", "uncovered_m2_after", "uncovered_people_after"})

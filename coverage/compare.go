@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -28,7 +29,8 @@ type Change struct {
 	// NewGaps are the newly uncovered parts, drawn (with
 	// Options.GapPolygons): Polygon to Options.ChordErrorM and AreaM2 the
 	// area of the drawn part (the district figure is NewlyUncoveredM2).
-	// Not drawn under the road rule.
+	// Under the road rules they are the head's gap drawings less those of
+	// both lists (see gapDifference).
 	NewGaps []Gap
 	// ErrM2 bounds the error of NewlyUncoveredM2, NewlyCoveredM2 and the
 	// losses under the road rule: they are differences of the middles of
@@ -76,6 +78,7 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	if roadsFor != nil {
 		evalOpts.Roads = roadsFor(head)
 	}
+	headFields := evalOpts.Roads
 	headRes, err := Evaluate(ctx, districts, NewIndex(head), evalOpts)
 	if err != nil {
 		return nil, err
@@ -99,6 +102,7 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	var rc *roadCompare
 	if roadsFor != nil {
 		rc = newRoadCompare(roadsFor, all, base, head, isGone)
+		rc.headFields = headFields
 	}
 	err = eachDistrict(ctx, districts, opts.Workers, func(i int) (err error) {
 		if districts[i].Rule.ByRoad() {
@@ -218,6 +222,8 @@ type roadCompare struct {
 	base     []Station
 	gone     map[int]bool
 	withGone map[int]func() (*Index, []*roads.Field)
+	// headFields are the head's fields, for drawing its gaps.
+	headFields []*roads.Field
 }
 
 func newRoadCompare(roadsFor func([]Station) []*roads.Field, all *Index, base, head []Station, gone map[int]bool) *roadCompare {
@@ -255,6 +261,25 @@ func (rc *roadCompare) district(d *District, head, base Result, opts Options, fs
 	ch.NewlyCoveredM2 = max(0, base.UncoveredM2-both.UncoveredM2)
 	if ch.NewlyUncoveredM2 <= ch.ErrM2 {
 		return ch, nil
+	}
+	if opts.GapPolygons {
+		// The newly uncovered land, drawn: the head's gaps less those of
+		// both lists together.
+		oh := o
+		oh.GapPolygons, oh.Roads = true, rc.headFields
+		hg, err := evaluateRoadDistrict(d, NewIndex(rc.head), oh, f)
+		if err != nil {
+			return ch, err
+		}
+		ob := o
+		ob.GapPolygons = true
+		bg, err := evaluateRoadDistrict(d, rc.all, ob, f)
+		if err != nil {
+			return ch, err
+		}
+		if ch.NewGaps, err = f.gapDifference(hg.Gaps, bg.Gaps); err != nil {
+			return ch, fmt.Errorf("newly uncovered land: %w", err)
+		}
 	}
 	gone := make([]int, 0, len(rc.gone))
 	for g := range rc.gone {

@@ -32,7 +32,7 @@ type configKey struct {
 
 var configKeys = []configKey{
 	{path: "districts", flag: "districts", file: true},
-	{path: "stations", flag: "stations", commands: []string{"check", "validate"}, file: true},
+	{path: "stations", flag: "stations", commands: []string{"check", "validate", "nearest", "suggest"}, file: true},
 	{path: "encoding", flag: "encoding"},
 	{path: "districts_crs", flag: "districts-crs"},
 	{path: "districts_layer", flag: "districts-layer"},
