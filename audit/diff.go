@@ -83,7 +83,7 @@ type DiffRun struct {
 func (d *DiffRun) regression(c *coverage.Change) (bool, string) {
 	switch {
 	case c.Base.Pass && !c.Head.Pass:
-		return true, "passed before, fails now: " + c.Head.FailReason
+		return true, "passed before, fails now: " + failReason(&c.Head)
 	case c.NewlyUncoveredM2 > d.maxLoss:
 		return true, fmt.Sprintf("loses %s, more than --max-loss %s", fmtArea(c.NewlyUncoveredM2), fmtArea(d.maxLoss))
 	}
@@ -180,7 +180,7 @@ type jsonDiff struct {
 }
 
 func side(r *coverage.Result) jsonSide {
-	return jsonSide{UncoveredM2: m2(r.UncoveredM2), CoveredPct: r.CoveredPct, Pass: r.Pass, FailReason: r.FailReason}
+	return jsonSide{UncoveredM2: m2(r.UncoveredM2), CoveredPct: r.CoveredPct, Pass: r.Pass, FailReason: failReason(r)}
 }
 
 func (d *DiffRun) summary() jsonDiffSummary {

@@ -249,7 +249,7 @@ func (a *Audit) report() jsonReport {
 			UncoveredLower: m2(r.UncoveredLowerM2), UncoveredUpper: m2(r.UncoveredUpperM2),
 			CoveredPct: r.CoveredPct, CountedUncovered: m2(r.CountedUncoveredM2),
 			Gaps: len(r.Gaps), StationsInReach: r.Stations,
-			Pass: r.Pass, FailReason: r.FailReason, Worst: a.worstJSON(r),
+			Pass: r.Pass, FailReason: failReason(r), Worst: a.worstJSON(r),
 		})
 		d := &rep.Districts[len(rep.Districts)-1]
 		if a.hasPopulation {
@@ -377,7 +377,7 @@ func (a *Audit) writeText(w io.Writer) error {
 	fmt.Fprintln(w, line)
 	for i := range a.Results {
 		if r := &a.Results[i]; !r.Pass {
-			fmt.Fprintf(w, "  %s fails: %s\n", r.District.Name, r.FailReason)
+			fmt.Fprintf(w, "  %s fails: %s\n", r.District.Name, failReason(r))
 		}
 	}
 	a.writeRoadText(w, "  ")
@@ -428,7 +428,7 @@ func (a *Audit) writeCSV(w io.Writer) error {
 		row := []string{r.District.Name, r.District.ID, r.District.Class, string(r.District.Rule.Kind),
 			strconv.FormatFloat(t, 'f', -1, 64), unit, fmt2(r.RadiusM), fmt2(r.AreaM2), fmt2(r.UncoveredM2),
 			fmt2(r.UncoveredLowerM2), fmt2(r.UncoveredUpperM2), strconv.FormatFloat(r.CoveredPct, 'g', -1, 64),
-			strconv.Itoa(len(r.Gaps)), strconv.FormatBool(r.Pass), r.FailReason, wl, wa, wc, wd, ws}
+			strconv.Itoa(len(r.Gaps)), strconv.FormatBool(r.Pass), failReason(r), wl, wa, wc, wd, ws}
 		if r.Travel != nil {
 			row = append(row, strconv.FormatBool(r.Undecided), fmt2(r.NoAccessM2), cost3(r.Travel.MedianS).String(),
 				cost3(r.Travel.P95S).String(), cost3(r.Travel.MaxS).String())
@@ -469,7 +469,7 @@ func (a *Audit) writeMarkdown(w io.Writer) error {
 		s.Districts, s.Passing, s.Failing, s.UncoveredM2.V/1e6, s.AreaM2.V/1e6, floorPct(s.CoveredPct))
 	for i := range a.Results {
 		if r := &a.Results[i]; !r.Pass {
-			fmt.Fprintf(w, "- **%s**: %s\n", mdEscape(r.District.Name), mdEscape(r.FailReason))
+			fmt.Fprintf(w, "- **%s**: %s\n", mdEscape(r.District.Name), mdEscape(failReason(r)))
 		}
 	}
 	a.writeRoadText(w, "")
@@ -564,4 +564,36 @@ func (a *Audit) writeStationsReport(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// failReason says why a district fails its pass rule ("" when it passes).
+func failReason(r *coverage.Result) string {
+	f := r.Fail
+	if f == nil {
+		return ""
+	}
+	t, unit := r.District.Rule.Threshold()
+	limit := fmt.Sprintf("%g %s", t, unit)
+	if r.District.Rule.ByRoad() {
+		limit = fmt.Sprintf("%g m", t)
+		if unit == "s" {
+			limit = fmt.Sprintf("%g s", t)
+			if math.Mod(t, 60) == 0 {
+				limit = fmt.Sprintf("%g min", t/60)
+			}
+		}
+		limit += " by road"
+	}
+	switch {
+	case f.ByPopulation:
+		return fmt.Sprintf("%.0f of %.0f people beyond %s: covered %.4f%% of the population < %g%%", f.People, f.Population, limit, f.CoveredPct, f.MinPct)
+	case f.Undecided:
+		return fmt.Sprintf("undecided: covered between %.4f%% and %.4f%%, the limit %g%% lies within the bracket (narrow it with a smaller --tolerance)",
+			f.CoveredPct, f.CoveredPctUpper, f.MinPct)
+	case r.District.Rule.ByRoad():
+		return fmt.Sprintf("%.2f to %.2f ha beyond %s in %d gap(s): covered %.4f%% < %g%%",
+			f.CountedLowerM2/1e4, f.CountedUpperM2/1e4, limit, f.Gaps, f.CoveredPct, f.MinPct)
+	}
+	return fmt.Sprintf("%.2f ha beyond %s in %d gap(s) of at least %.2f ha: covered %.4f%% < %g%%",
+		f.CountedUpperM2/1e4, limit, f.Gaps, f.IgnoreUnderM2/1e4, f.CoveredPct, f.MinPct)
 }

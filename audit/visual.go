@@ -21,7 +21,7 @@ func (a *Audit) reportData() report.Data {
 		r := &a.Results[i]
 		rd := report.District{Name: r.District.Name, Class: r.District.Class, Rule: ruleText(r.District.Rule),
 			AreaM2: r.AreaM2, UncoveredM2: r.UncoveredM2, CoveredPct: r.CoveredPct, Pass: r.Pass,
-			FailReason: r.FailReason, Population: r.Population, UncoveredPeople: r.UncoveredPopulation, Geometry: r.District.Geometry}
+			FailReason: failReason(r), Population: r.Population, UncoveredPeople: r.UncoveredPopulation, Geometry: r.District.Geometry}
 		if r.Travel != nil {
 			rd.Travel = fmt.Sprintf("median %s, 95%% %s, max %s", fmtTime(r.Travel.MedianS), fmtTime(r.Travel.P95S), fmtTime(r.Travel.MaxS))
 			for k, p := range r.Travel.Grid {

@@ -116,9 +116,9 @@ type Result struct {
 	// Options.IgnoreGapsUnderM2 in size: what the pass rule counts.
 	CountedUncoveredM2 float64
 	Pass               bool
-	// FailReason says why a district fails; empty when it passes.
-	FailReason string
-	Worst      Worst
+	// Fail says why a district fails; nil when it passes.
+	Fail  *Failure
+	Worst Worst
 	// WorstCost is Worst.DistanceM in the rule's cost unit.
 	WorstCost float64
 	Gaps      []Gap
@@ -330,15 +330,26 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 	}
 	res.Pass = counted >= opts.MinCoveragePct
 	if !res.Pass {
-		t, unit := d.Rule.Threshold()
-		res.FailReason = fmt.Sprintf("%.2f ha beyond %g %s in %d gap(s) of at least %.2f ha: covered %.4f%% < %g%%",
-			res.CountedUncoveredM2/1e4, t, unit, countAtLeast(res.Gaps, opts.IgnoreGapsUnderM2), opts.IgnoreGapsUnderM2/1e4, counted, opts.MinCoveragePct)
-		if opts.PassByPopulation {
-			res.FailReason = fmt.Sprintf("%.0f of %.0f people beyond %g %s: covered %.4f%% of the population < %g%%",
-				res.CountedUncoveredPopulation, res.Population, t, unit, counted, opts.MinCoveragePct)
-		}
+		res.Fail = &Failure{ByPopulation: opts.PassByPopulation, CountedLowerM2: res.CountedUncoveredM2, CountedUpperM2: res.CountedUncoveredM2,
+			Gaps: countAtLeast(res.Gaps, opts.IgnoreGapsUnderM2), CoveredPct: counted, CoveredPctUpper: counted,
+			People: res.CountedUncoveredPopulation, Population: res.Population, MinPct: opts.MinCoveragePct, IgnoreUnderM2: opts.IgnoreGapsUnderM2}
 	}
 	return res, nil
+}
+
+// Failure says why a district fails its pass rule: the uncovered land
+// counted (in gaps of at least IgnoreUnderM2), as a bracket under the road
+// rules [CountedLowerM2, CountedUpperM2], in Gaps gaps, leaving a covered
+// share of CoveredPct (to CoveredPctUpper under the road rules, percent)
+// below MinPct; or, ByPopulation, People of Population beyond the rule.
+// Undecided: the road rules' bracket holds MinPct.
+type Failure struct {
+	ByPopulation, Undecided        bool
+	CountedLowerM2, CountedUpperM2 float64
+	Gaps                           int
+	CoveredPct, CoveredPctUpper    float64
+	People, Population             float64
+	MinPct, IgnoreUnderM2          float64
 }
 
 func countAtLeast(gaps []Gap, m2 float64) int {

@@ -493,23 +493,18 @@ func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Resul
 		passLower = passUpper
 		if !passUpper {
 			res.Pass = false
-			res.FailReason = fmt.Sprintf("%.0f of %.0f people beyond %s by road: covered %.4f%% of the population < %g%%",
-				res.CountedUncoveredPopulation, res.Population, fmtSeconds(rs.T), share, opts.MinCoveragePct)
+			res.Fail = &Failure{ByPopulation: true, People: res.CountedUncoveredPopulation, Population: res.Population,
+				CoveredPct: share, CoveredPctUpper: share, MinPct: opts.MinCoveragePct, IgnoreUnderM2: opts.IgnoreGapsUnderM2}
 			res.CountedUncoveredM2 = counted
 			return res, nil
 		}
 	}
 	res.Pass = passUpper
 	res.CountedUncoveredM2 = counted
-	switch {
-	case passUpper:
-	case passLower:
-		res.Undecided = true
-		res.FailReason = fmt.Sprintf("undecided: covered between %.4f%% and %.4f%%, the limit %g%% lies within the bracket (narrow it with a smaller --tolerance)",
-			pct(counted), pct(countedLo), opts.MinCoveragePct)
-	default:
-		res.FailReason = fmt.Sprintf("%.2f to %.2f ha beyond %s by road in %d gap(s): covered %.4f%% < %g%%",
-			countedLo/1e4, counted/1e4, fmtSeconds(rs.T), countAtLeast(res.Gaps, opts.IgnoreGapsUnderM2), pct(counted), opts.MinCoveragePct)
+	if !passUpper {
+		res.Undecided = passLower
+		res.Fail = &Failure{Undecided: passLower, CountedLowerM2: countedLo, CountedUpperM2: counted, Gaps: countAtLeast(res.Gaps, opts.IgnoreGapsUnderM2),
+			CoveredPct: pct(counted), CoveredPctUpper: pct(countedLo), MinPct: opts.MinCoveragePct, IgnoreUnderM2: opts.IgnoreGapsUnderM2}
 	}
 	return res, nil
 }
@@ -567,13 +562,6 @@ func (rs *roadSetup) people(pop *Population, res *Result, gapAt func(x, y float6
 			res.CountedUncoveredPopulation -= g.Population
 		}
 	}
-}
-
-func fmtSeconds(s float64) string {
-	if math.Mod(s, 60) == 0 {
-		return fmt.Sprintf("%g min", s/60)
-	}
-	return fmt.Sprintf("%g s", s)
 }
 
 // travelTimes samples the district on a regular grid: median, 95th
