@@ -16,6 +16,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodesy"
 	"github.com/covaudit/covaudit/report"
 	"github.com/covaudit/covaudit/validate"
 	"github.com/paulmach/orb"
@@ -145,9 +146,12 @@ func Load(ctx context.Context, cfg Config) (*Audit, error) {
 // load is Load with extra station files (diff's base and head) read beside
 // the districts instead of Config.Stations; gapPolygons asks for the gaps
 // drawn whatever the outputs (suggest places candidates in them).
-func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons bool) (*Audit, error) {
+func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons bool, extra ...namedPath) (*Audit, error) {
 	a := &Audit{Config: cfg, Command: "check"}
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkPaths(extra...); err != nil {
 		return nil, err
 	}
 	var din input
@@ -428,6 +432,24 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	if len(a.Districts) == 0 {
 		return nil, InputError{fmt.Errorf("%s: no valid districts", din.name)}
 	}
+	// Skipping most of a file audits something else than the planner
+	// meant: refuse it unless told.
+	if cfg.SkipInvalid && !cfg.SkipMost {
+		if n := len(feats); 2*a.skippedD > n {
+			return nil, InputError{fmt.Errorf("%s: %d of %d districts are invalid and would be skipped; fix the file, or allow it with --skip-most", din.name, a.skippedD, n)}
+		}
+		for k, st := range stations {
+			if n := len(st) + len(sprobs[k]); 2*len(sprobs[k]) > n {
+				return nil, InputError{fmt.Errorf("%s: %d of %d stations are invalid and would be skipped; fix the file, or allow it with --skip-most", sins[k].name, len(sprobs[k]), n)}
+			}
+		}
+	}
+	for k, st := range stations {
+		if len(st) == 0 && len(sprobs[k]) == 0 {
+			return nil, InputError{fmt.Errorf("%s: no stations (the file holds no records)", sins[k].name)}
+		}
+	}
+	a.warnFarStations(stations)
 	// A class value no district has is most often a typo.
 	for _, cl := range cfg.Classes {
 		for _, v := range cl.Values {
@@ -518,4 +540,54 @@ func sortProblems(ps geodata.Problems) geodata.Problems {
 func ReadInput(role, path string, stdin io.Reader) (name string, data []byte, err error) {
 	in, err := loadInput(role, path, stdin)
 	return in.name, in.data, err
+}
+
+// farStationM is the distance from every district's box beyond which a
+// station is most likely misplaced (a swapped or mistyped coordinate).
+const farStationM = 1000e3
+
+// warnFarStations names stations at (0, 0) and stations farther than
+// farStationM from every district: they count in no district (validate
+// reports them one by one).
+func (a *Audit) warnFarStations(lists [][]coverage.Station) {
+	var boxes []orb.Bound
+	for _, d := range a.Districts {
+		boxes = append(boxes, d.Geometry.Bound())
+	}
+	for k, st := range lists {
+		var zero, far []string
+		for _, s := range st {
+			if s.Point == (orb.Point{}) {
+				zero = append(zero, s.ID)
+				continue
+			}
+			near := false
+			for _, b := range boxes {
+				lon := max(b.Min[0], min(b.Max[0], s.Point[0]))
+				lat := max(b.Min[1], min(b.Max[1], s.Point[1]))
+				if geodesy.Distance(s.Point[0], s.Point[1], lon, lat) <= farStationM {
+					near = true
+					break
+				}
+			}
+			if !near {
+				far = append(far, s.ID)
+			}
+		}
+		name := a.inputs[1+k].name
+		if len(zero) > 0 {
+			a.warn(fmt.Sprintf("%s: %d station(s) at (0, 0), most likely missing coordinates: %s", name, len(zero), listSome(zero)))
+		}
+		if len(far) > 0 {
+			a.warn(fmt.Sprintf("%s: %d station(s) more than %.0f km from every district, most likely misplaced: %s", name, len(far), farStationM/1000, listSome(far)))
+		}
+	}
+}
+
+// listSome lists up to five ids, and how many more.
+func listSome(ids []string) string {
+	if len(ids) <= 5 {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:5], ", "), len(ids)-5)
 }

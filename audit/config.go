@@ -37,8 +37,13 @@ type Config struct {
 	// DistrictFilter and StationFilter select districts and stations from
 	// OpenStreetMap files ("admin_level=7", "amenity=police,fire_station").
 	DistrictFilter, StationFilter string
-	// SkipInvalid skips invalid records with a warning instead of failing.
-	SkipInvalid bool
+	// SkipInvalid skips invalid records with a warning instead of failing;
+	// unless SkipMost, an audit that would skip more than half the stations
+	// or districts is refused.
+	SkipInvalid, SkipMost bool
+	// ConfigFile is the configuration file the settings came from, if any
+	// (an output must not overwrite it).
+	ConfigFile string
 
 	// ClassField and NameField are the district properties holding the
 	// class value and the name.
@@ -212,7 +217,7 @@ func (c *Config) Validate() error {
 		bad("only one of --districts and --stations can read standard input")
 	}
 	if !(c.MinCoveragePct >= 0 && c.MinCoveragePct <= 100) {
-		bad("minimum coverage %v is out of range [0, 100]", c.MinCoveragePct)
+		bad("minimum coverage (--min-coverage, pass.min_coverage) %v is out of range [0, 100]", c.MinCoveragePct)
 	}
 	if !(c.IgnoreGapsUnderM2 >= 0) || isInf(c.IgnoreGapsUnderM2) {
 		bad("ignore-gaps-under %v must be a finite area of at least 0", c.IgnoreGapsUnderM2)

@@ -25,6 +25,10 @@ func Diff(ctx context.Context, cfg Config, base, head string, maxLossM2 float64)
 	if n := strings.Count(strings.Join([]string{base, head, cfg.Districts}, "\x00")+"\x00", "-\x00"); n > 1 {
 		return nil, UsageError{"only one of --base, --head and --districts can read standard input"}
 	}
+	extra := []namedPath{{"--base", base}, {"--head", head}}
+	if err := cfg.checkPaths(extra...); err != nil {
+		return nil, err
+	}
 	bin, err := loadInput("base", base, cfg.Stdin)
 	if err != nil {
 		return nil, err
@@ -36,7 +40,7 @@ func Diff(ctx context.Context, cfg Config, base, head string, maxLossM2 float64)
 	if cfg.Districts != "" {
 		cfg.Stations = base // satisfies Validate: the stations are base and head
 	}
-	a, err := load(ctx, cfg, []input{bin, hin}, false)
+	a, err := load(ctx, cfg, []input{bin, hin}, false, extra...)
 	if err != nil {
 		return nil, err
 	}

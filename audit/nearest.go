@@ -60,6 +60,9 @@ func (a *Audit) Nearest(ctx context.Context, points string, pointsCRS crs.CRS, o
 	if outside == nil {
 		return nil, UsageError{fmt.Sprintf("--outside-class %q is not a class (classes: %s)", outsideClass, joinNonEmpty(", ", a.Config.ClassNames()...))}
 	}
+	if err := a.Config.checkPaths(namedPath{"--points", points}); err != nil {
+		return nil, err
+	}
 	pin, err := loadInput("points", points, a.Config.Stdin)
 	if err != nil {
 		return nil, err

@@ -279,17 +279,44 @@ func WriteJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// WriteReport writes the report in Output.Format.
+// WriteReport writes the report in Output.Format; a failed write is an
+// error whichever part of the report it hit.
 func (a *Audit) WriteReport(w io.Writer) error {
+	sw := &stickyWriter{w: w}
+	var err error
 	switch a.Config.Output.Format {
 	case "json":
-		return WriteJSON(w, a.report())
+		err = WriteJSON(sw, a.report())
 	case "csv":
-		return a.writeCSV(w)
+		err = a.writeCSV(sw)
 	case "markdown":
-		return a.writeMarkdown(w)
+		err = a.writeMarkdown(sw)
+	default:
+		err = a.writeText(sw)
 	}
-	return a.writeText(w)
+	if err != nil {
+		return err
+	}
+	return sw.err
+}
+
+// stickyWriter keeps the first write error, so that writers that print
+// many lines need not check each one; it writes nothing after it.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	s.err = err
+	return n, err
 }
 
 // ruleText describes a rule for people: "2 km" or "30 min (15.4 km)".

@@ -59,7 +59,7 @@ type checkOptions struct {
 	defaultClass             string
 	classes                  classFlag
 	station                  geodata.StationOptions
-	skipInvalid              bool
+	skipInvalid, skipMost    bool
 	urbanRadius              distanceFlag
 	ruralTime                durationFlag
 	detour                   float64
@@ -116,6 +116,7 @@ func (o *checkOptions) addInputFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.districtsLayer, "districts-layer", "", "GeoPackage layer of the districts (default: --layer)")
 	f.StringVar(&o.stationsLayer, "stations-layer", "", "GeoPackage layer of the stations (default: --layer)")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip invalid records with a warning instead of failing")
+	f.BoolVar(&o.skipMost, "skip-most", false, "with --skip-invalid: audit even when more than half the stations or districts are skipped")
 	f.Var(&o.urbanRadius, "urban-radius", "urban rule: largest geodesic distance to a station (m or km)")
 	f.Var(&o.ruralTime, "rural-time", "rural rule: longest travel time (such as 30m, 1h)")
 	f.Float64Var(&o.detour, "detour", o.detour, "rural speed model: road distance / straight-line distance (>= 1)")
@@ -232,7 +233,12 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	c.Encoding, c.Layer, c.DistrictsLayer, c.StationsLayer = o.encoding, o.layer, o.districtsLayer, o.stationsLayer
 	c.Columns = o.station
 	c.DistrictFilter, c.StationFilter = o.road.districtFilter, o.road.stationFilter
-	c.SkipInvalid = o.skipInvalid
+	c.SkipInvalid, c.SkipMost = o.skipInvalid, o.skipMost
+	if o.flags != nil {
+		if f := o.flags.Lookup("config"); f != nil {
+			c.ConfigFile = f.Value.String()
+		}
+	}
 	c.ClassField, c.NameField, c.DefaultClass = o.classField, o.nameField, o.defaultClass
 	c.MinCoveragePct, c.IgnoreGapsUnderM2 = float64(o.minCoverage), float64(o.ignoreGapsUnder)
 	c.PassByPopulation = o.minCoverageBy.value == "population"

@@ -103,6 +103,7 @@ func applyConfig(fs *pflag.FlagSet, command, given string) error {
 			return nil
 		}
 		path = configName
+		fs.Set("config", configName) // the audit checks no output overwrites it
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -178,7 +178,7 @@ func TestExitCodes(t *testing.T) {
 			"1 invalid record(s) (use --skip-invalid to skip them):\ncovaudit: ../../geodata/testdata/stations.csv:7: column \"lat\""},
 		{"passing", []string{"check", "--districts", testDistricts, "--stations", "-", "--urban-radius", "3km"}, "lon,lat\n7.42,43.73\n", 0, ""},
 		{"failing", []string{"check", "--districts", testDistricts, "--stations", "-", "--urban-radius", "100m"}, "lon,lat\n7.42,43.73\n", 1, ""},
-		{"no stations at all", []string{"check", "--districts", testDistricts, "--stations", "-"}, "lon,lat\n", 1, ""},
+		{"no stations at all", []string{"check", "--districts", testDistricts, "--stations", "-"}, "lon,lat\n", 2, "no stations"},
 		{"unknown classes listed together", []string{"check", "--districts", testDistricts, "--stations", testStations, "--urban-values", "city", "--rural-values", "country"}, "", 2,
 			`feature 0 (id "a4442357"): class "urban" is none of the classes' values: urban (city); rural (country)`},
 	}
