@@ -435,7 +435,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	// Skipping most of a file audits something else than the planner
 	// meant: refuse it unless told.
 	if cfg.SkipInvalid && !cfg.SkipMost {
-		if n := len(feats); 2*a.skippedD > n {
+		if n := a.skippedD + len(a.Districts); 2*a.skippedD > n {
 			return nil, InputError{fmt.Errorf("%s: %d of %d districts are invalid and would be skipped; fix the file, or allow it with --skip-most", din.name, a.skippedD, n)}
 		}
 		for k, st := range stations {
