@@ -70,8 +70,10 @@ func TestAndorraTimesMatchNetworkX(t *testing.T) {
 		}
 		d := math.Abs(f.Time[k] - n.Time)
 		worst = max(worst, d)
-		if d > 1 {
-			t.Errorf("node %d: %.3f s, networkx %.3f s", n.ID, f.Time[k], n.Time)
+		// GeographicLib's lengths against Vincenty's differ by micrometres;
+		// 0.1 ms over routes of up to an hour leaves room for nothing else.
+		if d > 1e-4 {
+			t.Errorf("node %d: %.6f s, networkx %.6f s", n.ID, f.Time[k], n.Time)
 		}
 	}
 	t.Logf("%d nodes, largest difference %.2g s", len(fx.Nodes), worst)

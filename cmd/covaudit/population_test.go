@@ -98,7 +98,9 @@ func TestPopulationPoints(t *testing.T) {
 		} `json:"features"`
 	}
 	gb, _ := os.ReadFile(filepath.Join(dir, "gaps.geojson"))
-	json.Unmarshal(gb, &gm)
+	if err := json.Unmarshal(gb, &gm); err != nil || len(gm.Features) == 0 {
+		t.Fatalf("gap map: %v, %d gaps", err, len(gm.Features))
+	}
 	inGaps := 0.0
 	for _, f := range gm.Features {
 		inGaps += f.Properties.Population
@@ -117,7 +119,9 @@ func TestPopulationPoints(t *testing.T) {
 			Reason string  `json:"fail_reason"`
 		} `json:"districts"`
 	}
-	json.Unmarshal([]byte(out), &byPop)
+	if err := json.Unmarshal([]byte(out), &byPop); err != nil || len(byPop.Districts) != 7 {
+		t.Fatalf("by population: %v, %d districts", err, len(byPop.Districts))
+	}
 	for _, d := range byPop.Districts {
 		if d.Pass != (d.PopUnc == 0) || (!d.Pass && !strings.Contains(d.Reason, "people")) {
 			t.Errorf("%s: pass %v with %v people uncovered (%s)", d.Name, d.Pass, d.PopUnc, d.Reason)
@@ -155,7 +159,9 @@ func TestStationsReport(t *testing.T) {
 	head := editServices(t, "n4699170492", 0, true)
 	_, out, _ = runCLI(t, "", "diff", "--districts", demoParishes, "--base", demoServices, "--head", head, "--format", "json")
 	var d diffJSON
-	json.Unmarshal([]byte(out), &d)
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
 	lost := 0.0
 	for _, dd := range d.Districts {
 		lost += dd.NewlyUncovered
@@ -202,7 +208,9 @@ func TestPopulationRaster(t *testing.T) {
 		} `json:"features"`
 	}
 	gb, _ := os.ReadFile(gaps)
-	json.Unmarshal(gb, &gm)
+	if err := json.Unmarshal(gb, &gm); err != nil || len(gm.Features) == 0 {
+		t.Fatalf("gap map: %v, %d gaps", err, len(gm.Features))
+	}
 	inGaps, unc := 0.0, 0.0
 	for _, f := range gm.Features {
 		inGaps += f.Properties.Population

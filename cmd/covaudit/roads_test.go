@@ -270,15 +270,22 @@ func TestRoadUndecided(t *testing.T) {
 	}
 	// The middle of the bracket as a covered share: between the two bounds.
 	mid := 100 * (1 - (lo+hi)/2/area)
-	_, out, _ := runCLI(t, "", "check", "--format", "json", "--ignore-gaps-under", "0", "--min-coverage", fmt.Sprintf("%.6f", mid))
-	json.Unmarshal([]byte(out), &rep)
+	_, out, errOut := runCLI(t, "", "check", "--format", "json", "--ignore-gaps-under", "0", "--min-coverage", fmt.Sprintf("%.6f", mid))
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err, errOut)
+	}
+	found := false
 	for _, d := range rep.Districts {
 		if d.Name != "La Massana" {
 			continue
 		}
+		found = true
 		if d.Undecided == nil || !*d.Undecided || !strings.HasPrefix(d.Reason, "undecided") {
 			t.Errorf("min coverage %.6f%% inside [%v, %v]: undecided %v, %q", mid, lo, hi, d.Undecided, d.Reason)
 		}
+	}
+	if !found {
+		t.Error("La Massana is not in the report")
 	}
 }
 
