@@ -403,6 +403,11 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		if crossed[fi] {
 			continue
 		}
+		if b := f.Geometry.Bound(); b.Max[0]-b.Min[0] > 180 {
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID,
+				Msg: fmt.Sprintf("spans %.1f degrees of longitude: districts crossing the antimeridian are not supported (split it at 180°)", b.Max[0]-b.Min[0])})
+			continue
+		}
 		d := coverage.District{ID: f.ID, Name: f.Name, Class: class.Name, Geometry: f.Geometry, Rule: class.Rule.rule()}
 		if d.Name == "" {
 			d.Name = f.ID

@@ -222,7 +222,7 @@ func (o *checkOptions) changed(name string) bool {
 // config is the audit's configuration from the flags.
 func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, error) {
 	c := audit.Default()
-	if !(o.detour >= 1) {
+	if !(o.detour >= 1) || o.detour > 1e6 {
 		return c, usageError{Msg: fmt.Sprintf("invalid --detour %v, must be at least 1", o.detour)}
 	}
 	if err := epsgOnly("gaps-crs", o.gapsCRS); err != nil {

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Writes covaudit's catalogue of bad inputs, cmd/covaudit/testdata/bad/, and
+its manifest cases.tsv, which TestBadInputCatalogue runs through the CLI.
+
+    python3 scripts/make_bad_inputs.py
+
+Each manifest line: case name, kind, the text stderr must hold (the file and
+the line, feature, byte or key), and the command's arguments. Placeholders:
+{bad} the catalogue folder, {d} and {s} the demo parishes and services,
+{out} a fresh output path (the test adds -o {out} where no output is given,
+and checks that it is never created). Truncations of the binary formats at
+many offsets are made by the test itself from the committed good files.
+"""
+import json, os, struct
+
+here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cmd", "covaudit", "testdata", "bad")
+os.makedirs(here, exist_ok=True)
+cases = []
+
+def put(name, data):
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with open(os.path.join(here, name), mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
+        f.write(data)
+
+def case(name, kind, want, *args):
+    cases.append((name, kind, want, " ".join(args)))
+
+def stations(name, text, want, kind="csv"):
+    put(name, text)
+    case(name, kind, want, "check", "--districts", "{d}", "--stations", "{bad}/" + name)
+
+def districts(name, fc, want, kind="geojson"):
+    put(name, fc if isinstance(fc, (str, bytes)) else json.dumps(fc))
+    case(name, kind, want, "check", "--districts", "{bad}/" + name, "--stations", "{s}")
+
+# Station CSVs.
+stations("empty.csv", "", "empty.csv")
+stations("one-byte.csv", "x", "one-byte.csv")
+stations("header-only.csv", "id,lon,lat\n", "header-only.csv: no stations")
+stations("lat-out-of-range.csv", "id,lon,lat\na,1.5,191.2\n", "lat-out-of-range.csv:2")
+stations("lon-nan.csv", "id,lon,lat\na,NaN,42.5\n", "lon-nan.csv:2")
+stations("lon-inf.csv", "id,lon,lat\na,Inf,42.5\n", "lon-inf.csv:2")
+stations("lon-infinity.csv", "id,lon,lat\na,-infinity,42.5\n", "lon-infinity.csv:2")
+stations("lon-underscore.csv", "id,lon,lat\na,1_5,42.5\n", "lon-underscore.csv:2")
+stations("lon-hex.csv", "id,lon,lat\na,0x1p0,42.5\n", "lon-hex.csv:2")
+stations("lat-overflow.csv", "id,lon,lat\na,1.5,1e400\n", "lat-overflow.csv:2")
+stations("phone-number.csv", "id,lon,lat\na,4.0016612E+9,42.5\n", "phone-number.csv:2")
+stations("text-in-lat.csv", "id,lon,lat\na,1.5,north\n", "text-in-lat.csv:2")
+stations("empty-lat.csv", "id,lon,lat\na,1.5,\n", "empty-lat.csv:2")
+stations("duplicate-column.csv", "id,lon,lat,lon\na,1.5,42.5,1.6\n", "duplicate-column.csv")
+stations("no-lon-column.csv", "id,x_coord,lat\na,1.5,42.5\n", "no-lon-column.csv")
+stations("unterminated-quote.csv", 'id,name,lon,lat\na,"Town hall,1.5,42.5\n', "unterminated-quote.csv")
+stations("short-row.csv", "id,lon,lat\na,1.5\n", "short-row.csv:2")
+stations("all-bad-rows.csv", "id,lon,lat\na,1.5,95\nb,1.5,96\n", "all-bad-rows.csv:2")
+put("utf16le-bom.csv", "\ufeffid,lon,lat\na,1.5,x\n".encode("utf-16-le"))
+case("utf16le-bom.csv", "encoding", "utf16le-bom.csv", "check", "--districts", "{d}", "--stations", "{bad}/utf16le-bom.csv")
+put("utf16le-nobom.csv", "id,lon,lat\na,1.5,x\n".encode("utf-16-le"))
+case("utf16le-nobom.csv", "encoding", "utf16le-nobom.csv", "check", "--districts", "{d}", "--stations", "{bad}/utf16le-nobom.csv")
+put("utf16be-bom.csv", "\ufeffid,lon,lat\na,1.5,x\n".encode("utf-16-be"))
+case("utf16be-bom.csv", "encoding", "utf16be-bom.csv", "check", "--districts", "{d}", "--stations", "{bad}/utf16be-bom.csv")
+put("binary-garbage.csv", bytes(range(256)) * 4)
+case("binary-garbage.csv", "encoding", "binary-garbage.csv", "check", "--districts", "{d}", "--stations", "{bad}/binary-garbage.csv")
+put("latin1-bad-number.csv", "id,name,lon,lat\na,Caf\xe9,1.5,x\n".encode("latin-1"))
+case("latin1-bad-number.csv", "encoding", "latin1-bad-number.csv:2", "check", "--districts", "{d}", "--stations", "{bad}/latin1-bad-number.csv")
+
+# Station GeoJSON.
+def pt(coords, props=None):
+    return {"type": "Feature", "properties": props or {}, "geometry": {"type": "Point", "coordinates": coords}}
+stations("stations-empty-collection.geojson", json.dumps({"type": "FeatureCollection", "features": []}), "no stations", kind="geojson")
+stations("stations-string-coords.geojson", json.dumps({"type": "FeatureCollection", "features": [pt(["1.5", "42.5"])]}), "feature 0", kind="geojson")
+stations("stations-mercator-no-crs.geojson", json.dumps({"type": "FeatureCollection", "features": [pt([166981.0, 5234510.0])]}), "feature 0", kind="geojson")
+stations("stations-linestring.geojson", json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[1.5, 42.5], [1.6, 42.5]]}}]}), "feature 0", kind="geojson")
+stations("stations-truncated.geojson", json.dumps({"type": "FeatureCollection", "features": [pt([1.5, 42.5])] * 5})[:70], "stations-truncated.geojson", kind="geojson")
+
+# District GeoJSON.
+def poly(rings, props=None, gtype="Polygon"):
+    return {"type": "Feature", "properties": {"class": "urban", "name": "x", **(props or {})}, "geometry": {"type": gtype, "coordinates": rings}}
+def fc(*feats):
+    return {"type": "FeatureCollection", "features": list(feats)}
+sq = [[1.5, 42.5], [1.55, 42.5], [1.55, 42.55], [1.5, 42.55], [1.5, 42.5]]
+districts("districts-empty.geojson", "", "districts-empty.geojson")
+districts("districts-one-byte.geojson", "{", "districts-one-byte.geojson")
+demo = open(os.path.join(here, "..", "..", "..", "..", "audit", "demodata", "andorra-parishes.geojson"), encoding="utf-8").read()
+districts("districts-truncated-half.geojson", demo[: len(demo) // 2], "districts-truncated-half.geojson")
+districts("districts-truncated-early.geojson", demo[:40], "districts-truncated-early.geojson")
+districts("districts-not-collection.geojson", {"type": "Point", "coordinates": [1, 2]}, "districts-not-collection.geojson")
+districts("districts-deep-nesting.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":' + "[" * 20000 + "]" * 20000 + "}}]}", "districts-deep-nesting.geojson")
+districts("districts-two-point-ring.geojson", fc(poly([[[1.5, 42.5], [1.6, 42.5], [1.5, 42.5]]])), "feature 0")
+districts("districts-bow-tie.geojson", fc(poly([[[1.5, 42.5], [1.55, 42.55], [1.55, 42.5], [1.5, 42.55], [1.5, 42.5]]])), "feature 0")
+districts("districts-hole-outside.geojson", fc(poly([sq, [[1.6, 42.6], [1.6, 42.61], [1.61, 42.61], [1.61, 42.6], [1.6, 42.6]]])), "feature 0")
+districts("districts-hole-equals-shell.geojson", fc(poly([sq, list(reversed(sq))])), "feature 0")
+districts("districts-lat-95.geojson", fc(poly([[[1.5, 95], [1.55, 95], [1.55, 96], [1.5, 95]]])), "feature 0")
+districts("districts-nan-literal.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"class":"urban"},"geometry":{"type":"Polygon","coordinates":[[[NaN,42.5],[1.55,42.5],[1.55,42.55],[NaN,42.5]]]}}]}', "districts-nan-literal.geojson")
+districts("districts-overflow.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"class":"urban"},"geometry":{"type":"Polygon","coordinates":[[[1e999,42.5],[1.55,42.5],[1.55,42.55],[1.5,42.5]]]}}]}', "districts-overflow.geojson")
+districts("districts-no-class.geojson", fc({"type": "Feature", "properties": {"name": "x"}, "geometry": {"type": "Polygon", "coordinates": [sq]}}), "feature 0")
+districts("districts-unknown-class.geojson", fc(poly([sq], {"class": "suburban"})), "feature 0")
+districts("districts-unknown-crs.geojson", {**fc(poly([sq])), "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::99999"}}}, "districts-unknown-crs.geojson")
+districts("districts-null-geometry.geojson", fc({"type": "Feature", "properties": {"class": "urban"}, "geometry": None}), "feature 0")
+districts("districts-linestring.geojson", fc({"type": "Feature", "properties": {"class": "urban"}, "geometry": {"type": "LineString", "coordinates": sq}}), "feature 0")
+districts("districts-antimeridian.geojson", fc(poly([[[179.5, 10], [-179.5, 10], [-179.5, 11], [179.5, 11], [179.5, 10]]])), "feature 0")
+put("districts-utf16.geojson", json.dumps(fc(poly([sq]))).encode("utf-16"))
+case("districts-utf16.geojson", "encoding", "districts-utf16.geojson", "check", "--districts", "{bad}/districts-utf16.geojson", "--stations", "{s}")
+districts("districts-string-coords.geojson", fc(poly([[["1.5", "42.5"], [1.55, 42.5], [1.55, 42.55], [1.5, 42.5]]])), "feature 0")
+districts("districts-empty-multipolygon.geojson", fc(poly([], gtype="MultiPolygon")), "feature 0")
+
+# Binary formats by name, not content.
+put("text.gpkg", "not a database\n")
+case("text.gpkg", "gpkg", "text.gpkg", "check", "--districts", "{bad}/text.gpkg", "--stations", "{s}")
+put("empty.gpkg", b"")
+case("empty.gpkg", "gpkg", "empty.gpkg", "check", "--districts", "{bad}/empty.gpkg", "--stations", "{s}")
+put("text.shp", "not a shapefile\n")
+case("text.shp", "shapefile", "text.shp", "check", "--districts", "{bad}/text.shp", "--stations", "{s}")
+put("text.zip", "not a zip\n")
+case("text.zip", "shapefile", "text.zip", "check", "--districts", "{bad}/text.zip", "--stations", "{s}")
+put("empty.osm.pbf", b"")
+case("empty.osm.pbf", "osm", "empty.osm.pbf", "check", "--roads", "{bad}/empty.osm.pbf")
+put("garbage.osm.pbf", bytes(range(256)) * 8)
+case("garbage.osm.pbf", "osm", "garbage.osm.pbf", "check", "--roads", "{bad}/garbage.osm.pbf")
+import gzip, bz2
+put("garbage.osm.gz", gzip.compress(bytes(range(256)) * 8))
+case("garbage.osm.gz", "osm", "garbage.osm.gz", "check", "--roads", "{bad}/garbage.osm.gz")
+put("not-gzip.osm.gz", "plain text, not gzip\n")
+case("not-gzip.osm.gz", "osm", "not-gzip.osm.gz", "check", "--roads", "{bad}/not-gzip.osm.gz")
+put("garbage.osm.bz2", bz2.compress(b"<osm><node id='1' lat='x'"))
+case("garbage.osm.bz2", "osm", "garbage.osm.bz2", "check", "--roads", "{bad}/garbage.osm.bz2")
+put("bad-attr.osm", "<?xml version='1.0'?>\n<osm version='0.6'>\n<node id='1' lat='north' lon='1.5'/>\n</osm>\n")
+case("bad-attr.osm", "osm", "bad-attr.osm", "check", "--roads", "{bad}/bad-attr.osm")
+put("empty.tif", b"")
+case("empty.tif", "geotiff", "empty.tif", "check", "--population", "{bad}/empty.tif")
+put("not-tiff.tif", "GIF89a not a tiff\n")
+case("not-tiff.tif", "geotiff", "not-tiff.tif", "check", "--population", "{bad}/not-tiff.tif")
+
+def tiff(width, height, bps, extra=b""):
+    """A little-endian TIFF header with one IFD: width, height, bits per
+    sample, one strip at offset 8 of byte count width*height*bps/8 (capped)."""
+    entries = [(256, 4, 1, width), (257, 4, 1, height), (258, 3, 1, bps), (259, 3, 1, 1), (273, 4, 1, 8), (277, 3, 1, 1), (278, 4, 1, height), (279, 4, 1, 16), (339, 3, 1, 3 if bps == 32 else 1)]
+    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", t, ty, n, v) for t, ty, n, v in entries) + b"\0\0\0\0"
+    return b"II*\0" + struct.pack("<I", 24) + b"\0" * 16 + ifd + extra
+put("huge-dimensions.tif", tiff(2**31, 2**31, 32))
+case("huge-dimensions.tif", "geotiff", "huge-dimensions.tif", "check", "--population", "{bad}/huge-dimensions.tif")
+put("zero-width.tif", tiff(0, 10, 32))
+case("zero-width.tif", "geotiff", "zero-width.tif", "check", "--population", "{bad}/zero-width.tif")
+put("odd-bits.tif", tiff(4, 4, 7))
+case("odd-bits.tif", "geotiff", "odd-bits.tif", "check", "--population", "{bad}/odd-bits.tif")
+
+# Speed tables.
+for name, text, want in [("speeds-nan.txt", "residential NaN\n", "speeds-nan.txt:1"),
+                         ("speeds-factor-nan.txt", "maxspeed-factor NaN\n", "speeds-factor-nan.txt:1"),
+                         ("speeds-negative.txt", "primary -20\n", "speeds-negative.txt:1"),
+                         ("speeds-inf.txt", "motorway +Inf\n", "speeds-inf.txt:1"),
+                         ("speeds-hex.txt", "primary 0x40\n", "speeds-hex.txt:1"),
+                         ("speeds-garbage.txt", "primary fast\ntertiary\n", "speeds-garbage.txt:1")]:
+    put(name, text)
+    case(name, "speeds", want, "check", "--speeds", "{bad}/" + name)
+
+# Configuration files.
+for name, text, want in [("config-unknown-key.yaml", "pass:\n  min_coverag: 90\n", "config-unknown-key.yaml:2"),
+                         ("config-syntax.yaml", "pass: [1, 2\n", "config-syntax.yaml"),
+                         ("config-bad-value.yaml", "rules:\n  urban:\n    radius: far\n", "config-bad-value.yaml:3"),
+                         ("config-undefined-alias.yaml", "pass:\n  min_coverage: *nothing\n", "config-undefined-alias.yaml"),
+                         ("config-alias-mapping.yaml", "base: &b {min_coverage: 90}\npass: *b\n", "config-alias-mapping.yaml"),
+                         ("config-class-unknown-key.yaml", "classes:\n  fire: {values: [core], rule: road-time, colour: red}\n", "config-class-unknown-key.yaml:2"),
+                         ("config-class-bad-time.yaml", "classes:\n  fire: {values: [core], rule: road-time, time: soon}\n", "config-class-bad-time.yaml:2"),
+                         ("config-nan.yaml", "pass:\n  min_coverage: .nan\n", "config-nan.yaml:2"),
+                         ("config-list-for-value.yaml", "pass:\n  min_coverage: [1, 2]\n", "config-list-for-value.yaml:2")]:
+    put(name, text)
+    case(name, "config", want, "check", "--config", "{bad}/" + name)
+
+# Flags.
+for name, args, want in [("flag-min-coverage-nan", "--min-coverage NaN", "min-coverage"),
+                         ("flag-min-coverage-high", "--min-coverage 150", "min-coverage"),
+                         ("flag-radius-negative", "--urban-radius -1km", "urban-radius"),
+                         ("flag-radius-nan", "--urban-radius NaN", "urban-radius"),
+                         ("flag-detour-low", "--detour 0.5", "detour"),
+                         ("flag-detour-inf", "--detour +Inf", "detour"),
+                         ("flag-speed-zero", "--speed 0", "speed"),
+                         ("flag-format", "--format pdf", "format"),
+                         ("flag-tolerance-zero", "--tolerance 0", "tolerance"),
+                         ("flag-max-access-nan", "--max-access NaN", "max-access"),
+                         ("flag-same-values", "--urban-values urban --rural-values urban", "belongs to both"),
+                         ("flag-class-kind", "--class a:values=x,rule=teleport", "teleport"),
+                         ("flag-profile", "--profile horse", "profile"),
+                         ("flag-gaps-crs", "--gaps-crs gcj02", "gaps-crs"),
+                         ("flag-stations-crs", "--stations-crs EPSG:99999", "EPSG:99999"),
+                         ("flag-positional", "extra.geojson", "takes no arguments")]:
+    case(name, "flag", want, "check", *args.split())
+
+# Outputs.
+case("output-missing-folder", "output", "nofolder", "check", "-o", "{out}/nofolder/report.json")
+case("output-is-input", "output", "is also the input of --stations", "check", "--districts", "{d}", "--stations", "{s}", "-o", "{s}")
+case("output-twice", "output", "both write", "check", "--gaps", "{out}", "--html", "{out}")
+case("output-is-folder", "output", "report-folder", "check", "-o", "{bad}/report-folder")
+os.makedirs(os.path.join(here, "report-folder"), exist_ok=True)
+put(os.path.join("report-folder", "README"), "A folder given as an output file: covaudit must refuse it.\n")
+
+with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
+    f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")
+    for c in cases:
+        f.write("\t".join(c) + "\n")
+print(len(cases), "cases")
