@@ -123,6 +123,11 @@ type roadLeaf struct {
 	area       float64 // inside the district, m2
 	undecided  bool
 	noAccess   bool
+	// For drawing (roadgaps.go): whether the cell lies wholly inside the
+	// district, and, for undecided cells, the options and stations that
+	// can bring some place of the cell within the limit.
+	inside    bool
+	opts, sts []int32
 }
 
 // roadPass is the outcome of one depth-first pass.
@@ -199,7 +204,7 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 	if depth >= maxDepth {
 		out.undecided += area
 		if keep {
-			out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, undecided: true})
+			out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, undecided: true, inside: inside, opts: o2, sts: s2})
 		}
 		return
 	}
@@ -252,7 +257,7 @@ func (rs *roadSetup) uncoveredCell(out *roadPass, x, y, half float64, depth, max
 		out.noAccess += area
 	}
 	if keep {
-		out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, noAccess: noAcc})
+		out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, noAccess: noAcc, inside: inside})
 	}
 }
 
