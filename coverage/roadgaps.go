@@ -51,9 +51,8 @@ type gapDraw struct {
 	depth  int     // the finest cells' depth
 	tree   map[uint64]int32
 	kind   []bool // per leaf: no-access
-	fval   map[[2]int64]float64
+	fval   map[uint64]float64
 	lim    float64 // clamp of the corner values, s
-	accIx  *segIndex
 }
 
 // treeKey packs a quadtree node (depth, column, row).
@@ -90,12 +89,11 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 	g := &gapDraw{rs: rs, leaves: leaves, cellM: cellM,
 		ox: (fr.minPt[0]+fr.maxPt[0])/2 - half, oy: (fr.minPt[1]+fr.maxPt[1])/2 - half,
 		tree: make(map[uint64]int32, 2*len(leaves)), kind: make([]bool, len(leaves)),
-		fval: make(map[[2]int64]float64), lim: 1.5 * cellM * rs.inv}
+		fval: make(map[uint64]float64, 2*len(leaves)), lim: 1.5 * cellM * rs.inv}
 	g.depth = int(math.Round(math.Log2(2 * half / cellM)))
 	if g.depth > maxGapDepth {
 		return nil, none
 	}
-	g.accIx = newSegIndex(len(rs.accSeg), func(k int) (p, q [2]float64) { return rs.accSeg[k][0], rs.accSeg[k][1] })
 	// The quadtree: leaves, and every ancestor as an inner node (-1).
 	for li := range leaves {
 		d, i, j := g.node(li)
@@ -111,7 +109,7 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 		l := &leaves[li]
 		if l.undecided {
 			h := l.half * math.Sqrt2
-			g.kind[li] = g.accessDist(l.x, l.y) > rs.cap-h
+			g.kind[li] = !g.rs.accessWithin(l.x, l.y, l.acc, rs.cap-h)
 		} else {
 			g.kind[li] = l.noAccess
 		}
@@ -185,21 +183,41 @@ func (g *gapDraw) pt(i, j int64) [2]float64 {
 	return [2]float64{g.ox + float64(i)*g.cellM, g.oy + float64(j)*g.cellM}
 }
 
-// accessDist is the distance, m, from a frame point to the nearest usable
-// road or station within the cap (+Inf beyond).
-func (g *gapDraw) accessDist(x, y float64) float64 {
-	rs := g.rs
-	best := math.Inf(1)
-	for _, s := range rs.stations {
-		best = min(best, math.Hypot(x-s[0], y-s[1]))
-	}
-	c := rs.cap
-	g.accIx.search([2]float64{x - c, y - c}, [2]float64{x + c, y + c}, func(k int) bool {
+// accessWithin reports whether a usable road segment of acc or a station
+// lies within r of (x, y).
+func (rs *roadSetup) accessWithin(x, y float64, acc []int32, r float64) bool {
+	for _, k := range acc {
 		sg := &rs.accSeg[k]
-		best = min(best, pointSegDist(x, y, sg[0], sg[1]))
-		return true
-	})
-	return best
+		if pointSegDist(x, y, sg[0], sg[1]) <= r {
+			return true
+		}
+	}
+	for _, s := range rs.stations {
+		if math.Hypot(x-s[0], y-s[1]) <= r {
+			return true
+		}
+	}
+	return false
+}
+
+// deepest returns the deepest node present in the tree on the path from
+// the root to node (d, i, j) at depth d, its depth and value (-2 when
+// not even the root is). Presence is monotone along the path (every
+// ancestor of a present node is present), so a bisection finds it.
+func (g *gapDraw) deepest(d int, i, j int64) (int, int32) {
+	if v, ok := g.tree[treeKey(d, i, j)]; ok {
+		return d, v
+	}
+	lo, hi, val := -1, d-1, int32(-2) // lo: deepest known present; hi+1: shallowest known absent
+	for lo < hi {
+		m := (lo + hi + 1) / 2
+		if v, ok := g.tree[treeKey(m, i>>(d-m), j>>(d-m))]; ok {
+			lo, val = m, v
+		} else {
+			hi = m - 1
+		}
+	}
+	return lo, val
 }
 
 // value is the cost minus the limit at a finest lattice point, clamped to
@@ -208,7 +226,7 @@ func (g *gapDraw) accessDist(x, y float64) float64 {
 // can bring some place of its closed cell within the limit: the sign is
 // exact.
 func (g *gapDraw) value(li int, i, j int64) float64 {
-	k := [2]int64{i, j}
+	k := uint64(i)<<32 | uint64(j)
 	if v, ok := g.fval[k]; ok {
 		return v
 	}
@@ -238,20 +256,25 @@ func (g *gapDraw) across(d int, i, j int64, dir int, noAcc bool) []span {
 	if ni < 0 || nj < 0 || ni >= 1<<d || nj >= 1<<d {
 		return whole(false)
 	}
-	v, ok := g.tree[treeKey(d, ni, nj)]
-	if ok && v >= 0 {
+	dd, v := g.deepest(d, ni, nj)
+	switch {
+	case dd == d && v < 0:
+		return g.descend(d, ni, nj, dir, noAcc, nil)
+	case v >= 0:
 		return whole(g.kind[v] == noAcc)
 	}
-	if ok {
-		return g.descend(d, ni, nj, dir, noAcc, nil)
-	}
-	for dd := d - 1; dd >= 0; dd-- {
-		v, ok := g.tree[treeKey(dd, ni>>(d-dd), nj>>(d-dd))]
-		if ok {
-			return whole(v >= 0 && g.kind[v] == noAcc)
-		}
-	}
 	return whole(false)
+}
+
+// sameAcross reports whether the land across side dir of a finest node
+// is a leaf of U of kind noAcc.
+func (g *gapDraw) sameAcross(d int, i, j int64, dir int, noAcc bool) bool {
+	ni, nj := i+sideDirs[dir][0], j+sideDirs[dir][1]
+	if ni < 0 || nj < 0 || ni >= 1<<d || nj >= 1<<d {
+		return false
+	}
+	_, v := g.deepest(d, ni, nj)
+	return v >= 0 && g.kind[v] == noAcc
 }
 
 // descend collects the stretches of the inner node (d, i, j)'s side that
@@ -334,7 +357,7 @@ func (g *gapDraw) boundary(li int, out []gapSeg) []gapSeg {
 		if f[a] <= 0 && f[b] <= 0 {
 			continue
 		}
-		if sp := g.across(d, i, j, s, g.kind[li]); sp[0].same {
+		if g.sameAcross(d, i, j, s, g.kind[li]) {
 			continue
 		}
 		switch {
@@ -470,26 +493,16 @@ func (g *gapDraw) inU(x, y float64, noAcc bool) bool {
 	if fi < 0 || fj < 0 || fi >= top || fj >= top {
 		return false
 	}
-	for d := 0; d <= g.depth; d++ {
-		v, ok := g.tree[treeKey(d, fi>>(g.depth-d), fj>>(g.depth-d))]
-		if !ok {
-			return false
-		}
-		if v < 0 {
-			continue
-		}
-		if g.kind[v] != noAcc {
-			return false
-		}
-		if !g.leaves[v].undecided {
-			return true
-		}
+	if _, v := g.deepest(g.depth, fi, fj); v < 0 || g.kind[v] != noAcc {
+		return false
+	} else if !g.leaves[v].undecided {
+		return true
+	} else {
 		for _, p := range g.cellPolys(int(v), fi, fj) {
 			if pointInRing([2]float64{x, y}, p) {
 				return true
 			}
 		}
-		return false
 	}
 	return false
 }

@@ -125,9 +125,10 @@ type roadLeaf struct {
 	noAccess   bool
 	// For drawing (roadgaps.go): whether the cell lies wholly inside the
 	// district, and, for undecided cells, the options and stations that
-	// can bring some place of the cell within the limit.
-	inside    bool
-	opts, sts []int32
+	// can bring some place of the cell within the limit and (at least) the
+	// usable segments within cap + h of its centre.
+	inside         bool
+	opts, sts, acc []int32
 }
 
 // roadPass is the outcome of one depth-first pass.
@@ -204,7 +205,7 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 	if depth >= maxDepth {
 		out.undecided += area
 		if keep {
-			out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, undecided: true, inside: inside, opts: o2, sts: s2})
+			out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, undecided: true, inside: inside, opts: o2, sts: s2, acc: acc})
 		}
 		return
 	}
