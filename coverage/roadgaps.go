@@ -46,6 +46,8 @@ import (
 type gapDraw struct {
 	rs     *roadSetup
 	leaves []roadLeaf
+	lists  []leafLists
+	spans  []span  // across's buffer
 	ox, oy float64 // the finest lattice's origin, frame m
 	cellM  float64 // the finest cell's side, m
 	depth  int     // the finest cells' depth
@@ -79,14 +81,14 @@ const maxGapDepth = 28
 // gaps draws the road gaps of a district from the final pass's leaves (see
 // above). gapAt maps a frame point to the index of the gap drawn there, or
 // -1.
-func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps []Gap, gapAt func(x, y float64) int) {
+func (rs *roadSetup) gaps(leaves []roadLeaf, lists []leafLists, polygons bool, cellM float64) (gaps []Gap, gapAt func(x, y float64) int) {
 	none := func(x, y float64) int { return -1 }
 	if len(leaves) == 0 {
 		return nil, none
 	}
 	fr := rs.f.region
 	half := max(fr.maxPt[0]-fr.minPt[0], fr.maxPt[1]-fr.minPt[1])/2 + 1
-	g := &gapDraw{rs: rs, leaves: leaves, cellM: cellM,
+	g := &gapDraw{rs: rs, leaves: leaves, lists: lists, cellM: cellM,
 		ox: (fr.minPt[0]+fr.maxPt[0])/2 - half, oy: (fr.minPt[1]+fr.maxPt[1])/2 - half,
 		tree: make(map[uint64]int32, 2*len(leaves)), kind: make([]bool, len(leaves)),
 		fval: make(map[uint64]float64, 2*len(leaves)), lim: 1.5 * cellM * rs.inv}
@@ -109,7 +111,7 @@ func (rs *roadSetup) gaps(leaves []roadLeaf, polygons bool, cellM float64) (gaps
 		l := &leaves[li]
 		if l.undecided {
 			h := l.half * math.Sqrt2
-			g.kind[li] = !g.rs.accessWithin(l.x, l.y, l.acc, rs.cap-h)
+			g.kind[li] = !g.rs.accessWithin(l.x, l.y, lists[l.lists].acc, rs.cap-h)
 		} else {
 			g.kind[li] = l.noAccess
 		}
@@ -231,8 +233,8 @@ func (g *gapDraw) value(li int, i, j int64) float64 {
 		return v
 	}
 	p := g.pt(i, j)
-	l := &g.leaves[li]
-	c, _ := g.rs.costAt(p[0], p[1], l.opts, l.sts, g.rs.cap)
+	ls := &g.lists[g.leaves[li].lists]
+	c, _ := g.rs.costAt(p[0], p[1], ls.opts, ls.sts, g.rs.cap)
 	v := min(g.lim, max(-g.lim, c-g.rs.T))
 	g.fval[k] = v
 	return v
@@ -244,14 +246,14 @@ var sideDirs = [4][2]int64{{0, -1}, {1, 0}, {0, 1}, {-1, 0}}
 
 // across returns the stretches of side dir of node (d, i, j), ascending
 // along the side, and whether the land across each is a leaf of U of kind
-// noAcc.
+// noAcc. The slice is reused by the next call.
 func (g *gapDraw) across(d int, i, j int64, dir int, noAcc bool) []span {
 	n := int64(1) << (g.depth - d)
 	lo := i * n
 	if dir%2 == 1 {
 		lo = j * n
 	}
-	whole := func(same bool) []span { return []span{{lo, lo + n, same}} }
+	whole := func(same bool) []span { return append(g.spans[:0], span{lo, lo + n, same}) }
 	ni, nj := i+sideDirs[dir][0], j+sideDirs[dir][1]
 	if ni < 0 || nj < 0 || ni >= 1<<d || nj >= 1<<d {
 		return whole(false)
@@ -259,7 +261,8 @@ func (g *gapDraw) across(d int, i, j int64, dir int, noAcc bool) []span {
 	dd, v := g.deepest(d, ni, nj)
 	switch {
 	case dd == d && v < 0:
-		return g.descend(d, ni, nj, dir, noAcc, nil)
+		g.spans = g.descend(d, ni, nj, dir, noAcc, g.spans[:0])
+		return g.spans
 	case v >= 0:
 		return whole(g.kind[v] == noAcc)
 	}
@@ -369,7 +372,8 @@ func (g *gapDraw) boundary(li int, out []gapSeg) []gapSeg {
 			out = append(out, gapSeg{x[s], pts[b], l.inside})
 		}
 	}
-	for _, c := range g.chords(f, leave) {
+	ch, nc := g.chords(f, leave)
+	for _, c := range ch[:nc] {
 		out = append(out, gapSeg{x[c[0]], x[c[1]], l.inside})
 	}
 	return out
@@ -416,8 +420,7 @@ func (g *gapDraw) march(li int, i, j int64) (f [4]float64, pts, x [4][2]float64,
 // comes back): each leaving crossing joins the next entering one
 // counter-clockwise, or, in a saddle whose mean corner value is not above
 // the limit, the previous one (the two positive corners stay apart).
-func (g *gapDraw) chords(f [4]float64, leave [4]int8) [][2]int {
-	var out [][2]int
+func (g *gapDraw) chords(f [4]float64, leave [4]int8) (out [2][2]int, n int) {
 	saddle := leave[0] != 0 && leave[1] != 0 && leave[2] != 0 && leave[3] != 0
 	apart := saddle && f[0]+f[1]+f[2]+f[3] <= 0
 	for s := range 4 {
@@ -430,19 +433,21 @@ func (g *gapDraw) chords(f [4]float64, leave [4]int8) [][2]int {
 				e = (s + 4 - k) % 4
 			}
 			if leave[e] == -1 {
-				out = append(out, [2]int{s, e})
+				out[n] = [2]int{s, e}
+				n++
 				break
 			}
 		}
 	}
-	return out
+	return out, n
 }
 
 // cellPolys is U's part of an undecided cell: one convex polygon, or two
 // (a saddle kept apart).
 func (g *gapDraw) cellPolys(li int, i, j int64) [][][2]float64 {
 	f, pts, x, leave := g.march(li, i, j)
-	ch := g.chords(f, leave)
+	chs, nc := g.chords(f, leave)
+	ch := chs[:nc]
 	if len(ch) == 0 {
 		if f[0] > 0 {
 			return [][][2]float64{pts[:]}
