@@ -165,6 +165,11 @@ func checkGaps(t *testing.T, r coverage.Result, dy float64, extra ...orb.Polygon
 			t.Fatalf("%s: gap %d has no polygon", name, i)
 		}
 		pr := project(proj, g.Polygon)
+		for k, ring := range pr {
+			if a := shoelace(projRings{ring}); (k == 0) != (a > 0) {
+				t.Errorf("%s: gap %d: ring %d of signed area %.1f m2 (exterior counter-clockwise, holes clockwise)", name, i, k, a)
+			}
+		}
 		a := shoelace(pr)
 		if math.Abs(a-g.AreaM2) > 1e-5*g.AreaM2+1 {
 			t.Errorf("%s: gap %d: area_m2 %.1f, its drawn polygon %.1f m2", name, i, g.AreaM2, a)
@@ -358,6 +363,22 @@ func TestRoadGapsExclavesAndHole(t *testing.T) {
 	}
 	t.Logf("uncovered [%.0f, %.0f], gaps %.0f (drawn %.0f, scanned %.0f, inside %.0f) in %d gaps (%d no-access), exclaves %.0f and %.0f, hole %.1f",
 		r.UncoveredLowerM2, r.UncoveredUpperM2, c.sum, c.drawn, c.scanned, c.inside, len(r.Gaps), noAcc, c.parts[0], c.parts[1], c.parts[2])
+	// Without polygons, the same gaps: the areas come from the drawing
+	// whether or not it is returned.
+	bare := opts
+	bare.GapPolygons = false
+	nb, err := coverage.Evaluate(context.Background(), []coverage.District{d}, ix, bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nb[0].Gaps) != len(r.Gaps) {
+		t.Fatalf("%d gaps without polygons, %d with", len(nb[0].Gaps), len(r.Gaps))
+	}
+	for i, g := range nb[0].Gaps {
+		if g.AreaM2 != r.Gaps[i].AreaM2 || g.Kind != r.Gaps[i].Kind || g.Polygon != nil {
+			t.Errorf("gap %d without polygons: %.3f m2 %s (polygon %v), with: %.3f m2 %s", i, g.AreaM2, g.Kind, g.Polygon != nil, r.Gaps[i].AreaM2, r.Gaps[i].Kind)
+		}
+	}
 	opts.Workers = 4
 	again, err := coverage.Evaluate(context.Background(), []coverage.District{d, d, d}, ix, opts)
 	if err != nil {
