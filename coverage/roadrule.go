@@ -131,12 +131,20 @@ type roadLeaf struct {
 	area       float64 // inside the district, m2
 	undecided  bool
 	noAccess   bool
+	inside     bool  // for drawing (roadgaps.go): wholly inside the district
+	lists      int32 // undecided cells: their leafLists in roadPass.lists
 }
+
+// leafLists are, for drawing an undecided cell (roadgaps.go), the options
+// and stations that can bring some place of it within the limit and (at
+// least) the usable segments within cap + h of its centre.
+type leafLists struct{ opts, sts, acc []int32 }
 
 // roadPass is the outcome of one depth-first pass.
 type roadPass struct {
 	covered, uncovered, undecided, noAccess float64 // m2
 	leaves                                  []roadLeaf
+	lists                                   []leafLists // of the undecided leaves
 	cells                                   int
 }
 
@@ -211,7 +219,8 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 	if depth >= maxDepth {
 		out.undecided += area
 		if keep {
-			out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, undecided: true})
+			out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, undecided: true, inside: inside, lists: int32(len(out.lists))})
+			out.lists = append(out.lists, leafLists{o2, s2, acc})
 		}
 		return
 	}
@@ -264,7 +273,7 @@ func (rs *roadSetup) uncoveredCell(out *roadPass, x, y, half float64, depth, max
 		out.noAccess += area
 	}
 	if keep {
-		out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, noAccess: noAcc})
+		out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, noAccess: noAcc, inside: inside})
 	}
 }
 
@@ -458,7 +467,7 @@ func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Resul
 		res.CoveredPct = 100 * (1 - res.UncoveredM2/res.AreaM2)
 	}
 	var gapAt func(x, y float64) int
-	res.Gaps, gapAt = rs.gaps(p.leaves, opts.GapPolygons, res.RoadCellM)
+	res.Gaps, gapAt = rs.gaps(p.leaves, p.lists, opts.GapPolygons, res.RoadCellM)
 	if opts.Population != nil {
 		rs.people(opts.Population, &res, gapAt, opts.IgnoreGapsUnderM2)
 	}
