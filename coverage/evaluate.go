@@ -77,7 +77,9 @@ type Gap struct {
 	// clockwise (RFC 7946), arcs drawn to Options.ChordErrorM; nil unless
 	// Options.GapPolygons.
 	Polygon orb.Polygon
-	// AreaM2 is the exact ellipsoidal area, m2 (not that of the drawing).
+	// AreaM2 is the exact ellipsoidal area, m2: under the distance rules
+	// that of the exact gap (the drawing follows it to ChordErrorM); under
+	// the road rules that of the polygon drawn.
 	AreaM2 float64
 	// Worst is the gap's place farthest from every station; only with
 	// Options.GapPolygons.

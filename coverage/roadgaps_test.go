@@ -210,7 +210,7 @@ func TestRoadGapsAndorra(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the demo's road network")
 	}
-	const dir = "../cmd/covaudit/demodata/"
+	const dir = "../audit/demodata/"
 	fd, err := os.ReadFile(dir + "andorra-parishes.geojson")
 	if err != nil {
 		t.Fatal(err)
@@ -241,13 +241,13 @@ func TestRoadGapsAndorra(t *testing.T) {
 	var ds []coverage.District
 	for _, f := range feats {
 		if f.Class == "rural" {
-			ds = append(ds, coverage.District{ID: f.ID, Name: f.Name, Class: f.Class, Geometry: f.Geometry, Rule: coverage.Rule{Kind: coverage.KindRoad, TimeS: 1800}})
+			ds = append(ds, coverage.District{ID: f.ID, Name: f.Name, Class: f.Class, Geometry: f.Geometry, Rule: coverage.Rule{Kind: coverage.KindRoadTime, TimeS: 1800}})
 		}
 	}
 	if len(ds) != 5 {
 		t.Fatalf("%d rural parishes, want 5", len(ds))
 	}
-	res, err := coverage.Evaluate(context.Background(), ds, coverage.NewIndex(sts), coverage.Options{Roads: field, RoadTolerance: 0.001, GapPolygons: true})
+	res, err := coverage.Evaluate(context.Background(), ds, coverage.NewIndex(sts), coverage.Options{Roads: []*roads.Field{field}, RoadTolerance: 0.001, GapPolygons: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,9 +321,9 @@ func TestRoadGapsExclavesAndHole(t *testing.T) {
 	exB := orb.Polygon{box(nLon, nLat, 700, false)}
 	d := coverage.District{ID: "x", Name: "three parts", Geometry: orb.MultiPolygon{
 		{box(lon0, lat0, 4000, false), hole}, exA, exB,
-	}, Rule: coverage.Rule{Kind: coverage.KindRoad, TimeS: 600}}
+	}, Rule: coverage.Rule{Kind: coverage.KindRoadTime, TimeS: 600}}
 	ix := coverage.NewIndex([]coverage.Station{{Point: orb.Point(st)}})
-	opts := coverage.Options{Roads: field, RoadTolerance: 0.001, GapPolygons: true, Workers: 1}
+	opts := coverage.Options{Roads: []*roads.Field{field}, RoadTolerance: 0.001, GapPolygons: true, Workers: 1}
 	res, err := coverage.Evaluate(context.Background(), []coverage.District{d}, ix, opts)
 	if err != nil {
 		t.Fatal(err)
