@@ -117,3 +117,27 @@ for code, name, meth, a, rf, p, uname, upm, bid, (w, s, e, n), swap in rows:
         out.append("%d,%.6f,%.6f,%s,%s" % (code, lon, lat, x, y))
 open("geodata/crs/testdata/proj_lcc_laea.csv", "w").write("\n".join(out) + "\n")
 print(len(rows), "codes")
+
+# The proj build's fixture: systems only PROJ converts, from WGS84 (EPSG:4326)
+# with the operation cs2cs picks, which is the one the proj build uses.
+out = ["# made by scripts/make_crs_fixture.py: a 4x4 grid over each code's area of use (bbox inset 1%),",
+       "# projected by `cs2cs -d 10 EPSG:4326 EPSG:<code>` (input latitude longitude), then lon, lat recomputed from those x, y",
+       "# by `cs2cs -d 10 EPSG:<code> OGC:CRS84` (PROJ " + pyproj.proj_version_str + "); x easting, y northing",
+       "code,lon,lat,x,y"]
+# (EPSG:27700 is left out: PROJ picks a different OSGB36 shift by point, 50-90 m apart offshore.)
+for code in (2056, 31287, 2193):
+    c = pyproj.CRS.from_epsg(code)
+    w, s, e, n = c.area_of_use.bounds
+    swap = c.axis_info[0].direction == "north"
+    pts = [(round(w + (e - w) * (0.01 + 0.98 * i / 3), 6), round(s + (n - s) * (0.01 + 0.98 * j / 3), 6)) for i in range(4) for j in range(4)]
+    inp = "".join("%.6f %.6f\n" % (lat, lon) for lon, lat in pts)
+    r = subprocess.run(["cs2cs", "-d", "10", "EPSG:4326", "EPSG:%d" % code], input=inp, capture_output=True, text=True, check=True)
+    xy = [l.split()[:2] for l in r.stdout.splitlines() if "*" not in l]
+    # Back to WGS84 with the operation the proj build asks PROJ for (code to OGC:CRS84).
+    r = subprocess.run(["cs2cs", "-d", "10", "EPSG:%d" % code, "OGC:CRS84"], input="".join("%s %s\n" % (a, b) for a, b in xy),
+                       capture_output=True, text=True, check=True)
+    for (a, b), line in zip(xy, r.stdout.splitlines()):
+        lon, lat = line.split()[:2]
+        x, y = (b, a) if swap else (a, b)
+        out.append("%d,%s,%s,%s,%s" % (code, lon, lat, x, y))
+open("geodata/crs/testdata/proj_tagged.csv", "w").write("\n".join(out) + "\n")
