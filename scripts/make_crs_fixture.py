@@ -88,6 +88,7 @@ for code, name, meth, a, rf, p, uname, upm, bid, _, _ in rows:
         code, json.dumps(name, ensure_ascii=False), json.dumps(meth), float(a), float(rf), *(repr(float(v)) for v in p), json.dumps(uname), ups))
 go.append("}")
 open("geodata/crs/epsg_table.go", "w").write("\n".join(go) + "\n")
+subprocess.run(["gofmt", "-w", "geodata/crs/epsg_table.go"], check=True)
 
 out = ["# made by scripts/make_crs_fixture.py: for each code, a 4x4 grid over its area of use (bbox inset 1%),",
        "# projected by `cs2cs -d 10 EPSG:<base geographic CRS> EPSG:<code>` (PROJ " + pyproj.proj_version_str + "), input latitude longitude;",
