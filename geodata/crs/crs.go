@@ -2,16 +2,23 @@
 // district files arrive in to WGS84 longitude and latitude, degrees:
 // WGS84 itself (EPSG:4326), Web Mercator (EPSG:3857), UTM on WGS84
 // (EPSG:32601-32660 north, 32701-32760 south), CGCS2000 (EPSG:4490) and
-// its Gauss-Krüger zones (EPSG:4491-4554), and the Chinese web-map systems
-// GCJ-02 and BD-09.
+// its Gauss-Krüger zones (EPSG:4491-4554), the Chinese web-map systems
+// GCJ-02 and BD-09, and the systems of epsg_table.go, generated from PROJ's
+// EPSG database by scripts/make_crs_fixture.py: the NAD83, NAD83(HARN) and
+// NAD83(2011) State Plane, county and UTM grids that use the Lambert
+// conformal conic or the transverse Mercator (metres, US survey feet,
+// international feet), Lambert-93, ETRS89 UTM and ETRS89-LAEA. Built with
+// the proj tag, any system PROJ reads (proj.go).
 //
 // The transverse Mercator is Krüger's series to sixth order in n (Karney
 // 2011, "Transverse Mercator with an accuracy of a few nanometers"):
-// nanometres within 4,000 km of the central meridian. CGCS2000 is taken as
-// WGS84: the two frames agree to a few centimetres, which is below what any
-// station list carries. GCJ-02 is the published obfuscation, BD-09 the
-// published rotation on top of it; both are inverted by iteration to
-// under a millimetre.
+// nanometres within 4,000 km of the central meridian. The conic and the
+// azimuthal equal-area are the closed forms of EPSG Guidance Note 7-2,
+// inverted by iteration to 1e-15 rad. CGCS2000 is taken as WGS84: the two
+// frames agree to a few centimetres. NAD83 (1 to 2 m) and ETRS89 (about
+// 0.9 m) are taken as WGS84 too; docs/coordinate-systems.md says what that
+// costs. GCJ-02 is the published obfuscation, BD-09 the published rotation
+// on top of it; both are inverted by iteration to under a millimetre.
 package crs
 
 import (
@@ -384,6 +391,11 @@ func fromWKTBuiltin(wkt string) (CRS, error) {
 				}
 				return CRS{}, unsupported(code)
 			}
+		}
+	}
+	if head == "PROJCS" {
+		if c, ok := fromWKTParams(w); ok {
+			return c, nil
 		}
 	}
 	name := ""

@@ -104,3 +104,27 @@ func TestUnsupportedNamesTheTag(t *testing.T) {
 		t.Errorf("Parse(EPSG:2056): %v", err)
 	}
 }
+
+// TestESRIStatePlane: ESRI .prj texts carry no EPSG authority; the
+// parameters find the zone, in its unit.
+func TestESRIStatePlane(t *testing.T) {
+	for _, c := range []struct {
+		wkt, title string
+		m          float64
+	}{
+		{`PROJCS["NAD_1983_StatePlane_North_Carolina_FIPS_3200_Feet",GEOGCS["GCS_North_American_1983",DATUM["D_North_American_1983",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",2000000.002616666],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",-79.0],PARAMETER["Standard_Parallel_1",34.33333333333334],PARAMETER["Standard_Parallel_2",36.16666666666666],PARAMETER["Latitude_Of_Origin",33.75],UNIT["Foot_US",0.3048006096012192]]`, "North Carolina (ftUS)", 1200.0 / 3937},
+		{`PROJCS["RGF93_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",49.0],PARAMETER["Standard_Parallel_2",44.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]`, "Lambert-93", 1},
+	} {
+		s, err := FromWKT(c.wkt)
+		if err != nil {
+			t.Errorf("%s: %v", c.title, err)
+			continue
+		}
+		if !strings.Contains(s.Title, c.title) || math.Abs(s.MetresPerUnit-c.m) > 1e-12 {
+			t.Errorf("%s: got %s %q, %v m per unit", c.title, s.Name, s.Title, s.MetresPerUnit)
+		}
+	}
+	if _, err := FromWKT(`PROJCS["x",GEOGCS["GCS_North_American_1983"],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",1.0],PARAMETER["Central_Meridian",-79.0],PARAMETER["Standard_Parallel_1",34.3],PARAMETER["Standard_Parallel_2",36.1],PARAMETER["Latitude_Of_Origin",33.75],UNIT["Meter",1.0]]`); err == nil {
+		t.Error("a conic matching no table entry was accepted")
+	}
+}
