@@ -9,6 +9,7 @@ require (
 	github.com/paulmach/osm v0.8.0
 	github.com/spf13/pflag v1.1.0
 	github.com/tidwall/rtree v1.10.0
+	github.com/twpayne/go-proj/v11 v11.1.0
 	golang.org/x/image v0.48.0
 	golang.org/x/text v0.44.0
 	gopkg.in/yaml.v3 v3.0.1
@@ -25,7 +26,6 @@ require (
 	github.com/paulmach/protoscan v0.2.1 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/tidwall/geoindex v1.7.0 // indirect
-	github.com/twpayne/go-proj/v11 v11.1.0 // indirect
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	google.golang.org/protobuf v1.27.1 // indirect
