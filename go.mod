@@ -10,6 +10,7 @@ require (
 	github.com/peterstace/simplefeatures v0.50.0
 	github.com/spf13/pflag v1.1.0
 	github.com/tidwall/rtree v1.10.0
+	github.com/twpayne/go-proj/v11 v11.1.0
 	golang.org/x/image v0.48.0
 	golang.org/x/text v0.44.0
 	gopkg.in/yaml.v3 v3.0.1

@@ -2,16 +2,23 @@
 // district files arrive in to WGS84 longitude and latitude, degrees:
 // WGS84 itself (EPSG:4326), Web Mercator (EPSG:3857), UTM on WGS84
 // (EPSG:32601-32660 north, 32701-32760 south), CGCS2000 (EPSG:4490) and
-// its Gauss-Krüger zones (EPSG:4491-4554), and the Chinese web-map systems
-// GCJ-02 and BD-09.
+// its Gauss-Krüger zones (EPSG:4491-4554), the Chinese web-map systems
+// GCJ-02 and BD-09, and the systems of epsg_table.go, generated from PROJ's
+// EPSG database by scripts/make_crs_fixture.py: the NAD83, NAD83(HARN) and
+// NAD83(2011) State Plane, county and UTM grids that use the Lambert
+// conformal conic or the transverse Mercator (metres, US survey feet,
+// international feet), Lambert-93, ETRS89 UTM and ETRS89-LAEA. Built with
+// the proj tag, any system PROJ reads (proj.go).
 //
 // The transverse Mercator is Krüger's series to sixth order in n (Karney
 // 2011, "Transverse Mercator with an accuracy of a few nanometers"):
-// nanometres within 4,000 km of the central meridian. CGCS2000 is taken as
-// WGS84: the two frames agree to a few centimetres, which is below what any
-// station list carries. GCJ-02 is the published obfuscation, BD-09 the
-// published rotation on top of it; both are inverted by iteration to
-// under a millimetre.
+// nanometres within 4,000 km of the central meridian. The conic and the
+// azimuthal equal-area are the closed forms of EPSG Guidance Note 7-2,
+// inverted by iteration to 1e-15 rad. CGCS2000 is taken as WGS84: the two
+// frames agree to a few centimetres. NAD83 (1 to 2 m) and ETRS89 (about
+// 0.9 m) are taken as WGS84 too; docs/coordinate-systems.md says what that
+// costs. GCJ-02 is the published obfuscation, BD-09 the published rotation
+// on top of it; both are inverted by iteration to under a millimetre.
 package crs
 
 import (
@@ -25,14 +32,21 @@ import (
 // metres or longitude/latitude degrees, to WGS84 (lon, lat) degrees.
 type CRS struct {
 	Name string // canonical: "EPSG:32631", "gcj02"
+	// Title is the system's EPSG name where known: "NAD83 / North Carolina (ftUS)".
+	Title string
 	// Geographic says x and y are longitude and latitude degrees.
 	Geographic bool
-	toWGS84    func(x, y float64) (lon, lat float64)
-	fromWGS84  func(lon, lat float64) (x, y float64)
+	// Unit names the unit of x and y: "degree", "metre", "US survey foot"
+	// (1200/3937 m) or "foot" (0.3048 m).
+	Unit string
+	// MetresPerUnit converts x and y to metres; 0 for geographic systems.
+	MetresPerUnit float64
+	toWGS84       func(x, y float64) (lon, lat float64)
+	fromWGS84     func(lon, lat float64) (x, y float64)
 }
 
 // WGS84 is EPSG:4326, longitude first.
-var WGS84 = CRS{Name: "EPSG:4326", Geographic: true,
+var WGS84 = CRS{Name: "EPSG:4326", Geographic: true, Unit: "degree",
 	toWGS84:   func(x, y float64) (float64, float64) { return x, y },
 	fromWGS84: func(x, y float64) (float64, float64) { return x, y }}
 
@@ -46,7 +60,17 @@ func (c CRS) ToWGS84(x, y float64) (lon, lat float64) { return c.toWGS84(x, y) }
 func (c CRS) FromWGS84(lon, lat float64) (x, y float64) { return c.fromWGS84(lon, lat) }
 
 // Names lists what Parse accepts, for help texts.
-const Names = "EPSG:4326 (WGS84), EPSG:3857 (Web Mercator), EPSG:326NN/327NN (UTM), EPSG:4490 (CGCS2000), EPSG:4491-4554 (CGCS2000 Gauss-Krüger), gcj02, bd09"
+const Names = "EPSG:4326 (WGS84), EPSG:3857 (Web Mercator), EPSG:326NN/327NN (UTM), EPSG:258NN (ETRS89 UTM), EPSG:3035 (ETRS89-LAEA), EPSG:2154 (Lambert-93), NAD83/HARN/2011 State Plane and UTM (metres and feet, e.g. EPSG:2264), EPSG:4490 (CGCS2000), EPSG:4491-4554 (CGCS2000 Gauss-Krüger), gcj02, bd09"
+
+// unsupported is the error for a code this build cannot convert.
+func unsupported(code int) error {
+	if withPROJ {
+		return fmt.Errorf("EPSG:%d: PROJ does not know this code", code)
+	}
+	return fmt.Errorf("EPSG:%d is not supported by this build (supported: %s); build covaudit with `go build -tags proj` for any EPSG code, or convert the data with `ogr2ogr -t_srs EPSG:4326`", code, Names)
+}
+
+func epsgName(code int) string { return fmt.Sprintf("EPSG:%d", code) }
 
 // Parse reads a system's name: "EPSG:32631", "epsg:4326", "4326",
 // "WGS84", "CRS84", "gcj02", "bd09". The empty string is WGS84.
@@ -56,9 +80,9 @@ func Parse(s string) (CRS, error) {
 	case "", "wgs84", "wgs 84", "crs84", "ogc:crs84", "urn:ogc:def:crs:ogc:1.3:crs84":
 		return WGS84, nil
 	case "gcj02", "gcj-02", "gcj":
-		return CRS{Name: "gcj02", Geographic: true, toWGS84: gcjToWGS, fromWGS84: wgsToGCJ}, nil
+		return CRS{Name: "gcj02", Geographic: true, Unit: "degree", toWGS84: gcjToWGS, fromWGS84: wgsToGCJ}, nil
 	case "bd09", "bd-09", "baidu":
-		return CRS{Name: "bd09", Geographic: true, toWGS84: bdToWGS, fromWGS84: func(lon, lat float64) (float64, float64) {
+		return CRS{Name: "bd09", Geographic: true, Unit: "degree", toWGS84: bdToWGS, fromWGS84: func(lon, lat float64) (float64, float64) {
 			return gcjToBD(wgsToGCJ(lon, lat))
 		}}, nil
 	}
@@ -66,19 +90,30 @@ func Parse(s string) (CRS, error) {
 	t = strings.TrimPrefix(t, ":")
 	code, err := strconv.Atoi(t)
 	if err != nil {
-		return CRS{}, fmt.Errorf("unknown coordinate system %q (want one of %s)", s, Names)
+		if c, perr := parseOther(s); perr == nil {
+			return c, nil
+		}
+		return CRS{}, fmt.Errorf("unknown coordinate system %q (want one of %s; other systems need `go build -tags proj`)", s, Names)
 	}
 	if c, ok := FromEPSG(code); ok {
 		return c, nil
 	}
-	return CRS{}, fmt.Errorf("EPSG:%d is not supported (supported: %s)", code, Names)
+	return CRS{}, unsupported(code)
 }
 
-// FromEPSG returns the system of an EPSG code covaudit knows.
+// FromEPSG returns the system of an EPSG code covaudit knows: the built-in
+// ones, then, in a `-tags proj` build, any code PROJ knows.
 func FromEPSG(code int) (CRS, bool) {
+	if c, ok := fromEPSGBuiltin(code); ok {
+		return c, true
+	}
+	return fromEPSGPROJ(code)
+}
+
+func fromEPSGBuiltin(code int) (CRS, bool) {
 	name := fmt.Sprintf("EPSG:%d", code)
 	geo := func() CRS {
-		return CRS{Name: name, Geographic: true, toWGS84: WGS84.toWGS84, fromWGS84: WGS84.fromWGS84}
+		return CRS{Name: name, Geographic: true, Unit: "degree", toWGS84: WGS84.toWGS84, fromWGS84: WGS84.fromWGS84}
 	}
 	switch {
 	case code == 4326:
@@ -102,6 +137,9 @@ func FromEPSG(code int) (CRS, bool) {
 	case code >= 4534 && code <= 4554: // 3-degree zones by central meridian 75E-135E
 		return projected(name, newTM(75+3*float64(code-4534), 1, 500000, 0)), true
 	}
+	if e, ok := epsgTable[code]; ok {
+		return fromTable(code, e), true
+	}
 	return CRS{}, false
 }
 
@@ -111,7 +149,7 @@ type projection interface {
 }
 
 func projected(name string, p projection) CRS {
-	return CRS{Name: name, toWGS84: p.inverse, fromWGS84: p.forward}
+	return CRS{Name: name, Unit: "metre", MetresPerUnit: 1, toWGS84: p.inverse, fromWGS84: p.forward}
 }
 
 // WGS84 ellipsoid.
@@ -147,12 +185,15 @@ type tm struct {
 	alpha, beta      [7]float64 // Krüger's coefficients, 1-based
 }
 
-func newTM(lon0, k0, fe, fn float64) tm {
-	n := wgsF / (2 - wgsF)
+func newTM(lon0, k0, fe, fn float64) tm { return newTMEllipsoid(wgsA, wgsF, lon0, k0, fe, fn) }
+
+// newTMEllipsoid is the transverse Mercator on the ellipsoid (a, f).
+func newTMEllipsoid(a, f, lon0, k0, fe, fn float64) tm {
+	n := f / (2 - f)
 	n2 := n * n
 	n3, n4, n5, n6 := n2*n, n2*n2, n2*n2*n, n2*n2*n2
-	t := tm{lon0: lon0, k0: k0, fe: fe, fn: fn, e: math.Sqrt(wgsF * (2 - wgsF))}
-	t.a1 = wgsA / (1 + n) * (1 + n2/4 + n4/64 + n6/256)
+	t := tm{lon0: lon0, k0: k0, fe: fe, fn: fn, e: math.Sqrt(f * (2 - f))}
+	t.a1 = a / (1 + n) * (1 + n2/4 + n4/64 + n6/256)
 	t.alpha = [7]float64{0,
 		n/2 - 2*n2/3 + 5*n3/16 + 41*n4/180 - 127*n5/288 + 7891*n6/37800,
 		13*n2/48 - 3*n3/5 + 557*n4/1440 + 281*n5/630 - 1983433*n6/1935360,
@@ -173,7 +214,7 @@ func newTM(lon0, k0, fe, fn float64) tm {
 }
 
 func (t tm) forward(lon, lat float64) (float64, float64) {
-	phi, lam := lat*deg, (lon-t.lon0)*deg
+	phi, lam := lat*deg, wrap(lon-t.lon0)*deg
 	s := math.Sin(phi)
 	tau := math.Sinh(math.Atanh(s) - t.e*math.Atanh(t.e*s)) // tangent of the conformal latitude
 	xi1 := math.Atan2(tau, math.Cos(lam))
@@ -212,7 +253,7 @@ func (t tm) inverse(x, y float64) (float64, float64) {
 			break
 		}
 	}
-	return t.lon0 + lam/deg, math.Atan(tau) / deg
+	return wrap(t.lon0 + lam/deg), math.Atan(tau) / deg
 }
 
 // GCJ-02: the published obfuscation of Chinese web maps (Krasovsky
@@ -300,8 +341,33 @@ func bdToWGS(lon, lat float64) (float64, float64) {
 // FromWKT reads the system a .prj file or a spatial reference table
 // declares, in OGC or ESRI WKT: by the EPSG authority of the outermost
 // system when it has one, else by the system's name (WGS 84, UTM zones on
-// WGS 84, Pseudo-Mercator, CGCS2000 and its Gauss-Krüger zones).
+// WGS 84, Pseudo-Mercator, CGCS2000 and its Gauss-Krüger zones). In a
+// `-tags proj` build, a text these rules do not resolve goes to PROJ.
 func FromWKT(wkt string) (CRS, error) {
+	c, err := fromWKTBuiltin(wkt)
+	if err == nil || !withPROJ {
+		return c, err
+	}
+	if pc, perr := ParseWKT(wkt); perr == nil {
+		return pc, nil
+	}
+	return CRS{}, err
+}
+
+// ParseWKT resolves any WKT or PROJ string through PROJ; without the
+// proj build tag it says how to get one.
+var ParseWKT = func(def string) (CRS, error) {
+	return CRS{}, fmt.Errorf("this covaudit build reads only the systems %s; build with `go build -tags proj` for any WKT, or convert the data with `ogr2ogr -t_srs EPSG:4326`", Names)
+}
+
+func parseOther(s string) (CRS, error) {
+	if !withPROJ {
+		return CRS{}, fmt.Errorf("not built with proj")
+	}
+	return ParseWKT(s)
+}
+
+func fromWKTBuiltin(wkt string) (CRS, error) {
 	w := strings.TrimSpace(wkt)
 	head, _, _ := strings.Cut(w, "[")
 	head = strings.ToUpper(strings.TrimSpace(head))
@@ -323,8 +389,13 @@ func FromWKT(wkt string) (CRS, error) {
 				if c, ok := FromEPSG(code); ok {
 					return c, nil
 				}
-				return CRS{}, fmt.Errorf("EPSG:%d is not supported (supported: %s)", code, Names)
+				return CRS{}, unsupported(code)
 			}
+		}
+	}
+	if head == "PROJCS" {
+		if c, ok := fromWKTParams(w); ok {
+			return c, nil
 		}
 	}
 	name := ""
@@ -375,12 +446,12 @@ func FromWKT(wkt string) (CRS, error) {
 			}
 		}
 	}
-	return CRS{}, fmt.Errorf("coordinate system %q is not one covaudit reads (%s); convert the data, or name its system with a --*-crs flag", name, Names)
+	return CRS{}, fmt.Errorf("coordinate system %q is not one this covaudit build reads (%s); build with `go build -tags proj`, convert the data with `ogr2ogr -t_srs EPSG:4326`, or name its system with a --*-crs flag", name, Names)
 }
 
 func mustEPSG(code int) (CRS, error) {
 	if c, ok := FromEPSG(code); ok {
 		return c, nil
 	}
-	return CRS{}, fmt.Errorf("EPSG:%d is not supported (supported: %s)", code, Names)
+	return CRS{}, unsupported(code)
 }

@@ -94,7 +94,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q): %v", s, err)
 		}
 	}
-	for _, s := range []string{"EPSG:2154", "lambert", "EPSG:"} {
+	for _, s := range []string{"EPSG:99999", "lambert", "EPSG:"} {
 		if _, err := Parse(s); err == nil {
 			t.Errorf("Parse(%q) accepted", s)
 		}
