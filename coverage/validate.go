@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // ValidateGeometry checks a district geometry on its own: at least one
@@ -30,8 +31,45 @@ func ValidateGeometry(mp orb.MultiPolygon) error {
 				return fmt.Errorf("polygon %d: ring %d: %w", pi, ri, err)
 			}
 		}
+		// Holes must lie in their shell (as GEOS validity has it), and
+		// leave it some area.
+		shell := openRing(poly[0])
+		left := math.Abs(lonLatArea(shell))
+		for hi := 1; hi < len(poly); hi++ {
+			hole := openRing(poly[hi])
+			for _, p := range hole {
+				if !planar.RingContains(poly[0], p) && !onRing(shell, p) {
+					return fmt.Errorf("polygon %d: hole %d lies outside the shell (vertex (%v, %v))", pi, hi, p[0], p[1])
+				}
+			}
+			left -= math.Abs(lonLatArea(hole))
+		}
+		if left <= 1e-14*math.Abs(lonLatArea(shell)) {
+			return fmt.Errorf("polygon %d: its holes leave it no area", pi)
+		}
 	}
 	return nil
+}
+
+// lonLatArea is a ring's signed area in degrees squared (for comparisons
+// of a ring with its holes only).
+func lonLatArea(pts []orb.Point) float64 {
+	a := 0.0
+	for i := range pts {
+		p, q := pts[i], pts[(i+1)%len(pts)]
+		a += p[0]*q[1] - p[1]*q[0]
+	}
+	return a / 2
+}
+
+// onRing says whether p lies on an edge of the ring (to 1e-12 degrees).
+func onRing(pts []orb.Point, p orb.Point) bool {
+	for i := range pts {
+		if distToSeg(p, pts[i], pts[(i+1)%len(pts)]) <= 1e-12 {
+			return true
+		}
+	}
+	return false
 }
 
 func validateRing(ring orb.Ring) error {

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/number"
 	"io"
 	"slices"
 	"strconv"
@@ -119,6 +120,26 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 	if err != nil {
 		return nil, cols, fmt.Errorf("%s:1: cannot read the header row: %w", name, err)
 	}
+	// Every leading byte-order mark goes (a file converted twice has two),
+	// and a column named twice is ambiguous.
+	if len(header) > 0 {
+		for strings.HasPrefix(header[0], "\ufeff") {
+			header[0] = strings.TrimPrefix(header[0], "\ufeff")
+		}
+	}
+	seen := map[string]int{}
+	var dups []string
+	for i, h := range header {
+		k := strings.ToLower(strings.TrimSpace(h))
+		if j, ok := seen[k]; ok && k != "" {
+			dups = append(dups, fmt.Sprintf("column %q is both column %d and column %d", strings.TrimSpace(h), j+1, i+1))
+			continue
+		}
+		seen[k] = i
+	}
+	if len(dups) > 0 {
+		return nil, cols, fmt.Errorf("%s:1: %s", name, strings.Join(dups, "; "))
+	}
 	col := func(given string, names []string, what, flag string) (int, error) {
 		for i, h := range header {
 			h = strings.TrimSpace(h)
@@ -179,9 +200,9 @@ func parseCoord(s string, sep rune) (float64, error) {
 	if sep != ',' && strings.Count(t, ",") == 1 && !strings.Contains(t, ".") {
 		t = strings.Replace(t, ",", ".", 1)
 	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v != v || v > 1e300 || v < -1e300 {
-		return 0, fmt.Errorf("invalid number %q", s)
+	v, ok := number.Parse(t)
+	if !ok || v > 1e300 || v < -1e300 {
+		return 0, fmt.Errorf("invalid number %q (decimal notation only)", s)
 	}
 	return v, nil
 }

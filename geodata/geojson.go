@@ -403,6 +403,14 @@ func declaredCRS(data []byte, name string) (crs.CRS, error) {
 	}
 	m := crsMember.FindSubmatch(head)
 	if m == nil {
+		// Writers that order members otherwise put it after the features.
+		tail := data[max(0, len(data)-4096):]
+		if i := bytes.LastIndexByte(tail, ']'); i >= 0 {
+			tail = tail[i:]
+		}
+		m = crsMember.FindSubmatch(tail)
+	}
+	if m == nil {
 		return crs.WGS84, nil
 	}
 	c, err := crs.Parse(string(m[1]))

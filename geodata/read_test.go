@@ -43,10 +43,10 @@ func TestStationProblems(t *testing.T) {
 		fatal string   // error for an unreadable file
 	}{
 		{name: "out of range", input: "id,lon,lat\na,191.2,42\n", want: []string{`f:2: column "lon": 191.2 is out of range [-180, 180]`}},
-		{name: "bad number", input: "id,lon,lat\na,1.5,4x.1\n", want: []string{`f:2: column "lat": invalid number "4x.1"`}},
+		{name: "bad number", input: "id,lon,lat\na,1.5,4x.1\n", want: []string{`f:2: column "lat": invalid number "4x.1" (decimal notation only)`}},
 		{name: "empty value", input: "id,lon,lat\na,,42\n", want: []string{`f:2: column "lon": empty`}},
 		{name: "all problems at once", input: "lon,lat\n1,2\n999,2\n1,x\n3,4\n1,-91\n",
-			want: []string{`f:3: column "lon": 999 is out of range [-180, 180]`, `f:4: column "lat": invalid number "x"`, `f:6: column "lat": -91 is out of range [-90, 90]`}},
+			want: []string{`f:3: column "lon": 999 is out of range [-180, 180]`, `f:4: column "lat": invalid number "x" (decimal notation only)`, `f:6: column "lat": -91 is out of range [-90, 90]`}},
 		{name: "missing column", input: "id,lon,height\na,1,2\n", fatal: `f:1: no latitude column (looked for lat, latitude, y, 纬度; name one with --lat-col; columns: id, lon, height)`},
 		{name: "named column missing", input: "id,lon,lat\n", opts: StationOptions{LonCol: "east"}, fatal: `f:1: no column "east" (columns: id, lon, lat)`},
 		{name: "empty file", input: "", fatal: "f: empty file, want a header row"},

@@ -3,6 +3,7 @@ package roads
 import (
 	"bufio"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/number"
 	"io"
 	"slices"
 	"strconv"
@@ -230,16 +231,16 @@ func ReadSpeeds(r io.Reader, name string, base Profile) (Profile, error) {
 			}
 			continue
 		case "maxspeed-factor":
-			v, err := strconv.ParseFloat(f[1], 64)
-			if err != nil || v < 0 || v > 2 {
+			v, ok := number.Parse(f[1])
+			if !ok || v < 0 || v > 2 {
 				bad("maxspeed-factor must be a number in [0, 2], got %q", f[1])
 				continue
 			}
 			p.MaxspeedFactor = v
 			continue
 		}
-		v, err := strconv.ParseFloat(f[1], 64)
-		if err != nil || v < 0 || v > 400 {
+		v, ok := number.Parse(f[1])
+		if !ok || v < 0 || v > 400 {
 			bad("speed of %q must be km/h in [0, 400], got %q", f[0], f[1])
 			continue
 		}

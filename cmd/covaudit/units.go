@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/covaudit/covaudit/internal/number"
 	"math"
 	"strconv"
 	"strings"
@@ -105,9 +106,9 @@ func parseWithUnits(s string, units map[string]float64) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("unknown unit %q", unit)
 	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return 0, err
+	v, ok := number.Parse(num)
+	if !ok {
+		return 0, fmt.Errorf("invalid number %q (decimal notation only)", num)
 	}
 	return v * f, nil
 }
@@ -137,8 +138,8 @@ type percentFlag float64
 func (p *percentFlag) String() string { return strconv.FormatFloat(float64(*p), 'f', -1, 64) }
 func (p *percentFlag) Type() string   { return "percent" }
 func (p *percentFlag) Set(s string) error {
-	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || v < 0 || v > 100 {
+	v, ok := number.Parse(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	if !ok || v < 0 || v > 100 {
 		return fmt.Errorf("invalid percentage %q, want a number from 0 to 100", s)
 	}
 	*p = percentFlag(v)
