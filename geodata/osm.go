@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/covaudit/covaudit/roads"
 	"github.com/paulmach/osm"
@@ -63,15 +64,15 @@ type osmKinds struct{ nodes, ways, relations bool }
 // messages and for progress.
 type countingReader struct {
 	r        io.Reader
-	n        int64
+	n        atomic.Int64 // the PBF decoders read while an error path reports it
 	progress func(n int64)
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	k, err := c.r.Read(p)
-	c.n += int64(k)
+	n := c.n.Add(int64(k))
 	if c.progress != nil {
-		c.progress(c.n)
+		c.progress(n)
 	}
 	return k, err
 }
@@ -130,7 +131,7 @@ func scanOSM(ctx context.Context, src OSMSource, kinds osmKinds, progress func(r
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		return fmt.Errorf("%s: in the block after byte %d (reading had reached byte %d of %d): %v", path, sc.FullyScannedBytes(), cr.n, size, describeRead(err))
+		return fmt.Errorf("%s: in the block after byte %d (reading had reached byte %d of %d): %v", path, sc.FullyScannedBytes(), cr.n.Load(), size, describeRead(err))
 	}
 	return nil
 }
@@ -174,7 +175,7 @@ func scanXML(ctx context.Context, path string, r io.Reader, kinds osmKinds, fn f
 			return err
 		}
 		// The decoder's message has the line of the (uncompressed) text.
-		return fmt.Errorf("%s: %v (reading had reached byte %d of the file)", path, describeRead(err), file.n)
+		return fmt.Errorf("%s: %v (reading had reached byte %d of the file)", path, describeRead(err), file.n.Load())
 	}
 	return nil
 }
