@@ -179,6 +179,10 @@ func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons boo
 	if stationFiles != nil {
 		sins = stationFiles
 	}
+	if !a.Demo && bytes.Equal(din.data, demoDistricts) {
+		// The demo's parishes written out by covaudit init --demo: their licence travels with them.
+		a.Attribution = append(a.Attribution, demoAttribution)
+	}
 	din = din.hashed()
 	for i := range sins {
 		sins[i] = sins[i].hashed()

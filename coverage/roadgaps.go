@@ -32,7 +32,7 @@ import (
 //     undecided ones (between none and all of them): within the bracket
 //     [UncoveredLowerM2, UncoveredUpperM2]. Nothing is dropped, so the
 //     slivers are floating point only: the tests hold them under 1e-6 of
-//     the district's area plus 1 m2 (the issue allows max(0.5%, 1 ha)).
+//     the district's area plus 1 m2 (the accuracy contract allows max(0.5%, 1 ha)).
 //     The only land that could be lost is a ring the chaining cannot close
 //     or a hole no exterior holds, neither seen on the demo or the tests.
 //   - Kinds: uncovered cells carry theirs (no-access when no usable road or

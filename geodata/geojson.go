@@ -321,9 +321,11 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 			perr = f.check()
 		}
 		id := ""
-		if idKey != "" {
+		if idKey != "" && idKey != "id" {
 			id, _ = propText(props, idKey)
 		} else {
+			// "id" (the default, and what covaudit.yaml's example names) is the
+			// feature's own id member, else a property of that name.
 			id = idText(f.id)
 			if id == "" {
 				id, _ = propText(props, "id")

@@ -117,6 +117,24 @@ func TestReadStationsGeoJSONMultiPoint(t *testing.T) {
 	}
 }
 
+// TestReadStationsGeoJSONIDs: an id column named "id" (the default, and what
+// covaudit.yaml's example gives) means the feature's own id member, then a
+// property of that name; another name means that property only.
+func TestReadStationsGeoJSONIDs(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"n1","properties":{"code":"A"},"geometry":{"type":"Point","coordinates":[1,2]}},
+{"type":"Feature","properties":{"id":"p2","code":"B"},"geometry":{"type":"Point","coordinates":[1,2]}}]}`
+	for _, c := range []struct {
+		col  string
+		want [2]string
+	}{{"", [2]string{"n1", "p2"}}, {"id", [2]string{"n1", "p2"}}, {"code", [2]string{"A", "B"}}} {
+		st, _, err := ReadStations(strings.NewReader(in), "f", StationOptions{IDCol: c.col})
+		if err != nil || len(st) != 2 || st[0].ID != c.want[0] || st[1].ID != c.want[1] || !st[0].IDGiven {
+			t.Errorf("IDCol %q: %+v, %v; want ids %v", c.col, st, err, c.want)
+		}
+	}
+}
+
 func TestReadDistrictsTestdata(t *testing.T) {
 	b, err := os.ReadFile("testdata/districts.geojson")
 	if err != nil {

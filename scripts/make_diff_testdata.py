@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes cmd/covaudit/testdata/andorra-services-head.geojson: the demo
+"""Writes audit/demodata/andorra-services-changed.geojson: the demo
 services after a made-up change, for the diff tests and golden files.
 
     /usr/bin/python3 scripts/make_diff_testdata.py
@@ -12,7 +12,7 @@ data, ODbL (see audit/demodata/README.md).
 import json
 
 src = "audit/demodata/andorra-services.geojson"
-dst = "cmd/covaudit/testdata/andorra-services-head.geojson"
+dst = "audit/demodata/andorra-services-changed.geojson"
 d = json.load(open(src, encoding="utf-8"))
 out = []
 for f in d["features"]:

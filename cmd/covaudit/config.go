@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/covaudit/covaudit/audit"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -394,22 +395,81 @@ diff:
 `
 
 const initHelp = `Usage: covaudit init [--output FILE] [--force]
+       covaudit init --demo DIR [--force]
 
 Writes a commented example configuration (covaudit.yaml) with every key and
 its default. covaudit check, validate and diff read covaudit.yaml from the
 working directory (or the file given with --config); flags override it.
+
+With --demo, writes the embedded Andorra dataset into DIR (created when
+missing): andorra-parishes.geojson (7 districts, 2 urban and 5 rural),
+andorra-services.geojson (65 stations), andorra-roads.osm.pbf (the road
+network), andorra-places.csv (114 named places, for nearest),
+andorra-services-changed.geojson (for diff), their README (source and
+licence: OpenStreetMap, ODbL) and a covaudit.yaml that audits them as
+'covaudit check' with no inputs does. Run covaudit in DIR to use them.
 
 Flags:
 %s`
 
 type initOptions struct {
 	output string
+	demo   string
 	force  bool
 }
 
 func (o *initOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.output, "output", "o", configName, "write the example to `FILE`")
+	f.StringVar(&o.demo, "demo", "", "write the embedded demo dataset and a covaudit.yaml auditing it into `DIR`")
 	f.BoolVar(&o.force, "force", false, "overwrite the file if it exists")
+}
+
+// demoConfig is the example configuration pointed at the files init --demo
+// writes, with the road network set: check in that folder audits what the
+// embedded demo audits.
+func demoConfig() string {
+	s := exampleConfig
+	for _, r := range [][2]string{
+		{"districts: districts.geojson  ", "districts: andorra-parishes.geojson"},
+		{"stations: stations.csv        ", "stations: andorra-services.geojson"},
+		{"# roads:\n#   file: region.osm.pbf\n", "roads:\n  file: andorra-roads.osm.pbf\n"},
+	} {
+		s = strings.Replace(s, r[0], r[1], 1)
+	}
+	return "# The Andorra demo (covaudit init --demo): OpenStreetMap data, ODbL 1.0, see README.md.\n" + s
+}
+
+// writeDemo writes the demo dataset and its configuration into dir, refusing
+// to replace an existing file unless force is set.
+func writeDemo(dir string, force bool, stdout io.Writer) error {
+	files := append(audit.DemoFiles(), audit.DemoFile{Name: configName, Data: []byte(demoConfig())})
+	if !force {
+		var exist []string
+		for _, f := range files {
+			if _, err := os.Lstat(filepath.Join(dir, f.Name)); err == nil {
+				exist = append(exist, filepath.Join(dir, f.Name))
+			}
+		}
+		if len(exist) > 0 {
+			return usageError{Msg: fmt.Sprintf("%s exist(s); use --force to overwrite", strings.Join(exist, ", "))}
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return outputError{Err: err}
+	}
+	for _, f := range files {
+		path := filepath.Join(dir, f.Name)
+		if err := geodata.WriteFileAtomic(path, func(w io.Writer) error {
+			_, err := w.Write(f.Data)
+			return err
+		}); err != nil {
+			return outputError{Err: err}
+		}
+		if _, err := fmt.Fprintf(stdout, "wrote %s\n", path); err != nil {
+			return outputError{Err: err}
+		}
+	}
+	return nil
 }
 
 func initHelpText() string {
@@ -432,6 +492,15 @@ func runInitArgs(_ context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	if fs.NArg() > 0 {
 		return usageError{Msg: fmt.Sprintf("init takes no arguments, got %q", fs.Args())}
+	}
+	if fs.Changed("demo") {
+		if fs.Changed("output") {
+			return usageError{Msg: "--demo writes covaudit.yaml into its folder; leave out --output"}
+		}
+		if o.demo == "" {
+			return usageError{Msg: "--demo needs a folder"}
+		}
+		return writeDemo(o.demo, o.force, stdout)
 	}
 	if _, err := os.Stat(o.output); err == nil && !o.force {
 		return usageError{Msg: fmt.Sprintf("%s exists; use --force to overwrite it", o.output)}

@@ -12,7 +12,7 @@ import (
 const (
 	demoParishes = "../../audit/demodata/andorra-parishes.geojson"
 	demoServices = "../../audit/demodata/andorra-services.geojson"
-	headServices = "testdata/andorra-services-head.geojson" // scripts/make_diff_testdata.py
+	headServices = "../../audit/demodata/andorra-services-changed.geojson" // scripts/make_diff_testdata.py
 )
 
 // TestDiffGolden compares the demo services with a changed version (one
