@@ -136,7 +136,7 @@ type jsonDiffDistrict struct {
 	Name             string        `json:"name"`
 	ID               string        `json:"id"`
 	Class            string        `json:"class"`
-	Rule             jsonRule      `json:"rule"`
+	Rule             ReportRule    `json:"rule"`
 	AreaM2           geodata.Fixed `json:"area_m2"`
 	Base             jsonSide      `json:"base"`
 	Head             jsonSide      `json:"head"`
@@ -175,7 +175,7 @@ type jsonDiffSummary struct {
 }
 
 type jsonDiff struct {
-	Meta        jsonMeta            `json:"meta"`
+	Meta        ReportMeta          `json:"meta"`
 	Attribution []string            `json:"attribution"`
 	Warnings    []string            `json:"warnings"`
 	Districts   []jsonDiffDistrict  `json:"districts"`
@@ -218,7 +218,7 @@ func (d *DiffRun) summary() jsonDiffSummary {
 func (d *DiffRun) report() jsonDiff {
 	rep := jsonDiff{Attribution: append([]string{}, d.Attribution...), Warnings: append([]string{}, d.Warnings...),
 		Districts: []jsonDiffDistrict{}, Stations: []jsonStationChange{}, Summary: d.summary()}
-	check := d.Audit.report()
+	check := d.Audit.Report()
 	rep.Meta = check.Meta
 	rep.Meta.Command = "diff"
 	delete(rep.Meta.Parameters, "chord_error_m")
@@ -264,7 +264,7 @@ func (d *DiffRun) report() jsonDiff {
 func (d *DiffRun) write(w io.Writer) error {
 	switch d.Config.Output.Format {
 	case "json":
-		return WriteJSON(w, d.report())
+		return WriteJSON(w, d.Report())
 	case "markdown":
 		return d.writeMarkdown(w)
 	}

@@ -27,6 +27,9 @@ func Example() {
 	for _, r := range a.Results {
 		fmt.Printf("%-20s %-13s covered %5.1f%%  pass %v\n", r.District.Name, r.District.Rule.Kind, r.CoveredPct, r.Pass)
 	}
+	// The typed report, what --format json writes.
+	rep := a.Report()
+	fmt.Printf("%d of %d districts pass; %s m² uncovered\n", rep.Summary.Passing, rep.Summary.Districts, rep.Summary.UncoveredM2)
 	// Output:
 	// Escaldes-Engordany   radius        covered  16.6%  pass false
 	// Andorra la Vella     radius        covered  53.6%  pass false
@@ -35,4 +38,5 @@ func Example() {
 	// Sant Julià de Lòria  road-time     covered  86.2%  pass false
 	// Encamp               road-time     covered  61.0%  pass false
 	// Canillo              road-time     covered  54.5%  pass false
+	// 0 of 7 districts pass; 194349577.09 m² uncovered
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/paulmach/orb"
 )
 
 // Report precision: areas 0.01 m2, coordinates 1e-7 degrees, costs 1 mm or
@@ -21,32 +22,43 @@ func m2(v float64) geodata.Fixed    { return geodata.Fixed{V: v, Digits: 2} }
 func deg7(v float64) geodata.Fixed  { return geodata.Fixed{V: v, Digits: 7} }
 func cost3(v float64) geodata.Fixed { return geodata.Fixed{V: v, Digits: 3} }
 
-type jsonReport struct {
-	Meta        jsonMeta       `json:"meta"`
-	Attribution []string       `json:"attribution"`
-	Warnings    []string       `json:"warnings"`
-	Districts   []jsonDistrict `json:"districts"`
-	Summary     jsonSummary    `json:"summary"`
+// Report is check's JSON report (--format json): the run's parameters
+// and inputs, the data's attribution, the warnings, one entry per district
+// in input order and the summary. Areas are m² (written to 0.01 m²),
+// coordinates WGS84 degrees (1e-7), times seconds, distances metres.
+type Report struct {
+	Meta        ReportMeta       `json:"meta"`
+	Attribution []string         `json:"attribution"`
+	Warnings    []string         `json:"warnings"`
+	Districts   []DistrictReport `json:"districts"`
+	Summary     Summary          `json:"summary"`
 	// Roads describes the road network, with --roads.
 	Roads *RoadSummary `json:"roads,omitempty"`
 }
 
-type jsonMeta struct {
+// ReportMeta says what produced a report: the command, every parameter
+// (as configured) and each input with its SHA-256.
+type ReportMeta struct {
 	Tool       string         `json:"tool"`
 	Version    string         `json:"version"`
 	Command    string         `json:"command"`
 	Parameters map[string]any `json:"parameters"`
-	Inputs     []jsonInput    `json:"inputs"`
+	Inputs     []ReportInput  `json:"inputs"`
 }
 
-type jsonInput struct {
+// ReportInput is one input file: its role (districts, stations, roads,
+// population), name as given, SHA-256 (hex) and size in bytes.
+type ReportInput struct {
 	Role   string `json:"role"`
 	Name   string `json:"name"`
 	SHA256 string `json:"sha256"`
 	Bytes  int64  `json:"bytes"`
 }
 
-type jsonRule struct {
+// ReportRule is a district's rule: Kind is radius, speed, road-time or
+// road-distance; Threshold in Unit (m or s); RadiusM the straight-line
+// radius of the distance kinds (0 under the road kinds).
+type ReportRule struct {
 	Kind      string         `json:"kind"`
 	Threshold float64        `json:"threshold"`
 	Unit      string         `json:"unit"`
@@ -60,8 +72,10 @@ type jsonRule struct {
 	DelayS    *float64 `json:"delay_s,omitempty"`
 }
 
-// jsonTravel is a road district's travel times over its area.
-type jsonTravel struct {
+// TravelTimes is a road district's travel times, seconds, over a regular
+// grid of Samples places SpacingM metres apart: sampled values (MaxS is the
+// largest sampled, a lower bound of the true maximum).
+type TravelTimes struct {
 	MedianS  geodata.Fixed `json:"median_s"`
 	P95S     geodata.Fixed `json:"p95_s"`
 	MaxS     geodata.Fixed `json:"max_s"`
@@ -69,7 +83,11 @@ type jsonTravel struct {
 	SpacingM geodata.Fixed `json:"spacing_m"`
 }
 
-type jsonWorst struct {
+// WorstPlace is the place of a district farthest from every station
+// (distance kinds: exact; road kinds: the costliest sampled place), its
+// cost in Unit (m or s), straight-line distance and nearest station; all
+// nil when no station exists, with Reason saying why.
+type WorstPlace struct {
 	Lon       *geodata.Fixed `json:"lon"`
 	Lat       *geodata.Fixed `json:"lat"`
 	Cost      *geodata.Fixed `json:"cost"`
@@ -80,11 +98,15 @@ type jsonWorst struct {
 	Reason    string         `json:"reason,omitempty"`
 }
 
-type jsonDistrict struct {
+// DistrictReport is one district's audit: area and uncovered area (m²,
+// the middle of the bracket [UncoveredLower, UncoveredUpper] that holds the
+// truth), the covered share (percent, unrounded), the gaps, whether it
+// passes and why not.
+type DistrictReport struct {
 	Name             string        `json:"name"`
 	ID               string        `json:"id"`
 	Class            string        `json:"class"`
-	Rule             jsonRule      `json:"rule"`
+	Rule             ReportRule    `json:"rule"`
 	AreaM2           geodata.Fixed `json:"area_m2"`
 	UncoveredM2      geodata.Fixed `json:"uncovered_m2"`
 	UncoveredLower   geodata.Fixed `json:"uncovered_m2_lower"`
@@ -95,7 +117,7 @@ type jsonDistrict struct {
 	StationsInReach  int           `json:"stations_in_reach"`
 	Pass             bool          `json:"pass"`
 	FailReason       string        `json:"fail_reason"`
-	Worst            jsonWorst     `json:"worst"`
+	Worst            WorstPlace    `json:"worst"`
 	// With --population:
 	Population           *geodata.Fixed `json:"population,omitempty"`
 	PopulationUncovered  *geodata.Fixed `json:"population_uncovered,omitempty"`
@@ -109,12 +131,14 @@ type jsonDistrict struct {
 	Undecided    *bool          `json:"undecided,omitempty"`
 	ToleranceMet *bool          `json:"tolerance_met,omitempty"`
 	NoAccessM2   *geodata.Fixed `json:"no_access_m2,omitempty"`
-	TravelTime   *jsonTravel    `json:"travel_time,omitempty"`
+	TravelTime   *TravelTimes   `json:"travel_time,omitempty"`
 	Cells        *int           `json:"cells,omitempty"`
 	FinestCellM  *geodata.Fixed `json:"finest_cell_m,omitempty"`
 }
 
-type jsonSummary struct {
+// Summary totals the districts: how many pass and fail, what was skipped,
+// the stations used, area and uncovered area (m²) and the covered share.
+type Summary struct {
 	Districts        int           `json:"districts"`
 	Passing          int           `json:"passing"`
 	Failing          int           `json:"failing"`
@@ -131,9 +155,9 @@ type jsonSummary struct {
 	PopulationCoveredPct *float64       `json:"population_covered_pct,omitempty"`
 }
 
-func ruleJSON(r coverage.Rule) jsonRule {
+func ruleJSON(r coverage.Rule) ReportRule {
 	t, unit := r.Threshold()
-	j := jsonRule{Kind: string(r.Kind), Threshold: t, Unit: unit, RadiusM: m2(r.RadiusMeters())}
+	j := ReportRule{Kind: string(r.Kind), Threshold: t, Unit: unit, RadiusM: m2(r.RadiusMeters())}
 	if r.Kind == coverage.KindSpeed {
 		d := r.Detour
 		s := geodata.Fixed{V: r.SpeedMS * 3.6, Digits: 3}
@@ -171,10 +195,15 @@ func (a *Audit) classesJSON() []map[string]any {
 	return out
 }
 
-func (a *Audit) worstJSON(r *coverage.Result) jsonWorst {
-	w := jsonWorst{Unit: r.District.Rule.Unit()}
+func (a *Audit) worstJSON(r *coverage.Result) WorstPlace {
+	w := WorstPlace{Unit: r.District.Rule.Unit()}
 	if r.Worst.Station < 0 {
 		w.Reason = "no station"
+		if unreachable(r) {
+			// A road district's sampled place that no station reaches.
+			lon, lat := deg7(r.Worst.Point[0]), deg7(r.Worst.Point[1])
+			w.Lon, w.Lat, w.Reason = &lon, &lat, "unreachable"
+		}
 		return w
 	}
 	lon, lat := deg7(r.Worst.Point[0]), deg7(r.Worst.Point[1])
@@ -187,8 +216,8 @@ func (a *Audit) worstJSON(r *coverage.Result) jsonWorst {
 	return w
 }
 
-func (a *Audit) summary() jsonSummary {
-	s := jsonSummary{Districts: len(a.Results), SkippedDistricts: a.skippedD, SkippedStations: a.skippedS, Skipped: a.skippedD + a.skippedS, Stations: len(a.Stations)}
+func (a *Audit) summary() Summary {
+	s := Summary{Districts: len(a.Results), SkippedDistricts: a.skippedD, SkippedStations: a.skippedS, Skipped: a.skippedD + a.skippedS, Stations: len(a.Stations)}
 	var area, unc float64
 	for _, r := range a.Results {
 		if r.Pass {
@@ -214,7 +243,9 @@ func (a *Audit) summary() jsonSummary {
 	return s
 }
 
-func (a *Audit) report() jsonReport {
+// Report returns the report of a run (after Run): what WriteReport writes
+// as JSON.
+func (a *Audit) Report() Report {
 	c := &a.Config
 	params := map[string]any{
 		"classes":              a.classesJSON(),
@@ -230,19 +261,19 @@ func (a *Audit) report() jsonReport {
 	if a.hasPopulation {
 		params["population_field"] = c.PopulationField
 	}
-	rep := jsonReport{
-		Meta:        jsonMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params},
+	rep := Report{
+		Meta:        ReportMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params},
 		Attribution: append([]string{}, a.Attribution...),
 		Warnings:    append([]string{}, a.Warnings...),
-		Districts:   []jsonDistrict{},
+		Districts:   []DistrictReport{},
 		Summary:     a.summary(),
 	}
 	for _, in := range a.inputs {
-		rep.Meta.Inputs = append(rep.Meta.Inputs, jsonInput{Role: in.role, Name: in.name, SHA256: in.sha256(), Bytes: in.bytes()})
+		rep.Meta.Inputs = append(rep.Meta.Inputs, ReportInput{Role: in.role, Name: in.name, SHA256: in.sha256(), Bytes: in.bytes()})
 	}
 	for i := range a.Results {
 		r := &a.Results[i]
-		rep.Districts = append(rep.Districts, jsonDistrict{
+		rep.Districts = append(rep.Districts, DistrictReport{
 			Name: r.District.Name, ID: r.District.ID, Class: r.District.Class,
 			Rule:   ruleJSON(r.District.Rule),
 			AreaM2: m2(r.AreaM2), UncoveredM2: m2(r.UncoveredM2),
@@ -262,7 +293,7 @@ func (a *Audit) report() jsonReport {
 		if r.Travel != nil {
 			und, met, na, cells, cm := r.Undecided, r.ToleranceMet, m2(r.NoAccessM2), r.RoadCells, cost3(r.RoadCellM)
 			d.Undecided, d.ToleranceMet, d.NoAccessM2, d.Cells, d.FinestCellM = &und, &met, &na, &cells, &cm
-			d.TravelTime = &jsonTravel{MedianS: cost3(r.Travel.MedianS), P95S: cost3(r.Travel.P95S), MaxS: cost3(r.Travel.MaxS),
+			d.TravelTime = &TravelTimes{MedianS: cost3(r.Travel.MedianS), P95S: cost3(r.Travel.P95S), MaxS: cost3(r.Travel.MaxS),
 				Samples: r.Travel.Samples, SpacingM: cost3(r.Travel.SpacingM)}
 		}
 	}
@@ -286,7 +317,7 @@ func (a *Audit) WriteReport(w io.Writer) error {
 	var err error
 	switch a.Config.Output.Format {
 	case "json":
-		err = WriteJSON(sw, a.report())
+		err = WriteJSON(sw, a.Report())
 	case "csv":
 		err = a.writeCSV(sw)
 	case "markdown":
@@ -356,6 +387,9 @@ func fmtTime(s float64) string {
 
 func (a *Audit) worstText(r *coverage.Result) string {
 	if r.Worst.Station < 0 {
+		if unreachable(r) {
+			return fmt.Sprintf("unreachable (no road or station within reach on foot) at %.5f,%.5f", r.Worst.Point[1], r.Worst.Point[0])
+		}
 		return "no station"
 	}
 	st := a.Stations[r.Worst.Station]
@@ -371,6 +405,13 @@ func (a *Audit) worstText(r *coverage.Result) string {
 		c = fmtKm(r.WorstCost) + " by road, " + c
 	}
 	return fmt.Sprintf("%s to %s at %.5f,%.5f", c, label, r.Worst.Point[1], r.Worst.Point[0])
+}
+
+// unreachable says whether a road district's worst place is one no
+// station reaches (an infinite cost at a sampled place), rather than a
+// district without stations.
+func unreachable(r *coverage.Result) bool {
+	return r.District.Rule.ByRoad() && math.IsInf(r.WorstCost, 1) && r.Worst.Point != (orb.Point{})
 }
 
 // passText is a result as the text reports show it: pass or FAIL.

@@ -231,7 +231,7 @@ func (s *Suggestion) write(w io.Writer, format string) error {
 			"by": map[bool]string{true: "people", false: "land"}[s.res.ByPeople], "uncovered_m2_before": m2(s.res.UncoveredM2),
 			"uncovered_people_before": m2(s.res.UncoveredPeople), "failing_after": s.failing, "districts": s.districts,
 			"lower_bound_sites": s.res.LowerBound, "swaps": s.res.Swaps}, "attribution": append([]string{}, s.attribution...),
-			"warnings": append([]string{}, s.Warnings...), "start": s.Audit.report().Districts, "after": s.afterJSON(), "road_sites": s.roadNote()})
+			"warnings": append([]string{}, s.Warnings...), "start": s.Audit.Report().Districts, "after": s.afterJSON(), "road_sites": s.roadNote()})
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"rank", "id", "name", "lon", "lat", "gain_m2", "gain_people", "uncovered_m2_after", "uncovered_people_after"})
@@ -316,11 +316,11 @@ func (s *Suggestion) writeGeoPackage(path string) error {
 }
 
 // afterJSON is the report's districts audited with the sites.
-func (s *Suggestion) afterJSON() []jsonDistrict {
+func (s *Suggestion) afterJSON() []DistrictReport {
 	res, sts, red := s.Results, s.Stations, s.redundancy
 	s.Results, s.Stations, s.redundancy = s.after, s.with, nil
 	defer func() { s.Results, s.Stations, s.redundancy = res, sts, red }()
-	return s.Audit.report().Districts
+	return s.Audit.Report().Districts
 }
 
 // roadNote states how sites were scored in road districts, or "".

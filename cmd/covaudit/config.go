@@ -115,10 +115,19 @@ func applyConfig(fs *pflag.FlagSet, command, given string) error {
 		return inputError{Err: err}
 	}
 	dir := filepath.Dir(path)
+	// Classes given on the command line replace the file's classes, the
+	// two-class shorthand (classes.urban, rules.*) included.
+	classesGiven := false
+	if f := fs.Lookup("class"); f != nil && f.Changed {
+		classesGiven = true
+	}
 	var errs []error
 	for _, k := range configKeys {
 		v, ok := values[k.path]
 		if !ok || (len(k.commands) > 0 && !slices.Contains(k.commands, command)) {
+			continue
+		}
+		if classesGiven && (k.path == "classes.urban" || k.path == "classes.rural" || strings.HasPrefix(k.path, "rules.")) {
 			continue
 		}
 		f := fs.Lookup(k.flag)
