@@ -3,9 +3,9 @@ package audit
 import (
 	"context"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/table"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
@@ -264,7 +264,7 @@ func (d *DiffRun) report() jsonDiff {
 func (d *DiffRun) write(w io.Writer) error {
 	switch d.Config.Output.Format {
 	case "json":
-		return WriteJSON(w, d.Report())
+		return WriteJSON(w, d.report())
 	case "markdown":
 		return d.writeMarkdown(w)
 	}
@@ -293,7 +293,7 @@ func (d *DiffRun) lossText(c *coverage.Change) string {
 }
 
 func (d *DiffRun) writeText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := table.NewWriter(w)
 	fmt.Fprintln(tw, "DISTRICT\tCLASS\tNEWLY UNCOVERED\tNEWLY COVERED\tBEFORE\tAFTER\tRESULT\tLOST BY")
 	for i := range d.changes {
 		c := &d.changes[i]

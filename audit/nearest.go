@@ -6,9 +6,9 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/table"
 	"io"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
@@ -184,7 +184,7 @@ func (r *NearestReport) Write(w io.Writer, format string) error {
 		cw.Flush()
 		return cw.Error()
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := table.NewWriter(w)
 	fmt.Fprintln(tw, "POINT\tDISTRICT\tRULE\tSTATION\tDISTANCE\tTIME\tMEETS")
 	for _, p := range r.Points {
 		dist, tm := "-", "-"

@@ -5,11 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/table"
 	"io"
 	"math"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
@@ -96,6 +96,11 @@ type WorstPlace struct {
 	Station   *string        `json:"station"`
 	Name      *string        `json:"station_name,omitempty"`
 	Reason    string         `json:"reason,omitempty"`
+	// Sampled: the road kinds' worst place is the costliest of Samples
+	// places on a regular grid (see DistrictReport.TravelTime), a lower
+	// bound of the true maximum.
+	Sampled bool `json:"sampled,omitempty"`
+	Samples int  `json:"samples,omitempty"`
 }
 
 // DistrictReport is one district's audit: area and uncovered area (m²,
@@ -197,6 +202,9 @@ func (a *Audit) classesJSON() []map[string]any {
 
 func (a *Audit) worstJSON(r *coverage.Result) WorstPlace {
 	w := WorstPlace{Unit: r.District.Rule.Unit()}
+	if r.District.Rule.ByRoad() && r.Travel != nil {
+		w.Sampled, w.Samples = true, r.Travel.Samples
+	}
 	if r.Worst.Station < 0 {
 		w.Reason = "no station"
 		if unreachable(r) {
@@ -399,10 +407,13 @@ func (a *Audit) worstText(r *coverage.Result) string {
 	}
 	c := fmtKm(r.Worst.DistanceM)
 	switch r.District.Rule.Kind {
-	case coverage.KindSpeed, coverage.KindRoadTime:
+	case coverage.KindSpeed:
 		c = fmtTime(r.WorstCost) + ", " + c
+	case coverage.KindRoadTime:
+		// The costliest of the sampled places: the true maximum is at least this.
+		c = "≥" + fmtTime(r.WorstCost) + ", " + c
 	case coverage.KindRoadDistance:
-		c = fmtKm(r.WorstCost) + " by road, " + c
+		c = "≥" + fmtKm(r.WorstCost) + " by road, " + c
 	}
 	return fmt.Sprintf("%s to %s at %.5f,%.5f", c, label, r.Worst.Point[1], r.Worst.Point[0])
 }
@@ -423,7 +434,7 @@ func passText(p bool) string {
 }
 
 func (a *Audit) writeText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := table.NewWriter(w)
 	fmt.Fprintln(tw, "DISTRICT\tCLASS\tRULE\tAREA km²\tUNCOVERED km²\tCOVERED %\tGAPS\tRESULT\tFARTHEST PLACE (lat,lon)")
 	for i := range a.Results {
 		r := &a.Results[i]
@@ -466,9 +477,13 @@ func (a *Audit) writeRoadText(w io.Writer, indent string) {
 		if r.Travel == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%s%s: uncovered %.3f to %.3f km² (%.3f km² with no road within %s); travel time median %s, 95%% %s, max %s\n",
+		what, format := "travel time", fmtTime
+		if r.District.Rule.Kind == coverage.KindRoadDistance {
+			what, format = "distance by road", fmtKm
+		}
+		fmt.Fprintf(w, "%s%s: uncovered %.3f to %.3f km² (%.3f km² with no road within %s); %s median %s, 95%% %s, max %s over %d sampled places (the true maximum may be higher)\n",
 			indent, r.District.Name, r.UncoveredLowerM2/1e6, r.UncoveredUpperM2/1e6, r.NoAccessM2/1e6, fmtKm(ri.MaxAccessM),
-			fmtTime(r.Travel.MedianS), fmtTime(r.Travel.P95S), fmtTime(r.Travel.MaxS))
+			what, format(r.Travel.MedianS), format(r.Travel.P95S), format(r.Travel.MaxS), r.Travel.Samples)
 	}
 }
 

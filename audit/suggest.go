@@ -6,10 +6,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/table"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
@@ -273,7 +273,7 @@ func (s *Suggestion) write(w io.Writer, format string) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := table.NewWriter(w)
 	fmt.Fprintln(tw, "RANK\tSITE\tLAT,LON\tCOVERS ha\tCOVERS people\tUNCOVERED AFTER km²")
 	for _, j := range s.sites() {
 		fmt.Fprintf(tw, "%d\t%s\t%.5f,%.5f\t%.2f\t%.0f\t%.3f\n", j.Rank, joinNonEmpty(" ", j.Name, j.ID), j.Lat.V, j.Lon.V, j.GainM2.V/1e4, j.GainPeople.V, j.UncoveredM2.V/1e6)
