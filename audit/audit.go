@@ -459,6 +459,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		}
 	}
 	a.warnFarStations(stations)
+	a.warnLargeDistricts()
 	// A class value no district has is most often a typo.
 	for _, cl := range cfg.Classes {
 		for _, v := range cl.Values {
@@ -558,6 +559,31 @@ const farStationM = 1000e3
 // warnFarStations names stations at (0, 0) and stations farther than
 // farStationM from every district: they count in no district (validate
 // reports them one by one).
+// verifiedExtentM is how far from its centre a district may reach within
+// the range covaudit's error bounds were checked over: the ellipse fits'
+// residual bound (TestEllipseFit, to 1,000 km from the frame's centre) and
+// the worst point's window (TestWorstInLargeDistricts, 1,800 km across).
+const verifiedExtentM = 1000e3
+
+// warnLargeDistricts names the districts reaching farther from their
+// centre than verifiedExtentM: their figures come with brackets whose
+// bounds were not checked at that size.
+func (a *Audit) warnLargeDistricts() {
+	for _, d := range a.Districts {
+		b := d.Geometry.Bound()
+		c := b.Center()
+		far := 0.0
+		for _, p := range []orb.Point{b.Min, b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]},
+			{c[0], b.Min[1]}, {c[0], b.Max[1]}, {b.Min[0], c[1]}, {b.Max[0], c[1]}} {
+			far = max(far, geodesy.Distance(c[0], c[1], p[0], p[1]))
+		}
+		if far > verifiedExtentM {
+			a.warn(fmt.Sprintf("district %q reaches %.0f km from its centre: covaudit's error bounds are verified for districts reaching up to %.0f km; split it to stay within them",
+				d.Name, far/1e3, verifiedExtentM/1e3))
+		}
+	}
+}
+
 func (a *Audit) warnFarStations(lists [][]coverage.Station) {
 	var boxes []orb.Bound
 	for _, d := range a.Districts {
