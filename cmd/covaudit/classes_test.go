@@ -310,3 +310,26 @@ func TestDiffRoadGapsDrawn(t *testing.T) {
 		t.Error("no road district loses land: the test's head file changed?")
 	}
 }
+
+// TestOneClassValuesGiven: values given for one class only take them from
+// the other's defaults (every parish urban with --urban-values
+// urban,rural), while two given lists sharing a value stay an error.
+func TestOneClassValuesGiven(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--urban-values", "urban,rural", "--format", "json")
+	var rep struct {
+		Districts []struct {
+			Class string `json:"class"`
+		} `json:"districts"`
+	}
+	if code != 1 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Districts) != 7 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, d := range rep.Districts {
+		if d.Class != "urban" {
+			t.Errorf("class %q, want every parish urban", d.Class)
+		}
+	}
+	if code, _, errOut := runCLI(t, "", "check", "--districts", demoParishes, "--stations", demoServices, "--urban-values", "urban,rural", "--rural-values", "rural"); code != 2 || !strings.Contains(errOut, "belongs to both") {
+		t.Errorf("two lists sharing a value: exit %d, %q", code, errOut)
+	}
+}

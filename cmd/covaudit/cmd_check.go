@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/covaudit/covaudit/audit"
@@ -219,6 +220,18 @@ func (o *checkOptions) changed(name string) bool {
 	return f != nil && f.Changed
 }
 
+// without returns the values of vs not in drop (case-insensitive, as
+// classes match).
+func without(vs, drop []string) []string {
+	var out []string
+	for _, v := range vs {
+		if !slices.ContainsFunc(drop, func(d string) bool { return strings.EqualFold(d, v) }) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // config is the audit's configuration from the flags.
 func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, error) {
 	c := audit.Default()
@@ -267,9 +280,18 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	if c.Roads.File != "" {
 		rural = audit.RuleSpec{Kind: coverage.KindRoadTime, TimeS: float64(o.ruralTime)}
 	}
+	// Values given for one class leave the other's default values: only
+	// two given lists sharing a value are an error (audit.Config.Validate).
+	urban, ruralV := o.urbanValues, o.ruralValues
+	if o.changed("urban-values") && !o.changed("rural-values") {
+		ruralV = without(ruralV, urban)
+	}
+	if o.changed("rural-values") && !o.changed("urban-values") {
+		urban = without(urban, ruralV)
+	}
 	c.Classes = []audit.Class{
-		{Name: "urban", Values: o.urbanValues, Rule: audit.RuleSpec{Kind: coverage.KindRadius, RadiusM: float64(o.urbanRadius)}},
-		{Name: "rural", Values: o.ruralValues, Rule: rural},
+		{Name: "urban", Values: urban, Rule: audit.RuleSpec{Kind: coverage.KindRadius, RadiusM: float64(o.urbanRadius)}},
+		{Name: "rural", Values: ruralV, Rule: rural},
 	}
 	return c, nil
 }

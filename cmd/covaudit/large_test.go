@@ -22,7 +22,7 @@ func TestLargeDistrictWarned(t *testing.T) {
 		d := filepath.Join(dir, "d.geojson")
 		fc := map[string]any{"type": "FeatureCollection", "features": []any{map[string]any{"type": "Feature",
 			"properties": map[string]any{"name": "big", "class": "urban"},
-			"geometry": map[string]any{"type": "Polygon", "coordinates": [][][2]float64{{{-c.half, 40 - c.half}, {c.half, 40 - c.half}, {c.half, 40 + c.half}, {-c.half, 40 + c.half}, {-c.half, 40 - c.half}}}}}}}
+			"geometry":   map[string]any{"type": "Polygon", "coordinates": [][][2]float64{{{-c.half, 40 - c.half}, {c.half, 40 - c.half}, {c.half, 40 + c.half}, {-c.half, 40 + c.half}, {-c.half, 40 - c.half}}}}}}}
 		b, _ := json.Marshal(fc)
 		os.WriteFile(d, b, 0o644)
 		code, out, errOut := runCLI(t, "", "check", "--districts", d, "--stations", st, "--format", "json")
