@@ -245,14 +245,36 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 		close(next)
 		wg.Wait()
 	}
-	// Lazy greedy: bounds start at the first gains.
+	// Lazy greedy: bounds start at the first gains, measured on every
+	// worker (gain reads the suggester and changes nothing), then pushed in
+	// candidate order so that the choice does not depend on the workers.
 	h := &gainHeap{}
 	first := make([]float64, len(cands))
-	for i, c := range cands {
+	{
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range max(1, opts.withDefaults().Workers) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					first[i] = value(s.gain(cands[i]))
+				}
+			}()
+		}
+		for i := range cands {
+			if ctx.Err() != nil {
+				break
+			}
+			next <- i
+		}
+		close(next)
+		wg.Wait()
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		first[i] = value(s.gain(c))
+	}
+	for i := range cands {
 		if first[i] > 0 {
 			heap.Push(h, gainItem{i, first[i]})
 		}
