@@ -153,8 +153,10 @@ func TestDistrictProblems(t *testing.T) {
 		want        []string
 	}{
 		{"ok", coll(feat("a", `{"type":"Polygon","coordinates":[`+sq+`]}`)), nil},
-		{"zero area", coll(feat("bow", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}`)),
-			[]string{`f: feature 0 (id "bow"): polygon 0: ring 0: zero area`}},
+		{"bow-tie", coll(feat("bow", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}`)),
+			[]string{`f: feature 0 (id "bow"): polygon 0: ring 0: edges 0 and 2 cross near (0.5000000, 0.5000000)`}},
+		{"zero area", coll(feat("flat", `{"type":"Polygon","coordinates":[[[0,0],[1,0],[2,0],[0,0]]]}`)),
+			[]string{`f: feature 0 (id "flat"): polygon 0: ring 0: zero area`}},
 		{"too few vertices", coll(feat("thin", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}`)),
 			[]string{`f: feature 0 (id "thin"): polygon 0: ring 0: 2 distinct vertices, need at least 3`}},
 		{"out of range", coll(feat("far", `{"type":"MultiPolygon","coordinates":[[`+sq+`],[[[0,0],[200,0],[1,1],[0,0]]]]}`)),
