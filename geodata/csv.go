@@ -90,7 +90,7 @@ type csvColumns struct {
 // most, reads the header and finds the columns.
 func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvColumns, error) {
 	var cols csvColumns
-	br := bufio.NewReader(io.LimitReader(r, maxInputBytes))
+	br := bufio.NewReader(newLimitedReader(r))
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}

@@ -16,14 +16,51 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// maxInputBytes caps what a reader loads into memory.
-const maxInputBytes = 1 << 30
+// maxInputBytes caps what a reader loads into memory (1 GiB); a file
+// beyond it is an error naming the limit, never read in part. A variable
+// so that tests can lower it.
+var maxInputBytes = 1 << 30
+
+// errTooLarge is the error for a file beyond maxInputBytes; callers add
+// the file's name.
+func errTooLarge() error {
+	limit := fmt.Sprintf("%d bytes", maxInputBytes)
+	if maxInputBytes%(1<<30) == 0 {
+		limit = fmt.Sprintf("%d GiB", maxInputBytes>>30)
+	}
+	return fmt.Errorf("larger than %s, the most covaudit reads from one file", limit)
+}
+
+// limitedReader reads r like io.LimitReader, but fails with errTooLarge
+// where the input goes on past maxInputBytes instead of ending it there
+// silently.
+type limitedReader struct {
+	r    io.Reader
+	left int // bytes still allowed
+}
+
+func newLimitedReader(r io.Reader) *limitedReader { return &limitedReader{r, maxInputBytes} }
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, errTooLarge()
+	}
+	if len(p) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= n
+	if l.left < 0 {
+		return n - 1, errTooLarge()
+	}
+	return n, err
+}
 
 // readFeatures reads a GeoJSON FeatureCollection (or a single Feature) and
 // splits it into features, leaving each geometry to be checked on its own so
 // that one bad feature does not hide the others.
 func readFeatures(r io.Reader, name string) ([]rawFeatureSpans, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxInputBytes)+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -36,7 +73,7 @@ func readFeatures(r io.Reader, name string) ([]rawFeatureSpans, error) {
 // split (see splitCollection).
 func splitFeatures(data []byte, name string, emit func(rawFeatureSpans)) ([]rawFeatureSpans, error) {
 	if len(data) > maxInputBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxInputBytes)
+		return nil, fmt.Errorf("%s: %w", name, errTooLarge())
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	feats, err := splitCollection(data, emit)
@@ -101,6 +138,9 @@ type DistrictFeature struct {
 	Class    string
 	HasClass bool
 	Geometry orb.MultiPolygon
+	// Warnings say what the reader repaired in the feature (a ring that was
+	// not closed), each naming the file, the feature and the place.
+	Warnings Problems
 }
 
 // DistrictOptions name the properties ReadDistricts reads.
@@ -115,9 +155,11 @@ type DistrictOptions struct {
 // ReadDistricts reads a GeoJSON FeatureCollection of Polygon and
 // MultiPolygon features. Every feature whose geometry is missing, of another
 // type, out of range, too small or self-crossing is reported in Problems; the
-// others are returned. The error is for a file that cannot be read at all.
+// others are returned. A ring that is not closed is closed and named in the
+// district's Warnings. The error is for a file that cannot be read at all
+// (or larger than 1 GiB).
 func ReadDistricts(r io.Reader, name string, opts DistrictOptions) ([]DistrictFeature, Problems, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxInputBytes)+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -224,20 +266,26 @@ func decodeDistrict(f *rawFeatureSpans, i int, name string, opts DistrictOptions
 	}
 	d.Name, _ = propText(props, opts.NameField)
 	d.Class, d.HasClass = propText(props, opts.ClassField)
-	mp, err := decodeAreal(f, opts.CRS)
+	mp, unclosed, err := decodeAreal(f, opts.CRS)
 	if err == nil {
 		err = coverage.ValidateGeometry(mp)
 	}
 	if err != nil {
 		return DistrictFeature{}, &Problem{File: name, Feature: i, ID: d.ID, Msg: err.Error()}
 	}
+	for _, u := range unclosed {
+		d.Warnings = append(d.Warnings, Problem{File: name, Feature: i, ID: d.ID,
+			Msg: fmt.Sprintf("polygon %d: ring %d is not closed (its last position is not its first, as RFC 7946 requires); closed it", u[0], u[1])})
+	}
 	d.Geometry = mp
 	return d, nil
 }
 
-func decodeAreal(g *rawFeatureSpans, sys crs.CRS) (orb.MultiPolygon, error) {
+// decodeAreal decodes a Polygon or MultiPolygon, closing rings that are
+// not closed; unclosed lists those (polygon, ring).
+func decodeAreal(g *rawFeatureSpans, sys crs.CRS) (mp orb.MultiPolygon, unclosed [][2]int, err error) {
 	if !g.hasGeom {
-		return nil, fmt.Errorf("no geometry")
+		return nil, nil, fmt.Errorf("no geometry")
 	}
 	c := &coordParser{data: g.coords, sys: sys}
 	switch g.geomType {
@@ -247,17 +295,17 @@ func decodeAreal(g *rawFeatureSpans, sys crs.CRS) (orb.MultiPolygon, error) {
 			err = c.end()
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return orb.MultiPolygon{p}, nil
+		return orb.MultiPolygon{p}, c.unclosed, nil
 	case "MultiPolygon":
 		mp, err := c.multiPolygon()
 		if err == nil {
 			err = c.end()
 		}
-		return mp, err
+		return mp, c.unclosed, err
 	}
-	return nil, fmt.Errorf("geometry type %q, want Polygon or MultiPolygon", g.geomType)
+	return nil, nil, fmt.Errorf("geometry type %q, want Polygon or MultiPolygon", g.geomType)
 }
 
 // toPoint checks a GeoJSON position: two or more numbers, longitude in

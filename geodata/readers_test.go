@@ -1,0 +1,165 @@
+package geodata
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// pointShapefile builds the .shp and .dbf of point records: one text
+// field "id" of 8 bytes; deleted[i] sets record i's deletion flag.
+func pointShapefile(pts [][2]float64, ids []string, deleted []bool) (shp, dbf []byte) {
+	be, le := binary.BigEndian, binary.LittleEndian
+	var recs []byte
+	for i, p := range pts {
+		recs = be.AppendUint32(recs, uint32(i+1))
+		recs = be.AppendUint32(recs, 10) // 20 bytes, in 16-bit words
+		recs = le.AppendUint32(recs, 1)
+		recs = le.AppendUint64(recs, math.Float64bits(p[0]))
+		recs = le.AppendUint64(recs, math.Float64bits(p[1]))
+	}
+	shp = make([]byte, 100)
+	be.PutUint32(shp, 9994)
+	be.PutUint32(shp[24:], uint32((100+len(recs))/2))
+	le.PutUint32(shp[28:], 1000)
+	le.PutUint32(shp[32:], 1)
+	shp = append(shp, recs...)
+
+	hlen, rlen := 32+32+1, 1+8
+	dbf = make([]byte, 32, hlen)
+	dbf[0] = 3
+	le.PutUint32(dbf[4:], uint32(len(ids)))
+	le.PutUint16(dbf[8:], uint16(hlen))
+	le.PutUint16(dbf[10:], uint16(rlen))
+	field := make([]byte, 32)
+	copy(field, "id")
+	field[11], field[16] = 'C', 8
+	dbf = append(append(dbf, field...), 0x0d)
+	for i, id := range ids {
+		flag := byte(' ')
+		if deleted[i] {
+			flag = '*'
+		}
+		dbf = append(dbf, flag)
+		dbf = append(dbf, []byte(id+strings.Repeat(" ", 8-len(id)))...)
+	}
+	return shp, append(dbf, 0x1a)
+}
+
+// TestShapefileDeletedRecords: a record the .dbf marks deleted is not
+// read (not audited), the others keep their record numbers, and the layer
+// says how many were skipped.
+func TestShapefileDeletedRecords(t *testing.T) {
+	shp, dbf := pointShapefile([][2]float64{{1.5, 42.5}, {1.6, 42.5}, {1.7, 42.5}}, []string{"a", "gone", "c"}, []bool{false, true, false})
+	l, err := parseShapefile("st.shp", "st", map[string][]byte{".shp": shp, ".dbf": dbf}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, probs := StationsFromLayer(l, "st.shp", StationOptions{})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	var ids []string
+	for _, s := range st {
+		ids = append(ids, s.ID)
+	}
+	if strings.Join(ids, ",") != "a,c" {
+		t.Errorf("StationsFromLayer ids = %v, want [a c] (record 1 is deleted)", ids)
+	}
+	if len(l.Features) != 2 || l.Features[1].Index != 2 {
+		t.Errorf("features %+v, want records 0 and 2", l.Features)
+	}
+	if len(l.Warnings) != 1 || !strings.Contains(l.Warnings[0], "st.shp: 1 record(s) marked deleted") || !strings.Contains(l.Warnings[0], ": 1)") {
+		t.Errorf("Warnings = %q, want one naming st.shp and record 1", l.Warnings)
+	}
+}
+
+// TestSizeLimits: every reader refuses a file beyond the size limit with
+// an error naming the file and the limit, instead of reading part of it.
+func TestSizeLimits(t *testing.T) {
+	defer func(n int) { maxInputBytes = n }(maxInputBytes)
+	maxInputBytes = 200
+	csvText := "id,lon,lat\n" + strings.Repeat("s,1.5,42.5\n", 30)
+	geo := `{"type":"FeatureCollection","features":[` + strings.Repeat(`{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1.5,42.5]}},`, 5) +
+		`{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1.5,42.5]}}]}`
+	want := "larger than 200 bytes, the most covaudit reads from one file"
+	check := func(what string, err error, name string) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), name+": ") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want one naming %s and %q", what, err, name, want)
+		}
+	}
+	_, _, err := ReadStationsCSV(strings.NewReader(csvText), "big.csv", StationOptions{})
+	check("ReadStationsCSV", err, "big.csv")
+	_, _, err = ReadStations(strings.NewReader(csvText), "big.csv", StationOptions{})
+	check("ReadStations (CSV)", err, "big.csv")
+	_, err = StationRecords([]byte(csvText), "big.csv", StationOptions{})
+	check("StationRecords (CSV)", err, "big.csv")
+	_, _, err = ReadStations(strings.NewReader(geo), "big.geojson", StationOptions{})
+	check("ReadStations (GeoJSON)", err, "big.geojson")
+	_, _, err = ReadDistricts(strings.NewReader(geo), "big.geojson", DistrictOptions{})
+	check("ReadDistricts", err, "big.geojson")
+
+	shp, dbf := pointShapefile(make([][2]float64, 12), make([]string, 12), make([]bool, 12))
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "big.shp"), shp, 0o644)
+	os.WriteFile(filepath.Join(dir, "big.dbf"), dbf, 0o644)
+	_, err = ReadShapefile(filepath.Join(dir, "big.shp"), "")
+	check("ReadShapefile (.shp)", err, filepath.Join(dir, "big.shp"))
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	for name, b := range map[string][]byte{"big.shp": shp, "big.dbf": dbf} {
+		w, _ := zw.Create(name)
+		w.Write(b)
+	}
+	zw.Close()
+	os.WriteFile(filepath.Join(dir, "big.zip"), zb.Bytes(), 0o644)
+	maxInputBytes = max(200, zb.Len()+1) // the archive fits, its .shp does not
+	want = strings.Replace(want, "200 bytes", strconv.Itoa(maxInputBytes)+" bytes", 1)
+	_, err = ReadShapefile(filepath.Join(dir, "big.zip"), "")
+	check("ReadShapefile (.zip)", err, filepath.Join(dir, "big.zip"))
+}
+
+// TestUnclosedRingWarning: a ring whose last position is not its first is
+// closed (the district reads as its closed twin) and named in a warning
+// with the file, the feature, the polygon and the ring.
+func TestUnclosedRingWarning(t *testing.T) {
+	const open = `[[1.5,42.5],[1.55,42.5],[1.55,42.55],[1.5,42.55]]`
+	const closed = `[[1.5,42.5],[1.55,42.5],[1.55,42.55],[1.5,42.55],[1.5,42.5]]`
+	const hole = `[[1.52,42.52],[1.52,42.53],[1.53,42.53],[1.53,42.52]]`
+	doc := `{"type":"FeatureCollection","features":[` +
+		`{"type":"Feature","id":"ok","properties":{},"geometry":{"type":"Polygon","coordinates":[` + closed + `]}},` +
+		`{"type":"Feature","id":"open","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[` + closed + `],[` + open + `,` + hole + `]]}}]}`
+	ds, probs, err := ReadDistricts(strings.NewReader(doc), "d.geojson", DistrictOptions{})
+	if err != nil || len(probs) > 0 || len(ds) != 2 {
+		t.Fatalf("ReadDistricts = %d districts, %v, %v", len(ds), probs, err)
+	}
+	if len(ds[0].Warnings) != 0 {
+		t.Errorf("closed district: warnings %v", ds[0].Warnings)
+	}
+	var got []string
+	for _, w := range ds[1].Warnings {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		`d.geojson: feature 1 (id "open"): polygon 1: ring 0 is not closed (its last position is not its first, as RFC 7946 requires); closed it`,
+		`d.geojson: feature 1 (id "open"): polygon 1: ring 1 is not closed (its last position is not its first, as RFC 7946 requires); closed it`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, r := range ds[1].Geometry[1] {
+		if r[0] != r[len(r)-1] {
+			t.Errorf("ring %v left open", r)
+		}
+	}
+	if len(ds[1].Geometry[1][0]) != 5 {
+		t.Errorf("closed ring has %d positions, want 5", len(ds[1].Geometry[1][0]))
+	}
+}
