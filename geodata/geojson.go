@@ -322,13 +322,35 @@ func toPoint(pos []float64) (orb.Point, error) {
 }
 
 func checkLonLat(lon, lat float64) error {
+	if NotACoordinate(lon) {
+		return fmt.Errorf("longitude: %s", notCoordinateMsg(fmtNum(lon)))
+	}
 	if math.IsNaN(lon) || math.IsInf(lon, 0) || lon < -180 || lon > 180 {
 		return fmt.Errorf("longitude %s is out of range [-180, 180]", fmtNum(lon))
+	}
+	if NotACoordinate(lat) {
+		return fmt.Errorf("latitude: %s", notCoordinateMsg(fmtNum(lat)))
 	}
 	if math.IsNaN(lat) || math.IsInf(lat, 0) || lat < -90 || lat > 90 {
 		return fmt.Errorf("latitude %s is out of range [-90, 90]", fmtNum(lat))
 	}
 	return nil
+}
+
+// MaxProjectedM bounds the coordinates of every projected system in use,
+// metres: Web Mercator reaches 2.004e7, Gauss-Krüger eastings written with
+// their zone number in front (CGCS2000 3-degree zones 25 to 45) stay below
+// 4.6e7. A value beyond it (a phone number pasted into a coordinate
+// column, 4.0016612E+9) is neither degrees nor projected metres.
+const MaxProjectedM = 1e8
+
+// NotACoordinate reports whether v is too large to be a coordinate in
+// degrees or in projected metres (|v| > MaxProjectedM).
+func NotACoordinate(v float64) bool { return math.Abs(v) > MaxProjectedM && !math.IsInf(v, 0) }
+
+// notCoordinateMsg says that the value written as text is not a coordinate.
+func notCoordinateMsg(text string) string {
+	return fmt.Sprintf("value %s is not a coordinate (too large for degrees or projected metres)", text)
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

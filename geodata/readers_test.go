@@ -4,12 +4,16 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
+
+	"github.com/covaudit/covaudit/coverage"
 )
 
 // pointShapefile builds the .shp and .dbf of point records: one text
@@ -161,5 +165,79 @@ func TestUnclosedRingWarning(t *testing.T) {
 	}
 	if len(ds[1].Geometry[1][0]) != 5 {
 		t.Errorf("closed ring has %d positions, want 5", len(ds[1].Geometry[1][0]))
+	}
+}
+
+// TestUTF16CSV: station CSVs saved as UTF-16 (either byte order, with or
+// without a byte-order mark) read as their UTF-8 twin, names and lines
+// included.
+func TestUTF16CSV(t *testing.T) {
+	text := "id,name,lon,lat\nS1,Sant Julià de Lòria,1.4913,42.4637\nS2,北京站,116.4274,39.9029\nS3,x,1.5,north\n"
+	want, wantProbs, err := ReadStationsCSV(strings.NewReader(text), "s.csv", StationOptions{})
+	if err != nil || len(want) != 2 || len(wantProbs) != 1 {
+		t.Fatalf("UTF-8: %v, %v, %v", want, wantProbs, err)
+	}
+	enc := func(bigEndian, bom bool) []byte {
+		var out []byte
+		s := text
+		if bom {
+			s = "\ufeff" + s
+		}
+		for _, u := range utf16.Encode([]rune(s)) {
+			if bigEndian {
+				out = binary.BigEndian.AppendUint16(out, u)
+			} else {
+				out = binary.LittleEndian.AppendUint16(out, u)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name           string
+		bigEndian, bom bool
+	}{{"LE with BOM", false, true}, {"BE with BOM", true, true}, {"LE without BOM", false, false}, {"BE without BOM", true, false}} {
+		data := enc(c.bigEndian, c.bom)
+		for _, read := range []struct {
+			how string
+			fn  func() ([]coverage.Station, Problems, error)
+		}{
+			{"ReadStationsCSV", func() ([]coverage.Station, Problems, error) {
+				return ReadStationsCSV(bytes.NewReader(data), "s.csv", StationOptions{})
+			}},
+			{"ReadStations", func() ([]coverage.Station, Problems, error) {
+				return ReadStations(bytes.NewReader(data), "s.csv", StationOptions{})
+			}},
+		} {
+			got, probs, err := read.fn()
+			if err != nil {
+				t.Errorf("%s(%s) error %v", read.how, c.name, err)
+				continue
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(probs) != fmt.Sprint(wantProbs) {
+				t.Errorf("%s(%s) = %v, %v, want %v, %v", read.how, c.name, got, probs, want, wantProbs)
+			}
+		}
+		sf, err := StationRecords(data, "s.csv", StationOptions{})
+		if err != nil || len(sf.Records) != 3 || sf.Records[1].Name != "北京站" || sf.Records[2].Line != 4 {
+			t.Errorf("StationRecords(%s) = %+v, %v", c.name, sf, err)
+		}
+	}
+}
+
+// TestNotACoordinate: a value beyond every projected system's range (a
+// phone number in the longitude column) is called what it is, with its
+// place and as written; a projected-looking value still is out of range.
+func TestNotACoordinate(t *testing.T) {
+	for _, c := range []struct{ name, data, want string }{
+		{"s.csv", "id,lon,lat\na,4.0016612E+9,42.5\n", `s.csv:2: column "lon": value 4.0016612E+9 is not a coordinate (too large for degrees or projected metres)`},
+		{"s.csv", "id,lon,lat\na,1.5,-99887766554\n", `s.csv:2: column "lat": value -99887766554 is not a coordinate (too large for degrees or projected metres)`},
+		{"s.csv", "id,lon,lat\na,826065.8,42.5\n", `s.csv:2: column "lon": 826065.8 is out of range [-180, 180]`},
+		{"s.geojson", `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[4.0016612E+9,42.5]}}]}`,
+			`s.geojson: feature 0 (id "a"): longitude: value 4.0016612e+09 is not a coordinate (too large for degrees or projected metres)`},
+	} {
+		_, probs, err := ReadStations(strings.NewReader(c.data), c.name, StationOptions{})
+		if err != nil || len(probs) != 1 || probs[0].Error() != c.want {
+			t.Errorf("ReadStations(%q) = %v, %v, want %q", c.data, probs, err, c.want)
+		}
 	}
 }

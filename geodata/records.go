@@ -67,6 +67,7 @@ type StationFile struct {
 // error means the file cannot be read at all (no header row, a column that
 // is not there, GeoJSON that is not a FeatureCollection).
 func StationRecords(data []byte, name string, opts StationOptions) (*StationFile, error) {
+	data = utf8Bytes(data)
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		return geojsonRecords(data, name, opts)
