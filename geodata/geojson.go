@@ -56,17 +56,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// readFeatures reads a GeoJSON FeatureCollection (or a single Feature) and
-// splits it into features, leaving each geometry to be checked on its own so
-// that one bad feature does not hide the others.
-func readFeatures(r io.Reader, name string) ([]rawFeatureSpans, error) {
-	data, err := io.ReadAll(io.LimitReader(r, int64(maxInputBytes)+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return splitFeatures(data, name, nil)
-}
-
 // splitFeatures splits a GeoJSON document held in memory into features;
 // the features refer to data, which must not change afterwards. emit, when
 // not nil, is called with each feature of a collection as soon as it is
@@ -371,9 +360,20 @@ type StationOptions struct {
 // Point and MultiPoint features. A station's id is the feature id, else
 // properties.id, else its 1-based feature number; each point of a MultiPoint
 // is a station with "#k" appended to the id. Name is properties.name (or
-// the property named by opts.NameCol).
+// the property named by opts.NameCol). Coordinates are in opts.CRS, else in
+// the system a legacy "crs" member names (as ReadDistricts has it), else
+// WGS84.
 func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
-	feats, err := readFeatures(r, name)
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxInputBytes)+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if opts.CRS.Name == "" { // a legacy "crs" member, as district files have
+		if opts.CRS, err = declaredCRS(data, name); err != nil {
+			return nil, nil, err
+		}
+	}
+	feats, err := splitFeatures(data, name, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/geodata/crs"
 )
 
 // pointShapefile builds the .shp and .dbf of point records: one text
@@ -238,6 +239,55 @@ func TestNotACoordinate(t *testing.T) {
 		_, probs, err := ReadStations(strings.NewReader(c.data), c.name, StationOptions{})
 		if err != nil || len(probs) != 1 || probs[0].Error() != c.want {
 			t.Errorf("ReadStations(%q) = %v, %v, want %q", c.data, probs, err, c.want)
+		}
+	}
+}
+
+// TestStationsCRSMember: a station GeoJSON in Web Mercator that says so in
+// a legacy "crs" member reads as its WGS84 twin (to 1e-9 degrees), as a
+// district file does; an option given still wins over the member.
+func TestStationsCRSMember(t *testing.T) {
+	pts := [][2]float64{{1.5218, 42.5063}, {1.4913, 42.4637}, {-9.1393, 38.7223}, {116.4274, 39.9029}}
+	// Web Mercator forward (EPSG:3857, spherical, R = 6378137 m).
+	merc := func(lon, lat float64) (float64, float64) {
+		const r = 6378137.0
+		return r * lon * math.Pi / 180, r * math.Log(math.Tan(math.Pi/4+lat*math.Pi/360))
+	}
+	doc := func(member string, conv func(lon, lat float64) (float64, float64)) string {
+		var fs []string
+		for i, p := range pts {
+			x, y := conv(p[0], p[1])
+			fs = append(fs, fmt.Sprintf(`{"type":"Feature","id":"s%d","properties":{},"geometry":{"type":"Point","coordinates":[%.10f,%.10f]}}`, i, x, y))
+		}
+		return `{"type":"FeatureCollection",` + member + `"features":[` + strings.Join(fs, ",") + `]}`
+	}
+	wgs := doc("", func(lon, lat float64) (float64, float64) { return lon, lat })
+	want, probs, err := ReadStations(strings.NewReader(wgs), "wgs.geojson", StationOptions{})
+	if err != nil || len(probs) > 0 || len(want) != len(pts) {
+		t.Fatalf("WGS84 twin: %v, %v", probs, err)
+	}
+	for _, member := range []string{
+		`"crs":{"type":"name","properties":{"name":"EPSG:3857"}},`,
+		`"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},`,
+	} {
+		data := doc(member, merc)
+		got, probs, err := ReadStations(strings.NewReader(data), "merc.geojson", StationOptions{})
+		if err != nil || len(probs) > 0 || len(got) != len(want) {
+			t.Errorf("ReadStations(%s) = %d stations, %v, %v", member, len(got), probs, err)
+			continue
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID || math.Abs(got[i].Point[0]-want[i].Point[0]) > 1e-9 || math.Abs(got[i].Point[1]-want[i].Point[1]) > 1e-9 {
+				t.Errorf("station %d: %v %v, WGS84 twin %v %v", i, got[i].ID, got[i].Point, want[i].ID, want[i].Point)
+			}
+		}
+		if _, probs, _ := ReadStations(strings.NewReader(data), "merc.geojson", StationOptions{CRS: crs.WGS84}); len(probs) != len(pts) {
+			t.Errorf("with the WGS84 option given: %d problems, want %d (the option wins)", len(probs), len(pts))
+		}
+		// The records validate reads carry the member's system.
+		sf, err := StationRecords([]byte(data), "merc.geojson", StationOptions{})
+		if err != nil || sf.CRS.Name == "" || sf.CRS.IsWGS84() {
+			t.Errorf("StationRecords(%s).CRS = %+v, %v, want Web Mercator", member, sf.CRS, err)
 		}
 	}
 }

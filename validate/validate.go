@@ -175,6 +175,9 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 	}
 	res.Format = sf.Format
 	res.Records = len(sf.Records)
+	if opts.Stations.CRS.Name == "" && sf.CRS.Name != "" { // a GeoJSON "crs" member
+		opts.Stations.CRS = sf.CRS
+	}
 	for _, p := range sf.Unsplittable {
 		add(p.Line, p.Feature, p.ID, "unreadable-record", p.Msg, "")
 	}
