@@ -189,6 +189,12 @@ func FuzzReadStations(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte("lon;lat\n1,5;2\n"))
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPoint","coordinates":[[1,2]]}}]}`))
+	// A Web-Mercator file saying so, UTF-16 both ways, a phone number.
+	f.Add([]byte(`{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[169407.2,5238209.8]}}]}`))
+	f.Add([]byte("\xff\xfei\x00d\x00,\x00l\x00o\x00n\x00,\x00l\x00a\x00t\x00\n\x00a\x00,\x001\x00,\x002\x00\n\x00"))
+	f.Add([]byte("\x00l\x00o\x00n\x00,\x00l\x00a\x00t\x00\n\x001\x00,\x002\x00\n"))
+	f.Add([]byte("id,lon,lat\na,4.0016612E+9,42.5\n"))
+	// Every accepted station has finite coordinates in range.
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, probs, err := ReadStations(bytes.NewReader(data), "fuzz", StationOptions{})
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata/crs"
@@ -290,4 +291,50 @@ func TestStationsCRSMember(t *testing.T) {
 			t.Errorf("StationRecords(%s).CRS = %+v, %v, want Web Mercator", member, sf.CRS, err)
 		}
 	}
+}
+
+// FuzzDBF: any .dbf bytes give attribute records or an error, never a
+// panic; records read fit the file, deleted ones have no attributes, the
+// others one value per field, each valid UTF-8 with no surrounding space.
+//
+//	go test ./geodata -run '^$' -fuzz FuzzDBF -fuzztime 3000x
+func FuzzDBF(f *testing.F) {
+	_, dbf := pointShapefile([][2]float64{{1, 2}, {3, 4}}, []string{"a", "b c"}, []bool{false, true})
+	f.Add(dbf)
+	for _, name := range []string{"parishes", "services"} {
+		if b, err := os.ReadFile("../cmd/covaudit/testdata/shp/" + name + ".dbf"); err == nil {
+			f.Add(b[:min(len(b), 4000)])
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		attrs, deleted, err := readDBF(b, "")
+		if err != nil {
+			return
+		}
+		if len(attrs) != len(deleted) {
+			t.Fatalf("readDBF: %d records, %d deletion flags", len(attrs), len(deleted))
+		}
+		hlen, rlen := int(binary.LittleEndian.Uint16(b[8:])), int(binary.LittleEndian.Uint16(b[10:]))
+		if hlen+len(attrs)*rlen > len(b) {
+			t.Errorf("readDBF: %d records of %d bytes after a %d-byte header from %d bytes", len(attrs), rlen, hlen, len(b))
+		}
+		fields := -1
+		for i, m := range attrs {
+			if deleted[i] {
+				if m != nil {
+					t.Errorf("deleted record %d has attributes %v", i, m)
+				}
+				continue
+			}
+			if fields >= 0 && len(m) != fields {
+				t.Errorf("record %d has %d fields, an earlier one %d", i, len(m), fields)
+			}
+			fields = len(m)
+			for k, v := range m {
+				if !utf8.ValidString(v) || strings.TrimSpace(v) != v {
+					t.Errorf("record %d, field %q: value %q", i, k, v)
+				}
+			}
+		}
+	})
 }
