@@ -191,6 +191,13 @@ func (c *coordParser) point() (orb.Point, error) {
 		return orb.Point{}, err
 	}
 	if n >= 2 && c.sys.Name != "" && !c.sys.IsWGS84() {
+		// Values beyond every projected system are refused as written,
+		// before a projection's inverse maps them to a pole.
+		for k, what := range []string{"longitude", "latitude"} {
+			if NotACoordinate(pos[k]) {
+				return orb.Point{}, fmt.Errorf("%s: %s", what, notCoordinateMsg(fmtNum(pos[k])))
+			}
+		}
 		pos[0], pos[1] = c.sys.ToWGS84(pos[0], pos[1])
 	}
 	return toPoint(pos[:n])

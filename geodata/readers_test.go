@@ -338,3 +338,15 @@ func FuzzDBF(f *testing.F) {
 		}
 	})
 }
+
+// TestNotACoordinateProjected: in a projected file a value beyond every
+// projected system is refused as written; Web Mercator's inverse would
+// have put it at a pole.
+func TestNotACoordinateProjected(t *testing.T) {
+	doc := `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[166981.0,4.0016612E+9]}}]}`
+	st, probs, err := ReadStations(strings.NewReader(doc), "m.geojson", StationOptions{})
+	want := "m.geojson: feature 0 (id \"1\"): latitude: value 4.0016612e+09 is not a coordinate (too large for degrees or projected metres)"
+	if err != nil || len(st) != 0 || len(probs) != 1 || probs[0].Error() != want {
+		t.Errorf("ReadStations = %v, %v, %v, want the problem %q", st, probs, err, want)
+	}
+}
