@@ -86,6 +86,16 @@ func TestShapefileDeletedRecords(t *testing.T) {
 	}
 }
 
+// TestShapefileAllDeleted: a layer whose every record is deleted is an
+// error naming the file, not an empty layer.
+func TestShapefileAllDeleted(t *testing.T) {
+	shp, dbf := pointShapefile([][2]float64{{1.5, 42.5}, {1.6, 42.5}}, []string{"a", "b"}, []bool{true, true})
+	_, err := parseShapefile("st.shp", "st", map[string][]byte{".shp": shp, ".dbf": dbf}, "")
+	if err == nil || err.Error() != "st.shp: all 2 records are marked deleted in the .dbf: the layer holds nothing" {
+		t.Errorf("parseShapefile(all deleted) = %v", err)
+	}
+}
+
 // TestSizeLimits: every reader refuses a file beyond the size limit with
 // an error naming the file and the limit, instead of reading part of it.
 func TestSizeLimits(t *testing.T) {

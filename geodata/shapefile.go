@@ -158,8 +158,8 @@ func parseShapefile(path, base string, files map[string][]byte, encoding string)
 	}
 	// Records the .dbf marks deleted ('*') are no longer part of the
 	// layer (dBASE keeps them until the file is packed): skipped, shape
-	// and all, and counted in a warning. The others keep their record
-	// numbers.
+	// and all, and counted in a warning (an error when every record is).
+	// The others keep their record numbers.
 	var gone []string
 	for i := range geoms {
 		if deleted[i] {
@@ -168,6 +168,9 @@ func parseShapefile(path, base string, files map[string][]byte, encoding string)
 		}
 		geoms[i].Attrs = attrs[i]
 		l.Features = append(l.Features, geoms[i])
+	}
+	if len(gone) > 0 && len(gone) == len(geoms) {
+		return nil, fmt.Errorf("%s: all %d records are marked deleted in the .dbf: the layer holds nothing", path, len(gone))
 	}
 	if len(gone) > 0 {
 		l.Warnings = append(l.Warnings, fmt.Sprintf("%s: %d record(s) marked deleted in the .dbf were skipped (record numbers from 0: %s)",

@@ -266,7 +266,7 @@ with zipfile.ZipFile(zb, "w") as z:
     z.writestr(zipfile.ZipInfo("gone.shp", (2020, 1, 1, 0, 0, 0)), point_shp([(1.52, 42.51), (1.53, 42.52)]))
     z.writestr(zipfile.ZipInfo("gone.dbf", (2020, 1, 1, 0, 0, 0)), dbf_records(["a", "b"], [True, True]))
 put("stations-all-deleted.zip", zb.getvalue())
-case("stations-all-deleted.zip", "shapefile", "stations-all-deleted.zip: no stations", "check", "--districts", "{d}", "--stations", "{bad}/stations-all-deleted.zip")
+case("stations-all-deleted.zip", "shapefile", "stations-all-deleted.zip: all 2 records are marked deleted in the .dbf", "check", "--districts", "{d}", "--stations", "{bad}/stations-all-deleted.zip")
 
 # OSM ways whose nodes are not in the file, and gzip headers before garbage.
 put("roads-missing-nodes.osm", "<?xml version='1.0'?>\n<osm version='0.6'>\n<node id='1' lat='42.5' lon='1.5'/>\n"
