@@ -331,6 +331,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	stations := make([][]coverage.Station, len(sins))
 	sprobs := make([]geodata.Problems, len(sins))
 	serrs := make([]error, len(sins))
+	swarns := make([][]string, len(sins)) // what the readers skipped or repaired
 	var wg sync.WaitGroup
 	for k, sin := range sins {
 		wg.Add(1)
@@ -349,6 +350,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 					return
 				}
 				stations[k], sprobs[k] = geodata.StationsFromLayer(l, sin.name, so)
+				swarns[k] = l.Warnings
 				return
 			}
 			data, err := geodata.Decode(sin.data, cfg.Encoding)
@@ -371,6 +373,9 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		var l *geodata.Layer
 		if l, err = ReadLayer(din.name, cmp.Or(cfg.DistrictsLayer, cfg.Layer), cfg.Encoding); err == nil {
 			feats, dprobs = geodata.DistrictsFromLayer(l, din.name, dopts)
+			for _, w := range l.Warnings {
+				a.warn(w)
+			}
 		}
 	} else {
 		feats, dprobs, err = geodata.ReadDistrictsData(din.data, din.name, dopts)
@@ -381,6 +386,16 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	}
 	if err := errors.Join(serrs...); err != nil {
 		return nil, wrapInput(err)
+	}
+	for _, f := range feats {
+		for _, w := range f.Warnings {
+			a.warn(w.Error())
+		}
+	}
+	for _, ws := range swarns {
+		for _, w := range ws {
+			a.warn(w)
+		}
 	}
 	// Rings that cross themselves, and districts that overlap, are found
 	// for all districts in one pass.

@@ -17,7 +17,8 @@ import (
 // longitude and latitude ranges, and non-zero area. The error names the
 // place: "polygon 0: ring 1: vertex 4: (200, 42.5) is out of range". Rings
 // that cross themselves are found by CheckDistricts, for all districts in
-// one pass.
+// one pass, except a ring of zero signed area that crosses itself (a
+// bow-tie, whose loops cancel), reported here by its crossing edges.
 func ValidateGeometry(mp orb.MultiPolygon) error {
 	if len(mp) == 0 {
 		return fmt.Errorf("empty geometry")
@@ -88,6 +89,11 @@ func validateRing(ring orb.Ring) error {
 		a += p[0]*q[1] - p[1]*q[0]
 	}
 	if a == 0 {
+		// A bow-tie's two loops cancel: say where it crosses itself, as
+		// CheckDistricts would, rather than "zero area".
+		if i, j, x, ok := selfCrossing(pts); ok {
+			return fmt.Errorf("edges %d and %d cross near (%.7f, %.7f)", i, j, x[0], x[1])
+		}
 		return fmt.Errorf("zero area")
 	}
 	return nil

@@ -314,3 +314,23 @@ func TestCheckDistrictsCrossings(t *testing.T) {
 		t.Errorf("%d crossing rings of %d: the test does not mix simple and crossing rings", len(want), total)
 	}
 }
+
+// TestValidateGeometryBowTie: a ring whose two loops cancel is reported by
+// the edges that cross and where, not as "zero area"; a ring of zero area
+// that does not cross itself still is.
+func TestValidateGeometryBowTie(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ring orb.Ring
+		want string
+	}{
+		{"bow-tie", orb.Ring{{0, 0}, {1, 1}, {1, 0}, {0, 1}, {0, 0}}, "polygon 0: ring 0: edges 0 and 2 cross near (0.5000000, 0.5000000)"},
+		{"bow-tie at Andorra", orb.Ring{{1.5, 42.5}, {1.55, 42.55}, {1.55, 42.5}, {1.5, 42.55}, {1.5, 42.5}}, "polygon 0: ring 0: edges 0 and 2 cross near (1.5250000, 42.5250000)"},
+		{"collinear", orb.Ring{{0, 0}, {1, 0}, {2, 0}, {0, 0}}, "polygon 0: ring 0: "},
+	} {
+		err := ValidateGeometry(orb.MultiPolygon{{c.ring}})
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("ValidateGeometry(%s) = %v, want %q", c.name, err, c.want)
+		}
+	}
+}

@@ -18,6 +18,10 @@ type coordParser struct {
 	data []byte
 	pos  int
 	sys  crs.CRS // the coordinates' system; converted to WGS84 by point
+	// unclosed lists the rings (polygon, ring) that polygon closed
+	// because their last position differed from their first.
+	unclosed [][2]int
+	poly     int // the polygon being parsed, for unclosed
 }
 
 func (c *coordParser) errf(format string, args ...any) error {
@@ -187,6 +191,13 @@ func (c *coordParser) point() (orb.Point, error) {
 		return orb.Point{}, err
 	}
 	if n >= 2 && c.sys.Name != "" && !c.sys.IsWGS84() {
+		// Values beyond every projected system are refused as written,
+		// before a projection's inverse maps them to a pole.
+		for k, what := range []string{"longitude", "latitude"} {
+			if NotACoordinate(pos[k]) {
+				return orb.Point{}, fmt.Errorf("%s: %s", what, notCoordinateMsg(fmtNum(pos[k])))
+			}
+		}
 		pos[0], pos[1] = c.sys.ToWGS84(pos[0], pos[1])
 	}
 	return toPoint(pos[:n])
@@ -213,6 +224,12 @@ func (c *coordParser) polygon() (orb.Polygon, error) {
 		if err != nil {
 			return fmt.Errorf("ring %d: %w", i, err)
 		}
+		// RFC 7946 rings end where they start; one that does not is
+		// closed, and noted.
+		if len(r) > 0 && r[0] != r[len(r)-1] {
+			r = append(r, r[0])
+			c.unclosed = append(c.unclosed, [2]int{c.poly, i})
+		}
 		p = append(p, r)
 		return nil
 	})
@@ -222,6 +239,7 @@ func (c *coordParser) polygon() (orb.Polygon, error) {
 func (c *coordParser) multiPolygon() (orb.MultiPolygon, error) {
 	mp := orb.MultiPolygon{}
 	err := c.array(func(i int) error {
+		c.poly = i
 		p, err := c.polygon()
 		if err != nil {
 			return fmt.Errorf("polygon %d: %w", i, err)

@@ -25,7 +25,8 @@ var (
 )
 
 // ReadStationsCSV reads stations from a CSV file with a header row: UTF-8
-// with or without a byte-order mark, separated by commas, semicolons or
+// with or without a byte-order mark, or UTF-16 (either byte order, with or
+// without a byte-order mark, as spreadsheets save "Unicode text"), separated by commas, semicolons or
 // tabs (whichever the header uses most). Longitude and latitude columns are
 // found by name (lon, lng, long, longitude, x, 经度 / lat, latitude, y, 纬度)
 // unless opts names them; id and name columns are optional ("id", "name").
@@ -56,6 +57,16 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 		}
 		if err2 != nil {
 			msgs = append(msgs, fmt.Sprintf("column %q: %v", sf.LatCol, err2))
+		}
+		// Values beyond any projected system's are named for what they are
+		// (a phone number, say), whatever the system given.
+		if err == nil && NotACoordinate(lon) {
+			msgs = append(msgs, fmt.Sprintf("column %q: %s", sf.LonCol, notCoordinateMsg(rec.Lon)))
+			err = errors.New("not a coordinate")
+		}
+		if err2 == nil && NotACoordinate(lat) {
+			msgs = append(msgs, fmt.Sprintf("column %q: %s", sf.LatCol, notCoordinateMsg(rec.Lat)))
+			err2 = errors.New("not a coordinate")
 		}
 		if err == nil && err2 == nil && opts.CRS.Name != "" && !opts.CRS.IsWGS84() {
 			lon, lat = opts.CRS.ToWGS84(lon, lat)
@@ -90,7 +101,7 @@ type csvColumns struct {
 // most, reads the header and finds the columns.
 func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvColumns, error) {
 	var cols csvColumns
-	br := bufio.NewReader(io.LimitReader(r, maxInputBytes))
+	br := utf8Reader(bufio.NewReader(newLimitedReader(r)))
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
@@ -208,9 +219,9 @@ func parseCoord(s string, sep rune) (float64, error) {
 }
 
 // ReadStations reads a station file by its content: GeoJSON when it starts
-// with '{', CSV otherwise.
+// with '{', CSV otherwise (UTF-16 text is decoded first).
 func ReadStations(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
-	br := bufio.NewReader(r)
+	br := utf8Reader(bufio.NewReader(r))
 	for {
 		b, err := br.Peek(1)
 		if err != nil {

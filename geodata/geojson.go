@@ -16,18 +16,44 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// maxInputBytes caps what a reader loads into memory.
-const maxInputBytes = 1 << 30
+// maxInputBytes caps what a reader loads into memory (1 GiB); a file
+// beyond it is an error naming the limit, never read in part. A variable
+// so that tests can lower it.
+var maxInputBytes = 1 << 30
 
-// readFeatures reads a GeoJSON FeatureCollection (or a single Feature) and
-// splits it into features, leaving each geometry to be checked on its own so
-// that one bad feature does not hide the others.
-func readFeatures(r io.Reader, name string) ([]rawFeatureSpans, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+// errTooLarge is the error for a file beyond maxInputBytes; callers add
+// the file's name.
+func errTooLarge() error {
+	limit := fmt.Sprintf("%d bytes", maxInputBytes)
+	if maxInputBytes%(1<<30) == 0 {
+		limit = fmt.Sprintf("%d GiB", maxInputBytes>>30)
 	}
-	return splitFeatures(data, name, nil)
+	return fmt.Errorf("larger than %s, the most covaudit reads from one file", limit)
+}
+
+// limitedReader reads r like io.LimitReader, but fails with errTooLarge
+// where the input goes on past maxInputBytes instead of ending it there
+// silently.
+type limitedReader struct {
+	r    io.Reader
+	left int // bytes still allowed
+}
+
+func newLimitedReader(r io.Reader) *limitedReader { return &limitedReader{r, maxInputBytes} }
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, errTooLarge()
+	}
+	if len(p) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= n
+	if l.left < 0 {
+		return n - 1, errTooLarge()
+	}
+	return n, err
 }
 
 // splitFeatures splits a GeoJSON document held in memory into features;
@@ -36,7 +62,7 @@ func readFeatures(r io.Reader, name string) ([]rawFeatureSpans, error) {
 // split (see splitCollection).
 func splitFeatures(data []byte, name string, emit func(rawFeatureSpans)) ([]rawFeatureSpans, error) {
 	if len(data) > maxInputBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxInputBytes)
+		return nil, fmt.Errorf("%s: %w", name, errTooLarge())
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	feats, err := splitCollection(data, emit)
@@ -101,6 +127,9 @@ type DistrictFeature struct {
 	Class    string
 	HasClass bool
 	Geometry orb.MultiPolygon
+	// Warnings say what the reader repaired in the feature (a ring that was
+	// not closed), each naming the file, the feature and the place.
+	Warnings Problems
 }
 
 // DistrictOptions name the properties ReadDistricts reads.
@@ -115,9 +144,11 @@ type DistrictOptions struct {
 // ReadDistricts reads a GeoJSON FeatureCollection of Polygon and
 // MultiPolygon features. Every feature whose geometry is missing, of another
 // type, out of range, too small or self-crossing is reported in Problems; the
-// others are returned. The error is for a file that cannot be read at all.
+// others are returned. A ring that is not closed is closed and named in the
+// district's Warnings. The error is for a file that cannot be read at all
+// (or larger than 1 GiB).
 func ReadDistricts(r io.Reader, name string, opts DistrictOptions) ([]DistrictFeature, Problems, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxInputBytes)+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -224,20 +255,26 @@ func decodeDistrict(f *rawFeatureSpans, i int, name string, opts DistrictOptions
 	}
 	d.Name, _ = propText(props, opts.NameField)
 	d.Class, d.HasClass = propText(props, opts.ClassField)
-	mp, err := decodeAreal(f, opts.CRS)
+	mp, unclosed, err := decodeAreal(f, opts.CRS)
 	if err == nil {
 		err = coverage.ValidateGeometry(mp)
 	}
 	if err != nil {
 		return DistrictFeature{}, &Problem{File: name, Feature: i, ID: d.ID, Msg: err.Error()}
 	}
+	for _, u := range unclosed {
+		d.Warnings = append(d.Warnings, Problem{File: name, Feature: i, ID: d.ID,
+			Msg: fmt.Sprintf("polygon %d: ring %d is not closed (its last position is not its first, as RFC 7946 requires); closed it", u[0], u[1])})
+	}
 	d.Geometry = mp
 	return d, nil
 }
 
-func decodeAreal(g *rawFeatureSpans, sys crs.CRS) (orb.MultiPolygon, error) {
+// decodeAreal decodes a Polygon or MultiPolygon, closing rings that are
+// not closed; unclosed lists those (polygon, ring).
+func decodeAreal(g *rawFeatureSpans, sys crs.CRS) (mp orb.MultiPolygon, unclosed [][2]int, err error) {
 	if !g.hasGeom {
-		return nil, fmt.Errorf("no geometry")
+		return nil, nil, fmt.Errorf("no geometry")
 	}
 	c := &coordParser{data: g.coords, sys: sys}
 	switch g.geomType {
@@ -247,17 +284,17 @@ func decodeAreal(g *rawFeatureSpans, sys crs.CRS) (orb.MultiPolygon, error) {
 			err = c.end()
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return orb.MultiPolygon{p}, nil
+		return orb.MultiPolygon{p}, c.unclosed, nil
 	case "MultiPolygon":
 		mp, err := c.multiPolygon()
 		if err == nil {
 			err = c.end()
 		}
-		return mp, err
+		return mp, c.unclosed, err
 	}
-	return nil, fmt.Errorf("geometry type %q, want Polygon or MultiPolygon", g.geomType)
+	return nil, nil, fmt.Errorf("geometry type %q, want Polygon or MultiPolygon", g.geomType)
 }
 
 // toPoint checks a GeoJSON position: two or more numbers, longitude in
@@ -274,13 +311,35 @@ func toPoint(pos []float64) (orb.Point, error) {
 }
 
 func checkLonLat(lon, lat float64) error {
+	if NotACoordinate(lon) {
+		return fmt.Errorf("longitude: %s", notCoordinateMsg(fmtNum(lon)))
+	}
 	if math.IsNaN(lon) || math.IsInf(lon, 0) || lon < -180 || lon > 180 {
 		return fmt.Errorf("longitude %s is out of range [-180, 180]", fmtNum(lon))
+	}
+	if NotACoordinate(lat) {
+		return fmt.Errorf("latitude: %s", notCoordinateMsg(fmtNum(lat)))
 	}
 	if math.IsNaN(lat) || math.IsInf(lat, 0) || lat < -90 || lat > 90 {
 		return fmt.Errorf("latitude %s is out of range [-90, 90]", fmtNum(lat))
 	}
 	return nil
+}
+
+// MaxProjectedM bounds the coordinates of every projected system in use,
+// metres: Web Mercator reaches 2.004e7, Gauss-Krüger eastings written with
+// their zone number in front (CGCS2000 3-degree zones 25 to 45) stay below
+// 4.6e7. A value beyond it (a phone number pasted into a coordinate
+// column, 4.0016612E+9) is neither degrees nor projected metres.
+const MaxProjectedM = 1e8
+
+// NotACoordinate reports whether v is too large to be a coordinate in
+// degrees or in projected metres (|v| > MaxProjectedM).
+func NotACoordinate(v float64) bool { return math.Abs(v) > MaxProjectedM && !math.IsInf(v, 0) }
+
+// notCoordinateMsg says that the value written as text is not a coordinate.
+func notCoordinateMsg(text string) string {
+	return fmt.Sprintf("value %s is not a coordinate (too large for degrees or projected metres)", text)
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
@@ -301,9 +360,20 @@ type StationOptions struct {
 // Point and MultiPoint features. A station's id is the feature id, else
 // properties.id, else its 1-based feature number; each point of a MultiPoint
 // is a station with "#k" appended to the id. Name is properties.name (or
-// the property named by opts.NameCol).
+// the property named by opts.NameCol). Coordinates are in opts.CRS, else in
+// the system a legacy "crs" member names (as ReadDistricts has it), else
+// WGS84.
 func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
-	feats, err := readFeatures(r, name)
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxInputBytes)+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if opts.CRS.Name == "" { // a legacy "crs" member, as district files have
+		if opts.CRS, err = declaredCRS(data, name); err != nil {
+			return nil, nil, err
+		}
+	}
+	feats, err := splitFeatures(data, name, nil)
 	if err != nil {
 		return nil, nil, err
 	}

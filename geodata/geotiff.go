@@ -142,9 +142,10 @@ func ReadGeoTIFF(data []byte, name string) (*Raster, error) {
 		}
 		return def
 	}
-	w, h := int(one(tagWidth, 0)), int(one(tagHeight, 0))
-	if w <= 0 || h <= 0 || w*h > 1<<28 {
-		return fail("%d x %d cells: want a raster of at most 2^28 cells", w, h)
+	w, h := whole(one(tagWidth, 0)), whole(one(tagHeight, 0))
+	if w <= 0 || h <= 0 || w > 1<<28 || h > 1<<28 || w*h > 1<<28 {
+		return fail("%s %s x %s %s cells: want a raster of at most 2^28 cells",
+			tagName(tagWidth), tagValue(one(tagWidth, 0)), tagName(tagHeight), tagValue(one(tagHeight, 0)))
 	}
 	if s := one(tagSamples, 1); s != 1 {
 		return fail("%g bands: want one", s)
@@ -187,55 +188,82 @@ func ReadGeoTIFF(data []byte, name string) (*Raster, error) {
 			nodata = v
 		}
 	}
-	// Blocks: strips (the full width) or tiles.
-	bw, bh := w, int(one(tagRowsPerStrip, float64(h)))
-	offs, lens := tags[tagStripOffsets], tags[tagStripBytes]
-	if tw := int(one(tagTileWidth, 0)); tw > 0 {
-		bw, bh = tw, int(one(tagTileHeight, 0))
-		offs, lens = tags[tagTileOffsets], tags[tagTileBytes]
+	// Blocks: strips (the full width) or tiles. Every size and offset is
+	// checked as a whole number before any arithmetic with it, so that no
+	// product or sum can wrap around (a header claiming tiles of 2^31 x 2^31
+	// cells, or offsets near 2^62 in 64-bit LONG8 tags).
+	kind, tagW, tagH, tagOff, tagLen := "strip", tagWidth, tagRowsPerStrip, tagStripOffsets, tagStripBytes
+	bw, bh := w, min(whole(one(tagRowsPerStrip, float64(h))), h)
+	if one(tagRowsPerStrip, float64(h)) > float64(h) {
+		bh = h // 2^32-1 and other counts beyond the height mean one strip
 	}
-	if bw <= 0 || bh <= 0 || len(offs) == 0 || len(offs) != len(lens) {
-		return fail("no strip or tile offsets")
+	tiled := tags[tagTileWidth] != nil
+	if tiled {
+		kind, tagW, tagH, tagOff, tagLen = "tile", tagTileWidth, tagTileHeight, tagTileOffsets, tagTileBytes
+		bw, bh = whole(one(tagTileWidth, 0)), whole(one(tagTileHeight, 0))
+	}
+	offs, lens := tags[tagOff], tags[tagLen]
+	if bw <= 0 || bh <= 0 {
+		return fail("%s %s x %s %s: want whole numbers of cells above 0",
+			tagName(tagW), tagValue(one(tagW, 0)), tagName(tagH), tagValue(one(tagH, 0)))
+	}
+	bps := bits / 8
+	// One block cannot decompress to more than the raster the file can
+	// hold (the same bound as above), checked without overflow.
+	if limit := 1024*len(data) + 1<<20; bw > limit/bps || bh > limit/bps/bw {
+		return fail("%s %s x %s %s at %d bits per sample: a %s larger than the file can hold",
+			tagName(tagW), tagValue(float64(bw)), tagName(tagH), tagValue(float64(bh)), bits, kind)
+	}
+	if len(offs) == 0 || len(offs) != len(lens) {
+		return fail("no %s offsets (%s and %s, one per %s)", kind, tagName(tagOff), tagName(tagLen), kind)
 	}
 	across := (w + bw - 1) / bw
 	nBlocks := across * ((h + bh - 1) / bh)
 	if len(offs) < nBlocks {
-		return fail("%d blocks for a %d x %d raster in blocks of %d x %d", len(offs), w, h, bw, bh)
+		return fail("%d %ss for a %d x %d raster in %ss of %d x %d", len(offs), kind, w, h, kind, bw, bh)
 	}
-	bps := bits / 8
 	// Offsets beyond the raster's blocks are not read: every block read
 	// then has at least one row inside the raster.
 	for b := range nBlocks {
-		off, ln := int(offs[b]), int(lens[b])
-		if off < 0 || ln < 0 || off+ln > len(data) {
-			return fail("block %d lies past the end of the file", b)
+		off, ln := whole(offs[b]), whole(lens[b])
+		if off < 0 || ln < 0 || off > len(data) || ln > len(data)-off {
+			return fail("%s %d: %s %s and %s %s lie past the end of the file (%d bytes)",
+				kind, b, tagName(tagOff), tagValue(offs[b]), tagName(tagLen), tagValue(lens[b]), len(data))
 		}
 		raw := data[off : off+ln]
+		rows := bh
+		if !tiled { // the last strip may be short
+			rows = min(bh, h-(b/across)*bh)
+		}
+		want := bw * rows * bps
 		var buf []byte
 		switch comp {
 		case 1:
 			buf = raw
 		case 5:
 			rd := lzw.NewReader(bytes.NewReader(raw), lzw.MSB, 8)
-			buf, _ = io.ReadAll(io.LimitReader(rd, int64(bw*bh*bps)))
+			var err error
+			buf, err = io.ReadAll(io.LimitReader(rd, int64(want)))
 			rd.Close()
+			if err != nil {
+				return fail("%s %d: LZW data at byte %d: %v", kind, b, off, err)
+			}
 		default:
 			zr, err := zlib.NewReader(bytes.NewReader(raw))
 			if err != nil {
-				return fail("block %d: %v", b, err)
+				return fail("%s %d: Deflate data at byte %d: %v", kind, b, off, err)
 			}
-			buf, _ = io.ReadAll(io.LimitReader(zr, int64(bw*bh*bps)))
+			buf, err = io.ReadAll(io.LimitReader(zr, int64(want)))
+			if err != nil {
+				return fail("%s %d: Deflate data at byte %d: %v", kind, b, off, err)
+			}
 		}
-		rows := bh
-		if tags[tagTileWidth] == nil { // the last strip may be short
-			rows = min(bh, h-(b/across)*bh)
+		if len(buf) < want {
+			return fail("%s %d: %d bytes after decompression, want %d", kind, b, len(buf), want)
 		}
-		if len(buf) < bw*rows*bps {
-			return fail("block %d: %d bytes after decompression, want %d", b, len(buf), bw*rows*bps)
-		}
-		buf = buf[:bw*rows*bps]
+		buf = buf[:want]
 		if err := unpredict(buf, bw, rows, bps, pred, format, bo); err != nil {
-			return fail("block %d: %v", b, err)
+			return fail("%s %d: %v", kind, b, err)
 		}
 		bx, by := (b%across)*bw, (b/across)*bh
 		for y := 0; y < rows && by+y < h; y++ {
@@ -293,6 +321,35 @@ func unpredict(buf []byte, w, rows, bps, pred, format int, bo binary.ByteOrder) 
 		return fmt.Errorf("predictor %d is not read", pred)
 	}
 	return nil
+}
+
+// whole returns v as an int when it is a whole number in [0, 2^53] (every
+// TIFF size and offset a file can mean), else -1: tag values are held as
+// float64, whose conversion to int is undefined beyond int's range.
+func whole(v float64) int {
+	if !(v >= 0 && v <= 1<<53) || v != math.Trunc(v) {
+		return -1
+	}
+	return int(v)
+}
+
+// tagValue writes a tag's value in full: 4611686018427387904, not 4.6e+18.
+func tagValue(v float64) string {
+	if v == math.Trunc(v) {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// tagName names a TIFF tag in messages: "TileWidth (tag 322)".
+func tagName(tag int) string {
+	names := map[int]string{tagWidth: "ImageWidth", tagHeight: "ImageLength", tagRowsPerStrip: "RowsPerStrip",
+		tagStripOffsets: "StripOffsets", tagStripBytes: "StripByteCounts", tagTileWidth: "TileWidth",
+		tagTileHeight: "TileLength", tagTileOffsets: "TileOffsets", tagTileBytes: "TileByteCounts"}
+	if n, ok := names[tag]; ok {
+		return fmt.Sprintf("%s (tag %d)", n, tag)
+	}
+	return fmt.Sprintf("tag %d", tag)
 }
 
 func sample(b []byte, bits, format int, bo binary.ByteOrder, bigEndianFloat bool) float64 {

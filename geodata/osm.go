@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -187,6 +188,9 @@ type RoadsInfo struct {
 	// MissingSegments counts way segments left out because a node is not
 	// in the file (ways cut by the extract's edge).
 	MissingSegments int
+	// MissingWays are the ids of the first ways (at most 10, in file
+	// order) that lost segments so.
+	MissingWays []int64
 }
 
 // ReadRoads reads the ways of an OpenStreetMap file (.osm.pbf, or .osm XML,
@@ -205,6 +209,13 @@ func ReadRoads(ctx context.Context, src OSMSource, p roads.Profile, progress fun
 		return func(read, size int64) { progress(pass, read, size) }
 	}
 	ways := 0
+	// The kept ways and their segment counts, to name the ways that lose
+	// segments to missing nodes (16 bytes a way, far fewer than nodes).
+	type keptWay struct {
+		id   int64
+		segs int
+	}
+	var kept []keptWay
 	err := scanOSM(ctx, src, osmKinds{ways: true}, pg(1), func(o osm.Object) error {
 		w := o.(*osm.Way)
 		ways++
@@ -213,7 +224,15 @@ func ReadRoads(ctx context.Context, src OSMSource, p roads.Profile, progress fun
 			ids[i] = int64(n.ID)
 		}
 		tags := w.Tags
-		b.AddWay(int64(w.ID), ids, func(k string) string { return tags.Find(k) })
+		if b.AddWay(int64(w.ID), ids, func(k string) string { return tags.Find(k) }) {
+			segs := 0
+			for i := 0; i+1 < len(ids); i++ {
+				if ids[i] != ids[i+1] {
+					segs++
+				}
+			}
+			kept = append(kept, keptWay{int64(w.ID), segs})
+		}
 		return nil
 	})
 	if err != nil {
@@ -241,8 +260,36 @@ func ReadRoads(ctx context.Context, src OSMSource, p roads.Profile, progress fun
 	}
 	net, missing := b.Build()
 	info.MissingSegments = missing
+	if missing > 0 {
+		built := map[int64]int{}
+		for _, s := range net.Segs {
+			built[s.Way]++
+		}
+		for _, w := range kept {
+			if built[w.id] < w.segs && len(info.MissingWays) < 10 {
+				info.MissingWays = append(info.MissingWays, w.id)
+			}
+		}
+	}
 	if len(net.Segs) == 0 {
-		return nil, info, fmt.Errorf("%s: the %d usable ways have no node positions in the file", path, info.WaysKept)
+		return nil, info, fmt.Errorf("%s: the %d usable ways have no node positions in the file (missing nodes in %s)",
+			path, info.WaysKept, wayList(info.MissingWays, info.WaysKept))
 	}
 	return net, info, nil
+}
+
+// wayList names ways for a message: "way 77", "ways 77, 78 and 12 more".
+func wayList(ids []int64, total int) string {
+	var parts []string
+	for _, id := range ids {
+		parts = append(parts, strconv.FormatInt(id, 10))
+	}
+	s := strings.Join(parts, ", ")
+	if total > len(ids) {
+		s += fmt.Sprintf(" and %d more", total-len(ids))
+	}
+	if total > 1 {
+		return "ways " + s
+	}
+	return "way " + s
 }

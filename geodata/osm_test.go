@@ -2,6 +2,7 @@ package geodata
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"math"
 	"os"
@@ -124,6 +125,46 @@ func BenchmarkReadRoadsAndorra(b *testing.B) {
 	for range b.N {
 		if _, _, err := ReadRoads(context.Background(), OSMSource{Name: "andorra", Data: data}, roads.Car(), nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestReadRoadsMissingNodesAndGzip: ways whose nodes are not in the file
+// are named (an error when no segment is left, MissingWays otherwise); a
+// gzip file of garbage, or one that is not gzip, is an error naming the
+// file and the byte reached.
+func TestReadRoadsMissingNodesAndGzip(t *testing.T) {
+	const head = `<?xml version='1.0'?><osm version='0.6'><node id='1' lat='42.5' lon='1.5'/><node id='2' lat='42.51' lon='1.51'/>`
+	const road = `<tag k='highway' v='residential'/></way>`
+	// Every usable way misses its nodes: nothing is left.
+	_, _, err := ReadRoads(context.Background(), OSMSource{Name: "m.osm", Data: []byte(head +
+		`<way id='77'><nd ref='5'/><nd ref='6'/>` + road + `<way id='78'><nd ref='7'/><nd ref='8'/>` + road + `</osm>`)}, roads.Car(), nil)
+	if err == nil || !strings.Contains(err.Error(), "m.osm: ") || !strings.Contains(err.Error(), "missing nodes in ways 77, 78)") {
+		t.Errorf("ways without nodes: error %v, want one naming m.osm and way 77", err)
+	}
+	// One way of two misses a node: kept, the way named.
+	_, info, err := ReadRoads(context.Background(), OSMSource{Name: "m.osm", Data: []byte(head +
+		`<way id='76'><nd ref='1'/><nd ref='2'/>` + road + `<way id='77'><nd ref='1'/><nd ref='2'/><nd ref='3'/>` + road + `</osm>`)}, roads.Car(), nil)
+	if err != nil || info.MissingSegments != 1 || len(info.MissingWays) != 1 || info.MissingWays[0] != 77 {
+		t.Errorf("a way cut by the edge: %+v, %v, want way 77 named", info, err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	for i := range 2048 {
+		zw.Write([]byte{byte(i * 7919 >> 3)})
+	}
+	zw.Close()
+	for _, c := range []struct {
+		desc string
+		data []byte
+	}{
+		{"gzip of garbage", gz.Bytes()},
+		{"gzip header, then garbage", append([]byte{0x1f, 0x8b, 8, 0}, []byte("garbage garbage garbage")...)},
+		{"gzip cut short", gz.Bytes()[:len(gz.Bytes())/2]},
+	} {
+		_, _, err := ReadRoads(context.Background(), OSMSource{Name: "g.osm.gz", Data: c.data}, roads.Car(), nil)
+		if err == nil || !strings.HasPrefix(err.Error(), "g.osm.gz: ") || !strings.Contains(err.Error(), "byte ") {
+			t.Errorf("%s: error %v, want one naming g.osm.gz and the byte reached", c.desc, err)
 		}
 	}
 }

@@ -171,8 +171,10 @@ func TestDistrictProblems(t *testing.T) {
 		want        []string
 	}{
 		{"ok", coll(feat("a", `{"type":"Polygon","coordinates":[`+sq+`]}`)), nil},
-		{"zero area", coll(feat("bow", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}`)),
-			[]string{`f: feature 0 (id "bow"): polygon 0: ring 0: zero area`}},
+		{"bow-tie", coll(feat("bow", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}`)),
+			[]string{`f: feature 0 (id "bow"): polygon 0: ring 0: edges 0 and 2 cross near (0.5000000, 0.5000000)`}},
+		{"zero area", coll(feat("flat", `{"type":"Polygon","coordinates":[[[0,0],[1,0],[2,0],[0,0]]]}`)),
+			[]string{`f: feature 0 (id "flat"): polygon 0: ring 0: zero area`}},
 		{"too few vertices", coll(feat("thin", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}`)),
 			[]string{`f: feature 0 (id "thin"): polygon 0: ring 0: 2 distinct vertices, need at least 3`}},
 		{"out of range", coll(feat("far", `{"type":"MultiPolygon","coordinates":[[`+sq+`],[[[0,0],[200,0],[1,1],[0,0]]]]}`)),
@@ -205,6 +207,12 @@ func FuzzReadStations(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte("lon;lat\n1,5;2\n"))
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPoint","coordinates":[[1,2]]}}]}`))
+	// A Web-Mercator file saying so, UTF-16 both ways, a phone number.
+	f.Add([]byte(`{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[169407.2,5238209.8]}}]}`))
+	f.Add([]byte("\xff\xfei\x00d\x00,\x00l\x00o\x00n\x00,\x00l\x00a\x00t\x00\n\x00a\x00,\x001\x00,\x002\x00\n\x00"))
+	f.Add([]byte("\x00l\x00o\x00n\x00,\x00l\x00a\x00t\x00\n\x001\x00,\x002\x00\n"))
+	f.Add([]byte("id,lon,lat\na,4.0016612E+9,42.5\n"))
+	// Every accepted station has finite coordinates in range.
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, probs, err := ReadStations(bytes.NewReader(data), "fuzz", StationOptions{})
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/paulmach/orb"
 	"io"
 	"strings"
@@ -60,6 +61,10 @@ type StationFile struct {
 	LatCol       string
 	Records      []StationRecord
 	Unsplittable Problems // records that cannot be split at all (CSV quoting, a feature that is not one)
+	// CRS is the system a GeoJSON file's legacy "crs" member names; zero
+	// when it has none (and for CSV). Callers use it when no system is
+	// given.
+	CRS crs.CRS
 }
 
 // StationRecords splits a station file held in memory (CSV or GeoJSON, by
@@ -67,6 +72,7 @@ type StationFile struct {
 // error means the file cannot be read at all (no header row, a column that
 // is not there, GeoJSON that is not a FeatureCollection).
 func StationRecords(data []byte, name string, opts StationOptions) (*StationFile, error) {
+	data = utf8Bytes(data)
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		return geojsonRecords(data, name, opts)
@@ -124,6 +130,11 @@ func geojsonRecords(data []byte, name string, opts StationOptions) (*StationFile
 		return nil, err
 	}
 	sf := &StationFile{Format: "geojson", LonCol: "coordinates[0]", LatCol: "coordinates[1]"}
+	if c, err := declaredCRS(data, name); err != nil {
+		return nil, err
+	} else if !c.IsWGS84() {
+		sf.CRS = c
+	}
 	nameKey := opts.NameCol
 	if nameKey == "" {
 		nameKey = "name"
@@ -297,6 +308,9 @@ func ReadPopulation(data []byte, name string, opts StationOptions) ([]Population
 		return nil, nil, err
 	}
 	probs := sf.Unsplittable
+	if opts.CRS.Name == "" {
+		opts.CRS = sf.CRS
+	}
 	var out []PopulationPoint
 	for _, r := range sf.Records {
 		bad := func(msg string) {

@@ -4,11 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,6 +30,9 @@ type Layer struct {
 	// none.
 	CRS    crs.CRS
 	HasCRS bool
+	// Warnings say what the reader skipped or repaired (records marked
+	// deleted in a Shapefile's .dbf), each naming the file.
+	Warnings []string
 }
 
 // LayerFeature is one record of a layer.
@@ -45,7 +51,7 @@ func ReadShapefile(path string, encoding string) (*Layer, error) {
 	files := map[string][]byte{}
 	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
-		data, err := os.ReadFile(path)
+		data, err := readWhole(path)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +78,7 @@ func ReadShapefile(path string, encoding string) (*Layer, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
 			}
-			b, err := io.ReadAll(io.LimitReader(rc, maxInputBytes))
+			b, err := io.ReadAll(newLimitedReader(rc))
 			rc.Close()
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
@@ -83,9 +89,13 @@ func ReadShapefile(path string, encoding string) (*Layer, error) {
 		stem := strings.TrimSuffix(path, filepath.Ext(path))
 		for _, ext := range []string{".shp", ".dbf", ".prj", ".cpg"} {
 			for _, e := range []string{ext, strings.ToUpper(ext)} {
-				if b, err := os.ReadFile(stem + e); err == nil {
+				b, err := readWhole(stem + e)
+				if err == nil {
 					files[ext] = b
 					break
+				}
+				if !errors.Is(err, fs.ErrNotExist) {
+					return nil, err
 				}
 			}
 		}
@@ -97,6 +107,21 @@ func ReadShapefile(path string, encoding string) (*Layer, error) {
 		return nil, fmt.Errorf("%s: no .dbf file beside the .shp (attributes are needed)", path)
 	}
 	return parseShapefile(path, base, files, encoding)
+}
+
+// readWhole reads a file of at most maxInputBytes; a larger one is an
+// error naming it and the limit.
+func readWhole(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(newLimitedReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
 }
 
 func parseShapefile(path, base string, files map[string][]byte, encoding string) (*Layer, error) {
@@ -124,17 +149,33 @@ func parseShapefile(path, base string, files map[string][]byte, encoding string)
 	if err != nil {
 		return nil, fmt.Errorf("%s: .shp: %w", path, err)
 	}
-	attrs, err := readDBF(files[".dbf"], encoding)
+	attrs, deleted, err := readDBF(files[".dbf"], encoding)
 	if err != nil {
 		return nil, fmt.Errorf("%s: .dbf: %w", path, err)
 	}
 	if len(attrs) != len(geoms) {
 		return nil, fmt.Errorf("%s: %d shapes but %d attribute records", path, len(geoms), len(attrs))
 	}
+	// Records the .dbf marks deleted ('*') are no longer part of the
+	// layer (dBASE keeps them until the file is packed): skipped, shape
+	// and all, and counted in a warning (an error when every record is).
+	// The others keep their record numbers.
+	var gone []string
 	for i := range geoms {
+		if deleted[i] {
+			gone = append(gone, strconv.Itoa(i))
+			continue
+		}
 		geoms[i].Attrs = attrs[i]
+		l.Features = append(l.Features, geoms[i])
 	}
-	l.Features = geoms
+	if len(gone) > 0 && len(gone) == len(geoms) {
+		return nil, fmt.Errorf("%s: all %d records are marked deleted in the .dbf: the layer holds nothing", path, len(gone))
+	}
+	if len(gone) > 0 {
+		l.Warnings = append(l.Warnings, fmt.Sprintf("%s: %d record(s) marked deleted in the .dbf were skipped (record numbers from 0: %s)",
+			path, len(gone), listFew(gone, 10)))
+	}
 	return l, nil
 }
 
@@ -266,16 +307,17 @@ func assembleRings(rings []orb.Ring) orb.Geometry {
 }
 
 // readDBF reads the attribute table (dBASE III): text, numbers, dates and
-// logicals, all as trimmed text; deleted records keep their place, with no
+// logicals, all as trimmed text. deleted[i] says whether record i carries
+// the deletion flag ('*'); it keeps its place in the table, with no
 // attributes.
-func readDBF(b []byte, encoding string) ([]map[string]string, error) {
+func readDBF(b []byte, encoding string) (attrs []map[string]string, deleted []bool, err error) {
 	if len(b) < 32 {
-		return nil, fmt.Errorf("too short for a dBASE header")
+		return nil, nil, fmt.Errorf("too short for a dBASE header")
 	}
 	le := binary.LittleEndian
 	n, hlen, rlen := int(le.Uint32(b[4:])), int(le.Uint16(b[8:])), int(le.Uint16(b[10:]))
 	if hlen < 33 || hlen > len(b) || rlen < 1 {
-		return nil, fmt.Errorf("bad header (header %d bytes, records %d bytes)", hlen, rlen)
+		return nil, nil, fmt.Errorf("bad header (header %d bytes, records %d bytes)", hlen, rlen)
 	}
 	type field struct {
 		name   string
@@ -290,29 +332,43 @@ func readDBF(b []byte, encoding string) ([]map[string]string, error) {
 		off += w
 	}
 	if off > rlen {
-		return nil, fmt.Errorf("fields need %d bytes, records have %d", off, rlen)
+		return nil, nil, fmt.Errorf("fields need %d bytes, records have %d", off, rlen)
 	}
 	if hlen+n*rlen > len(b) {
-		return nil, fmt.Errorf("%d records of %d bytes do not fit the file", n, rlen)
+		return nil, nil, fmt.Errorf("%d records of %d bytes do not fit the file", n, rlen)
 	}
 	out := make([]map[string]string, n)
+	deleted = make([]bool, n)
 	for i := range n {
 		rec := b[hlen+i*rlen : hlen+(i+1)*rlen]
+		if rec[0] == '*' {
+			deleted[i] = true
+			continue
+		}
 		m := make(map[string]string, len(fields))
 		for _, f := range fields {
 			raw := bytes.TrimSpace(bytes.TrimRight(rec[f.off:f.off+f.n], "\x00"))
 			if encoding != "" && encoding != "utf-8" {
 				d, err := Decode(raw, encoding)
 				if err != nil {
-					return nil, fmt.Errorf("record %d, field %s: %w", i+1, f.name, err)
+					return nil, nil, fmt.Errorf("record %d, field %s: %w", i+1, f.name, err)
 				}
 				raw = d
 			} else if !utf8.Valid(raw) {
-				return nil, fmt.Errorf("record %d, field %s: not UTF-8 (give the encoding in a .cpg file or with --encoding)", i+1, f.name)
+				return nil, nil, fmt.Errorf("record %d, field %s: not UTF-8 (give the encoding in a .cpg file or with --encoding)", i+1, f.name)
 			}
 			m[f.name] = string(raw)
 		}
 		out[i] = m
 	}
-	return out, nil
+	return out, deleted, nil
+}
+
+// listFew joins the first n items with ", ", adding how many more there
+// are.
+func listFew(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
 }

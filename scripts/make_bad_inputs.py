@@ -193,6 +193,96 @@ case("output-is-folder", "output", "report-folder", "check", "-o", "{bad}/report
 os.makedirs(os.path.join(here, "report-folder"), exist_ok=True)
 put(os.path.join("report-folder", "README"), "A folder given as an output file: covaudit must refuse it.\n")
 
+# Readers, second batch.
+def tiff2(entries, payload=b"\0" * 64):
+    """A little-endian classic TIFF of one IFD: entries are (tag, type,
+    values); values that do not fit in 4 bytes go after the IFD. Type 16 is
+    LONG8 (64-bit). Georeferenced at (1.4, 42.67), 0.05 degree cells."""
+    entries = sorted(entries + [(33550, 12, [0.05, 0.05, 0.0]), (33922, 12, [0, 0, 0, 1.4, 42.67, 0])])
+    fmt = {3: "<H", 4: "<I", 12: "<d", 16: "<Q"}
+    ext_at = 8 + 2 + 12 * len(entries) + 4
+    ifd, ext = struct.pack("<H", len(entries)), b""
+    for tag, typ, vals in entries:
+        val = b"".join(struct.pack(fmt[typ], v) for v in vals)
+        if len(val) <= 4:
+            ifd += struct.pack("<HHI", tag, typ, len(vals)) + val.ljust(4, b"\0")
+        else:
+            ifd += struct.pack("<HHII", tag, typ, len(vals), ext_at + len(ext))
+            ext += val
+    return b"II*\0" + struct.pack("<I", 8) + ifd + b"\0\0\0\0" + ext + payload
+f32 = [(256, 4, [4]), (257, 4, [4]), (258, 3, [32]), (259, 3, [1]), (277, 3, [1]), (339, 3, [3])]
+for name, entries, want in [
+        ("tiles-2p31.tif", f32 + [(322, 4, [2**31]), (323, 4, [2**31]), (324, 4, [8]), (325, 4, [64])], "tiles-2p31.tif: TileWidth (tag 322) 2147483648 x TileLength (tag 323) 2147483648"),
+        ("offsets-2p62.tif", f32 + [(273, 16, [2**62]), (278, 4, [4]), (279, 16, [2**62])], "offsets-2p62.tif: strip 0: StripOffsets (tag 273) 4611686018427387904"),
+        ("offset-wraps.tif", f32 + [(273, 16, [2**63 - 2**11]), (278, 4, [4]), (279, 16, [2**12])], "offset-wraps.tif: strip 0: StripOffsets (tag 273) 9223372036854773760"),
+        ("dimensions-2p32.tif", [(256, 16, [2**32]), (257, 16, [2**32])] + f32[2:] + [(273, 4, [8]), (279, 4, [64])], "dimensions-2p32.tif: ImageWidth (tag 256) 4294967296")]:
+    put(name, tiff2(entries))
+    case(name, "geotiff", want, "check", "--population", "{bad}/" + name)
+# A Deflate tile whose data is corrupt: the decompressor's error, with the tile.
+raster = bytearray(open(os.path.join(here, "..", "..", "..", "..", "geodata", "testdata", "raster", "u16-deflate-pred2-tiles.tif"), "rb").read())
+ifd = struct.unpack("<I", raster[4:8])[0]
+tags = {}
+for i in range(struct.unpack("<H", raster[ifd:ifd + 2])[0]):
+    tag, typ, n, v = struct.unpack("<HHII", raster[ifd + 2 + 12 * i: ifd + 14 + 12 * i])
+    tags[tag] = v if typ == 4 or n > 1 else v & 0xffff
+raster[tags[324] + 2: tags[324] + tags[325]] = b"\xff" * (tags[325] - 2)
+put("deflate-corrupt.tif", bytes(raster))
+case("deflate-corrupt.tif", "geotiff", "deflate-corrupt.tif: tile 0: Deflate data at byte", "check", "--population", "{bad}/deflate-corrupt.tif")
+
+# UTF-16 station files are read: a bad value is then found on its line.
+for name, enc, bom in [("utf16le-bom-line.csv", "utf-16-le", True), ("utf16be-bom-line.csv", "utf-16-be", True),
+                       ("utf16le-nobom-line.csv", "utf-16-le", False), ("utf16be-nobom-line.csv", "utf-16-be", False)]:
+    put(name, (("\ufeff" if bom else "") + "id,lon,lat\na,1.5,42.5\nb,1.5,north\n").encode(enc))
+    case(name, "encoding", name + ':3: column "lat"', "check", "--districts", "{d}", "--stations", "{bad}/" + name)
+
+# Values too large for any coordinate (a phone number) are named so.
+stations("phone-number-lat.csv", "id,lon,lat\na,1.5,4.0016612E+9\n", 'phone-number-lat.csv:2: column "lat": value 4.0016612E+9 is not a coordinate')
+stations("stations-phone.geojson", json.dumps({"type": "FeatureCollection", "features": [pt([4001661200, 42.5], {"id": "p"})]}),
+         'stations-phone.geojson: feature 0 (id "p"): longitude: value 4.0016612e+09 is not a coordinate', kind="geojson")
+
+# Station GeoJSON honours its crs member: an unknown system is refused; a
+# phone number is refused as written, not projected to a pole.
+stations("stations-unknown-crs.geojson", json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::99999"}},
+         "features": [pt([1.5, 42.5])]}), 'stations-unknown-crs.geojson: the "crs" member', kind="geojson")
+stations("stations-mercator-crs-bad.geojson", json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}},
+         "features": [pt([166981.0, 4.0016612e9])]}), 'stations-mercator-crs-bad.geojson: feature 0 (id "1"): latitude: value 4.0016612e+09 is not a coordinate', kind="geojson")
+
+# A bow-tie ring names its crossing edges, not "zero area".
+districts("districts-bow-tie-edges.geojson", fc(poly([[[1.5, 42.5], [1.55, 42.55], [1.55, 42.5], [1.5, 42.55], [1.5, 42.5]]])),
+          "feature 0: polygon 0: ring 0: edges 0 and 2 cross near (1.5250000, 42.5250000)")
+
+# A Shapefile whose records are all marked deleted in the .dbf has none.
+import io, zipfile
+def dbf_records(ids, deleted):
+    head = struct.pack("<BBBBIHH20x", 3, 126, 1, 1, len(ids), 32 + 32 + 1, 1 + 8)
+    field = b"id".ljust(11, b"\0") + b"C" + b"\0" * 4 + bytes([8, 0]) + b"\0" * 14
+    recs = b"".join((b"*" if d else b" ") + i.encode().ljust(8) for i, d in zip(ids, deleted))
+    return head + field + b"\r" + recs + b"\x1a"
+def point_shp(pts):
+    recs = b"".join(struct.pack(">II", k + 1, 10) + struct.pack("<Idd", 1, x, y) for k, (x, y) in enumerate(pts))
+    return struct.pack(">I20xI", 9994, (100 + len(recs)) // 2) + struct.pack("<II", 1000, 1) + b"\0" * 64 + recs
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as z:
+    z.writestr(zipfile.ZipInfo("gone.shp", (2020, 1, 1, 0, 0, 0)), point_shp([(1.52, 42.51), (1.53, 42.52)]))
+    z.writestr(zipfile.ZipInfo("gone.dbf", (2020, 1, 1, 0, 0, 0)), dbf_records(["a", "b"], [True, True]))
+put("stations-all-deleted.zip", zb.getvalue())
+case("stations-all-deleted.zip", "shapefile", "stations-all-deleted.zip: all 2 records are marked deleted in the .dbf", "check", "--districts", "{d}", "--stations", "{bad}/stations-all-deleted.zip")
+
+# OSM ways whose nodes are not in the file, and gzip headers before garbage.
+put("roads-missing-nodes.osm", "<?xml version='1.0'?>\n<osm version='0.6'>\n<node id='1' lat='42.5' lon='1.5'/>\n"
+    "<way id='77'><nd ref='5'/><nd ref='6'/><tag k='highway' v='residential'/></way>\n</osm>\n")
+case("roads-missing-nodes.osm", "osm", "roads-missing-nodes.osm: the 1 usable ways have no node positions in the file (missing nodes in way 77)", "check", "--roads", "{bad}/roads-missing-nodes.osm")
+put("gzip-header-garbage.osm.gz", b"\x1f\x8b\x08\x00" + b"garbage, not deflate data" * 4)
+case("gzip-header-garbage.osm.gz", "osm", "gzip-header-garbage.osm.gz: ", "check", "--roads", "{bad}/gzip-header-garbage.osm.gz")
+
+# YAML aliases under known keys read as their anchors' values: a bad one
+# names the line where it is used; merge keys are refused with their line.
+for name, text, want in [("config-alias-bad-value.yaml", "rules:\n  urban:\n    radius: &r north\npass:\n  min_coverage: *r\n", 'config-alias-bad-value.yaml:5: pass.min_coverage: invalid argument "north"'),
+                         ("config-alias-class.yaml", "classes:\n  urban: &v [core]\n  fire:\n    values: *v\n    rule: road-time\n    time: &t soon\nrules:\n  rural:\n    time: *t\n", "config-alias-class.yaml:3"),
+                         ("config-merge-key.yaml", "pass: &p\n  min_coverage: 90\ncheck:\n  <<: *p\n", "config-merge-key.yaml:4: check: merge keys")]:
+    put(name, text)
+    case(name, "config", want, "check", "--config", "{bad}/" + name)
+
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")
     for c in cases:

@@ -136,6 +136,8 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		data = d
+	case geodata.IsUTF16(data):
+		// UTF-16 (a spreadsheet's "Unicode text"): StationRecords decodes it.
 	case !utf8.Valid(data):
 		line := geodata.InvalidUTF8Line(data)
 		if geodata.LooksGB18030(data) {
@@ -173,6 +175,9 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 	}
 	res.Format = sf.Format
 	res.Records = len(sf.Records)
+	if opts.Stations.CRS.Name == "" && sf.CRS.Name != "" { // a GeoJSON "crs" member
+		opts.Stations.CRS = sf.CRS
+	}
 	for _, p := range sf.Unsplittable {
 		add(p.Line, p.Feature, p.ID, "unreadable-record", p.Msg, "")
 	}
@@ -214,6 +219,16 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 			}
 		}
 		if bad {
+			continue
+		}
+		// Beyond every projected system's range (geodata.MaxProjectedM)
+		// a value is no coordinate at all: a phone number, most often.
+		if geodata.NotACoordinate(lon) || geodata.NotACoordinate(lat) {
+			text := r.Lon
+			if !geodata.NotACoordinate(lon) {
+				text = r.Lat
+			}
+			at("out-of-range", "value "+text+" is not a coordinate (too large for degrees or projected metres)", "")
 			continue
 		}
 		if sys := opts.Stations.CRS; sys.Name != "" && !sys.IsWGS84() {

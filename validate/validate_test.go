@@ -225,3 +225,34 @@ func TestCRSMismatch(t *testing.T) {
 		t.Errorf("read as GCJ-02: %v %+v", err, res.Findings)
 	}
 }
+
+// TestNotACoordinate: a phone number in a coordinate column is no
+// coordinate (beyond geodata.MaxProjectedM), not "projected coordinates".
+func TestNotACoordinate(t *testing.T) {
+	res, err := File("s.csv", []byte("id,name,lon,lat\nS1,Phone,4.0016612E+9,43.73\nS2,Mercator,826065.8,5423860.1\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%d %s %s", f.Line, f.Code, f.Message))
+	}
+	want := []string{"2 out-of-range value 4.0016612E+9 is not a coordinate (too large for degrees or projected metres)", "3 projected-coordinates "}
+	if len(got) != 2 || got[0] != want[0] || !strings.HasPrefix(got[1], want[1]) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}
+
+// TestUTF16File: a station CSV saved as UTF-16 with a byte-order mark is
+// read (the reader decodes it), not reported as invalid UTF-8.
+func TestUTF16File(t *testing.T) {
+	text := "\ufeffid,name,lon,lat\nS1,Zeros,0,0\n"
+	var data []byte
+	for _, r := range text {
+		data = append(data, byte(r), byte(r>>8))
+	}
+	got := found(t, "s.csv", data, Options{})
+	if !slices.Equal(got, []seen{{2, "null-island"}}) {
+		t.Errorf("findings %v, want null-island on line 2 only", got)
+	}
+}

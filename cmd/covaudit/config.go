@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -179,13 +180,19 @@ func parseConfig(path string, data []byte) (map[string]configValue, error) {
 	var errs []error
 	var walk func(n *yaml.Node, prefix string)
 	walk = func(n *yaml.Node, prefix string) {
+		n = dealias(n)
 		if n.Kind != yaml.MappingNode {
 			errs = append(errs, fmt.Errorf("%s:%d: %s: want a mapping of keys", path, n.Line, strings.TrimSuffix(prefix, ".")))
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			key, val := n.Content[i], n.Content[i+1]
+			// An alias's errors name the line where it is used.
+			key, line, val := n.Content[i], n.Content[i+1].Line, dealias(n.Content[i+1])
 			full := prefix + key.Value
+			if key.Value == "<<" && key.Tag == "!!merge" {
+				errs = append(errs, fmt.Errorf("%s:%d: %s: merge keys (<<) are not read; write the keys out (an alias *name as a whole value is)", path, key.Line, strings.TrimSuffix(cmp.Or(prefix, "the top level"), ".")))
+				continue
+			}
 			if prefix == "classes." && val.Kind == yaml.MappingNode {
 				// A class definition: name: {values: [...], rule: ..., ...}.
 				spec, err := classSpec(path, key.Value, val)
@@ -206,19 +213,19 @@ func parseConfig(path string, data []byte) (map[string]configValue, error) {
 			case known[full]:
 				switch val.Kind {
 				case yaml.ScalarNode:
-					out[full] = configValue{text: val.Value, line: val.Line}
+					out[full] = configValue{text: val.Value, line: line}
 				case yaml.SequenceNode:
 					var items []string
 					for _, it := range val.Content {
-						if it.Kind != yaml.ScalarNode {
+						if it = dealias(it); it.Kind != yaml.ScalarNode {
 							errs = append(errs, fmt.Errorf("%s:%d: %s: want a list of values", path, it.Line, full))
 							continue
 						}
 						items = append(items, it.Value)
 					}
-					out[full] = configValue{text: strings.Join(items, ","), line: val.Line}
+					out[full] = configValue{text: strings.Join(items, ","), line: line}
 				default:
-					errs = append(errs, fmt.Errorf("%s:%d: %s: want a value", path, val.Line, full))
+					errs = append(errs, fmt.Errorf("%s:%d: %s: want a value", path, line, full))
 				}
 			default:
 				errs = append(errs, fmt.Errorf("%s:%d: unknown key %q%s", path, key.Line, full, suggestKey(full, known, sections)))
@@ -227,6 +234,18 @@ func parseConfig(path string, data []byte) (map[string]configValue, error) {
 	}
 	walk(root.Content[0], "")
 	return out, errors.Join(errs...)
+}
+
+// dealias follows a YAML alias (*name) to the node its anchor (&name)
+// marks, so that an alias reads as the value it stands for wherever a
+// value is read. yaml.v3 refuses undefined anchors and anchors that hold
+// themselves; the walk reads values at known keys only, so no alias can
+// make it expand without bound.
+func dealias(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 64; i++ {
+		n = n.Alias
+	}
+	return n
 }
 
 // classKeys are the keys of a class definition in the configuration file.
@@ -239,7 +258,7 @@ func classSpec(path, name string, n *yaml.Node) (string, error) {
 	parts := []string{}
 	var errs []error
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+		k, v := n.Content[i], dealias(n.Content[i+1])
 		if !classKeys[k.Value] {
 			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q in class %q%s", path, k.Line, k.Value, name, suggestKey(k.Value, classKeys)))
 			continue
@@ -258,7 +277,7 @@ func classSpec(path, name string, n *yaml.Node) (string, error) {
 		case yaml.SequenceNode:
 			var items []string
 			for _, it := range v.Content {
-				if it.Kind != yaml.ScalarNode || strings.ContainsAny(it.Value, ",|") {
+				if it = dealias(it); it.Kind != yaml.ScalarNode || strings.ContainsAny(it.Value, ",|") {
 					errs = append(errs, fmt.Errorf("%s:%d: class %q: %s: want a list of plain values", path, it.Line, name, k.Value))
 					continue
 				}

@@ -92,3 +92,34 @@ func TestConfigFlagsOverride(t *testing.T) {
 		t.Errorf("flags do not override the file: exit %d\n%s", code, out)
 	}
 }
+
+// TestConfigAliases: a YAML alias (*name) as the value of a known key reads
+// as the value its anchor (&name) marks, in sections, lists and class
+// definitions; a bad value behind an alias names the line where the alias
+// is used; merge keys (<<) are refused with their line.
+func TestConfigAliases(t *testing.T) {
+	p := writeConfig(t, "check:\n  format: &fmt json\ndiff:\n  format: *fmt\nclasses:\n  urban: &core [core, town]\n  fire:\n    values: *core\n    rule: road-time\n    time: &t 20min\nrules:\n  rural:\n    time: *t\n")
+	values, err := parseConfig(p, mustRead(t, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"check.format": "json", "diff.format": "json", "classes.urban": "core,town", "rules.rural.time": "20min",
+		"classes.define": "fire:values=core|town,rule=road-time,time=20min"} {
+		if got := values[key].text; got != want {
+			t.Errorf("parseConfig: %s = %q, want %q", key, got, want)
+		}
+	}
+	if line := values["diff.format"].line; line != 4 {
+		t.Errorf("diff.format read from line %d, want 4 (the alias)", line)
+	}
+	for _, c := range []struct{ text, want string }{
+		{"rules:\n  urban:\n    radius: &r north\npass:\n  min_coverage: *r\n", "covaudit.yaml:5: pass.min_coverage: "},
+		{"pass: &p\n  min_coverage: 90\ncheck:\n  <<: *p\n", "covaudit.yaml:4: check: merge keys (<<) are not read"},
+		{"pass:\n  min_coverage: *nothing\n", "covaudit.yaml: yaml: "},
+	} {
+		code, _, errOut := runCLI(t, "", "check", "--config", writeConfig(t, c.text))
+		if code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("config %q: exit %d, stderr %q, want exit 2 and %q", c.text, code, errOut, c.want)
+		}
+	}
+}

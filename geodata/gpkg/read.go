@@ -256,6 +256,8 @@ func readWKB(b []byte, off, depth int) (orb.Geometry, int, error) {
 					return nil, off, errors.New("WKB: a polygon inside a multipoint")
 				}
 				mpoly = append(mpoly, v)
+			default: // a multi inside a multi: not WKB, and not to be dropped silently
+				return nil, off, fmt.Errorf("WKB: a %s inside a %s", g.GeoJSONType(), map[uint32]string{4: "multipoint", 6: "multipolygon"}[base])
 			}
 		}
 		if base == 4 {
