@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"os"
 
 	"github.com/covaudit/covaudit/coverage"
@@ -139,7 +140,7 @@ func (a *Audit) loadRoads(ctx context.Context) error {
 				MaxAccessM: cfg.Roads.MaxAccessM, TolerancePct: cfg.Roads.TolerancePct, Nodes: st.Nodes, Segments: st.Segments,
 				LengthKm: geodata.Fixed{V: st.LengthM / 1000, Digits: 3}, Ways: info.WaysKept}
 			if info.MissingSegments > 0 {
-				a.warn(fmt.Sprintf("%s: %d way segment(s) left out: their nodes are not in the file (ways cut by the extract's edge)", cfg.Roads.File, info.MissingSegments))
+				a.warn(fmt.Sprintf("%s: %d way segment(s) left out: their nodes are not in the file (ways cut by the extract's edge; first: %s)", cfg.Roads.File, info.MissingSegments, wayList(info.MissingWays)))
 			}
 		}
 	}
@@ -251,4 +252,13 @@ func osmDistricts(ctx context.Context, path, filter, nameTag, classTag string) (
 		return nil, nil, UsageError{"--district-filter: " + err.Error()}
 	}
 	return geodata.ReadOSMDistricts(ctx, geodata.OSMSource{Name: path}, f, nameTag, classTag)
+}
+
+// wayList names OpenStreetMap ways by id: "way 12, way 40".
+func wayList(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("way %d", id)
+	}
+	return strings.Join(parts, ", ")
 }

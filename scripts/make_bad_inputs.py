@@ -117,7 +117,7 @@ case("empty.osm.pbf", "osm", "empty.osm.pbf", "check", "--roads", "{bad}/empty.o
 put("garbage.osm.pbf", bytes(range(256)) * 8)
 case("garbage.osm.pbf", "osm", "garbage.osm.pbf", "check", "--roads", "{bad}/garbage.osm.pbf")
 import gzip, bz2
-put("garbage.osm.gz", gzip.compress(bytes(range(256)) * 8))
+put("garbage.osm.gz", gzip.compress(bytes(range(256)) * 8, mtime=0))
 case("garbage.osm.gz", "osm", "garbage.osm.gz", "check", "--roads", "{bad}/garbage.osm.gz")
 put("not-gzip.osm.gz", "plain text, not gzip\n")
 case("not-gzip.osm.gz", "osm", "not-gzip.osm.gz", "check", "--roads", "{bad}/not-gzip.osm.gz")
