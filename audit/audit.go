@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -475,6 +476,13 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	}
 	a.warnFarStations(stations)
 	a.warnLargeDistricts()
+	if col := cfg.Columns.DelayCol; col != "" {
+		for k, st := range stations {
+			if !slices.ContainsFunc(st, func(s coverage.Station) bool { return s.HasDelay }) {
+				return nil, InputError{fmt.Errorf("%s: no station has a delay in %q (--delay-col; OpenStreetMap station files have none)", sins[k].name, col)}
+			}
+		}
+	}
 	// A class value no district has is most often a typo.
 	for _, cl := range cfg.Classes {
 		for _, v := range cl.Values {

@@ -213,6 +213,9 @@ func (c *Config) Validate() error {
 	if (c.Districts == "") != (c.Stations == "") {
 		bad("--districts and --stations go together (give both, or neither for the demo dataset)")
 	}
+	if c.Columns.DelayCol != "" && !slices.ContainsFunc(c.Classes, func(cl Class) bool { return cl.Rule.Kind == coverage.KindRoadTime }) {
+		bad("--delay-col %q: no class has the road-time rule, the only rule a station's delay applies to", c.Columns.DelayCol)
+	}
 	if c.Districts == "-" && c.Stations == "-" {
 		bad("only one of --districts and --stations can read standard input")
 	}

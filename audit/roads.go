@@ -212,11 +212,20 @@ func (a *Audit) fieldFor(k int, stations []coverage.Station) *roads.Field {
 	for i, s := range stations {
 		pos[i] = [2]float64{s.Point[0], s.Point[1]}
 	}
+	// The rule's delay at every station, or the station's own (its file's
+	// --delay-col); times only: distances take none.
 	var delay []float64
-	if spec.delayS > 0 {
+	own := false
+	for _, s := range stations {
+		own = own || s.HasDelay
+	}
+	if !spec.distance && (spec.delayS > 0 || own) {
 		delay = make([]float64, len(stations))
-		for i := range delay {
+		for i, s := range stations {
 			delay[i] = spec.delayS
+			if s.HasDelay {
+				delay[i] = s.DelayS
+			}
 		}
 	}
 	f := roads.NewDelayedField(net, pos, delay, acc, spec.direction)

@@ -17,6 +17,11 @@ type Station struct {
 	// IDGiven says the file gave the id; otherwise it is a line or feature
 	// number, which does not identify the station across versions.
 	IDGiven bool
+	// DelayS, when HasDelay, is the station's own delay, seconds, added to
+	// every road time through it in place of its rule's delay (a turnout
+	// time read from the station file's --delay-col).
+	DelayS   float64
+	HasDelay bool
 }
 
 // Index is a spatial index of stations for nearest-station and

@@ -33,6 +33,9 @@ var (
 // With semicolon or tab separators a decimal comma ("42,5") is accepted.
 // Rows without an id get their line number as id.
 func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.Station, Problems, error) {
+	if opts.DelayCol != "" {
+		opts.ValueCol = opts.DelayCol
+	}
 	sf, err := csvRecords(r, name, opts)
 	if err != nil {
 		return nil, nil, err
@@ -81,7 +84,14 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 			probs = append(probs, Problem{File: name, Line: rec.Line, Feature: -1, ID: id, Msg: strings.Join(msgs, "; ")})
 			continue
 		}
-		out = append(out, coverage.Station{ID: id, Name: rec.Name, Point: orb.Point{lon, lat}, IDGiven: given})
+		st := coverage.Station{ID: id, Name: rec.Name, Point: orb.Point{lon, lat}, IDGiven: given}
+		if opts.DelayCol != "" {
+			if st.DelayS, st.HasDelay, err = parseDelay(rec.Value, opts.DelayCol, rec.sep); err != nil {
+				probs = append(probs, Problem{File: name, Line: rec.Line, Feature: -1, ID: id, Msg: err.Error()})
+				continue
+			}
+		}
+		out = append(out, st)
 	}
 	// Lines that could not be split come first from csvRecords: put every
 	// problem in line order.

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/covaudit/covaudit/coverage"
@@ -351,6 +352,11 @@ type StationOptions struct {
 	// ValueCol names a column (or property) of counts read into
 	// StationRecord.Value, for population points.
 	ValueCol string
+	// DelayCol names a column (or property) of per-station delays,
+	// seconds (a turnout time; see coverage.Station.DelayS). Empty cells
+	// and missing properties leave the station without one; a CSV without
+	// the column is an error.
+	DelayCol string
 	// CRS of the coordinates (default WGS84): x and y columns in it are
 	// converted to WGS84 longitude and latitude before any check.
 	CRS crs.CRS
@@ -415,12 +421,21 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 			probs = append(probs, Problem{File: name, Feature: i, ID: id, Msg: err.Error()})
 			continue
 		}
+		var delay float64
+		var hasDelay bool
+		if opts.DelayCol != "" {
+			text, _ := propText(props, opts.DelayCol)
+			if delay, hasDelay, err = parseDelay(text, opts.DelayCol, ','); err != nil {
+				probs = append(probs, Problem{File: name, Feature: i, ID: id, Msg: err.Error()})
+				continue
+			}
+		}
 		for k, p := range pts {
 			sid := id
 			if len(pts) > 1 {
 				sid = fmt.Sprintf("%s#%d", id, k+1)
 			}
-			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given})
+			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given, DelayS: delay, HasDelay: hasDelay})
 		}
 	}
 	return out, probs, nil
@@ -490,4 +505,21 @@ func declaredCRS(data []byte, name string) (crs.CRS, error) {
 		return crs.CRS{}, fmt.Errorf("%s: the \"crs\" member: %w", name, err)
 	}
 	return c, nil
+}
+
+// parseDelay reads a station's delay, seconds: "" is none; otherwise a
+// finite number at least 0 (decimal notation).
+func parseDelay(text, col string, sep rune) (float64, bool, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return 0, false, nil
+	}
+	v, err := parseCoord(text, sep)
+	if err != nil {
+		return 0, false, fmt.Errorf("column %q: %v (a delay in seconds)", col, err)
+	}
+	if v < 0 || v > 86400 {
+		return 0, false, fmt.Errorf("column %q: %s s is not a delay (want 0 to 86400 seconds)", col, fmtNum(v))
+	}
+	return v, true, nil
 }

@@ -171,6 +171,16 @@ func StationsFromLayer(l *Layer, name string, opts StationOptions) ([]coverage.S
 			continue
 		}
 		nm, _ := attr(f, nameKey)
+		var delay float64
+		var hasDelay bool
+		if opts.DelayCol != "" {
+			text, _ := attr(f, opts.DelayCol)
+			var err error
+			if delay, hasDelay, err = parseDelay(text, opts.DelayCol, ','); err != nil {
+				bad(err.Error())
+				continue
+			}
+		}
 		for k, p := range pts {
 			if err := checkLonLat(p[0], p[1]); err != nil {
 				bad(err.Error())
@@ -180,7 +190,7 @@ func StationsFromLayer(l *Layer, name string, opts StationOptions) ([]coverage.S
 			if len(pts) > 1 {
 				sid = fmt.Sprintf("%s#%d", id, k+1)
 			}
-			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given})
+			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given, DelayS: delay, HasDelay: hasDelay})
 		}
 	}
 	return out, probs

@@ -362,3 +362,23 @@ func FuzzShapefile(f *testing.F) {
 		StationsFromLayer(l, "f.shp", StationOptions{})
 	})
 }
+
+// TestStationDelays: a CSV's delay column gives stations their own delay
+// in seconds; an empty cell gives none; a bad value is a problem on its
+// line; a missing column is an error naming it.
+func TestStationDelays(t *testing.T) {
+	in := "id,lon,lat,turnout\na,1,42,60\nb,1,42,\nc,1,42,-1\nd,1,42,1e2\ne,1,42,soon\n"
+	st, probs, err := ReadStations(strings.NewReader(in), "s.csv", StationOptions{DelayCol: "turnout"})
+	if err != nil || len(st) != 3 || len(probs) != 2 {
+		t.Fatalf("ReadStations: %+v, %v, %v", st, probs, err)
+	}
+	if !st[0].HasDelay || st[0].DelayS != 60 || st[1].HasDelay || !st[2].HasDelay || st[2].DelayS != 100 {
+		t.Errorf("delays %+v", st)
+	}
+	if probs[0].Line != 4 || !strings.Contains(probs[0].Msg, "not a delay") || probs[1].Line != 6 {
+		t.Errorf("problems %v", probs)
+	}
+	if _, _, err := ReadStations(strings.NewReader(in), "s.csv", StationOptions{DelayCol: "delay"}); err == nil || !strings.Contains(err.Error(), `no column "delay"`) {
+		t.Errorf("missing column: %v", err)
+	}
+}

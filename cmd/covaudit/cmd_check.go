@@ -155,6 +155,7 @@ func (o *checkOptions) addClassFlags(f *pflag.FlagSet) {
 	f.Var(&o.classes, "class", "a district class and its rule, replacing urban and rural (repeat for each): `NAME:values=A|B,rule=KIND,...` (see covaudit init)")
 	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
 	addStationInputFlags(f, &o.station, &o.districtsCRS, &o.stationsCRS)
+	f.StringVar(&o.station.DelayCol, "delay-col", "", "stations column or property of each station's own delay, seconds, replacing the road-time rules' delay (a turnout time)")
 }
 
 // addCheckFlags adds check's flags.

@@ -45,6 +45,7 @@ var configKeys = []configKey{
 	{path: "columns.lat", flag: "lat-col"},
 	{path: "columns.id", flag: "id-col"},
 	{path: "columns.name", flag: "name-col"},
+	{path: "columns.delay", flag: "delay-col"},
 	{path: "class_field", flag: "class-field"},
 	{path: "classes.field", flag: "class-field"},
 	{path: "classes.urban", flag: "urban-values"},
@@ -352,6 +353,7 @@ columns:
   lat: lat
   id: id
   name: name
+  # delay: turnout_s           # each station's own delay, seconds, for the road-time rules
 
 # District classes, from a property of each district: urban and rural by
 # default, each with its rule below.
