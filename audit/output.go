@@ -78,7 +78,7 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 			}
 			err = gpkg.WriteSRS(o.Gaps, "gaps", feats, epsg)
 		} else {
-			err = geodata.WriteFileAtomic(o.Gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, feats, extra) })
+			err = geodata.WriteFileAtomic(o.Gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, styled(feats), extra) })
 		}
 		if err != nil {
 			return OutputError{err}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/covaudit/covaudit/coverage"
@@ -679,4 +680,37 @@ func failReason(r *coverage.Result) string {
 	}
 	return fmt.Sprintf("%.2f ha beyond %s in %d gap(s) of at least %.2f ha: covered %.4f%% < %g%%",
 		f.CountedUpperM2/1e4, limit, f.Gaps, f.IgnoreUnderM2/1e4, f.CoveredPct, f.MinPct)
+}
+
+// simplestyle are the fill and stroke each kind of gap is drawn with by
+// web viewers that read the simplestyle-spec properties (geojson.io,
+// GitHub's map view): the HTML report's colours.
+var simplestyle = map[string][2]string{
+	"beyond-threshold": {"#e0002a", "#aa0000"},
+	"travel-time":      {"#e0002a", "#aa0000"},
+	"no-access":        {"#56607a", "#333344"},
+	"newly-uncovered":  {"#ff7f00", "#a04000"},
+}
+
+// styled returns the gap features with simplestyle properties added
+// (fill, fill-opacity, stroke, stroke-width), by their kind; GeoJSON gap
+// maps carry them, GeoPackages do not (QGIS styles its layers itself).
+func styled(feats []geodata.Feature) []geodata.Feature {
+	out := make([]geodata.Feature, len(feats))
+	for i, f := range feats {
+		kind := ""
+		for _, p := range f.Props {
+			if p.Key == "kind" {
+				kind, _ = p.Value.(string)
+			}
+		}
+		st, ok := simplestyle[kind]
+		if !ok {
+			st = simplestyle["beyond-threshold"]
+		}
+		f.Props = append(slices.Clip(f.Props), geodata.Prop{Key: "fill", Value: st[0]}, geodata.Prop{Key: "fill-opacity", Value: 0.35},
+			geodata.Prop{Key: "stroke", Value: st[1]}, geodata.Prop{Key: "stroke-width", Value: 1})
+		out[i] = f
+	}
+	return out
 }
