@@ -8,8 +8,8 @@ import (
 	"github.com/covaudit/covaudit/internal/table"
 	"io"
 	"math"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/covaudit/covaudit/coverage"
