@@ -362,7 +362,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			stations[k], sprobs[k], serrs[k] = geodata.ReadStations(bytes.NewReader(data), sin.name, so)
 		}()
 	}
-	dopts := geodata.DistrictOptions{NameField: cfg.NameField, ClassField: cfg.ClassField, CRS: cfg.DistrictsCRS}
+	dopts := geodata.DistrictOptions{NameField: cfg.NameField, ClassField: cfg.ClassField, GroupField: cfg.DissolveBy, CRS: cfg.DistrictsCRS}
 	var (
 		feats  []geodata.DistrictFeature
 		dprobs geodata.Problems
@@ -391,6 +391,18 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	for _, f := range feats {
 		for _, w := range f.Warnings {
 			a.warn(w.Error())
+		}
+	}
+	if cfg.DissolveBy != "" {
+		if geodata.IsOSMFile(din.name) {
+			return nil, UsageError{"--dissolve-by reads GeoJSON, Shapefile and GeoPackage districts; OpenStreetMap relations are whole already"}
+		}
+		var probs geodata.Problems
+		var warns []string
+		feats, probs, warns = dissolve(feats, din.name, cfg.DissolveBy)
+		dprobs = append(dprobs, probs...)
+		for _, w := range warns {
+			a.warn(w)
 		}
 	}
 	for _, ws := range swarns {

@@ -48,6 +48,9 @@ type Config struct {
 	// ClassField and NameField are the district properties holding the
 	// class value and the name.
 	ClassField, NameField string
+	// DissolveBy names a district property: districts sharing its value
+	// are merged into one, named by it (see dissolve).
+	DissolveBy string
 	// Classes are the district classes, each with its values and rule; a
 	// district takes the first class one of whose values equals its class
 	// property (case-insensitive).

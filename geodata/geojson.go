@@ -127,6 +127,10 @@ type DistrictFeature struct {
 	// when the property is missing or null.
 	Class    string
 	HasClass bool
+	// Group is the value of DistrictOptions.GroupField (HasGroup false when
+	// missing or null): districts sharing it are dissolved into one.
+	Group    string
+	HasGroup bool
 	Geometry orb.MultiPolygon
 	// Warnings say what the reader repaired in the feature (a ring that was
 	// not closed), each naming the file, the feature and the place.
@@ -137,6 +141,9 @@ type DistrictFeature struct {
 type DistrictOptions struct {
 	NameField  string // default "name"
 	ClassField string // default "class"
+	// GroupField names the property whose value DistrictFeature.Group
+	// holds (for --dissolve-by); "" reads none.
+	GroupField string
 	// CRS of the coordinates (default WGS84); they are converted to WGS84
 	// before any check.
 	CRS crs.CRS
@@ -256,6 +263,9 @@ func decodeDistrict(f *rawFeatureSpans, i int, name string, opts DistrictOptions
 	}
 	d.Name, _ = propText(props, opts.NameField)
 	d.Class, d.HasClass = propText(props, opts.ClassField)
+	if opts.GroupField != "" {
+		d.Group, d.HasGroup = propText(props, opts.GroupField)
+	}
 	mp, unclosed, err := decodeAreal(f, opts.CRS)
 	if err == nil {
 		err = coverage.ValidateGeometry(mp)

@@ -132,6 +132,9 @@ func DistrictsFromLayer(l *Layer, name string, opts DistrictOptions) ([]District
 		d := DistrictFeature{Index: f.Index, ID: id, Geometry: mp}
 		d.Name, _ = attr(f, opts.NameField)
 		d.Class, d.HasClass = attr(f, opts.ClassField)
+		if opts.GroupField != "" {
+			d.Group, d.HasGroup = attr(f, opts.GroupField)
+		}
 		out = append(out, d)
 	}
 	if len(l.Features) == 0 {
