@@ -85,7 +85,8 @@
     drawn.gaps++;
   });
 
-  // District names at a place inside each district, shown when they fit.
+  // District names at a place inside each district (the middle of its
+  // widest run), shown when they fit the run.
   var labels = L.layerGroup().addTo(map);
   var labelMarks = [];
   D.districts.forEach(function (d) {
@@ -104,7 +105,8 @@
       if (!m.covWidth) m.covWidth = el.firstChild.offsetWidth;
       var ll = m.getLatLng();
       var a = map.latLngToContainerPoint([ll.lat, ll.lng - m.covRun / 2]), b = map.latLngToContainerPoint([ll.lat, ll.lng + m.covRun / 2]);
-      el.classList.toggle("off", b.x - a.x < m.covWidth + 4);
+      // A name may reach a little past its run (names wrap at 110 px).
+      el.classList.toggle("off", 1.15 * (b.x - a.x) < m.covWidth);
     });
   }
   map.on("zoomend viewreset", updateLabels);
@@ -143,10 +145,11 @@
     siteMarks.push(m);
     drawn.sites++;
   });
+  var legendDiv;
   function fitAll() {
-    if (layers.length) map.fitBounds(districts.getBounds(), { padding: [10, 10], animate: false });
+    var below = legendDiv ? legendDiv.offsetHeight + 10 : 10;
+    if (layers.length) map.fitBounds(districts.getBounds(), { paddingTopLeft: [10, 10], paddingBottomRight: [10, below], animate: false });
   }
-  fitAll();
 
   L.control.scale({ position: "bottomleft", metric: true, imperial: false, maxWidth: 160 }).addTo(map);
   var overlays = { "districts (covered share)": districts, "gaps": gaps, "district names": labels };
@@ -155,27 +158,31 @@
   if (drawn.worst) overlays["farthest places"] = worst;
   if (D.people.length) overlays["people"] = people;
   if (D.sites.length) overlays["proposed sites"] = sites;
-  L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
+  // The layers control opens on hover or a click; it starts open where the
+  // map has room.
+  var layersControl = L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
+  if (map.getSize().x >= 760) layersControl.expand();
   window.covauditLayers = { districts: districts, gaps: gaps, labels: labels, times: times, stations: stations };
 
   var legend = L.control({ position: "bottomright" });
-  var legendDiv;
   function legendHTML() {
     var sw = function (cls, fill, op, stroke) {
       return "<i class=\"" + cls + "\" style=\"background:" + fill + ";opacity:" + op + (stroke ? ";border-color:" + stroke : "") + "\"></i>";
     };
-    var h = "<div class=\"head\">covered share</div>" + P.share.map(function (s) {
-      return sw("share share-" + s[0], s[1], fillOpacity) + s[0] + "%"; }).join("<br>");
-    h += "<div class=\"head\">uncovered</div>" + sw("gap", P.gap, gapOpacity, P.gap_stroke) + "gap" +
-      (D.gap_kind.indexOf("no-access") >= 0 ? "<br>" + sw("no-access", P.no_access, gapOpacity, P.no_access_stroke) + "no road within reach on foot" : "");
+    var item = function (s) { return "<span class=\"item\">" + s + "</span>"; };
+    var dot = function (style, label) { return item("<b class=\"dot\" style=\"" + style + "\"></b>" + label); };
+    var h = "<div><span class=\"head\">covered</span>" + P.share.map(function (s) {
+      return item(sw("share share-" + s[0], s[1], fillOpacity) + s[0] + "%"); }).join("") + "</div>";
+    h += "<div><span class=\"head\">uncovered</span>" + item(sw("gap", P.gap, gapOpacity, P.gap_stroke) + "gap") +
+      (D.gap_kind.indexOf("no-access") >= 0 ? item(sw("no-access", P.no_access, gapOpacity, P.no_access_stroke) + "no road within reach on foot") : "") + "</div>";
     if (map.hasLayer(times)) {
-      h += "<div class=\"head\">travel time (sampled)</div>" + P.band_labels.map(function (l, i) {
-        return sw("band", P.bands[i], 0.85) + esc(l); }).join("<br>");
+      h += "<div><span class=\"head\">travel time (sampled)</span>" + P.band_labels.map(function (l, i) {
+        return item(sw("band", P.bands[i], 0.85) + esc(l)); }).join("") + "</div>";
     }
-    h += "<div class=\"head\">points</div><b class=\"dot\" style=\"background:#1f5fbf\"></b>station" +
-      (drawn.worst ? "<br><b class=\"dot\" style=\"background:#fff;border:2px solid #000\"></b>farthest place" : "") +
-      (D.people.length ? "<br><b class=\"dot\" style=\"background:#bf812d\"></b>people" : "") +
-      (D.sites.length ? "<br><b class=\"dot\" style=\"background:#ff9f1c;border:2px solid #7a3b00\"></b>proposed site" : "");
+    h += "<div>" + dot("background:#1f5fbf", "station") +
+      (map.hasLayer(worst) ? dot("background:#fff;border:2px solid #000", "farthest place") : "") +
+      (D.people.length ? dot("background:#bf812d", "people") : "") +
+      (D.sites.length ? dot("background:#ff9f1c;border:2px solid #7a3b00", "proposed site") : "") + "</div>";
     return h;
   }
   legend.onAdd = function () {
@@ -184,6 +191,7 @@
     return legendDiv;
   };
   legend.addTo(map);
+  fitAll();
   // With the travel-time bands shown, district fills go and gaps become
   // outlines over a light fill, so that the bands read through them.
   function timesShown(on) {
@@ -191,8 +199,8 @@
     gapLayers.forEach(function (l) { l.setStyle({ fillOpacity: on ? 0.12 : gapOpacity, weight: on ? 2.5 : 1 }); });
     legendDiv.innerHTML = legendHTML();
   }
-  map.on("overlayadd", function (e) { if (e.layer === times) timesShown(true); });
-  map.on("overlayremove", function (e) { if (e.layer === times) timesShown(false); });
+  map.on("overlayadd", function (e) { if (e.layer === times) timesShown(true); else legendDiv.innerHTML = legendHTML(); });
+  map.on("overlayremove", function (e) { if (e.layer === times) timesShown(false); else legendDiv.innerHTML = legendHTML(); });
 
   document.getElementById("summary").textContent = D.summary;
   document.getElementById("attribution").textContent = (D.attribution || []).join(" ");
@@ -216,7 +224,9 @@
     });
     return tr;
   }
+  if (D.suggest) document.getElementById("districts-head").textContent = "Districts before the proposed sites";
   if (D.population) {
+    document.getElementById("side").classList.add("wide");
     var after = document.querySelector("#districts th[data-key=area_km2]");
     after.insertAdjacentHTML("afterend", "<th data-key=\"people\" class=\"num\">people</th><th data-key=\"uncovered_people\" class=\"num\">uncovered people</th>");
   }

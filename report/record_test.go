@@ -3,8 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"math/rand"
 	"math"
+	"math/rand"
 	"regexp"
 	"strings"
 	"testing"
@@ -67,7 +67,9 @@ func TestLabelPoint(t *testing.T) {
 func TestTimeSquaresCut(t *testing.T) {
 	// A holed square and a concave part, near 42° N; samples every 200 m
 	// over the box, those inside kept.
-	sq := func(x, y, s float64) orb.Ring { return orb.Ring{{x, y}, {x + s, y}, {x + s, y + s}, {x, y + s}, {x, y}} }
+	sq := func(x, y, s float64) orb.Ring {
+		return orb.Ring{{x, y}, {x + s, y}, {x + s, y + s}, {x, y + s}, {x, y}}
+	}
 	hole := sq(1.52, 42.52, 0.02)
 	for i, j := 0, len(hole)-1; i < j; i, j = i+1, j-1 {
 		hole[i], hole[j] = hole[j], hole[i]
