@@ -26,16 +26,6 @@ func inside(poly [][]orb.Point, p orb.Point) bool {
 	return in
 }
 
-func rings(mp orb.MultiPolygon) [][]orb.Point {
-	var out [][]orb.Point
-	for _, p := range mp {
-		for _, r := range p {
-			out = append(out, []orb.Point(r))
-		}
-	}
-	return out
-}
-
 // A U-shaped district (its box's centre is outside it), a square with a
 // hole in the middle and, as a second part, a small island.
 var (
@@ -204,5 +194,35 @@ func TestShareColours(t *testing.T) {
 				t.Errorf("fill at %g%% %s is %.0f from gap colour %s, want >= 120", p, shareColour(p), math.Sqrt(d), g)
 			}
 		}
+	}
+}
+
+// TestGapsCutToDistrict: a gap that spills over its district's border is
+// drawn only inside it (in the HTML data and the SVG); one inside is drawn
+// as given.
+func TestGapsCutToDistrict(t *testing.T) {
+	d := Data{Districts: []District{{Name: "u", Geometry: uShape}},
+		Gaps: []Gap{{District: "u", AreaM2: 1, Polygon: orb.Polygon{{{-1, 2}, {4, 2}, {4, 2.5}, {-1, 2.5}, {-1, 2}}}},
+			{District: "u", AreaM2: 1, Polygon: orb.Polygon{{{0.2, 0.2}, {0.8, 0.2}, {0.8, 0.8}, {0.2, 0.8}, {0.2, 0.2}}}}}}
+	got := clippedGaps(&d)
+	if len(got) != 2 || len(got[0]) != 2 || len(got[1]) != 1 || len(got[1][0][0]) != 5 {
+		t.Fatalf("clippedGaps = %v, want the strip cut in two (the U's arms) and the square as given", got)
+	}
+	rr := rings(uShape)
+	for _, p := range got[0] {
+		for _, q := range p[0] {
+			// On or inside the border: nudged toward the part's centre.
+			c := p[0].Bound().Center()
+			if !inside(rr, orb.Point{q[0] + (c[0]-q[0])*1e-6, q[1] + (c[1]-q[1])*1e-6}) {
+				t.Errorf("drawn gap vertex %v lies outside the district", q)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteSVG(&b, d, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "M-") {
+		t.Errorf("the SVG draws the gap beyond the district")
 	}
 }

@@ -342,8 +342,9 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 		}
 		js.Districts = append(js.Districts, j)
 	}
-	for _, g := range d.Gaps {
-		js.Gaps = append(js.Gaps, geometryJSON(orb.MultiPolygon{g.Polygon}, tol))
+	drawnGaps := clippedGaps(&d)
+	for k, g := range d.Gaps {
+		js.Gaps = append(js.Gaps, geometryJSON(drawnGaps[k], tol))
 		info := fmt.Sprintf("%s: %.2f ha uncovered", g.District, g.AreaM2/1e4)
 		if g.Kind == "no-access" {
 			info += ", no road or station within reach on foot"

@@ -55,13 +55,14 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 		fmt.Fprintf(bw, `<path class="district" d="%s" fill="%s" fill-opacity="0.5" fill-rule="evenodd" stroke="#333" stroke-width="0.8"><title>%s: covered %.2f%%</title></path>`+"\n",
 			path(di.Geometry), shareColour(di.CoveredPct), html.EscapeString(di.Name), di.CoveredPct)
 	}
-	for _, g := range d.Gaps {
+	drawnGaps := clippedGaps(&d)
+	for k, g := range d.Gaps {
 		fill, stroke := gapFill, gapStroke
 		if g.Kind == "no-access" { // no road or station within reach on foot
 			fill, stroke = noAccessFill, noAccessStroke
 		}
 		fmt.Fprintf(bw, `<path class="gap" d="%s" fill="%s" fill-opacity="0.6" fill-rule="evenodd" stroke="%s" stroke-width="0.6"/>`+"\n",
-			path(orb.MultiPolygon{g.Polygon}), fill, stroke)
+			path(drawnGaps[k]), fill, stroke)
 	}
 	maxCount := 0.0
 	for _, p := range d.People {
