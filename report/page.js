@@ -13,9 +13,9 @@
     }).addTo(map);
   }
   // Panes, bottom to top: district fills, travel-time bands, gaps,
-  // district outlines, names, points (people, stations, farthest places,
-  // sites).
-  [["times", 405], ["gaps", 410], ["outlines", 415], ["labels", 418], ["points", 420]].forEach(function (p) {
+  // district outlines, points (people, stations, farthest places, sites),
+  // names (haloed, so that they read over the points).
+  [["times", 405], ["gaps", 410], ["outlines", 415], ["points", 420], ["labels", 425]].forEach(function (p) {
     map.createPane(p[0]).style.zIndex = p[1];
   });
   map.getPane("outlines").style.pointerEvents = "none";
@@ -237,6 +237,9 @@
   }
   var sortKey = null, sortDir = 1;
   document.querySelectorAll("#districts th").forEach(function (th) {
+    th.tabIndex = 0;
+    th.title = "sort by " + th.textContent;
+    th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); th.click(); } });
     th.addEventListener("click", function () {
       var k = th.dataset.key;
       sortDir = sortKey === k ? -sortDir : 1;
