@@ -35,14 +35,21 @@ type Data struct {
 	Times       []TimeSample
 	Attribution []string
 	Summary     string // one line: "2 of 7 districts fail ..."
+	// Suggest: the page shows covaudit suggest's proposed sites, with a
+	// table of them (even when none was proposed).
+	Suggest bool
+	// Run is the run record shown under the tables (nil: none).
+	Run *RunRecord
 }
 
 // TimeSample is a place's travel time, seconds, standing for the square
-// of side SpacingM around it.
+// of side SpacingM around it, in District (an index into Data.Districts;
+// the square is cut to that district; -1: not cut).
 type TimeSample struct {
 	Point    orb.Point
 	Seconds  float64
 	SpacingM float64
+	District int
 }
 
 // Person is a population point: Count people at Point.
@@ -51,11 +58,13 @@ type Person struct {
 	Count float64
 }
 
-// Site is a proposed station site, Rank from 1 in the order chosen.
+// Site is a proposed station site, Rank from 1 in the order chosen, and
+// what it gains.
 type Site struct {
 	Rank     int
 	ID, Name string
 	Point    orb.Point
+	Gain     SiteGain
 }
 
 // District is one audited district.
@@ -80,6 +89,10 @@ type Worst struct {
 	Point   orb.Point
 	Cost    string // "4.41 km" or "20.7 min"
 	Station string
+	// Value is the cost in its rule's unit (m or s), Unit that unit: the
+	// table sorts by them.
+	Value float64
+	Unit  string
 }
 
 // Gap is one uncovered area.
@@ -168,6 +181,9 @@ func tolerance(d *Data, opts Options) float64 {
 
 type jsDistrict struct {
 	Name         string          `json:"name"`
+	Fill         string          `json:"fill"`
+	Label        [2]float64      `json:"label"`   // lon, lat of the name
+	LabelW       float64         `json:"label_w"` // width of the run there, degrees of longitude
 	Class        string          `json:"class"`
 	Rule         string          `json:"rule"`
 	AreaKm2      float64         `json:"area_km2"`
@@ -187,6 +203,7 @@ type jsWorst struct {
 	Lat     float64 `json:"lat"`
 	Cost    string  `json:"cost"`
 	Station string  `json:"station"`
+	Sort    string  `json:"sort"` // unit, then the value, for sorting
 }
 
 type jsData struct {
@@ -205,7 +222,17 @@ type jsData struct {
 	People      [][3]float64      `json:"people"` // lon, lat, count
 	Sites       [][4]any          `json:"sites"`  // lon, lat, rank, label
 	Times       [][4]float64      `json:"times"`  // lon, lat, seconds, spacing m
+	TimeShapes  []jsShape         `json:"time_shapes"`
 	Attribution []string          `json:"attribution"`
+	Palette     palette           `json:"palette"`
+	Suggest     bool              `json:"suggest"`
+}
+
+// jsShape is a travel-time square cut to its district: I is its index in
+// times, Rings its rings (open, even-odd).
+type jsShape struct {
+	I     int            `json:"i"`
+	Rings [][][2]float64 `json:"rings"`
 }
 
 // geometryJSON writes a simplified geometry as GeoJSON, coordinates to
@@ -300,20 +327,24 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 	js := jsData{Title: d.Title, Summary: d.Summary, Basemap: opts.Basemap, Simplify: tol, Attribution: d.Attribution,
 		Canvas: len(d.Districts) > 500 || len(d.Gaps) > 1000 || len(d.People) > 2000, Cluster: len(d.Stations) > 2000,
 		Districts: []jsDistrict{}, Gaps: []json.RawMessage{}, GapInfo: []string{}, GapKind: []string{}, Times: [][4]float64{}, Stations: [][3]any{},
-		Population: d.Population, People: [][3]float64{}, Sites: [][4]any{}}
+		Population: d.Population, People: [][3]float64{}, Sites: [][4]any{}, TimeShapes: []jsShape{}, Palette: thePalette(), Suggest: d.Suggest}
 	for _, di := range d.Districts {
-		j := jsDistrict{Name: di.Name, Class: di.Class, Rule: di.Rule, AreaKm2: di.AreaM2 / 1e6, Uncovered: di.UncoveredM2 / 1e6,
+		lp, lw := labelPoint(di.Geometry)
+		j := jsDistrict{Name: di.Name, Fill: shareColour(di.CoveredPct), Label: [2]float64{round7(lp[0]), round7(lp[1])}, LabelW: round7(lw),
+			Class: di.Class, Rule: di.Rule, AreaKm2: di.AreaM2 / 1e6, Uncovered: di.UncoveredM2 / 1e6,
 			Covered: di.CoveredPct, Pass: di.Pass, FailReason: di.FailReason, Geometry: geometryJSON(di.Geometry, tol), Travel: di.Travel}
 		if d.Population {
 			j.People, j.UncoveredPpl = &di.Population, &di.UncoveredPeople
 		}
 		if di.Worst != nil {
-			j.Worst = &jsWorst{Lon: di.Worst.Point[0], Lat: di.Worst.Point[1], Cost: di.Worst.Cost, Station: di.Worst.Station}
+			j.Worst = &jsWorst{Lon: di.Worst.Point[0], Lat: di.Worst.Point[1], Cost: di.Worst.Cost, Station: di.Worst.Station,
+				Sort: fmt.Sprintf("%s %020.3f", di.Worst.Unit, di.Worst.Value)}
 		}
 		js.Districts = append(js.Districts, j)
 	}
-	for _, g := range d.Gaps {
-		js.Gaps = append(js.Gaps, geometryJSON(orb.MultiPolygon{g.Polygon}, tol))
+	drawnGaps := clippedGaps(&d)
+	for k, g := range d.Gaps {
+		js.Gaps = append(js.Gaps, geometryJSON(drawnGaps[k], tol))
 		info := fmt.Sprintf("%s: %.2f ha uncovered", g.District, g.AreaM2/1e4)
 		if g.Kind == "no-access" {
 			info += ", no road or station within reach on foot"
@@ -323,8 +354,30 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 		js.GapInfo = append(js.GapInfo, info)
 		js.GapKind = append(js.GapKind, g.Kind)
 	}
-	for _, t := range d.Times {
-		js.Times = append(js.Times, [4]float64{round7(t.Point[0]), round7(t.Point[1]), math.Round(t.Seconds), math.Round(t.SpacingM*10) / 10})
+	index := map[int]*edgeIndex{}
+	for k, t := range d.Times {
+		js.Times = append(js.Times, [4]float64{round7(t.Point[0]), round7(t.Point[1]), math.Round(t.Seconds), math.Round(t.SpacingM*1000) / 1000})
+		if t.District < 0 || t.District >= len(d.Districts) {
+			continue
+		}
+		sq := timeSquare(t.Point, t.SpacingM)
+		ix := index[t.District]
+		if ix == nil {
+			ix = newEdgeIndex(d.Districts[t.District].Geometry, 2*(sq.Max[1]-sq.Min[1]))
+			index[t.District] = ix
+		}
+		if !ix.crosses(sq) {
+			continue // inside (its centre is): drawn whole
+		}
+		sh := jsShape{I: k, Rings: [][][2]float64{}}
+		for _, r := range ix.clipToBox(sq) {
+			ring := make([][2]float64, len(r))
+			for i, p := range r {
+				ring[i] = [2]float64{round7(p[0]), round7(p[1])}
+			}
+			sh.Rings = append(sh.Rings, ring)
+		}
+		js.TimeShapes = append(js.TimeShapes, sh)
 	}
 	for _, s := range d.Stations {
 		label := s.Name
@@ -351,6 +404,8 @@ func WriteHTML(w io.Writer, d Data, opts Options) error {
 		"{{CLUSTER_JS}}", strings.ReplaceAll(clusterJS, "</script", `<\/script`),
 		"{{PAGE_JS}}", pageJS,
 		"{{DATA}}", strings.ReplaceAll(string(data), "</", `<\/`),
+		"{{SITES}}", sitesHTML(&d),
+		"{{RUN_RECORD}}", runRecordHTML(d.Run),
 		"{{LICENCES}}", html.EscapeString("Leaflet 1.9.4:\n"+leafletLicence+"\nLeaflet.markercluster 1.5.3:\n"+clusterLicence),
 	)
 	_, err = io.WriteString(w, r.Replace(pageTemplate))

@@ -53,15 +53,16 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 	}
 	for _, di := range d.Districts {
 		fmt.Fprintf(bw, `<path class="district" d="%s" fill="%s" fill-opacity="0.5" fill-rule="evenodd" stroke="#333" stroke-width="0.8"><title>%s: covered %.2f%%</title></path>`+"\n",
-			path(di.Geometry), colour(di.CoveredPct), html.EscapeString(di.Name), di.CoveredPct)
+			path(di.Geometry), shareColour(di.CoveredPct), html.EscapeString(di.Name), di.CoveredPct)
 	}
-	for _, g := range d.Gaps {
-		fill, stroke := "#e0002a", "#a00"
+	drawnGaps := clippedGaps(&d)
+	for k, g := range d.Gaps {
+		fill, stroke := gapFill, gapStroke
 		if g.Kind == "no-access" { // no road or station within reach on foot
-			fill, stroke = "#56607a", "#334"
+			fill, stroke = noAccessFill, noAccessStroke
 		}
-		fmt.Fprintf(bw, `<path class="gap" d="%s" fill="%s" fill-opacity="0.35" fill-rule="evenodd" stroke="%s" stroke-width="0.6"/>`+"\n",
-			path(orb.MultiPolygon{g.Polygon}), fill, stroke)
+		fmt.Fprintf(bw, `<path class="gap" d="%s" fill="%s" fill-opacity="0.6" fill-rule="evenodd" stroke="%s" stroke-width="0.6"/>`+"\n",
+			path(drawnGaps[k]), fill, stroke)
 	}
 	maxCount := 0.0
 	for _, p := range d.People {
@@ -69,7 +70,7 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 	}
 	for _, p := range d.People {
 		x, y := xy(p.Point)
-		fmt.Fprintf(bw, `<circle class="person" cx="%.1f" cy="%.1f" r="%.1f" fill="#9b59d0" fill-opacity="0.5" stroke="#5b2a86" stroke-width="0.5"/>`+"\n",
+		fmt.Fprintf(bw, `<circle class="person" cx="%.1f" cy="%.1f" r="%.1f" fill="#bf812d" fill-opacity="0.55" stroke="#543005" stroke-width="0.5"/>`+"\n",
 			x, y, 1.5+6*math.Sqrt(p.Count/math.Max(maxCount, 1e-300)))
 	}
 	for _, s := range d.Stations {
@@ -90,17 +91,17 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 	ly := height + 20
 	for i, p := range []float64{0, 50, 90, 100} {
 		fmt.Fprintf(bw, `<rect x="%d" y="%.0f" width="14" height="14" fill="%s" stroke="#555"/><text x="%d" y="%.0f">%g%%</text>`+"\n",
-			10+i*70, ly, colour(p), 28+i*70, ly+12, p)
+			10+i*70, ly, shareColour(p), 28+i*70, ly+12, p)
 	}
-	fmt.Fprintf(bw, `<rect x="300" y="%.0f" width="14" height="14" fill="#e0002a" fill-opacity="0.5" stroke="#a00"/><text x="318" y="%.0f">gap</text>`+"\n", ly, ly+12)
+	fmt.Fprintf(bw, `<rect x="300" y="%.0f" width="14" height="14" fill="%s" fill-opacity="0.6" stroke="%s"/><text x="318" y="%.0f">gap</text>`+"\n", ly, gapFill, gapStroke, ly+12)
 	fmt.Fprintf(bw, `<circle cx="367" cy="%.0f" r="4" fill="#2f6fde"/><text x="376" y="%.0f">station</text>`+"\n", ly+7, ly+12)
 	fmt.Fprintf(bw, `<circle cx="447" cy="%.0f" r="4" fill="#fff" stroke="#000" stroke-width="1.5"/><text x="456" y="%.0f">farthest place</text>`+"\n", ly+7, ly+12)
 	if len(d.People) > 0 {
-		fmt.Fprintf(bw, `<circle cx="577" cy="%.0f" r="4" fill="#9b59d0"/><text x="586" y="%.0f">people</text>`+"\n", ly+7, ly+12)
+		fmt.Fprintf(bw, `<circle cx="577" cy="%.0f" r="4" fill="#bf812d"/><text x="586" y="%.0f">people</text>`+"\n", ly+7, ly+12)
 	}
 	for _, g := range d.Gaps {
 		if g.Kind == "no-access" {
-			fmt.Fprintf(bw, `<rect x="10" y="%.0f" width="14" height="14" fill="#56607a" fill-opacity="0.5" stroke="#334"/><text x="28" y="%.0f">no road or station within reach on foot</text>`+"\n", ly+20, ly+32)
+			fmt.Fprintf(bw, `<rect x="10" y="%.0f" width="14" height="14" fill="%s" fill-opacity="0.6" stroke="%s"/><text x="28" y="%.0f">no road or station within reach on foot</text>`+"\n", ly+20, noAccessFill, noAccessStroke, ly+32)
 			break
 		}
 	}
@@ -114,14 +115,4 @@ func WriteSVG(w io.Writer, d Data, opts Options) error {
 	fmt.Fprintf(bw, `<text x="10" y="%.0f" font-size="11" fill="#555">%s</text>`+"\n", ly+40, html.EscapeString(text))
 	bw.WriteString("</svg>\n")
 	return bw.Flush()
-}
-
-// colour is the covered share's colour, as on the HTML map.
-func colour(p float64) string {
-	t := math.Max(0, math.Min(1, p/100))
-	r, g := 220.0, 60+t*2*160
-	if t >= 0.5 {
-		r, g = 220-(t-0.5)*2*180, 200
-	}
-	return fmt.Sprintf("rgb(%.0f,%.0f,60)", r, g)
 }
