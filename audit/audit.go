@@ -427,14 +427,18 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	}
 	for _, c := range checked.Crossings {
 		if long[c.District] {
-			continue
+			// Kept with its wording when the geodesics cross too.
+			if _, ok := coverage.GeodesicCrossing(feats[c.District].Geometry); !ok {
+				continue
+			}
+			long[c.District] = false
 		}
 		f := feats[c.District]
 		dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: c.Error()})
 		crossed[c.District] = true
 	}
 	for i, f := range feats {
-		if !long[i] {
+		if !long[i] || crossed[i] {
 			continue
 		}
 		if x, ok := coverage.GeodesicCrossing(f.Geometry); ok {
