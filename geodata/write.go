@@ -198,6 +198,26 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	})
 }
 
+// CheckOutput checks, without writing it, that WriteFileAtomic can write
+// path: that it is not a folder or a block device and, for a file, that
+// its folder exists and takes new files (a temporary file is created and
+// removed there). The errors are WriteFileAtomic's. A program writing
+// several outputs checks them all first, so that one that cannot be
+// written leaves the others unwritten too.
+func CheckOutput(path string) error {
+	t, err := resolveTarget(path)
+	if err != nil || t.kind != replaceFile {
+		return err
+	}
+	f, err := t.createTemp()
+	if err != nil {
+		return err
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
+}
+
 // BuildFileAtomic is WriteFileAtomic for writers that need a file by its
 // name (SQLite): build fills the empty temporary file named tmp, which
 // then replaces path as WriteFileAtomic's does. When path is a device, a
@@ -391,16 +411,9 @@ func firstNonFolder(path string) string {
 // replace writes a regular file (or creates one): fill writes the
 // temporary file, which is flushed to disk and renamed over t.path.
 func (t outputTarget) replace(fill func(*os.File) error) (err error) {
-	dir := filepath.Dir(t.path)
-	tmp, err := createTemp(dir, "."+filepath.Base(t.path)+".*.tmp")
+	tmp, err := t.createTemp()
 	if err != nil {
-		switch {
-		case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
-			return t.errorf("folder %s is not writable", dir)
-		case errors.Is(err, fs.ErrNotExist):
-			return t.errorf("folder %s does not exist", dir)
-		}
-		return t.wrap(err)
+		return err
 	}
 	name := tmp.Name()
 	track(name)
@@ -427,6 +440,23 @@ func (t outputTarget) replace(fill func(*os.File) error) (err error) {
 		return t.wrap(err)
 	}
 	return nil
+}
+
+// createTemp creates a temporary file beside t.path (".NAME.*.tmp"); an
+// error names t and what is wrong with its folder.
+func (t outputTarget) createTemp() (*os.File, error) {
+	dir := filepath.Dir(t.path)
+	tmp, err := createTemp(dir, "."+filepath.Base(t.path)+".*.tmp")
+	if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+			return nil, t.errorf("folder %s is not writable", dir)
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, t.errorf("folder %s does not exist", dir)
+		}
+		return nil, t.wrap(err)
+	}
+	return tmp, nil
 }
 
 // writeInPlace writes a device, a pipe or a descriptor straight, without

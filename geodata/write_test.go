@@ -349,3 +349,34 @@ func TestBuildFileAtomic(t *testing.T) {
 		t.Errorf("missing folder: %v", err)
 	}
 }
+
+// TestCheckOutput: an output that could not be written is named as
+// WriteFileAtomic would, and checking one that can leaves nothing behind.
+func TestCheckOutput(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.Mkdir("adir", 0o755)
+	for _, c := range []struct{ path, want string }{
+		{"r.json", ""},
+		{"adir/r.json", ""},
+		{"nodir/r.json", "write nodir/r.json: folder nodir does not exist"},
+		{"adir", "write adir: is a folder, not a file"},
+	} {
+		err := CheckOutput(c.path)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || err.Error() != c.want) {
+			t.Errorf("CheckOutput(%q) = %v, want %q", c.path, err, c.want)
+		}
+	}
+	if got := entries(t, "."); len(got) != 1 {
+		t.Errorf("folder holds %v, want only adir", got)
+	}
+	if got := entries(t, "adir"); len(got) != 0 {
+		t.Errorf("adir holds %v, want nothing", got)
+	}
+	defer func(c func(string, string) (*os.File, error)) { createTemp = c }(createTemp)
+	createTemp = func(dir, pattern string) (*os.File, error) {
+		return nil, &fs.PathError{Op: "open", Path: filepath.Join(dir, pattern), Err: fs.ErrPermission}
+	}
+	if err := CheckOutput("adir/r.json"); err == nil || err.Error() != "write adir/r.json: folder adir is not writable" {
+		t.Errorf("CheckOutput in a read-only folder = %v", err)
+	}
+}
