@@ -160,8 +160,8 @@ func trimDot(s string) string {
 	return s
 }
 
-// WriteFileAtomic writes the file path with write, never leaving it half
-// written. What that takes depends on what path is:
+// WriteFileAtomic writes the file path with write, never leaving a file
+// half written. What that takes depends on what path is:
 //
 //   - a regular file, or a path that does not exist yet: write fills a
 //     temporary file with a unique name (".NAME.*.tmp") in the same folder,
@@ -171,6 +171,8 @@ func trimDot(s string) string {
 //   - a character device (a terminal), a named pipe (FIFO) or a socket:
 //     path is opened for writing and written straight, never replaced
 //     (a socket cannot be opened as a file: that is an error saying so).
+//     A failure part way leaves what was written there: a pipe's reader
+//     sees the stream end early and the error is returned.
 //   - /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N: the process's
 //     own descriptor N is written, whatever it refers to (even a regular
 //     file the shell redirected it to), and never replaced.
