@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/covaudit/covaudit/audit"
 )
@@ -108,4 +109,35 @@ func folderNames(t *testing.T, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// TestOnSignals: the first signal cancels the run with a cause that run
+// reports as an interruption (exit 2, naming the signal, not "context
+// canceled"); the second exits 2 at once.
+func TestOnSignals(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	var errb bytes.Buffer
+	exited := make(chan int, 1)
+	go onSignals(sigs, cancel, &errb, func(code int) { exited <- code })
+	sigs <- os.Interrupt
+	<-ctx.Done()
+	var in interrupted
+	if !errors.As(context.Cause(ctx), &in) || in.sig != os.Interrupt {
+		t.Fatalf("cause %v, want the interrupt", context.Cause(ctx))
+	}
+	var out, runErr bytes.Buffer
+	if code := run(ctx, []string{"check"}, strings.NewReader(""), &out, &runErr); code != 2 ||
+		!strings.Contains(runErr.String(), "interrupted by SIGINT") || strings.Contains(runErr.String(), "context canceled") || out.Len() != 0 {
+		t.Errorf("a run cancelled by SIGINT: exit %d, stdout %d bytes, stderr %q", code, out.Len(), runErr.String())
+	}
+	sigs <- os.Interrupt
+	select {
+	case code := <-exited:
+		if code != 2 || !strings.Contains(errb.String(), "SIGINT again: stopped at once") {
+			t.Errorf("second signal: exit %d, stderr %q", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second signal did not stop the program")
+	}
 }
