@@ -16,9 +16,13 @@ import (
 // Write writes check's outputs (the report to Output.Report or stdout,
 // the gap map, the stations report, the HTML and SVG maps), prints the
 // warnings and the data notices on stderr, and returns ErrFailed when a
-// district fails. Files are written whole or not at all.
+// district fails. Files are written whole or not at all, and every output
+// is checked (Output.Check) before the first is written.
 func (a *Audit) Write(stdout, stderr io.Writer) error {
 	o := a.Config.Output
+	if err := o.Check(); err != nil {
+		return err
+	}
 	if o.StationsReport != "" {
 		if err := geodata.WriteFileAtomic(o.StationsReport, a.writeStationsReport); err != nil {
 			return OutputError{err}
@@ -51,6 +55,9 @@ func (a *Audit) PrintWarnings(stderr io.Writer) {
 // stderr for the formats that cannot carry them.
 func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, []geodata.Prop), report func(io.Writer) error) error {
 	o := a.Config.Output
+	if err := o.Check(); err != nil {
+		return err
+	}
 	a.PrintWarnings(stderr)
 	if o.Gaps != "" {
 		feats, extra := gaps()
@@ -94,6 +101,23 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 	if o.Format == "text" || o.Format == "csv" {
 		for _, s := range a.Attribution {
 			fmt.Fprintln(stderr, s)
+		}
+	}
+	return nil
+}
+
+// Check checks that every output file can be written (geodata.CheckOutput:
+// not a folder, in a folder that exists and takes new files), without
+// writing any: an output that cannot be written is an OutputError before
+// the others are written. Call it before a long run to fail early; Write
+// calls it again.
+func (o Output) Check() error {
+	for _, p := range []string{o.StationsReport, o.Gaps, o.Report, o.HTML, o.SVG} {
+		if p == "" {
+			continue
+		}
+		if err := geodata.CheckOutput(p); err != nil {
+			return OutputError{err}
 		}
 	}
 	return nil

@@ -3,12 +3,17 @@ package geodata
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/paulmach/orb"
 )
@@ -155,31 +160,444 @@ func trimDot(s string) string {
 	return s
 }
 
-// WriteFileAtomic writes a file whole or not at all: write fills a temporary
-// file in the same directory, which is renamed over path only when write
-// and the flush to disk succeed.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+// WriteFileAtomic writes the file path with write, never leaving a file
+// half written. What that takes depends on what path is:
+//
+//   - a regular file, or a path that does not exist yet: write fills a
+//     temporary file with a unique name (".NAME.*.tmp") in the same folder,
+//     which is flushed to disk and renamed over path only when everything
+//     succeeded; on any error it is removed and path is left as it was. An
+//     existing file keeps its permissions, a new one gets 0644.
+//   - a character device (a terminal), a named pipe (FIFO) or a socket:
+//     path is opened for writing and written straight, never replaced
+//     (a socket cannot be opened as a file: that is an error saying so).
+//     A failure part way leaves what was written there: a pipe's reader
+//     sees the stream end early and the error is returned.
+//   - /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N: the process's
+//     own descriptor N is written, whatever it refers to (even a regular
+//     file the shell redirected it to), and never replaced.
+//
+// Symbolic links are followed: the file a link points to is written (or
+// created) and the link stays. A folder, a block device or another kind of
+// file is refused. Errors name path as given (and where its link points),
+// never the temporary file: "write nodir/x.json: folder nodir does not
+// exist". The writes go through a 64 KiB buffer. Safe for concurrent use:
+// writers of one path race, and the last rename wins with a whole file.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	t, err := resolveTarget(path)
 	if err != nil {
 		return err
 	}
+	if t.kind != replaceFile {
+		return t.writeInPlace(write)
+	}
+	return t.replace(func(f *os.File) error {
+		bw := bufio.NewWriterSize(namedWriter{f, t}, 1<<16)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+}
+
+// CheckOutput checks, without writing it, that WriteFileAtomic can write
+// path: that it is not a folder or a block device and, for a file, that
+// its folder exists and takes new files (a temporary file is created and
+// removed there). The errors are WriteFileAtomic's. A program writing
+// several outputs checks them all first, so that one that cannot be
+// written leaves the others unwritten too.
+func CheckOutput(path string) error {
+	t, err := resolveTarget(path)
+	if err != nil || t.kind != replaceFile {
+		return err
+	}
+	f, err := t.createTemp()
+	if err != nil {
+		return err
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
+}
+
+// BuildFileAtomic is WriteFileAtomic for writers that need a file by its
+// name (SQLite): build fills the empty temporary file named tmp, which
+// then replaces path as WriteFileAtomic's does. When path is a device, a
+// pipe or a descriptor, tmp is in the system's temporary folder and its
+// bytes are copied to path. On any error tmp is removed, and so are the
+// files SQLite may leave beside it (tmp-journal, tmp-wal, tmp-shm).
+func BuildFileAtomic(path string, build func(tmp string) error) error {
+	t, err := resolveTarget(path)
+	if err != nil {
+		return err
+	}
+	if t.kind == replaceFile {
+		// The temporary file stays open while build writes it by name,
+		// so that replace's flush to disk and close apply to it.
+		return t.replace(func(f *os.File) error { return build(f.Name()) })
+	}
+	tmp, err := os.CreateTemp("", "."+filepath.Base(t.path)+".*.tmp")
+	if err != nil {
+		return t.wrap(err)
+	}
+	name := tmp.Name()
+	track(name)
+	defer func() {
+		removeTemp(name)
+		untrack(name)
+	}()
+	if err := tmp.Close(); err != nil {
+		return t.wrap(err)
+	}
+	if err := build(name); err != nil {
+		return t.wrap(err)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return t.wrap(err)
+	}
+	defer f.Close()
+	return t.writeInPlace(func(w io.Writer) error {
+		_, err := io.Copy(w, f)
+		return err
+	})
+}
+
+// writeKind is how WriteFileAtomic writes a target.
+type writeKind int
+
+const (
+	replaceFile writeKind = iota // a regular file or a new path: a temporary file renamed over it
+	inPlace                      // a character device, a named pipe or a socket: opened and written
+	descriptor                   // /dev/stdout, /dev/stderr, /dev/fd/N: the process's descriptor
+)
+
+// outputTarget is an output path resolved: what it is and how to write it.
+type outputTarget struct {
+	name string      // the path as given, for messages
+	path string      // the file written: name with its symbolic links followed
+	kind writeKind   // how it is written
+	fd   int         // the descriptor, for kind descriptor
+	perm fs.FileMode // replaceFile: the permissions the file gets
+}
+
+// createTemp is os.CreateTemp, replaced in tests.
+var createTemp = os.CreateTemp
+
+// maxLinks is how many symbolic links an output path may go through.
+const maxLinks = 40
+
+// resolveTarget follows path's symbolic links and says how to write the
+// file they lead to; an error names path and what is wrong with it.
+func resolveTarget(path string) (outputTarget, error) {
+	t := outputTarget{name: path, path: path, perm: 0o644}
+	if path == "" {
+		return t, errors.New("write: empty output path")
+	}
+	for hops := 0; ; hops++ {
+		if fd, ok := descriptorPath(t.path); ok {
+			t.kind, t.fd = descriptor, fd
+			return t, nil
+		}
+		fi, err := os.Lstat(t.path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return t, t.checkFolder()
+		}
+		if err != nil {
+			if errors.Is(err, syscall.ENOTDIR) {
+				return t, t.checkFolder()
+			}
+			return t, t.wrap(err)
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			if hops == maxLinks {
+				return t, t.errorf("more than %d symbolic links", maxLinks)
+			}
+			l, err := os.Readlink(t.path)
+			if err != nil {
+				return t, t.wrap(err)
+			}
+			if !filepath.IsAbs(l) {
+				l = filepath.Join(filepath.Dir(t.path), l)
+			}
+			t.path = l
+			continue
+		}
+		k, err := kindOf(fi.Mode())
+		if err != nil {
+			return t, t.errorf("%v", err)
+		}
+		t.kind = k
+		if k == replaceFile {
+			t.perm = fi.Mode().Perm()
+		}
+		return t, nil
+	}
+}
+
+// kindOf says how a file of the given mode is written, or why it is not.
+func kindOf(m fs.FileMode) (writeKind, error) {
+	switch {
+	case m.IsRegular():
+		return replaceFile, nil
+	case m.IsDir():
+		return 0, errors.New("is a folder, not a file")
+	case m&fs.ModeCharDevice != 0, m&fs.ModeNamedPipe != 0, m&fs.ModeSocket != 0:
+		return inPlace, nil
+	case m&fs.ModeDevice != 0:
+		return 0, errors.New("is a block device: covaudit writes to files, pipes and terminals only")
+	}
+	return 0, fmt.Errorf("is neither a file, a pipe nor a terminal (mode %v)", m)
+}
+
+// descriptorPath says whether path names one of the process's own
+// descriptors (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), and
+// which.
+func descriptorPath(path string) (int, bool) {
+	p := filepath.ToSlash(filepath.Clean(path))
+	switch p {
+	case "/dev/stdin":
+		return 0, true
+	case "/dev/stdout":
+		return 1, true
+	case "/dev/stderr":
+		return 2, true
+	}
+	for _, dir := range []string{"/dev/fd/", "/proc/self/fd/"} {
+		if n, ok := strings.CutPrefix(p, dir); ok {
+			fd, err := strconv.Atoi(n)
+			if err == nil && fd >= 0 && strconv.Itoa(fd) == n {
+				return fd, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// checkFolder checks that the folder of a path that does not exist yet is
+// there to create it in.
+func (t outputTarget) checkFolder() error {
+	dir := filepath.Dir(t.path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return t.errorf("folder %s does not exist", dir)
+	case errors.Is(err, syscall.ENOTDIR):
+		return t.errorf("%s is not a folder", firstNonFolder(dir))
+	case err != nil:
+		return t.wrap(err)
+	case !fi.IsDir():
+		return t.errorf("%s is not a folder", dir)
+	}
+	return nil
+}
+
+// firstNonFolder is the first leading part of path that exists and is not
+// a folder (path itself when none is found).
+func firstNonFolder(path string) string {
+	var parts []string
+	for p := path; ; p = filepath.Dir(p) {
+		parts = append(parts, p)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	for i := len(parts) - 1; i >= 0; i-- {
+		if fi, err := os.Stat(parts[i]); err == nil && !fi.IsDir() {
+			return parts[i]
+		}
+	}
+	return path
+}
+
+// replace writes a regular file (or creates one): fill writes the
+// temporary file, which is flushed to disk and renamed over t.path.
+func (t outputTarget) replace(fill func(*os.File) error) (err error) {
+	tmp, err := t.createTemp()
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	track(name)
 	defer func() {
 		if err != nil {
 			tmp.Close()
-			os.Remove(tmp.Name())
+			removeTemp(name)
 		}
+		untrack(name)
 	}()
-	if err = write(tmp); err != nil {
-		return err
+	if err = fill(tmp); err != nil {
+		return t.wrap(err)
 	}
 	if err = tmp.Sync(); err != nil {
-		return err
+		return t.wrap(err)
 	}
 	if err = tmp.Close(); err != nil {
+		return t.wrap(err)
+	}
+	if err = os.Chmod(name, t.perm); err != nil {
+		return t.wrap(err)
+	}
+	if err = os.Rename(name, t.path); err != nil {
+		return t.wrap(err)
+	}
+	return nil
+}
+
+// createTemp creates a temporary file beside t.path (".NAME.*.tmp"); an
+// error names t and what is wrong with its folder.
+func (t outputTarget) createTemp() (*os.File, error) {
+	dir := filepath.Dir(t.path)
+	tmp, err := createTemp(dir, "."+filepath.Base(t.path)+".*.tmp")
+	if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+			return nil, t.errorf("folder %s is not writable", dir)
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, t.errorf("folder %s does not exist", dir)
+		}
+		return nil, t.wrap(err)
+	}
+	return tmp, nil
+}
+
+// writeInPlace writes a device, a pipe or a descriptor straight, without
+// truncating or replacing it.
+func (t outputTarget) writeInPlace(write func(io.Writer) error) error {
+	var f *os.File
+	switch {
+	case t.kind == descriptor && t.fd == 1:
+		f = os.Stdout
+	case t.kind == descriptor && t.fd == 2:
+		f = os.Stderr
+	default:
+		// Another descriptor is reopened by its name in /dev/fd (the
+		// same pipe or terminal; a regular file is appended to).
+		p, flag := t.path, os.O_WRONLY
+		if t.kind == descriptor {
+			p, flag = "/dev/fd/"+strconv.Itoa(t.fd), os.O_WRONLY|os.O_APPEND
+		}
+		g, err := os.OpenFile(p, flag, 0)
+		if err != nil {
+			if errors.Is(err, syscall.ENXIO) {
+				return t.errorf("is a socket or a device without a reader, which cannot be opened for writing")
+			}
+			return t.wrap(err)
+		}
+		defer g.Close()
+		f = g
+	}
+	bw := bufio.NewWriterSize(namedWriter{f, t}, 1<<16)
+	if err := write(bw); err != nil {
+		return t.wrap(err)
+	}
+	if err := bw.Flush(); err != nil {
+		return t.wrap(err)
+	}
+	if f != os.Stdout && f != os.Stderr {
+		if err := f.Close(); err != nil {
+			return t.wrap(err)
+		}
+	}
+	return nil
+}
+
+// writeError is an error writing an output, named by the path as given.
+type writeError struct {
+	t   outputTarget
+	err error
+}
+
+func (e *writeError) Error() string {
+	name := e.t.name
+	if e.t.path != e.t.name {
+		name += " (a link to " + e.t.path + ")"
+	}
+	return "write " + name + ": " + e.err.Error()
+}
+
+func (e *writeError) Unwrap() error { return e.err }
+
+// errorf is an error about t.
+func (t outputTarget) errorf(format string, a ...any) error {
+	return &writeError{t, fmt.Errorf(format, a...)}
+}
+
+// wrap names t in err, dropping the names of temporary files: a path
+// error keeps only its cause, and an error that already names t is
+// returned as it is.
+func (t outputTarget) wrap(err error) error {
+	var we *writeError
+	if errors.As(err, &we) {
 		return err
 	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
 	}
-	return os.Rename(tmp.Name(), path)
+	return &writeError{t, err}
+}
+
+// namedWriter writes to a file, naming the output (not the file, which may
+// be a temporary one) in its errors.
+type namedWriter struct {
+	f *os.File
+	t outputTarget
+}
+
+func (w namedWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		err = w.t.wrap(err)
+	}
+	return n, err
+}
+
+// pending holds the temporary files of the writes in progress, for
+// RemoveTempFiles.
+var pending struct {
+	sync.Mutex
+	names map[string]bool
+}
+
+func track(name string) {
+	pending.Lock()
+	defer pending.Unlock()
+	if pending.names == nil {
+		pending.names = map[string]bool{}
+	}
+	pending.names[name] = true
+}
+
+func untrack(name string) {
+	pending.Lock()
+	defer pending.Unlock()
+	delete(pending.names, name)
+}
+
+// removeTemp removes a temporary file and what SQLite may have left
+// beside it.
+func removeTemp(name string) {
+	for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+		os.Remove(name + suffix)
+	}
+}
+
+// RemoveTempFiles removes the temporary files of every WriteFileAtomic and
+// BuildFileAtomic in progress and returns how many there were, for a
+// program about to exit at once (on a second interrupt): their targets are
+// left as they were. Writes still running then fail.
+func RemoveTempFiles() int {
+	pending.Lock()
+	defer pending.Unlock()
+	for name := range pending.names {
+		removeTemp(name)
+	}
+	n := len(pending.names)
+	clear(pending.names)
+	return n
 }

@@ -283,6 +283,29 @@ for name, text, want in [("config-alias-bad-value.yaml", "rules:\n  urban:\n    
     put(name, text)
     case(name, "config", want, "check", "--config", "{bad}/" + name)
 
+# Outputs, second batch. Every output flag into a missing folder, under a
+# file, onto a folder, two on one path, and onto an input: refused before
+# anything is written, naming the target and what is wrong (never a
+# temporary file), with the output folder left empty.
+for case_name, flag, name in [("output-gaps-missing-folder", "--gaps", "gaps.geojson"),
+                              ("output-gaps-gpkg-missing-folder", "--gaps", "gaps.gpkg"),
+                              ("output-html-missing-folder", "--html", "map.html"),
+                              ("output-svg-missing-folder", "--svg", "map.svg"),
+                              ("output-stations-report-missing-folder", "--stations-report", "stations.csv")]:
+    case(case_name, "output", "nofolder does not exist", "check", flag, "{out}/nofolder/" + name)
+case("output-missing-folder-slash", "output", "nofolder does not exist", "check", "-o", "{out}/nofolder/")
+case("output-under-a-file", "output", "empty.csv is not a folder", "check", "-o", "{bad}/empty.csv/report.json")
+case("output-gaps-under-a-file", "output", "empty.csv is not a folder", "check", "--gaps", "{bad}/empty.csv/sub/gaps.geojson")
+case("output-gaps-is-folder", "output", "report-folder: is a folder", "check", "--gaps", "{bad}/report-folder")
+case("output-html-is-folder", "output", "report-folder: is a folder", "check", "--html", "{bad}/report-folder")
+case("output-gaps-svg-twice", "output", "--gaps and --svg both write", "check", "--gaps", "{out}", "--svg", "{out}")
+case("output-stations-report-html-twice", "output", "--html and --stations-report both write", "check", "--stations-report", "{out}", "--html", "{out}")
+case("output-svg-over-population", "output", "is also the input of --population", "check", "--population", "{bad}/empty.tif", "--svg", "{bad}/empty.tif")
+case("output-gaps-over-speeds", "output", "is also the input of --speeds", "check", "--speeds", "{bad}/speeds-nan.txt", "--gaps", "{bad}/speeds-nan.txt")
+case("output-html-over-roads", "output", "is also the input of --roads", "check", "--roads", "{bad}/empty.osm.pbf", "--html", "{bad}/empty.osm.pbf")
+case("output-stations-report-over-districts", "output", "is also the input of --districts", "check", "--districts", "{bad}/districts-empty.geojson",
+     "--stations", "{s}", "--stations-report", "{bad}/districts-empty.geojson")
+
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")
     for c in cases:

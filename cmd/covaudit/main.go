@@ -21,8 +21,10 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/covaudit/covaudit/audit"
+	"github.com/covaudit/covaudit/geodata"
 	"github.com/spf13/pflag"
 )
 
@@ -134,6 +136,10 @@ func helpWithFlags(name, text string, add func(*pflag.FlagSet)) string {
 // run is the whole CLI; main only maps its result to the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	err := dispatch(ctx, args, stdin, stdout, stderr)
+	var in interrupted
+	if errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &in) {
+		err = in
+	}
 	if err != nil && !errors.Is(err, pflag.ErrHelp) && !errors.Is(err, errFailed) {
 		fmt.Fprintln(stderr, "covaudit: "+strings.ReplaceAll(err.Error(), "\n", "\ncovaudit: "))
 		var ue usageError
@@ -179,9 +185,45 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return usageError{Msg: fmt.Sprintf("unknown command %q", args[0])}
 }
 
+// interrupted is the cause of a run cancelled by a signal.
+type interrupted struct{ sig os.Signal }
+
+func (e interrupted) Error() string {
+	return "interrupted by " + signalName(e.sig) + ": the run stopped before its end (no output file is left half-written)"
+}
+
+// signalName is a signal's usual name.
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// onSignals cancels the run at the first SIGINT or SIGTERM: reading,
+// the search and the evaluation stop, and outputs already being written
+// are finished whole or removed (exit 2, see run). A second signal stops
+// at once: the temporary files of the writes in progress are removed and
+// the process exits 2, leaving every output as it was.
+func onSignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc, stderr io.Writer, exit func(int)) {
+	s := <-sigs
+	cancel(interrupted{s})
+	fmt.Fprintf(stderr, "covaudit: %s: stopping (once more to stop at once)\n", signalName(s))
+	s = <-sigs
+	n := geodata.RemoveTempFiles()
+	fmt.Fprintf(stderr, "covaudit: %s again: stopped at once (%d temporary file(s) removed, no output changed)\n", signalName(s), n)
+	exit(2)
+}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go onSignals(sigs, cancel, os.Stderr, os.Exit)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	signal.Stop(sigs)
 	os.Exit(code)
 }

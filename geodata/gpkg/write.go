@@ -7,8 +7,9 @@ import (
 	"math"
 	"net/url"
 	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/paulmach/orb"
@@ -19,8 +20,15 @@ const wgs84WKT = `GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298
 // Write writes polygon features to a new GeoPackage (OGC
 // 12-128r18, version 1.3) as one layer in WGS84 (EPSG:4326): a MULTIPOLYGON
 // column "geom" and one column per property (TEXT, REAL or INTEGER by its
-// first value). The file is built beside path and renamed into place:
-// whole or not at all.
+// first value). The file is built under a unique temporary name beside
+// path and renamed into place, whole or not at all, as
+// geodata.BuildFileAtomic does (a named pipe or a terminal gets the bytes
+// written straight). The same features give the same bytes: the layer's
+// last_change is SOURCE_DATE_EPOCH when that is set (an error when it is
+// not a whole number of seconds since 1970), else 1970-01-01T00:00:00.000Z,
+// a fixed value that says the time is not recorded; nothing else in the
+// file depends on the time, the folder or the temporary name. Safe for
+// concurrent use, on different paths or one (the last rename wins).
 func Write(path, layer string, feats []geodata.Feature) error {
 	return WriteSRS(path, layer, feats, 4326)
 }
@@ -50,14 +58,40 @@ func WritePoints(path, layer string, pts []orb.Point, props [][]geodata.Prop, ep
 
 // writeLayer writes one feature layer of geometry type typ (MULTIPOLYGON
 // or POINT), geoms[i] with the properties props[i].
-func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int) (err error) {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp.gpkg")
-	os.Remove(tmp)
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
+func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int) error {
+	stamp, err := lastChange()
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return geodata.BuildFileAtomic(path, func(tmp string) error {
+		return build(tmp, stamp, layer, typ, geoms, props, epsg)
+	})
+}
+
+// unrecordedTime is the last_change of a GeoPackage written without
+// SOURCE_DATE_EPOCH: a fixed value, so that output is byte-deterministic.
+const unrecordedTime = "1970-01-01T00:00:00.000Z"
+
+// lastChange is the time a GeoPackage records as its layer's last change,
+// in its format (ISO 8601, UTC, milliseconds): SOURCE_DATE_EPOCH
+// (https://reproducible-builds.org/specs/source-date-epoch/) when it is
+// set, else unrecordedTime.
+func lastChange() (string, error) {
+	v, ok := os.LookupEnv("SOURCE_DATE_EPOCH")
+	if !ok || v == "" {
+		return unrecordedTime, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	// 253402300799 is 9999-12-31T23:59:59Z, the last second ISO 8601's
+	// four-digit years can write.
+	if err != nil || n < 0 || n > 253402300799 || strconv.FormatInt(n, 10) != v {
+		return "", fmt.Errorf("SOURCE_DATE_EPOCH %q is not a whole number of seconds since 1970-01-01 (0 to 253402300799)", v)
+	}
+	return time.Unix(n, 0).UTC().Format("2006-01-02T15:04:05.000Z"), nil
+}
+
+// build writes the GeoPackage into the empty file tmp.
+func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int) (err error) {
 	db, err := sql.Open("sqlite", "file:"+url.PathEscape(tmp))
 	if err != nil {
 		return err
@@ -67,6 +101,13 @@ func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata
 			err = cerr
 		}
 	}()
+	// One connection, so that the pragma holds for the transaction; the
+	// rollback journal in memory, so that no -journal file is left beside
+	// the temporary one (which is discarded whole on any error anyway).
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`PRAGMA journal_mode = MEMORY`); err != nil {
+		return err
+	}
 	// Columns, in the order of the first feature's properties.
 	type column struct{ name, typ string }
 	var cols []column
@@ -128,11 +169,11 @@ func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata
 	defer tx.Rollback()
 	for _, s := range stmts {
 		if _, err := tx.Exec(s); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return err
 		}
 	}
-	if _, err := tx.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?)`,
-		layer, layer, minX, minY, maxX, maxY, epsg); err != nil {
+	if _, err := tx.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?)`,
+		layer, layer, stamp, minX, minY, maxX, maxY, epsg); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, layer, typ, epsg); err != nil {
@@ -167,13 +208,7 @@ func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata
 			return err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	if err := db.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return tx.Commit() // the deferred close then ends the file
 }
 
 // roundTo rounds v to the given number of decimals, as the text outputs
