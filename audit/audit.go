@@ -155,6 +155,10 @@ func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons boo
 	if err := cfg.checkPaths(extra...); err != nil {
 		return nil, err
 	}
+	// A bad output path fails before a long run, not after it.
+	if err := cfg.Output.Check(); err != nil {
+		return nil, err
+	}
 	var din input
 	var sins []input
 	if cfg.Districts == "" {

@@ -51,6 +51,10 @@ type Options struct {
 	// RoadTolerance is the widest uncovered-area bracket the road rule may
 	// report, as a fraction of the district's area (default 0.001).
 	RoadTolerance float64
+
+	// ctx is Evaluate's: the road rule's refinement checks it between
+	// passes, so that a cancelled run stops within a district too.
+	ctx context.Context
 }
 
 // roadField is the cost field of a road rule's network, or nil.
@@ -148,6 +152,7 @@ type Result struct {
 // It stops early with ctx's error when ctx is cancelled.
 func Evaluate(ctx context.Context, districts []District, ix *Index, opts Options) ([]Result, error) {
 	opts = opts.withDefaults()
+	opts.ctx = ctx
 	results := make([]Result, len(districts))
 	fs := newFrameSet()
 	var mu sync.Mutex

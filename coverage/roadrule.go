@@ -456,6 +456,9 @@ func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Resul
 	for p.undecided > tolM2 && half/math.Exp2(float64(depth)) > 0.01 {
 		need := max(1, int(math.Ceil(math.Log2(p.undecided/tolM2))))
 		depth += need
+		if opts.ctx != nil && opts.ctx.Err() != nil {
+			return Result{}, opts.ctx.Err()
+		}
 		p = rs.pass(depth, true)
 	}
 	res.RoadCells = p.cells

@@ -120,10 +120,17 @@ func scanOSM(ctx context.Context, src OSMSource, kinds osmKinds, progress func(r
 	if !bytes.Contains(head, []byte("OSMHeader")) {
 		return fmt.Errorf("%s: not OpenStreetMap data: neither PBF (no OSMHeader block at byte 0) nor XML (no <osm> element)", path)
 	}
-	sc := osmpbf.New(ctx, r, runtime.GOMAXPROCS(0))
+	// The decoder gets a context of its own, cancelled only by Close from
+	// this goroutine: osmpbf (paulmach/osm v0.8.0) races when its context
+	// is cancelled while Scan runs (its serializer writes cData.Err as Next
+	// replaces cData), so ctx is checked here, between objects.
+	sc := osmpbf.New(context.Background(), r, runtime.GOMAXPROCS(0))
 	defer sc.Close()
 	sc.SkipNodes, sc.SkipWays, sc.SkipRelations = !kinds.nodes, !kinds.ways, !kinds.relations
-	for sc.Scan() {
+	for n := 0; sc.Scan(); n++ {
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err := fn(sc.Object()); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}

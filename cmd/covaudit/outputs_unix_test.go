@@ -115,16 +115,6 @@ func (p *cliProcess) wait(t *testing.T, limit time.Duration) int {
 // outputs are whole; most signals here must land during the run. A second
 // signal stops at once, with the same guarantees.
 func TestInterruptLeavesNothing(t *testing.T) {
-	if raceDetector {
-		// A signal during the read of the road network cancels the
-		// osmpbf decoder's context while Scan runs, and paulmach/osm
-		// v0.8.0 races there (osmpbf/decode.go:235 writes cData.Err as
-		// Next replaces cData): the child's race report fails the test.
-		// geodata's scanOSM must give the decoder a context of its own
-		// and check the run's between objects; until it does, this test
-		// runs without -race only (remove this skip with that fix).
-		t.Skip("the osmpbf decoder races when cancelled during a read (paulmach/osm v0.8.0); see the comment")
-	}
 	type attempt struct {
 		desc    string
 		delay   time.Duration
