@@ -32,6 +32,9 @@ func ValidateGeometry(mp orb.MultiPolygon) error {
 				return fmt.Errorf("polygon %d: ring %d: %w", pi, ri, err)
 			}
 		}
+		if len(poly) == 1 {
+			continue
+		}
 		// Holes must lie in their shell (as GEOS validity has it), and
 		// leave it some area.
 		shell := openRing(poly[0])

@@ -41,7 +41,7 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 		return nil, nil, err
 	}
 	probs := sf.Unsplittable
-	var out []coverage.Station
+	out := make([]coverage.Station, 0, len(sf.Records))
 	for _, rec := range sf.Records {
 		id, given := rec.ID, rec.ID != ""
 		if !given {

@@ -4,17 +4,12 @@
 // that a mistyped coordinate is an error, not another number.
 package number
 
-import (
-	"regexp"
-	"strconv"
-)
-
-var decimal = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+import "strconv"
 
 // Parse reads a finite decimal number; ok is false for anything else,
 // including numbers too large for a float64.
 func Parse(s string) (v float64, ok bool) {
-	if !decimal.MatchString(s) {
+	if !decimal(s) {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(s, 64)
@@ -22,4 +17,40 @@ func Parse(s string) (v float64, ok bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// decimal says whether s is [+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?
+// (a scanner rather than a regular expression: it runs once per
+// coordinate of files of millions of rows).
+func decimal(s string) bool {
+	i, n := 0, len(s)
+	if i < n && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() int {
+		j := i
+		for i < n && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - j
+	}
+	whole := digits()
+	frac := 0
+	if i < n && s[i] == '.' {
+		i++
+		frac = digits()
+	}
+	if whole == 0 && frac == 0 {
+		return false
+	}
+	if i < n && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < n && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == n
 }

@@ -1,6 +1,13 @@
 package number
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
+
+// grammar is the syntax Parse accepts, as a regular expression: the
+// reference the scanner is fuzzed against.
+var grammar = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
 
 func TestParse(t *testing.T) {
 	for _, c := range []struct {
@@ -21,12 +28,15 @@ func TestParse(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"1.5", "1_5", "0x1p0", "NaN", "1e400"} {
+	for _, s := range []string{"1.5", "1_5", "0x1p0", "NaN", "1e400", ".", "+.e1", "5.e-3", "-.5E+07", "1e", "++1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if v, ok := Parse(s); ok && (v != v || v > 1.7e308 || v < -1.7e308) {
 			t.Errorf("Parse(%q) accepted %v", s, v)
+		}
+		if decimal(s) != grammar.MatchString(s) {
+			t.Errorf("decimal(%q) = %v, the grammar says %v", s, decimal(s), grammar.MatchString(s))
 		}
 	})
 }
