@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # backticks in single quotes are Markdown, not expansions
 # run.sh: the action's audit step, runnable outside GitHub (action/action_test.go runs it in a
 # scripted git repository). From the repository root (the working directory):
 #
