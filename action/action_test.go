@@ -40,8 +40,18 @@ func buildThenRun(m *testing.M) int {
 	outputs := filepath.Join(tmp, "github-output")
 	cmd := exec.Command("bash", "build.sh")
 	cmd.Env = append(cleanEnv(), "RUNNER_TEMP="+tmp, "GITHUB_OUTPUT="+outputs)
+	gobin := "go"
 	if _, err := exec.LookPath("go"); err != nil {
-		cmd.Env = append(cmd.Env, "PATH="+filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		cmd.Env = append(cmd.Env, "PATH="+filepath.Dir(gobin)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	}
+	// The cgo setting the test suite was built with, so that the build
+	// reuses its cache (build.sh defaults to a static CGO_ENABLED=0 build,
+	// which the test would otherwise compile afresh on a new machine).
+	if os.Getenv("CGO_ENABLED") == "" {
+		if v, err := exec.Command(gobin, "env", "CGO_ENABLED").Output(); err == nil {
+			cmd.Env = append(cmd.Env, "CGO_ENABLED="+strings.TrimSpace(string(v)))
+		}
 	}
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
