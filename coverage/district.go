@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"fmt"
+	"github.com/covaudit/covaudit/internal/planar"
 
 	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
@@ -101,14 +102,7 @@ func openRing(r orb.Ring) []orb.Point {
 	return out
 }
 
-func ringArea(r [][2]float64) float64 {
-	a := 0.0
-	for i := range r {
-		p, q := r[i], r[(i+1)%len(r)]
-		a += p[0]*q[1] - p[1]*q[0]
-	}
-	return a / 2
-}
+func ringArea(r [][2]float64) float64 { return planar.Area(r) }
 
 func reverse(r [][2]float64) {
 	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"slices"
 	"sort"
@@ -192,13 +193,4 @@ func groupRings(rings []gapRing, lines [][][2]float64) []gapGroup {
 	return groups
 }
 
-func pointInRing(p [2]float64, ring [][2]float64) bool {
-	in := false
-	for i := range ring {
-		a, b := ring[i], ring[(i+1)%len(ring)]
-		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) {
-			in = !in
-		}
-	}
-	return in
-}
+func pointInRing(p [2]float64, ring [][2]float64) bool { return planar.Contains(ring, p) }

@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"fmt"
+	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"slices"
 
@@ -318,15 +319,7 @@ func (rs *roadSetup) accessDist(x, y float64, acc []int32) float64 {
 }
 
 func pointSegDist(x, y float64, a, b [2]float64) float64 {
-	ux, uy := b[0]-a[0], b[1]-a[1]
-	dx, dy := x-a[0], y-a[1]
-	l2 := ux*ux + uy*uy
-	t := 0.0
-	if l2 > 0 {
-		t = min(1, max(0, (dx*ux+dy*uy)/l2))
-	}
-	ex, ey := dx-t*ux, dy-t*uy
-	return math.Sqrt(ex*ex + ey*ey)
+	return planar.SegmentDistance([2]float64{x, y}, a, b)
 }
 
 // squareArea is the area, m2, of the part of the region inside the square

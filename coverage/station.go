@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 
 	"github.com/covaudit/covaudit/geodesy"
@@ -59,8 +60,8 @@ func (ix *Index) Len() int { return len(ix.stations) }
 // metres per degree of latitude at the equator, the smallest anywhere, and
 // the equatorial metres per degree of longitude.
 const (
-	minMetresPerDegLat = 110574.0
-	metresPerDegLonEq  = geodesy.A * math.Pi / 180
+	minMetresPerDegLat = planar.MinMetresPerDegLat
+	metresPerDegLonEq  = planar.MetresPerDegLonEq
 )
 
 // expand returns a longitude-latitude box that contains every point within

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	cplanar "github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"slices"
 	"sync"
@@ -496,8 +497,8 @@ func GapCandidates(results []Result, spacingM float64) []orb.Point {
 			}
 			b := g.Polygon.Bound()
 			lat0 := (b.Min[1] + b.Max[1]) / 2
-			dLat := spacingM / 111320
-			dLon := spacingM / (111320 * math.Max(0.05, math.Cos(lat0*math.Pi/180)))
+			dLat := spacingM / cplanar.MetresPerDeg
+			dLon := spacingM / (cplanar.MetresPerDeg * math.Max(0.05, math.Cos(lat0*math.Pi/180)))
 			for y := b.Min[1] + dLat/2; y < b.Max[1]; y += dLat {
 				for x := b.Min[0] + dLon/2; x < b.Max[0]; x += dLon {
 					if planar.PolygonContains(g.Polygon, orb.Point{x, y}) {

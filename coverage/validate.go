@@ -3,6 +3,7 @@ package coverage
 import (
 	"cmp"
 	"fmt"
+	cplanar "github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"runtime"
 	"slices"
@@ -57,14 +58,7 @@ func ValidateGeometry(mp orb.MultiPolygon) error {
 
 // lonLatArea is a ring's signed area in degrees squared (for comparisons
 // of a ring with its holes only).
-func lonLatArea(pts []orb.Point) float64 {
-	a := 0.0
-	for i := range pts {
-		p, q := pts[i], pts[(i+1)%len(pts)]
-		a += p[0]*q[1] - p[1]*q[0]
-	}
-	return a / 2
-}
+func lonLatArea(pts []orb.Point) float64 { return cplanar.Area(pts) }
 
 // onRing says whether p lies on an edge of the ring (to 1e-12 degrees).
 func onRing(pts []orb.Point, p orb.Point) bool {
@@ -131,28 +125,7 @@ func selfCrossing(pts []orb.Point) (int, int, orb.Point, bool) {
 }
 
 // segmentsMeet reports whether segments ab and cd share a point.
-func segmentsMeet(a, b, c, d orb.Point) (orb.Point, bool) {
-	o := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
-	d1, d2, d3, d4 := o(c, d, a), o(c, d, b), o(a, b, c), o(a, b, d)
-	if (d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0) && d1 != 0 && d2 != 0 && d3 != 0 && d4 != 0 {
-		t := d1 / (d1 - d2)
-		return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}, true
-	}
-	on := func(p, q, r orb.Point) bool {
-		return min(p[0], q[0]) <= r[0] && r[0] <= max(p[0], q[0]) && min(p[1], q[1]) <= r[1] && r[1] <= max(p[1], q[1])
-	}
-	switch {
-	case d1 == 0 && on(c, d, a):
-		return a, true
-	case d2 == 0 && on(c, d, b):
-		return b, true
-	case d3 == 0 && on(a, b, c):
-		return c, true
-	case d4 == 0 && on(a, b, d):
-		return d, true
-	}
-	return orb.Point{}, false
-}
+func segmentsMeet(a, b, c, d orb.Point) (orb.Point, bool) { return cplanar.SegmentsMeet(a, b, c, d) }
 
 // Overlap names two districts whose interiors share area.
 type Overlap struct {
@@ -627,22 +600,6 @@ func within(a, b rect) bool {
 
 // properCross reports whether segments ab and cd cross at a point interior
 // to both.
-func properCross(a, b, c, d orb.Point) (orb.Point, bool) {
-	o := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
-	d1, d2, d3, d4 := o(c, d, a), o(c, d, b), o(a, b, c), o(a, b, d)
-	if d1*d2 < 0 && d3*d4 < 0 {
-		t := d1 / (d1 - d2)
-		return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}, true
-	}
-	return orb.Point{}, false
-}
+func properCross(a, b, c, d orb.Point) (orb.Point, bool) { return cplanar.ProperCross(a, b, c, d) }
 
-func distToSeg(p, a, b orb.Point) float64 {
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	l := dx*dx + dy*dy
-	t := 0.0
-	if l > 0 {
-		t = max(0, min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
-	}
-	return hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
-}
+func distToSeg(p, a, b orb.Point) float64 { return cplanar.SegmentDistance(p, a, b) }

@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"cmp"
+	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"slices"
 
@@ -279,28 +280,7 @@ func (f *frame) equidistantOnSegment(a, b, p [2]float64, u, v int, ix *Index) [2
 // clipSegment clips the segment a-b to the box [mn, mx] (Liang-Barsky);
 // ok is false when nothing is left.
 func clipSegment(a, b, mn, mx [2]float64) ([2]float64, [2]float64, bool) {
-	t0, t1 := 0.0, 1.0
-	d := [2]float64{b[0] - a[0], b[1] - a[1]}
-	for k := range 2 {
-		for _, e := range [2]struct{ p, q float64 }{{-d[k], a[k] - mn[k]}, {d[k], mx[k] - a[k]}} {
-			if e.p == 0 {
-				if e.q < 0 {
-					return a, b, false
-				}
-				continue
-			}
-			r := e.q / e.p
-			if e.p < 0 {
-				t0 = max(t0, r)
-			} else {
-				t1 = min(t1, r)
-			}
-		}
-	}
-	if t0 > t1 {
-		return a, b, false
-	}
-	return [2]float64{a[0] + t0*d[0], a[1] + t0*d[1]}, [2]float64{a[0] + t1*d[0], a[1] + t1*d[1]}, true
+	return planar.ClipSegment(a, b, mn, mx)
 }
 
 func unit(x, y float64) [2]float64 {

@@ -3,6 +3,7 @@ package geodata
 import (
 	"context"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"sort"
 	"strings"
@@ -417,13 +418,4 @@ func reversed(w []osm.NodeID) []osm.NodeID {
 	return r
 }
 
-func ringContains(r orb.Ring, p orb.Point) bool {
-	in := false
-	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-		a, b := r[i], r[j]
-		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
-			in = !in
-		}
-	}
-	return in
-}
+func ringContains(r orb.Ring, p orb.Point) bool { return planar.Contains(r, p) }

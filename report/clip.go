@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -14,7 +15,7 @@ import (
 // timeSquare is the square drawn for a sample: centre p, side spacingM
 // metres, 2% wider so that neighbours leave no seam.
 func timeSquare(p orb.Point, spacingM float64) orb.Bound {
-	dlat := spacingM / 2 / 111320 * 1.02
+	dlat := spacingM / 2 / planar.MetresPerDeg * 1.02
 	dlon := dlat / math.Max(math.Cos(p[1]*math.Pi/180), 1e-6)
 	return orb.Bound{Min: orb.Point{p[0] - dlon, p[1] - dlat}, Max: orb.Point{p[0] + dlon, p[1] + dlat}}
 }
@@ -64,29 +65,10 @@ func (ix *edgeIndex) crosses(b orb.Bound) bool {
 	return false
 }
 
-// segmentMeetsBox: Liang-Barsky, the segment p-q against box b.
+// segmentMeetsBox says whether the segment p-q meets box b (Liang-Barsky).
 func segmentMeetsBox(p, q orb.Point, b orb.Bound) bool {
-	t0, t1 := 0.0, 1.0
-	dx, dy := q[0]-p[0], q[1]-p[1]
-	for _, c := range [4][2]float64{{-dx, p[0] - b.Min[0]}, {dx, b.Max[0] - p[0]}, {-dy, p[1] - b.Min[1]}, {dy, b.Max[1] - p[1]}} {
-		pp, qq := c[0], c[1]
-		if pp == 0 {
-			if qq < 0 {
-				return false
-			}
-			continue
-		}
-		t := qq / pp
-		if pp < 0 {
-			t0 = math.Max(t0, t)
-		} else {
-			t1 = math.Min(t1, t)
-		}
-		if t0 > t1 {
-			return false
-		}
-	}
-	return true
+	_, _, ok := planar.ClipSegment(p, q, b.Min, b.Max)
+	return ok
 }
 
 // clipToBox cuts the district to box b: the rings meeting b, each clipped

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"slices"
 
@@ -86,10 +87,4 @@ func runWidth(poly orb.Polygon, p orb.Point) float64 {
 }
 
 // ringArea is a ring's signed planar area, square degrees.
-func ringArea(r orb.Ring) float64 {
-	s := 0.0
-	for i := 1; i < len(r); i++ {
-		s += (r[i-1][0] + r[i][0]) * (r[i][1] - r[i-1][1])
-	}
-	return s / 2
-}
+func ringArea(r orb.Ring) float64 { return planar.Area(r) }

@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/planar"
 	"html"
 	"io"
 	"math"
@@ -312,14 +313,7 @@ func simplify(r orb.Ring, tol float64) orb.Ring {
 	return out
 }
 
-func segDistance(p, a, b orb.Point) float64 {
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	t := 0.0
-	if l := dx*dx + dy*dy; l > 0 {
-		t = math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
-	}
-	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
-}
+func segDistance(p, a, b orb.Point) float64 { return planar.SegmentDistance(p, a, b) }
 
 // WriteHTML writes the self-contained HTML report.
 func WriteHTML(w io.Writer, d Data, opts Options) error {

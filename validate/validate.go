@@ -10,6 +10,7 @@ package validate
 import (
 	"cmp"
 	"fmt"
+	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"regexp"
 	"slices"
@@ -411,7 +412,7 @@ func (d *districts) nameAt(p orb.Point) string {
 // measured in a local equirectangular frame at p's latitude, which errs by
 // well under 1% at these distances: enough for a warning threshold.
 func (d *districts) distance(p orb.Point, limit float64) float64 {
-	const mPerDeg = 111_320.0
+	const mPerDeg = planar.MetresPerDeg
 	kx := mPerDeg * math.Cos(p[1]*math.Pi/180)
 	dLat, dLon := limit/mPerDeg, limit/math.Max(kx, 1)
 	best := math.Inf(1)
@@ -432,12 +433,7 @@ func (d *districts) distance(p orb.Point, limit float64) float64 {
 
 // segDist is the distance from the origin to segment a-b.
 func segDist(ax, ay, bx, by float64) float64 {
-	dx, dy := bx-ax, by-ay
-	t := 0.0
-	if l := dx*dx + dy*dy; l > 0 {
-		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
-	}
-	return math.Hypot(ax+t*dx, ay+t*dy)
+	return planar.SegmentDistance([2]float64{}, [2]float64{ax, ay}, [2]float64{bx, by})
 }
 
 // CRSHint is a coordinate system that explains where stations lie better
