@@ -36,13 +36,9 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 	if opts.DelayCol != "" {
 		opts.ValueCol = opts.DelayCol
 	}
-	sf, err := csvRecords(r, name, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	probs := sf.Unsplittable
-	out := make([]coverage.Station, 0, len(sf.Records))
-	for _, rec := range sf.Records {
+	var probs Problems
+	var out []coverage.Station
+	sf, err := eachCSVRecord(r, name, opts, func(sf *StationFile, rec StationRecord) {
 		id, given := rec.ID, rec.ID != ""
 		if !given {
 			id = "line " + strconv.Itoa(rec.Line)
@@ -82,19 +78,23 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 		}
 		if len(msgs) > 0 {
 			probs = append(probs, Problem{File: name, Line: rec.Line, Feature: -1, ID: id, Msg: strings.Join(msgs, "; ")})
-			continue
+			return
 		}
 		st := coverage.Station{ID: id, Name: rec.Name, Point: orb.Point{lon, lat}, IDGiven: given}
 		if opts.DelayCol != "" {
 			if st.DelayS, st.HasDelay, err = parseDelay(rec.Value, opts.DelayCol, rec.sep); err != nil {
 				probs = append(probs, Problem{File: name, Line: rec.Line, Feature: -1, ID: id, Msg: err.Error()})
-				continue
+				return
 			}
 		}
 		out = append(out, st)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	// Lines that could not be split come first from csvRecords: put every
-	// problem in line order.
+	probs = append(sf.Unsplittable, probs...)
+	// Lines that could not be split come first: put every problem in line
+	// order.
 	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
 	return out, probs, nil
 }

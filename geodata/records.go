@@ -84,6 +84,18 @@ func StationRecords(data []byte, name string, opts StationOptions) (*StationFile
 // found (openCSV), blank lines skipped, lines that cannot be split kept as
 // problems (reading stops at a quote that never closes).
 func csvRecords(r io.Reader, name string, opts StationOptions) (*StationFile, error) {
+	var recs []StationRecord
+	sf, err := eachCSVRecord(r, name, opts, func(_ *StationFile, rec StationRecord) { recs = append(recs, rec) })
+	if sf != nil {
+		sf.Records = recs
+	}
+	return sf, err
+}
+
+// eachCSVRecord is csvRecords calling fn with each record as it is read,
+// in file order, instead of holding them (the returned file has no
+// Records).
+func eachCSVRecord(r io.Reader, name string, opts StationOptions, fn func(*StationFile, StationRecord)) (*StationFile, error) {
 	cr, cols, err := openCSV(r, name, opts)
 	if err != nil {
 		return nil, err
@@ -118,7 +130,7 @@ func csvRecords(r io.Reader, name string, opts StationOptions) (*StationFile, er
 			}
 			return strings.TrimSpace(rec[i])
 		}
-		sf.Records = append(sf.Records, StationRecord{Line: line, Feature: -1, ID: get(cols.id), Name: get(cols.name),
+		fn(sf, StationRecord{Line: line, Feature: -1, ID: get(cols.id), Name: get(cols.name),
 			Lon: get(cols.lon), Lat: get(cols.lat), Value: get(cols.value), sep: cols.sep})
 	}
 	return sf, nil
