@@ -177,10 +177,26 @@ func Evaluate(ctx context.Context, districts []District, ix *Index, opts Options
 // them out one at a time; it stops early with ctx's error, and otherwise
 // returns the error of the first district (in order) that failed.
 func eachDistrict(ctx context.Context, districts []District, workers int, fn func(i int) error) error {
-	errs := make([]error, len(districts))
+	errs, err := eachIndex(ctx, len(districts), workers, fn)
+	if err != nil {
+		return err
+	}
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("district %d (%s): %w", i, districts[i].Name, err)
+		}
+	}
+	return nil
+}
+
+// eachIndex calls fn(i) for i in [0, n) on workers goroutines, handing the
+// indexes out one at a time, and returns fn's error for each; it stops
+// handing them out when ctx is cancelled, returning ctx's error.
+func eachIndex(ctx context.Context, n, workers int, fn func(i int) error) ([]error, error) {
+	errs := make([]error, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(workers, max(1, len(districts))) {
+	for range min(max(1, workers), max(1, n)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -191,7 +207,7 @@ func eachDistrict(ctx context.Context, districts []District, workers int, fn fun
 	}
 	var ctxErr error
 feed:
-	for i := range districts {
+	for i := range n {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -201,15 +217,7 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	if ctxErr != nil {
-		return ctxErr
-	}
-	for i, err := range errs {
-		if err != nil {
-			return fmt.Errorf("district %d (%s): %w", i, districts[i].Name, err)
-		}
-	}
-	return nil
+	return errs, ctxErr
 }
 
 // EvaluateDistrict evaluates one district (see Evaluate).

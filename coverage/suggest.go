@@ -8,7 +8,6 @@ import (
 	cplanar "github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
@@ -225,55 +224,19 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 	}
 	// Under the road rules each candidate's cover takes a network search:
 	// they run on every worker first.
+	workers := opts.withDefaults().Workers
 	if s.road != nil {
-		next := make(chan int)
-		var wg sync.WaitGroup
-		for range max(1, opts.withDefaults().Workers) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					s.road.covers(cands[i])
-				}
-			}()
+		if _, err := eachIndex(ctx, len(cands), workers, func(i int) error { s.road.covers(cands[i]); return nil }); err != nil {
+			return nil, err
 		}
-		for i := range cands {
-			if ctx.Err() != nil {
-				break
-			}
-			next <- i
-		}
-		close(next)
-		wg.Wait()
 	}
 	// Lazy greedy: bounds start at the first gains, measured on every
 	// worker (gain reads the suggester and changes nothing), then pushed in
 	// candidate order so that the choice does not depend on the workers.
 	h := &gainHeap{}
 	first := make([]float64, len(cands))
-	{
-		next := make(chan int)
-		var wg sync.WaitGroup
-		for range max(1, opts.withDefaults().Workers) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					first[i] = value(s.gain(cands[i]))
-				}
-			}()
-		}
-		for i := range cands {
-			if ctx.Err() != nil {
-				break
-			}
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	if _, err := eachIndex(ctx, len(cands), workers, func(i int) error { first[i] = value(s.gain(cands[i])); return nil }); err != nil {
+		return nil, err
 	}
 	for i := range cands {
 		if first[i] > 0 {
