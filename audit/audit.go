@@ -533,11 +533,9 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		}
 	}
 	if sys := cfg.StationsCRS; sys.Name == "" || sys.IsWGS84() {
-		var pts []orb.Point
+		var pts []coverage.Station
 		for _, st := range stations {
-			for _, s := range st {
-				pts = append(pts, s.Point)
-			}
+			pts = append(pts, st...)
 		}
 		if h, ok := validate.LikelyCRS(pts, a.Districts); ok {
 			a.warn(h.Message() + "; rerun with --stations-crs " + h.CRS)

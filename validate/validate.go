@@ -55,7 +55,7 @@ var Codes = []Code{
 	{"low-precision", Warning, "fewer than 3 decimals (a place known to about 100 m or worse)"},
 	{"duplicate-location", Warning, "two stations within --duplicate-distance of each other"},
 	{"far-outside", Warning, "farther than --max-outside from every district"},
-	{"crs-mismatch", Warning, "with districts: many stations fall inside districts only when read as GCJ-02 or BD-09 (Chinese web maps): the file is likely in that system"},
+	{"crs-mismatch", Warning, "with districts: the stations look like GCJ-02 or BD-09 (Chinese web maps): read in that system more fall inside a district or the district their name names, or none leaves the districts moved back by the offset"},
 }
 
 func severity(code string) Severity {
@@ -272,9 +272,9 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 		good = append(good, placed{r, pt})
 	}
 	if sys := opts.Stations.CRS; dist != nil && (sys.Name == "" || sys.IsWGS84()) {
-		pts := make([]orb.Point, len(good))
+		pts := make([]coverage.Station, len(good))
 		for i, g := range good {
-			pts[i] = g.pt
+			pts[i] = coverage.Station{Name: g.rec.Name, Point: g.pt}
 		}
 		if h, ok := LikelyCRS(pts, opts.Districts); ok {
 			add(0, -1, "", "crs-mismatch", h.Message(), "rerun with --stations-crs "+h.CRS+", or convert the file to WGS84")
@@ -437,30 +437,66 @@ func segDist(ax, ay, bx, by float64) float64 {
 }
 
 // CRSHint is a coordinate system that explains where stations lie better
-// than reading them as WGS84.
+// than reading them as WGS84, and the evidence for it.
 type CRSHint struct {
-	CRS            string  // "gcj02" or "bd09"
-	Inside, IfRead int     // stations inside a district as read, and as read in CRS
-	Stations       int     // stations looked at
-	MedianOffsetM  float64 // how far the reading in CRS moves them, median, metres
+	CRS           string  // "gcj02" or "bd09"
+	Evidence      string  // "inside", "names" or "clearance": which test fired (see LikelyCRS)
+	Stations      int     // stations looked at
+	MedianOffsetM float64 // how far the reading in CRS moves them, median, metres
+	// Inside and IfRead: stations inside a district as read, and as read
+	// in CRS (Evidence "inside"); for "names", stations inside the
+	// district their name names, as read and as read in CRS.
+	Inside, IfRead int
+	// Named: stations whose name names one district (Evidence "names").
+	Named int
+	// Other: for "clearance", the stations that would leave the districts
+	// when moved by the same offset turned in other directions (mean of
+	// seven); moved back by the offset itself none do.
+	Other float64
 }
 
-// LikelyCRS looks for a consistent offset between stations and districts
-// that a known system explains: stations geocoded on a Chinese web map
-// (GCJ-02, or BD-09 on Baidu) but read as WGS84 sit a few hundred metres
-// off, many of them just outside their districts. It reports the system
-// that puts at least 20% more of the stations (and 3 or more) inside a
-// district than reading them as WGS84 does; ok is false when none does.
-func LikelyCRS(points []orb.Point, ds []coverage.District) (hint CRSHint, ok bool) {
-	if len(ds) == 0 || len(points) == 0 {
+// clearanceDirections is the number of directions (the correction and its
+// turns by multiples of 45°) of the clearance test, and clearanceMin the
+// mean number of stations that must leave the districts in the turned
+// directions for a correction that moves none out to count: under WGS84
+// the correction is one direction among eight, and it moves none out with
+// a probability near e^-clearanceMin (under 1% at 5) when stations are
+// spread evenly near the edges.
+const (
+	clearanceDirections = 8
+	clearanceMin        = 5.0
+	clearanceSample     = 20000 // stations looked at by the clearance test, at most
+)
+
+// LikelyCRS looks for the consistent offset of stations geocoded on a
+// Chinese web map (GCJ-02, or BD-09 on Baidu) but read as WGS84: a few
+// hundred metres, in a direction the published formula gives for each
+// place. Three tests, each of which can fire alone:
+//   - inside: reading the stations in the system puts at least 20% more
+//     of them (and 3 or more) inside a district (small or scattered
+//     districts, stations just outside);
+//   - names: stations whose name contains one district's name (a
+//     "Futian District legal-aid station") lie in that district when read
+//     in the system in at least 3 more cases, and at least 3 times as
+//     many as it breaks (stations within the offset of a boundary between
+//     districts: the test that fires when districts cover the whole city);
+//   - clearance: moved back by the offset, no station leaves the districts,
+//     while moved the same distance in the seven other directions at 45°
+//     steps at least clearanceMin (mean) would: true places are inside,
+//     so their shifted copies keep a band of the offset's width free along
+//     the edges facing away from the shift (also when every station is
+//     inside).
+//
+// Stations outside China's box are moved by neither system; when none is
+// inside it, nothing is looked at. ok is false when no test fires.
+func LikelyCRS(stations []coverage.Station, ds []coverage.District) (hint CRSHint, ok bool) {
+	if len(ds) == 0 || len(stations) == 0 {
 		return hint, false
 	}
-	// Both systems only move points inside China's box: elsewhere (most
-	// audits) there is nothing to look at, and nothing to pay for.
 	gcj, _ := crs.Parse("gcj02")
 	some := false
-	for _, p := range points {
-		if lon, lat := gcj.ToWGS84(p[0], p[1]); lon != p[0] || lat != p[1] {
+	for _, s := range stations {
+		if lon, lat := gcj.ToWGS84(s.Point[0], s.Point[1]); lon != s.Point[0] || lat != s.Point[1] {
 			some = true
 			break
 		}
@@ -469,37 +505,181 @@ func LikelyCRS(points []orb.Point, ds []coverage.District) (hint CRSHint, ok boo
 		return hint, false
 	}
 	dist := newDistricts(ds)
+	at := make([]int, len(stations))
 	inside := 0
-	for _, p := range points {
-		if dist.contains(p) {
+	for i, s := range stations {
+		if at[i] = dist.at(s.Point); at[i] >= 0 {
 			inside++
 		}
 	}
-	best := CRSHint{}
+	named := namedDistricts(stations, ds)
+	var best CRSHint
 	for _, name := range []string{"gcj02", "bd09"} {
 		sys, _ := crs.Parse(name)
-		n, moved := 0, make([]float64, 0, len(points))
-		for _, p := range points {
-			lon, lat := sys.ToWGS84(p[0], p[1])
-			if lon == p[0] && lat == p[1] {
+		moved := make([]orb.Point, len(stations))
+		var offsets []float64
+		n := 0
+		for i, s := range stations {
+			lon, lat := sys.ToWGS84(s.Point[0], s.Point[1])
+			moved[i] = orb.Point{lon, lat}
+			if lon == s.Point[0] && lat == s.Point[1] {
 				continue // outside China: the system changes nothing
 			}
-			moved = append(moved, geodesy.Distance(p[0], p[1], lon, lat))
-			if dist.contains(orb.Point{lon, lat}) {
+			offsets = append(offsets, geodesy.Distance(s.Point[0], s.Point[1], lon, lat))
+			if dist.contains(moved[i]) {
 				n++
 			}
 		}
-		if n-inside > best.IfRead-best.Inside {
-			slices.Sort(moved)
-			best = CRSHint{CRS: name, Inside: inside, IfRead: n, Stations: len(points), MedianOffsetM: moved[len(moved)/2]}
+		slices.Sort(offsets)
+		h := CRSHint{CRS: name, Stations: len(stations), MedianOffsetM: offsets[len(offsets)/2]}
+		// inside
+		if gain := n - inside; gain >= 3 && float64(gain) >= 0.2*float64(len(stations)) {
+			h.Evidence, h.Inside, h.IfRead = "inside", inside, n
+			if best.CRS == "" || best.Evidence != "inside" || gain > best.IfRead-best.Inside {
+				best = h
+			}
+			continue
+		}
+		if best.Evidence == "inside" {
+			continue
+		}
+		// names
+		if len(named) > 0 {
+			before, fixed, broken := 0, 0, 0
+			for i, d := range named {
+				if d < 0 {
+					continue
+				}
+				was, now := at[i] == d, dist.at(moved[i]) == d
+				if was {
+					before++
+				}
+				switch {
+				case now && !was:
+					fixed++
+				case was && !now:
+					broken++
+				}
+			}
+			if fixed >= 3 && fixed >= 3*broken {
+				h.Evidence, h.Inside, h.IfRead = "names", before, before+fixed-broken
+				for _, d := range named {
+					if d >= 0 {
+						h.Named++
+					}
+				}
+				if best.Evidence != "names" || h.IfRead-h.Inside > best.IfRead-best.Inside {
+					best = h
+				}
+				continue
+			}
+		}
+		if best.Evidence == "names" {
+			continue
+		}
+		// clearance
+		if other, ok := clearance(stations, moved, at, dist); ok && (best.CRS == "" || other > best.Other) {
+			h.Evidence, h.Other = "clearance", other
+			best = h
 		}
 	}
-	gain := best.IfRead - best.Inside
-	return best, best.CRS != "" && gain >= 3 && float64(gain) >= 0.2*float64(len(points))
+	return best, best.CRS != ""
+}
+
+// namedDistricts gives, for each station, the district whose name its name
+// contains (the longest such name, of at least two letters; -1 when none,
+// or when two districts of equal length match). Nil when no station names
+// a district.
+func namedDistricts(stations []coverage.Station, ds []coverage.District) []int {
+	type named struct {
+		name string
+		i    int
+	}
+	var names []named
+	for i, d := range ds {
+		if n := strings.ToLower(strings.TrimSpace(d.Name)); utf8.RuneCountInString(n) >= 2 {
+			names = append(names, named{n, i})
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	out := make([]int, len(stations))
+	any := false
+	for k, s := range stations {
+		out[k] = -1
+		sn := strings.ToLower(s.Name)
+		best := 0
+		for _, n := range names {
+			if l := len(n.name); l >= best && strings.Contains(sn, n.name) {
+				if l == best && out[k] != n.i {
+					out[k] = -2 // two districts: no name
+					continue
+				}
+				best, out[k] = l, n.i
+			}
+		}
+		if out[k] == -2 {
+			out[k] = -1
+		}
+		any = any || out[k] >= 0
+	}
+	if !any {
+		return nil
+	}
+	return out
+}
+
+// clearance is the clearance test of LikelyCRS: moving each station inside
+// a district by its correction (moved[i] - station i) keeps every one
+// inside, while turning the correction by 45°, 90°, ... (in a local metric
+// frame) moves out at least clearanceMin of them on average. It returns
+// that mean. At most clearanceSample stations, evenly spaced in file
+// order, are looked at.
+func clearance(stations []coverage.Station, moved []orb.Point, at []int, dist *districts) (float64, bool) {
+	step := max(1, len(stations)/clearanceSample)
+	var lost [clearanceDirections]int
+	for i := 0; i < len(stations); i += step {
+		p, q := stations[i].Point, moved[i]
+		if at[i] < 0 || p == q {
+			continue
+		}
+		kx := math.Cos(p[1] * math.Pi / 180)
+		dx, dy := (q[0]-p[0])*kx, q[1]-p[1] // degrees of latitude
+		for k := range clearanceDirections {
+			a := 2 * math.Pi * float64(k) / clearanceDirections
+			c, s := math.Cos(a), math.Sin(a)
+			to := orb.Point{p[0] + (dx*c-dy*s)/kx, p[1] + dx*s + dy*c}
+			if k == 0 {
+				to = q // the correction as the formula gives it
+			}
+			if !dist.contains(to) {
+				lost[k]++
+				if k == 0 {
+					return 0, false // a true place outside: not this system
+				}
+			}
+		}
+	}
+	sum := 0
+	for _, n := range lost[1:] {
+		sum += n
+	}
+	mean := float64(sum) / (clearanceDirections - 1)
+	return mean, mean >= clearanceMin
 }
 
 // Message says what the hint means for people.
 func (h CRSHint) Message() string {
-	return fmt.Sprintf("%d of %d stations lie inside a district as read (WGS84), %d if they are %s (a consistent offset of about %.0f m): the stations are likely in %s",
-		h.Inside, h.Stations, h.IfRead, strings.ToUpper(h.CRS[:3])+"-"+h.CRS[3:], h.MedianOffsetM, strings.ToUpper(h.CRS[:3])+"-"+h.CRS[3:])
+	sys := strings.ToUpper(h.CRS[:3]) + "-" + h.CRS[3:]
+	var why string
+	switch h.Evidence {
+	case "names":
+		why = fmt.Sprintf("of %d stations whose name names a district, %d lie in it as read (WGS84), %d if they are %s", h.Named, h.Inside, h.IfRead, sys)
+	case "clearance":
+		why = fmt.Sprintf("moved back by the %s offset no station leaves the districts, while moved as far in other directions %.1f (mean) would: stations keep clear of the edges exactly as %s places read as WGS84 do", sys, h.Other, sys)
+	default:
+		why = fmt.Sprintf("%d of %d stations lie inside a district as read (WGS84), %d if they are %s", h.Inside, h.Stations, h.IfRead, sys)
+	}
+	return fmt.Sprintf("%s (a consistent offset of about %.0f m): the stations are likely in %s", why, h.MedianOffsetM, sys)
 }

@@ -2,6 +2,8 @@ package validate
 
 import (
 	"fmt"
+	"math"
+	"math/rand"
 	"os"
 	"slices"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
+	"github.com/covaudit/covaudit/internal/planar"
 	"github.com/paulmach/orb"
 )
 
@@ -254,5 +257,107 @@ func TestUTF16File(t *testing.T) {
 	got := found(t, "s.csv", data, Options{})
 	if !slices.Equal(got, []seen{{2, "null-island"}}) {
 		t.Errorf("findings %v, want null-island on line 2 only", got)
+	}
+}
+
+// wholeCity is a 24 km x 24 km city near Shenzhen cut into 3 x 4
+// districts that cover it, and n stations at seeded places: uniform over
+// the city, or (inner) no nearer than 2 km to its edge. Stations are named
+// after the district they lie in when named is set.
+func wholeCity(seed int64, n int, inner, named bool) ([]coverage.District, []coverage.Station) {
+	const lon0, lat0 = 113.95, 22.50
+	dLon, dLat := 24000/(planar.MetresPerDeg*math.Cos(lat0*math.Pi/180)), 24000/planar.MetresPerDeg
+	var ds []coverage.District
+	for r := range 4 {
+		for c := range 3 {
+			x0, x1 := lon0+dLon*float64(c)/3, lon0+dLon*float64(c+1)/3
+			y0, y1 := lat0+dLat*float64(r)/4, lat0+dLat*float64(r+1)/4
+			ds = append(ds, coverage.District{Name: fmt.Sprintf("Ward%c%d", 'A'+c, r+1), Geometry: orb.MultiPolygon{{{
+				{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}})
+		}
+	}
+	rng := rand.New(rand.NewSource(seed))
+	margin := 0.0
+	if inner {
+		margin = 2000.0 / 24000
+	}
+	var st []coverage.Station
+	for i := range n {
+		u, v := margin+(1-2*margin)*rng.Float64(), margin+(1-2*margin)*rng.Float64()
+		p := orb.Point{lon0 + dLon*u, lat0 + dLat*v}
+		name := fmt.Sprintf("station %d", i)
+		if named {
+			name = fmt.Sprintf("%s legal-aid station %d", ds[int(v*4)*3+int(u*3)].Name, i)
+		}
+		st = append(st, coverage.Station{Name: name, Point: p})
+	}
+	return ds, st
+}
+
+// toGCJ moves stations to GCJ-02 (as a Chinese web map geocodes them) and
+// keeps those that still lie inside a district: the case where every
+// station is inside and the "inside" test cannot fire.
+func toGCJ(ds []coverage.District, st []coverage.Station) []coverage.Station {
+	gcj, _ := crs.Parse("gcj02")
+	d := newDistricts(ds)
+	var out []coverage.Station
+	for _, s := range st {
+		x, y := gcj.FromWGS84(s.Point[0], s.Point[1])
+		if d.contains(orb.Point{x, y}) {
+			s.Point = orb.Point{x, y}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// TestCRSMismatchWholeCity: districts that cover the whole city and
+// stations in GCJ-02 that all lie inside them. The clearance test fires
+// (stations keep a band of the offset's width clear on one side), and on
+// stations kept 2 km from the city's edge, where it cannot, the names
+// test does; the same stations in WGS84 fire neither. Rates over 40
+// seeds: the clearance test needs stations near the edges (300 uniform
+// stations find it in about three cities of four, 600 in nearly all).
+func TestCRSMismatchWholeCity(t *testing.T) {
+	const seeds = 40
+	cases := []struct {
+		name         string
+		n            int
+		inner, named bool
+		evidence     string
+		minHits      int
+	}{
+		{"uniform-300", 300, false, false, "clearance", seeds * 6 / 10},
+		{"uniform-600", 600, false, false, "clearance", seeds * 9 / 10},
+		{"inner-named-300", 300, true, true, "names", seeds * 9 / 10},
+	}
+	for _, c := range cases {
+		hits, wrong := 0, 0
+		for seed := range int64(seeds) {
+			ds, st := wholeCity(seed, c.n, c.inner, c.named)
+			g := toGCJ(ds, st)
+			if h, ok := LikelyCRS(g, ds); ok && h.CRS == "gcj02" {
+				if h.Evidence != c.evidence {
+					t.Errorf("%s seed %d: evidence %q, want %q: %s", c.name, seed, h.Evidence, c.evidence, h.Message())
+				}
+				if !strings.Contains(h.Message(), "likely in GCJ-02") {
+					t.Errorf("message: %s", h.Message())
+				}
+				hits++
+			}
+			if h, ok := LikelyCRS(st, ds); ok {
+				wrong++
+				t.Logf("%s seed %d: WGS84 stations flagged: %s", c.name, seed, h.Message())
+			}
+		}
+		t.Logf("%s: GCJ-02 found in %d of %d cities, WGS84 flagged in %d", c.name, hits, seeds, wrong)
+		if hits < c.minHits || wrong > 0 {
+			t.Errorf("%s: GCJ-02 found in %d of %d cities (want at least %d), WGS84 flagged in %d (want none)", c.name, hits, seeds, c.minHits, wrong)
+		}
+	}
+	// Inner stations without names: no test can tell, and none fires.
+	ds, st := wholeCity(1, 300, true, false)
+	if h, ok := LikelyCRS(toGCJ(ds, st), ds); ok {
+		t.Errorf("inner unnamed stations flagged: %s", h.Message())
 	}
 }

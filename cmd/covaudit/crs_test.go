@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -413,4 +414,68 @@ func TestSuggestSitesGeoPackageAndCRS(t *testing.T) {
 			t.Errorf("%v: exit %d, %s", c.args, code, errOut)
 		}
 	}
+}
+
+// TestCheckWarnsGCJ02WholeCity: twelve districts that cover a city near
+// Shenzhen and 60 stations named after their ward, written in GCJ-02, all
+// inside the city: no station falls outside, yet check warns (by the
+// names) and validate reports crs-mismatch; the audit read as GCJ-02
+// differs from the one read as WGS84 by the offset's effect, logged.
+func TestCheckWarnsGCJ02WholeCity(t *testing.T) {
+	gcj, _ := crs.Parse("gcj02")
+	const lon0, lat0 = 113.95, 22.50
+	dLon, dLat := 24000/(111320*math.Cos(lat0*math.Pi/180)), 24000/110574.0
+	var feats []string
+	ward := func(c, r int) string { return fmt.Sprintf("Ward%c%d", 'A'+c, r+1) }
+	for r := range 4 {
+		for c := range 3 {
+			x0, x1 := lon0+dLon*float64(c)/3, lon0+dLon*float64(c+1)/3
+			y0, y1 := lat0+dLat*float64(r)/4, lat0+dLat*float64(r+1)/4
+			feats = append(feats, fmt.Sprintf(`{"type":"Feature","properties":{"name":%q,"class":"urban"},"geometry":{"type":"Polygon","coordinates":[[[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f]]]}}`,
+				ward(c, r), x0, y0, x1, y0, x1, y1, x0, y1, x0, y0))
+		}
+	}
+	dir := t.TempDir()
+	d := filepath.Join(dir, "wards.geojson")
+	if err := os.WriteFile(d, []byte(`{"type":"FeatureCollection","features":[`+strings.Join(feats, ",")+`]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(7))
+	st := "id,name,lon,lat\n"
+	for i := range 60 {
+		u, v := 0.1+0.8*rng.Float64(), 0.1+0.8*rng.Float64()
+		x, y := gcj.FromWGS84(lon0+dLon*u, lat0+dLat*v)
+		st += fmt.Sprintf("s%d,%s legal-aid station,%.7f,%.7f\n", i, ward(int(u*3), int(v*4)), x, y)
+	}
+	s := filepath.Join(dir, "stations.csv")
+	if err := os.WriteFile(s, []byte(st), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, errOut := runCLI(t, "", "check", "--districts", d, "--stations", s)
+	if !strings.Contains(errOut, "whose name names a district") || !strings.Contains(errOut, "--stations-crs gcj02") {
+		t.Errorf("no GCJ-02 warning:\n%s", errOut)
+	}
+	_, out, _ := runCLI(t, "", "validate", "--districts", d, "--stations", s, "--format", "json")
+	if !strings.Contains(out, `"crs-mismatch"`) {
+		t.Errorf("validate: no crs-mismatch:\n%s", out)
+	}
+	asRead := checkJSONOf(t, "--districts", d, "--stations", s)
+	fixed := checkJSONOf(t, "--districts", d, "--stations", s, "--stations-crs", "gcj02")
+	for i := range asRead.Districts {
+		a, b := asRead.Districts[i].Uncovered, fixed.Districts[i].Uncovered
+		t.Logf("%s: uncovered %.0f m2 as WGS84, %.0f m2 as GCJ-02 (%+.1f%%)", asRead.Districts[i].Name, a, b, 100*(a-b)/math.Max(b, 1))
+	}
+	if _, _, errOut := runCLI(t, "", "check", "--districts", d, "--stations", s, "--stations-crs", "gcj02"); strings.Contains(errOut, "GCJ-02") {
+		t.Errorf("read as GCJ-02, still warned:\n%s", errOut)
+	}
+}
+
+func checkJSONOf(t *testing.T, args ...string) checkJSON {
+	t.Helper()
+	_, out, errOut := runCLI(t, "", append([]string{"check", "--format", "json"}, args...)...)
+	var c checkJSON
+	if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Districts) == 0 {
+		t.Fatalf("%v: %v %s", args, err, errOut)
+	}
+	return c
 }
