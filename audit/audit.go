@@ -426,8 +426,17 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	// engine follows geodesics. Where they differ (rings with edges longer
 	// than a few hundred metres of longitude) the geodesics decide.
 	long := make([]bool, len(feats))
+	anyLong := false
 	for i, f := range feats {
 		long[i] = coverage.HasLongEdges(f.Geometry)
+		anyLong = anyLong || long[i]
+	}
+	if anyLong {
+		// Overlaps between the geodesics, not the straight lines.
+		for i := range geoms {
+			geoms[i].Geometry = coverage.GeodesicOutline(geoms[i].Geometry)
+		}
+		checked.Overlaps = coverage.CheckDistricts(geoms).Overlaps
 	}
 	for _, c := range checked.Crossings {
 		if long[c.District] {

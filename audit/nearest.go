@@ -208,17 +208,20 @@ func (r *NearestReport) Write(w io.Writer, format string) error {
 
 // districtLocator returns a function giving the first district (input
 // order) that holds a point, or -1; districts are found by their boxes in
-// an R-tree, then tested in lon/lat.
+// an R-tree, then tested in lon/lat with long edges replaced by their
+// geodesics (coverage.GeodesicOutline), the engine's edges.
 func (a *Audit) districtLocator() func(p orb.Point) int {
 	var tree rtree.RTreeG[int]
+	outlines := make([]orb.MultiPolygon, len(a.Districts))
 	for i := range a.Districts {
-		b := a.Districts[i].Geometry.Bound()
+		outlines[i] = coverage.GeodesicOutline(a.Districts[i].Geometry)
+		b := outlines[i].Bound()
 		tree.Insert(b.Min, b.Max, i)
 	}
 	return func(p orb.Point) int {
 		best := -1
 		tree.Search(p, p, func(_, _ [2]float64, i int) bool {
-			if (best < 0 || i < best) && planar.MultiPolygonContains(a.Districts[i].Geometry, p) {
+			if (best < 0 || i < best) && planar.MultiPolygonContains(outlines[i], p) {
 				best = i
 			}
 			return true

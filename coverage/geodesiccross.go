@@ -121,3 +121,46 @@ func touchesVertex(x orb.Point, seg [][2]float64, edgeOf []int, a, c, n int) boo
 	}
 	return false
 }
+
+// maxOutlinePieces bounds the points GeodesicOutline puts on one edge (an
+// edge spanning more than 100° of longitude gets pieces wider than
+// longEdgeDeg).
+const maxOutlinePieces = 100000
+
+// GeodesicOutline returns mp with every edge spanning more than
+// longEdgeDeg of longitude replaced by points on its geodesic (the edge the
+// engine evaluates), at equal distances along it and about longEdgeDeg of
+// longitude apart, so that tests drawn straight in longitude and latitude
+// on the result (point in polygon, overlaps) follow the geodesics to about
+// 0.1 mm. A multipolygon without such edges is returned as it is, not
+// copied. Longitudes stay within 180° of the edge's start (no wrapping at
+// the antimeridian).
+func GeodesicOutline(mp orb.MultiPolygon) orb.MultiPolygon {
+	if !HasLongEdges(mp) {
+		return mp
+	}
+	out := make(orb.MultiPolygon, len(mp))
+	for pi, poly := range mp {
+		out[pi] = make(orb.Polygon, len(poly))
+		for ri, ring := range poly {
+			r := make(orb.Ring, 0, len(ring))
+			for i, b := range ring {
+				if i > 0 {
+					a := ring[i-1]
+					if n := min(maxOutlinePieces, int(math.Ceil(math.Abs(b[0]-a[0])/longEdgeDeg))); n > 1 {
+						if s, azi, _, err := geodesy.Inverse(a[0], a[1], b[0], b[1]); err == nil {
+							for k := 1; k < n; k++ {
+								lon, lat := geodesy.Direct(a[0], a[1], azi, s*float64(k)/float64(n))
+								lon = a[0] + math.Remainder(lon-a[0], 360)
+								r = append(r, orb.Point{lon, lat})
+							}
+						}
+					}
+				}
+				r = append(r, b)
+			}
+			out[pi][ri] = r
+		}
+	}
+	return out
+}

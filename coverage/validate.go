@@ -38,12 +38,14 @@ func ValidateGeometry(mp orb.MultiPolygon) error {
 		}
 		// Holes must lie in their shell (as GEOS validity has it), and
 		// leave it some area.
+		// Containment follows the geodesic edges (GeodesicOutline).
 		shell := openRing(poly[0])
+		outline := GeodesicOutline(orb.MultiPolygon{{poly[0]}})[0][0]
 		left := math.Abs(lonLatArea(shell))
 		for hi := 1; hi < len(poly); hi++ {
 			hole := openRing(poly[hi])
 			for _, p := range hole {
-				if !planar.RingContains(poly[0], p) && !onRing(shell, p) {
+				if !planar.RingContains(outline, p) && !onRing(shell, p) {
 					return fmt.Errorf("polygon %d: hole %d lies outside the shell (vertex (%v, %v))", pi, hi, p[0], p[1])
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // selfCrossingBrute tests every pair of non-adjacent edges.
@@ -332,5 +333,40 @@ func TestValidateGeometryBowTie(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("ValidateGeometry(%s) = %v, want %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestGeodesicOutline: a district 2° wide at 59-60°N whose edges are
+// geodesics: its north edge bows 0.0038° north of the parallel, its south
+// edge as far into it (GeographicLib: 60.0037852° at lon 1). Tests drawn
+// straight on the outline follow the geodesics; on the vertices alone they
+// would not.
+func TestGeodesicOutline(t *testing.T) {
+	mp := orb.MultiPolygon{{{{0, 59}, {2, 59}, {2, 60}, {0, 60}, {0, 59}}}}
+	out := GeodesicOutline(mp)
+	for _, c := range []struct {
+		p  orb.Point
+		in bool
+	}{{orb.Point{1, 60.002}, true}, {orb.Point{1, 60.0045}, false}, {orb.Point{1, 59.002}, false}, {orb.Point{1, 59.0045}, true}} {
+		if got := planar.MultiPolygonContains(out, c.p); got != c.in {
+			t.Errorf("%v: inside %v, want %v", c.p, got, c.in)
+		}
+	}
+	// Straight lines between the vertices decide both near points the
+	// other way: the case tests something.
+	if planar.MultiPolygonContains(mp, orb.Point{1, 60.002}) || !planar.MultiPolygonContains(mp, orb.Point{1, 59.002}) {
+		t.Errorf("straight lines agree with the geodesics here")
+	}
+	// The highest point of the north edge, against GeographicLib.
+	top := -90.0
+	for _, p := range out[0][0] {
+		top = max(top, p[1])
+	}
+	if math.Abs(top-60.00378516253697) > 1e-6 {
+		t.Errorf("north edge's top %.9f, GeographicLib 60.003785163", top)
+	}
+	short := orb.MultiPolygon{{{{0, 0}, {0.0005, 0}, {0.0005, 0.0005}, {0, 0}}}}
+	if o := GeodesicOutline(short); &o[0][0][0] != &short[0][0][0] {
+		t.Errorf("a district without long edges was copied")
 	}
 }

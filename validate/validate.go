@@ -361,9 +361,13 @@ func newDistricts(ds []coverage.District) *districts {
 	if len(ds) == 0 {
 		return nil
 	}
-	d := &districts{ds: ds}
+	// Containment follows the engine's geodesic edges: long edges are
+	// replaced by points along them (coverage.GeodesicOutline).
+	d := &districts{ds: make([]coverage.District, len(ds))}
 	for i := range ds {
-		b := ds[i].Geometry.Bound()
+		d.ds[i] = ds[i]
+		d.ds[i].Geometry = coverage.GeodesicOutline(ds[i].Geometry)
+		b := d.ds[i].Geometry.Bound()
 		d.tree.Insert(b.Min, b.Max, i)
 	}
 	return d
@@ -382,7 +386,8 @@ func (d *districts) at(p orb.Point) int {
 }
 
 // holds is even-odd containment over all rings of a multipolygon, in
-// lon/lat (the district's box was tested already).
+// lon/lat (the district's box was tested already; long edges were
+// replaced by their geodesics in newDistricts).
 func holds(mp orb.MultiPolygon, p orb.Point) bool {
 	in := false
 	for _, poly := range mp {

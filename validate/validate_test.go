@@ -361,3 +361,13 @@ func TestCRSMismatchWholeCity(t *testing.T) {
 		t.Errorf("inner unnamed stations flagged: %s", h.Message())
 	}
 }
+
+// TestDistrictsFollowGeodesics: containment follows the engine's geodesic
+// edges (a 2° district at 59-60°N, whose north edge bows 0.0038° past
+// 60°), not straight lines in longitude and latitude.
+func TestDistrictsFollowGeodesics(t *testing.T) {
+	d := newDistricts([]coverage.District{{Name: "North", Geometry: orb.MultiPolygon{{{{0, 59}, {2, 59}, {2, 60}, {0, 60}, {0, 59}}}}}})
+	if !d.contains(orb.Point{1, 60.002}) || d.contains(orb.Point{1, 59.002}) {
+		t.Errorf("(1, 60.002) inside %v (want true), (1, 59.002) inside %v (want false)", d.contains(orb.Point{1, 60.002}), d.contains(orb.Point{1, 59.002}))
+	}
+}
