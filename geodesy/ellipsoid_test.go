@@ -178,3 +178,34 @@ func TestQSeries(t *testing.T) {
 		}
 	}
 }
+
+// TestLAEAScale: the frame's scale error at distance d from its centre
+// (10 m legs in 24 directions, 24 bearings, centres at latitudes 0 to 80)
+// stays within 1.8e-10 d + (d/R)^2/8 plus 5%, and at 10 km the linear term
+// is needed: (d/R)^2/8 alone is several times too small.
+func TestLAEAScale(t *testing.T) {
+	const R = 6371e3
+	for _, d := range []float64{1e3, 1e4, 5e4, 1e5, 2.5e5} {
+		worst := 0.0
+		for lat0 := 0.0; lat0 <= 80; lat0 += 5 {
+			p := NewLAEA(10, lat0)
+			for b := 0.0; b < 360; b += 15 {
+				lon, lat := Direct(10, lat0, b, d)
+				x1, y1 := p.Forward(lon, lat)
+				for a := 0.0; a < 360; a += 15 {
+					lon2, lat2 := Direct(lon, lat, a, 10)
+					x2, y2 := p.Forward(lon2, lat2)
+					worst = math.Max(worst, math.Abs(math.Hypot(x2-x1, y2-y1)/10-1))
+				}
+			}
+		}
+		quad := d * d / R / R / 8
+		if bound := 1.05 * (1.8e-10*d + quad); worst > bound {
+			t.Errorf("d = %g m: scale error %.3g beyond the stated %.3g", d, worst, bound)
+		}
+		if d == 1e4 && worst < 3*quad {
+			t.Errorf("d = 10 km: scale error %.3g, not beyond (d/R)^2/8 = %.3g: the linear term is not needed", worst, quad)
+		}
+		t.Logf("d = %g m: scale error %.3g, (d/R)^2/8 = %.3g", d, worst, quad)
+	}
+}
