@@ -429,10 +429,14 @@ func NeedsRepair(mp orb.MultiPolygon) error {
 
 // AreaM2 is the ellipsoidal area, m², of a district geometry whose edges
 // are geodesics: its rings projected into a Lambert azimuthal equal-area
-// frame centred on its box, edges densified there to 0.1 mm, as the engine
-// measures districts. Shells add and holes subtract whatever their
+// frame centred on its box, edges densified there to areaTolM (the
+// engine densifies to 0.1 mm, which moves the area of a district by up to
+// that times its perimeter, 1e-7 of a 3 km square). Shells add and holes subtract whatever their
 // winding; a ring that crosses itself adds its loops with their signs (a
 // symmetric bow-tie gives 0). Coordinates are {lon, lat}.
+// areaTolM is AreaM2's densification tolerance, metres.
+const areaTolM = 1e-7
+
 func AreaM2(mp orb.MultiPolygon) float64 {
 	if len(mp) == 0 {
 		return 0
@@ -451,7 +455,7 @@ func AreaM2(mp orb.MultiPolygon) float64 {
 			fr = append(fr, [2]float64{x0, y0})
 			for i := range pts {
 				a, c := pts[i], pts[(i+1)%len(pts)]
-				fr = proj.AppendGeodesic(fr, a[0], a[1], c[0], c[1], densifyTolM)
+				fr = proj.AppendGeodesic(fr, a[0], a[1], c[0], c[1], areaTolM)
 			}
 			if s := math.Abs(ringArea(fr[:len(fr)-1])); ri == 0 {
 				total += s
