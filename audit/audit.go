@@ -366,7 +366,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			stations[k], sprobs[k], serrs[k] = geodata.ReadStations(bytes.NewReader(data), sin.name, so)
 		}()
 	}
-	dopts := geodata.DistrictOptions{NameField: cfg.NameField, ClassField: cfg.ClassField, GroupField: cfg.DissolveBy, CRS: cfg.DistrictsCRS}
+	dopts := geodata.DistrictOptions{NameField: cfg.NameField, ClassField: cfg.ClassField, GroupField: cfg.DissolveBy, CRS: cfg.DistrictsCRS, Repair: cfg.Repair}
 	var (
 		feats  []geodata.DistrictFeature
 		dprobs geodata.Problems
@@ -395,6 +395,15 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	for _, f := range feats {
 		for _, w := range f.Warnings {
 			a.warn(w.Error())
+		}
+	}
+	if cfg.Repair {
+		var probs geodata.Problems
+		var warns []string
+		feats, probs, warns = RepairDistricts(feats, din.name)
+		dprobs = append(dprobs, probs...)
+		for _, w := range warns {
+			a.warn(w)
 		}
 	}
 	if cfg.DissolveBy != "" {
@@ -438,7 +447,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			long[c.District] = false
 		}
 		f := feats[c.District]
-		dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: c.Error()})
+		dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name, Msg: c.Error()})
 		crossed[c.District] = true
 	}
 	for i, f := range feats {
@@ -446,7 +455,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			continue
 		}
 		if x, ok := coverage.GeodesicCrossing(f.Geometry); ok {
-			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID,
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name,
 				Msg: fmt.Sprintf("polygon %d: ring %d: edges %d and %d cross as geodesics near (%.7f, %.7f) (the edges are geodesics, as in PostGIS geography)",
 					x.Polygon, x.Ring, x.EdgeA, x.EdgeB, x.At[0], x.At[1])})
 			crossed[i] = true
@@ -457,7 +466,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	for fi, f := range feats {
 		class, value, msg := cfg.classify(f)
 		if msg != "" {
-			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: msg})
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name, Msg: msg})
 			continue
 		}
 		used[strings.ToLower(value)] = true
@@ -465,7 +474,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			continue
 		}
 		if b := f.Geometry.Bound(); b.Max[0]-b.Min[0] > 180 {
-			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID,
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name,
 				Msg: fmt.Sprintf("spans %.1f degrees of longitude: districts crossing the antimeridian are not supported (split it at 180°)", b.Max[0]-b.Min[0])})
 			continue
 		}
