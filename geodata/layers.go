@@ -108,7 +108,9 @@ func DistrictsFromLayer(l *Layer, name string, opts DistrictOptions) ([]District
 	for _, f := range l.Features {
 		id, _ := featureID(f, "")
 		dname, _ := attr(f, opts.NameField)
-		bad := func(msg string) { probs = append(probs, Problem{File: name, Feature: f.Index, ID: id, Name: dname, Msg: msg}) }
+		bad := func(msg string) {
+			probs = append(probs, Problem{File: name, Feature: f.Index, ID: id, Name: dname, Msg: msg})
+		}
 		if f.Problem != "" {
 			bad(f.Problem)
 			continue
