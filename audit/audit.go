@@ -559,8 +559,17 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			continue // a skipped district
 		}
 		da, db := a.Districts[i], a.Districts[j]
-		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap near (%.7f, %.7f); the shared area counts in both",
-			din.name, da.Name, a.featureIdx[i], da.ID, db.Name, a.featureIdx[j], db.ID, ov.At[0], ov.At[1]))
+		// The shared area, when the overlay can measure it; pairs that
+		// share none only touch.
+		by := ""
+		if shared, err := coverage.OverlapAreaM2(da.Geometry, db.Geometry); err == nil {
+			if shared == 0 {
+				continue
+			}
+			by = fmt.Sprintf(" by %.2f m²", shared)
+		}
+		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap%s near (%.7f, %.7f); the shared area counts in both",
+			din.name, da.Name, a.featureIdx[i], da.ID, db.Name, a.featureIdx[j], db.ID, by, ov.At[0], ov.At[1]))
 	}
 	return stations, nil
 }

@@ -410,21 +410,7 @@ func NeedsRepair(mp orb.MultiPolygon) error {
 			}
 		}
 	}
-	var polys []geom.Polygon
-	for _, p := range mp {
-		var rings []geom.LineString
-		for _, r := range p {
-			pts := openRing(r)
-			xy := make([]float64, 0, 2*len(pts)+2)
-			for _, q := range pts {
-				xy = append(xy, q[0], q[1])
-			}
-			xy = append(xy, pts[0][0], pts[0][1])
-			rings = append(rings, geom.NewLineString(geom.NewSequence(xy, geom.DimXY)))
-		}
-		polys = append(polys, geom.NewPolygon(rings))
-	}
-	return geom.NewMultiPolygon(polys).Validate()
+	return toGeomMulti(mp).Validate()
 }
 
 // AreaM2 is the ellipsoidal area, m², of a district geometry whose edges
@@ -465,4 +451,40 @@ func AreaM2(mp orb.MultiPolygon) float64 {
 		}
 	}
 	return total
+}
+
+// OverlapAreaM2 is the ellipsoidal area, m², that two district geometries
+// share: their intersection by simplefeatures' overlay in longitude and
+// latitude, measured as AreaM2 does. Geometries that only touch (a shared
+// edge or vertex) share 0. Both must be valid (NeedsRepair nil).
+func OverlapAreaM2(a, b orb.MultiPolygon) (float64, error) {
+	g, err := geom.Intersection(toGeomMulti(a).AsGeometry(), toGeomMulti(b).AsGeometry())
+	if err != nil {
+		return 0, err
+	}
+	return AreaM2(fromGeomAreal(g)), nil
+}
+
+// toGeomMulti converts a geometry for simplefeatures, closing its rings.
+func toGeomMulti(mp orb.MultiPolygon) geom.MultiPolygon {
+	var polys []geom.Polygon
+	for _, p := range mp {
+		var rings []geom.LineString
+		for _, r := range p {
+			pts := openRing(r)
+			if len(pts) < 3 {
+				continue
+			}
+			xy := make([]float64, 0, 2*len(pts)+2)
+			for _, q := range pts {
+				xy = append(xy, q[0], q[1])
+			}
+			xy = append(xy, pts[0][0], pts[0][1])
+			rings = append(rings, geom.NewLineString(geom.NewSequence(xy, geom.DimXY)))
+		}
+		if len(rings) > 0 {
+			polys = append(polys, geom.NewPolygon(rings))
+		}
+	}
+	return geom.NewMultiPolygon(polys)
 }
