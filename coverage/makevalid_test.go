@@ -23,8 +23,8 @@ func TestMakeValidAgainstGEOS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fc.Features) < 8 {
-		t.Fatalf("%d cases, want 8 or more", len(fc.Features))
+	if len(fc.Features) < 12 {
+		t.Fatalf("%d cases, want 12 or more", len(fc.Features))
 	}
 	for _, f := range fc.Features {
 		name := f.Properties.MustString("name")

@@ -52,6 +52,10 @@ cases = [
     ("overlapping parts", MultiPolygon([Polygon(ring([(0, 0), (800, 0), (800, 800), (0, 800)])), Polygon(ring([(400, 400), (1200, 400), (1200, 1200), (400, 1200)]))])),
     ("star as one ring", Polygon(ring([(500 + 500 * math.cos(math.radians(90 + 144 * k)), 500 + 500 * math.sin(math.radians(90 + 144 * k))) for k in range(5)]))),
     ("5 m spike, edges 288 and 290 cross", Polygon(ring(spike_ring()))),
+    ("hole equal to its shell", Polygon(ring([(0, 0), (1200, 0), (1200, 1200), (0, 1200)]), [ring([(0, 0), (1200, 0), (1200, 1200), (0, 1200)])])),
+    ("hole sharing edges with its shell", Polygon(ring([(0, 0), (800, 0), (800, 800), (0, 800)]), [ring([(0, 0), (400, 0), (400, 400), (0, 400)])])),
+    ("two identical holes", Polygon(ring([(0, 0), (800, 0), (800, 800), (0, 800)]), [ring([(200, 200), (400, 200), (400, 400), (200, 400)]), ring([(200, 200), (400, 200), (400, 400), (200, 400)])])),
+    ("ring traced twice", Polygon(ring([(0, 0), (800, 0), (800, 800), (0, 800), (0, 0), (800, 0), (800, 800), (0, 800)]))),
 ]
 
 
