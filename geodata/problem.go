@@ -28,7 +28,7 @@ func (p Problem) Error() string {
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
 	case p.Feature >= 0 && p.Name != "" && p.ID != "" && p.ID != p.Name:
 		return fmt.Sprintf("%s: feature %d (id %q, name %q): %s", p.File, p.Feature, p.ID, p.Name, p.Msg)
-	case p.Feature >= 0 && p.Name != "":
+	case p.Feature >= 0 && p.Name != "" && p.ID == "":
 		return fmt.Sprintf("%s: feature %d (name %q): %s", p.File, p.Feature, p.Name, p.Msg)
 	case p.Feature >= 0 && p.ID != "":
 		return fmt.Sprintf("%s: feature %d (id %q): %s", p.File, p.Feature, p.ID, p.Msg)
