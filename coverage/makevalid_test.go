@@ -81,3 +81,29 @@ func TestMakeValidLeavesValidAlone(t *testing.T) {
 		t.Errorf("NeedsRepair(square) = %v, want nil", err)
 	}
 }
+
+// BenchmarkMakeValid repairs a 10,000-vertex ring (a circle) with one
+// spike that crosses itself.
+func BenchmarkMakeValid(b *testing.B) {
+	const n = 10000
+	ring := make(orb.Ring, 0, n+1)
+	for k := range n {
+		a := 2 * math.Pi * float64(k) / n
+		ring = append(ring, orb.Point{7.44 + 0.05*math.Cos(a), 46.95 + 0.035*math.Sin(a)})
+	}
+	// vertex 101 pushed past 102 and out: edges 100 and 102 cross
+	ring[101] = orb.Point{(ring[102][0]+ring[103][0])/2 + 0.0002, (ring[102][1] + ring[103][1]) / 2}
+	ring = append(ring, ring[0])
+	mp := orb.MultiPolygon{{ring}}
+	if NeedsRepair(mp) == nil {
+		b.Fatal("the ring is valid")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := MakeValid(mp); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "vertices/s")
+}
