@@ -91,7 +91,9 @@ func MakeValid(mp orb.MultiPolygon) (orb.MultiPolygon, []RepairPlace, error) {
 		if area.IsEmpty() {
 			break
 		}
-		if acc, err = symDiff(acc, area); err != nil {
+		if acc.IsEmpty() { // the first round: nothing to combine with
+			acc = area
+		} else if acc, err = symDiff(acc, area); err != nil {
 			return nil, places, err
 		}
 		edges = inner
