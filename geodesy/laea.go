@@ -6,11 +6,8 @@ import "math"
 // ellipsoid centred on (Lon0, Lat0) (Snyder 1987, "Map Projections: A Working
 // Manual", USGS PP 1395, eqs. 3-12, 24-13 to 24-21). It is exactly equal-area:
 // the planar area of a projected region is its ellipsoidal area. Scale is
-// true at the centre and errs at distance d by about
-// (d/R)^2/8 + (e^2/6)|sin 2 lat0| d/R, in opposite senses radially and
-// tangentially: the spherical term plus one linear in d from the ellipsoid,
-// which dominates within about 50 km (2.1e-6 at 10 km at 45°, 6.7 times
-// (d/R)^2/8; measured within 10% of the sum by TestLAEAScale).
+// true at the centre and errs by about (d/R)^2/8 at distance d, in opposite
+// senses radially and tangentially.
 //
 // Forward and Inverse take and give (lon, lat) degrees and (x, y) metres, x
 // east and y north at the centre. A LAEA is immutable and safe for concurrent
