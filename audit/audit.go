@@ -366,7 +366,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			stations[k], sprobs[k], serrs[k] = geodata.ReadStations(bytes.NewReader(data), sin.name, so)
 		}()
 	}
-	dopts := geodata.DistrictOptions{NameField: cfg.NameField, ClassField: cfg.ClassField, GroupField: cfg.DissolveBy, CRS: cfg.DistrictsCRS}
+	dopts := geodata.DistrictOptions{NameField: cfg.NameField, ClassField: cfg.ClassField, GroupField: cfg.DissolveBy, CRS: cfg.DistrictsCRS, Repair: cfg.Repair}
 	var (
 		feats  []geodata.DistrictFeature
 		dprobs geodata.Problems
@@ -395,6 +395,15 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	for _, f := range feats {
 		for _, w := range f.Warnings {
 			a.warn(w.Error())
+		}
+	}
+	if cfg.Repair {
+		var probs geodata.Problems
+		var warns []string
+		feats, probs, warns = RepairDistricts(feats, din.name)
+		dprobs = append(dprobs, probs...)
+		for _, w := range warns {
+			a.warn(w)
 		}
 	}
 	if cfg.DissolveBy != "" {
@@ -447,7 +456,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			long[c.District] = false
 		}
 		f := feats[c.District]
-		dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: c.Error()})
+		dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name, Msg: c.Error()})
 		crossed[c.District] = true
 	}
 	for i, f := range feats {
@@ -455,7 +464,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			continue
 		}
 		if x, ok := coverage.GeodesicCrossing(f.Geometry); ok {
-			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID,
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name,
 				Msg: fmt.Sprintf("polygon %d: ring %d: edges %d and %d cross as geodesics near (%.7f, %.7f) (the edges are geodesics, as in PostGIS geography)",
 					x.Polygon, x.Ring, x.EdgeA, x.EdgeB, x.At[0], x.At[1])})
 			crossed[i] = true
@@ -466,7 +475,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	for fi, f := range feats {
 		class, value, msg := cfg.classify(f)
 		if msg != "" {
-			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Msg: msg})
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name, Msg: msg})
 			continue
 		}
 		used[strings.ToLower(value)] = true
@@ -474,7 +483,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			continue
 		}
 		if b := f.Geometry.Bound(); b.Max[0]-b.Min[0] > 180 {
-			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID,
+			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name,
 				Msg: fmt.Sprintf("spans %.1f degrees of longitude: districts crossing the antimeridian are not supported (split it at 180°)", b.Max[0]-b.Min[0])})
 			continue
 		}
@@ -557,8 +566,17 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			continue // a skipped district
 		}
 		da, db := a.Districts[i], a.Districts[j]
-		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap near (%.7f, %.7f); the shared area counts in both",
-			din.name, da.Name, a.featureIdx[i], da.ID, db.Name, a.featureIdx[j], db.ID, ov.At[0], ov.At[1]))
+		// The shared area, when the overlay can measure it; pairs that
+		// share none only touch.
+		by := ""
+		if shared, err := coverage.OverlapAreaM2(da.Geometry, db.Geometry); err == nil {
+			if shared == 0 {
+				continue
+			}
+			by = fmt.Sprintf(" by %.2f m²", shared)
+		}
+		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap%s near (%.7f, %.7f); the shared area counts in both",
+			din.name, da.Name, a.featureIdx[i], da.ID, db.Name, a.featureIdx[j], db.ID, by, ov.At[0], ov.At[1]))
 	}
 	return stations, nil
 }

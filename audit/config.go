@@ -51,6 +51,9 @@ type Config struct {
 	// DissolveBy names a district property: districts sharing its value
 	// are merged into one, named by it (see dissolve).
 	DissolveBy string
+	// Repair makes invalid district geometries valid, as GEOS's MakeValid
+	// does, instead of refusing them (see RepairDistricts).
+	Repair bool
 	// Classes are the district classes, each with its values and rule; a
 	// district takes the first class one of whose values equals its class
 	// property (case-insensitive).

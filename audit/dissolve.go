@@ -23,7 +23,7 @@ func dissolve(feats []geodata.DistrictFeature, file, field string) ([]geodata.Di
 	var order []string
 	for i, f := range feats {
 		if !f.HasGroup || strings.TrimSpace(f.Group) == "" {
-			probs = append(probs, geodata.Problem{File: file, Feature: f.Index, ID: f.ID, Msg: fmt.Sprintf("no value in %q to dissolve by (--dissolve-by)", field)})
+			probs = append(probs, geodata.Problem{File: file, Feature: f.Index, ID: f.ID, Name: f.Name, Msg: fmt.Sprintf("no value in %q to dissolve by (--dissolve-by)", field)})
 			continue
 		}
 		if _, ok := groups[f.Group]; !ok {
@@ -47,7 +47,7 @@ func dissolve(feats []geodata.DistrictFeature, file, field string) ([]geodata.Di
 		for _, i := range idx {
 			f := feats[i]
 			if f.Class != first.Class || f.HasClass != first.HasClass {
-				probs = append(probs, geodata.Problem{File: file, Feature: f.Index, ID: f.ID,
+				probs = append(probs, geodata.Problem{File: file, Feature: f.Index, ID: f.ID, Name: f.Name,
 					Msg: fmt.Sprintf("dissolving %q: class %q differs from %q of feature %d", v, f.Class, first.Class, first.Index)})
 				ok = false
 			}

@@ -72,6 +72,29 @@ func onRing(pts []orb.Point, p orb.Point) bool {
 	return false
 }
 
+// ValidateCoordinates checks only what a repair cannot mend: at least one
+// polygon, rings in every polygon, every vertex inside the longitude and
+// latitude ranges. It is ValidateGeometry for geometries that MakeValid
+// repairs next.
+func ValidateCoordinates(mp orb.MultiPolygon) error {
+	if len(mp) == 0 {
+		return fmt.Errorf("empty geometry")
+	}
+	for pi, poly := range mp {
+		if len(poly) == 0 {
+			return fmt.Errorf("polygon %d: no rings", pi)
+		}
+		for ri, ring := range poly {
+			for i, p := range ring {
+				if math.IsNaN(p[0]) || math.IsNaN(p[1]) || p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+					return fmt.Errorf("polygon %d: ring %d: vertex %d: (%v, %v) is out of range", pi, ri, i, p[0], p[1])
+				}
+			}
+		}
+	}
+	return nil
+}
+
 func validateRing(ring orb.Ring) error {
 	for i, p := range ring {
 		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {

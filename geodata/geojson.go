@@ -147,6 +147,11 @@ type DistrictOptions struct {
 	// CRS of the coordinates (default WGS84); they are converted to WGS84
 	// before any check.
 	CRS crs.CRS
+	// Repair keeps the geometries that cross or touch themselves, or
+	// whose holes lie outside their shells, for the caller to repair
+	// (coverage.MakeValid, --repair); only coordinates out of range and
+	// empty geometries are problems then.
+	Repair bool
 }
 
 // ReadDistricts reads a GeoJSON FeatureCollection of Polygon and
@@ -268,10 +273,10 @@ func decodeDistrict(f *rawFeatureSpans, i int, name string, opts DistrictOptions
 	}
 	mp, unclosed, err := decodeAreal(f, opts.CRS)
 	if err == nil {
-		err = coverage.ValidateGeometry(mp)
+		err = validateDistrict(mp, opts)
 	}
 	if err != nil {
-		return DistrictFeature{}, &Problem{File: name, Feature: i, ID: d.ID, Msg: err.Error()}
+		return DistrictFeature{}, &Problem{File: name, Feature: i, ID: d.ID, Name: d.Name, Msg: err.Error()}
 	}
 	for _, u := range unclosed {
 		d.Warnings = append(d.Warnings, Problem{File: name, Feature: i, ID: d.ID,
@@ -279,6 +284,15 @@ func decodeDistrict(f *rawFeatureSpans, i int, name string, opts DistrictOptions
 	}
 	d.Geometry = mp
 	return d, nil
+}
+
+// validateDistrict checks a district's geometry: whole (ValidateGeometry),
+// or, when it is to be repaired, its coordinates only.
+func validateDistrict(mp orb.MultiPolygon, opts DistrictOptions) error {
+	if opts.Repair {
+		return coverage.ValidateCoordinates(mp)
+	}
+	return coverage.ValidateGeometry(mp)
 }
 
 // decodeAreal decodes a Polygon or MultiPolygon, closing rings that are

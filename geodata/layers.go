@@ -107,7 +107,10 @@ func DistrictsFromLayer(l *Layer, name string, opts DistrictOptions) ([]District
 	var probs Problems
 	for _, f := range l.Features {
 		id, _ := featureID(f, "")
-		bad := func(msg string) { probs = append(probs, Problem{File: name, Feature: f.Index, ID: id, Msg: msg}) }
+		dname, _ := attr(f, opts.NameField)
+		bad := func(msg string) {
+			probs = append(probs, Problem{File: name, Feature: f.Index, ID: id, Name: dname, Msg: msg})
+		}
 		if f.Problem != "" {
 			bad(f.Problem)
 			continue
@@ -125,12 +128,12 @@ func DistrictsFromLayer(l *Layer, name string, opts DistrictOptions) ([]District
 			bad(fmt.Sprintf("geometry type %s, want Polygon or MultiPolygon", g.GeoJSONType()))
 			continue
 		}
-		if err := coverage.ValidateGeometry(mp); err != nil {
+		if err := validateDistrict(mp, opts); err != nil {
 			bad(err.Error())
 			continue
 		}
 		d := DistrictFeature{Index: f.Index, ID: id, Geometry: mp}
-		d.Name, _ = attr(f, opts.NameField)
+		d.Name = dname
 		d.Class, d.HasClass = attr(f, opts.ClassField)
 		if opts.GroupField != "" {
 			d.Group, d.HasGroup = attr(f, opts.GroupField)

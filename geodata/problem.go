@@ -13,16 +13,23 @@ type Problem struct {
 	// Feature is the 0-based index of a GeoJSON feature, or -1.
 	Feature int
 	// ID is the record's id, when it has one.
-	ID  string
-	Msg string
+	ID string
+	// Name is the district's name, when the record is a named district.
+	Name string
+	Msg  string
 }
 
-// Error formats the problem as "file:line: msg" or
-// "file: feature 3 (id "x"): msg".
+// Error formats the problem as "file:line: msg",
+// "file: feature 3 (id "x"): msg" or, for a named district,
+// "file: feature 3 (id "x", name "North"): msg".
 func (p Problem) Error() string {
 	switch {
 	case p.Line > 0:
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	case p.Feature >= 0 && p.Name != "" && p.ID != "" && p.ID != p.Name:
+		return fmt.Sprintf("%s: feature %d (id %q, name %q): %s", p.File, p.Feature, p.ID, p.Name, p.Msg)
+	case p.Feature >= 0 && p.Name != "" && p.ID == "":
+		return fmt.Sprintf("%s: feature %d (name %q): %s", p.File, p.Feature, p.Name, p.Msg)
 	case p.Feature >= 0 && p.ID != "":
 		return fmt.Sprintf("%s: feature %d (id %q): %s", p.File, p.Feature, p.ID, p.Msg)
 	case p.Feature >= 0:

@@ -172,17 +172,17 @@ func TestDistrictProblems(t *testing.T) {
 	}{
 		{"ok", coll(feat("a", `{"type":"Polygon","coordinates":[`+sq+`]}`)), nil},
 		{"bow-tie", coll(feat("bow", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}`)),
-			[]string{`f: feature 0 (id "bow"): polygon 0: ring 0: edges 0 and 2 cross near (0.5000000, 0.5000000)`}},
+			[]string{`f: feature 0 (id "bow", name "n"): polygon 0: ring 0: edges 0 and 2 cross near (0.5000000, 0.5000000)`}},
 		{"zero area", coll(feat("flat", `{"type":"Polygon","coordinates":[[[0,0],[1,0],[2,0],[0,0]]]}`)),
-			[]string{`f: feature 0 (id "flat"): polygon 0: ring 0: zero area`}},
+			[]string{`f: feature 0 (id "flat", name "n"): polygon 0: ring 0: zero area`}},
 		{"too few vertices", coll(feat("thin", `{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}`)),
-			[]string{`f: feature 0 (id "thin"): polygon 0: ring 0: 2 distinct vertices, need at least 3`}},
+			[]string{`f: feature 0 (id "thin", name "n"): polygon 0: ring 0: 2 distinct vertices, need at least 3`}},
 		{"out of range", coll(feat("far", `{"type":"MultiPolygon","coordinates":[[`+sq+`],[[[0,0],[200,0],[1,1],[0,0]]]]}`)),
-			[]string{`f: feature 0 (id "far"): polygon 1: ring 0: vertex 1: longitude 200 is out of range [-180, 180]`}},
+			[]string{`f: feature 0 (id "far", name "n"): polygon 1: ring 0: vertex 1: longitude 200 is out of range [-180, 180]`}},
 		{"wrong type and empty", coll(feat("pt", `{"type":"Point","coordinates":[0,0]}`), feat("e", `{"type":"MultiPolygon","coordinates":[]}`), feat("n", `null`)),
-			[]string{`f: feature 0 (id "pt"): geometry type "Point", want Polygon or MultiPolygon`, `f: feature 1 (id "e"): empty geometry`, `f: feature 2 (id "n"): no geometry`}},
+			[]string{`f: feature 0 (id "pt", name "n"): geometry type "Point", want Polygon or MultiPolygon`, `f: feature 1 (id "e", name "n"): empty geometry`, `f: feature 2 (id "n"): no geometry`}},
 		{"bad coordinates", coll(feat("s", `{"type":"Polygon","coordinates":[[["a",0]]]}`)),
-			[]string{`f: feature 0 (id "s"): ring 0: vertex 0: byte 3 of the coordinates: want a number`}},
+			[]string{`f: feature 0 (id "s", name "n"): ring 0: vertex 0: byte 3 of the coordinates: want a number`}},
 		{"no features", coll(), []string{"f: no features"}},
 	}
 	for _, tc := range tests {

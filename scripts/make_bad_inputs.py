@@ -249,7 +249,7 @@ stations("stations-mercator-crs-bad.geojson", json.dumps({"type": "FeatureCollec
 
 # A bow-tie ring names its crossing edges, not "zero area".
 districts("districts-bow-tie-edges.geojson", fc(poly([[[1.5, 42.5], [1.55, 42.55], [1.55, 42.5], [1.5, 42.55], [1.5, 42.5]]])),
-          "feature 0: polygon 0: ring 0: edges 0 and 2 cross near (1.5250000, 42.5250000)")
+          'feature 0 (name "x"): polygon 0: ring 0: edges 0 and 2 cross near (1.5250000, 42.5250000)')
 
 # A Shapefile whose records are all marked deleted in the .dbf has none.
 import io, zipfile
@@ -305,6 +305,15 @@ case("output-gaps-over-speeds", "output", "is also the input of --speeds", "chec
 case("output-html-over-roads", "output", "is also the input of --roads", "check", "--roads", "{bad}/empty.osm.pbf", "--html", "{bad}/empty.osm.pbf")
 case("output-stations-report-over-districts", "output", "is also the input of --districts", "check", "--districts", "{bad}/districts-empty.geojson",
      "--stations", "{s}", "--stations-report", "{bad}/districts-empty.geojson")
+
+# --repair: a ring with no area once repaired (traced out and back) is an
+# error naming the district; coordinates out of range stay errors.
+put("districts-repair-no-area.geojson", json.dumps(fc(poly([[[1.5, 42.5], [1.55, 42.5], [1.6, 42.5], [1.55, 42.5], [1.5, 42.5]]], {"name": "Flat"}))))
+case("districts-repair-no-area.geojson", "geojson", 'feature 0 (name "Flat"): polygon 0: ring 0: edges 0 and 2 cross near (1.5500000, 42.5000000); no area is left after repair (--repair)',
+     "check", "--districts", "{bad}/districts-repair-no-area.geojson", "--stations", "{s}", "--repair")
+put("districts-repair-lat-95.geojson", json.dumps(fc(poly([[[1.5, 95], [1.55, 95], [1.55, 96], [1.5, 95]]], {"name": "Sky"}))))
+case("districts-repair-lat-95.geojson", "geojson", 'feature 0 (name "Sky"): ring 0: vertex 0: latitude 95 is out of range [-90, 90]',
+     "check", "--districts", "{bad}/districts-repair-lat-95.geojson", "--stations", "{s}", "--repair")
 
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")

@@ -58,6 +58,7 @@ type checkOptions struct {
 	classField, nameField    string
 	urbanValues, ruralValues []string
 	dissolveBy               string
+	repair                   bool
 	defaultClass             string
 	classes                  classFlag
 	station                  geodata.StationOptions
@@ -156,6 +157,7 @@ func (o *checkOptions) addClassFlags(f *pflag.FlagSet) {
 	f.Var(&o.classes, "class", "a district class and its rule, replacing urban and rural (repeat for each): `NAME:values=A|B,rule=KIND,...` (see covaudit init)")
 	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
 	f.StringVar(&o.dissolveBy, "dissolve-by", "", "merge the districts sharing this property's value into one district named by it (shared edges removed)")
+	f.BoolVar(&o.repair, "repair", false, "make invalid district rings valid as GEOS MakeValid does (self-crossings split, spikes removed), each repair a warning, instead of refusing them")
 	addStationInputFlags(f, &o.station, &o.districtsCRS, &o.stationsCRS)
 	f.StringVar(&o.station.DelayCol, "delay-col", "", "stations column or property of each station's own delay, seconds, replacing the road-time rules' delay (a turnout time)")
 }
@@ -257,6 +259,7 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	}
 	c.ClassField, c.NameField, c.DefaultClass = o.classField, o.nameField, o.defaultClass
 	c.DissolveBy = o.dissolveBy
+	c.Repair = o.repair
 	c.MinCoveragePct, c.IgnoreGapsUnderM2 = float64(o.minCoverage), float64(o.ignoreGapsUnder)
 	c.PassByPopulation = o.minCoverageBy.value == "population"
 	c.Roads = audit.RoadConfig{File: o.road.roads, Profile: o.road.profile.value, Speeds: o.road.speeds, Direction: o.road.direction.value,

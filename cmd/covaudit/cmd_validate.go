@@ -41,6 +41,7 @@ EXIT STATUS
 type validateOptions struct {
 	stations, districts string
 	nameField           string
+	repair              bool
 	station             geodata.StationOptions
 	encoding            string
 	duplicateDistance   distanceFlag
@@ -65,6 +66,7 @@ func (o *validateOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.stations, "stations", "", "stations to check, CSV or GeoJSON (`FILE`, or - for stdin)")
 	f.StringVar(&o.districts, "districts", "", "district boundaries, GeoJSON (`FILE`): enables the checks against districts")
 	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
+	f.BoolVar(&o.repair, "repair", false, "make invalid district rings valid as GEOS MakeValid does, each repair a warning on stderr, instead of refusing them")
 	addStationInputFlags(f, &o.station, &o.districtsCRS, &o.stationsCRS)
 	f.StringVar(&o.layer, "stations-layer", "", "GeoPackage layer of the stations (default: the file's only feature layer)")
 	f.StringVar(&o.districtsLayer, "districts-layer", "", "GeoPackage layer of the districts (default: the file's only feature layer)")
@@ -102,7 +104,7 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 		if err != nil {
 			return err
 		}
-		dopts := geodata.DistrictOptions{NameField: o.nameField, CRS: o.districtsCRS.crs}
+		dopts := geodata.DistrictOptions{NameField: o.nameField, CRS: o.districtsCRS.crs, Repair: o.repair}
 		var feats []geodata.DistrictFeature
 		var probs geodata.Problems
 		if geodata.IsLayerFile(dinName) {
@@ -113,6 +115,15 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 			feats, probs = geodata.DistrictsFromLayer(l, dinName, dopts)
 		} else if feats, probs, err = geodata.ReadDistrictsData(dinData, dinName, dopts); err != nil {
 			return inputError{Err: err}
+		}
+		if o.repair {
+			var more geodata.Problems
+			var warns []string
+			feats, more, warns = audit.RepairDistricts(feats, dinName)
+			probs = append(probs, more...)
+			for _, w := range warns {
+				fmt.Fprintln(stderr, "covaudit: warning: "+w)
+			}
 		}
 		if len(probs) > 0 {
 			return inputError{Err: fmt.Errorf("%d invalid district(s):\n%w", len(probs), probs)}

@@ -53,6 +53,7 @@ var configKeys = []configKey{
 	{path: "classes.default", flag: "default-class"},
 	{path: "classes.name_field", flag: "name-field"},
 	{path: "classes.dissolve_by", flag: "dissolve-by"},
+	{path: "classes.repair", flag: "repair"},
 	{path: "classes.define", flag: "class", multi: true}, // class definitions under classes:, see classSpec
 	{path: "rules.urban.radius", flag: "urban-radius"},
 	{path: "rules.rural.time", flag: "rural-time"},

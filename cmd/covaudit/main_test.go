@@ -172,7 +172,7 @@ func TestExitCodes(t *testing.T) {
 		{"failing", []string{"check", "--districts", testDistricts, "--stations", "-", "--urban-radius", "100m"}, "lon,lat\n7.42,43.73\n", 1, ""},
 		{"no stations at all", []string{"check", "--districts", testDistricts, "--stations", "-"}, "lon,lat\n", 2, "no stations"},
 		{"unknown classes listed together", []string{"check", "--districts", testDistricts, "--stations", testStations, "--urban-values", "city", "--rural-values", "country"}, "", 2,
-			`feature 0 (id "a4442357"): class "urban" is none of the classes' values: urban (city); rural (country)`},
+			`feature 0 (id "a4442357", name "La Condamine"): class "urban" is none of the classes' values: urban (city); rural (country)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -122,6 +122,14 @@ func fromEPSGBuiltin(code int) (CRS, bool) {
 		return geo(), true
 	case code == 3857 || code == 900913:
 		return projected(name, webMercator{}), true
+	case code == 2056: // CH1903+ / LV95 (swiss.go)
+		c := projected(name, newSwiss(2600000, 1200000))
+		c.Title = "CH1903+ / LV95"
+		return c, true
+	case code == 21781: // CH1903 / LV03
+		c := projected(name, newSwiss(600000, 200000))
+		c.Title = "CH1903 / LV03"
+		return c, true
 	case code >= 32601 && code <= 32660:
 		return projected(name, utm(code-32600, false)), true
 	case code >= 32701 && code <= 32760:

@@ -99,9 +99,9 @@ func TestUnsupportedNamesTheTag(t *testing.T) {
 	if withPROJ {
 		t.Skip("proj build")
 	}
-	_, err := Parse("EPSG:2056")
+	_, err := Parse("EPSG:27700")
 	if err == nil || !strings.Contains(err.Error(), "-tags proj") || !strings.Contains(err.Error(), "ogr2ogr -t_srs EPSG:4326") {
-		t.Errorf("Parse(EPSG:2056): %v", err)
+		t.Errorf("Parse(EPSG:27700): %v", err)
 	}
 }
 
