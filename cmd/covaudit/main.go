@@ -77,6 +77,7 @@ func commands() []command {
 		{"diff", "compare the coverage of two versions of a station file", diffHelpText, runDiffArgs},
 		{"nearest", "nearest station and travel time for every point (villages, addresses)", nearestHelpText, runNearestArgs},
 		{"suggest", "propose station sites that cover the most uncovered people or land", suggestHelpText, runSuggestArgs},
+		{"merge", "merge the JSON reports of check --shard K/N into the whole audit's outputs", mergeHelpText, runMergeArgs},
 		{"speeds", "print a road profile's speed table (the format --speeds reads)", speedsHelpText, runSpeedsArgs},
 		{"init", "write a commented example configuration file (covaudit.yaml)", initHelpText, runInitArgs},
 	}
