@@ -40,9 +40,13 @@ set -e
 [ $rc -le 1 ] || { cat "$OUT/covaudit.time"; exit 1; }
 ow=$(secs "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$OUT/osmium.time")")
 cw=$(secs "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$OUT/covaudit.time")")
+cpu() { awk -v u="$(field 'User time (seconds)' "$1")" -v s="$(field 'System time (seconds)' "$1")" 'BEGIN { print u + s }'; }
+oc=$(cpu "$OUT/osmium.time")
+cc=$(cpu "$OUT/covaudit.time")
 orss=$(field 'Maximum resident set size (kbytes)' "$OUT/osmium.time")
 crss=$(field 'Maximum resident set size (kbytes)' "$OUT/covaudit.time")
 nodes=$(sed -n 's/.*"nodes": \([0-9]*\).*/\1/p' "$OUT/report.json" | head -1)
-echo "osmium fileinfo -e: ${ow} s, peak RSS $((orss / 1024)) MB"
-echo "covaudit check:     ${cw} s, peak RSS $((crss / 1024)) MB, exit $rc, $nodes road nodes"
-awk -v c="$cw" -v o="$ow" -v r="$crss" -v n="$nodes" 'BEGIN { printf "ratio %.1fx the read floor; %.0f bytes of peak RSS per road node\n", c / o, r * 1024 / n }'
+echo "osmium fileinfo -e: ${ow} s (${oc} s CPU), peak RSS $((orss / 1024)) MB"
+echo "covaudit check:     ${cw} s (${cc} s CPU), peak RSS $((crss / 1024)) MB, exit $rc, $nodes road nodes"
+awk -v c="$cw" -v o="$ow" -v cc="$cc" -v oc="$oc" -v r="$crss" -v n="$nodes" \
+	'BEGIN { printf "ratio %.1fx the read floor (wall), %.1fx (CPU); %.0f bytes of peak RSS per road node\n", c / o, cc / oc, r * 1024 / n }'
