@@ -136,7 +136,10 @@ func write(dir string, nodes, districts, stations, rivers int, seed int64) error
 		}
 		way(ids, class(i), "", -1)
 	}
-	for r := range river { // the rivers, as waterways (not roads)
+	for r := 1; r < side; r++ { // the rivers, as waterways (not roads)
+		if !river[r] {
+			continue
+		}
 		wayID++
 		fmt.Fprintf(w, "<way id=\"%d\" version=\"1\"><nd ref=\"%d\"/><nd ref=\"%d\"/><tag k=\"waterway\" v=\"river\"/></way>\n", wayID, id(r, 0), id(r, side-1))
 	}
