@@ -189,6 +189,11 @@ func readShard(path string) (*shardData, ShardMeta, error) {
 	if err != nil {
 		return nil, ShardMeta{}, InputError{err}
 	}
+	return parseShard(path, b)
+}
+
+// parseShard parses a shard report's bytes; path names it in errors.
+func parseShard(path string, b []byte) (*shardData, ShardMeta, error) {
 	var f shardFile
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, ShardMeta{}, InputError{fmt.Errorf("%s: not a JSON report: %w", path, err)}
@@ -211,8 +216,14 @@ func readShard(path string) (*shardData, ShardMeta, error) {
 		if r.Pos < 0 || r.Pos >= sd.Districts || len(r.GapWorst) != len(r.Result.Gaps) {
 			return nil, ShardMeta{}, InputError{fmt.Errorf("%s: shard_data: result of district %d out of range", path, r.Pos)}
 		}
-		for _, s := range []int{r.Result.Worst.Station} {
-			if _, ok := sd.StationRefs[s]; s >= 0 && !ok {
+		named := []int{r.Result.Worst.Station}
+		for _, g := range r.Result.Gaps {
+			if g.Worst != nil {
+				named = append(named, g.Worst.Station)
+			}
+		}
+		for _, s := range named {
+			if _, ok := sd.StationRefs[s]; s >= 0 && (!ok || s >= sd.Stations) {
 				return nil, ShardMeta{}, InputError{fmt.Errorf("%s: shard_data: district %d names station %d, not carried", path, r.Pos, s)}
 			}
 		}
