@@ -59,6 +59,14 @@ type Audit struct {
 	roads *roadSet
 	ix    *coverage.Index
 	opts  coverage.Options
+	// Shards: the warnings Load gave (the same in every shard), the
+	// position in Districts of each result, the warnings of each result,
+	// and (a merged audit) the meta the shards share.
+	loadWarnings int
+	resultPos    []int
+	resultWarn   [][]string
+	meta         *ReportMeta
+	shardCount   int
 }
 
 // input is one loaded input file.
@@ -234,14 +242,23 @@ func (a *Audit) Run(ctx context.Context) error {
 		}
 	}
 	var err error
-	a.Results, err = coverage.Evaluate(ctx, a.Districts, a.ix, o)
+	districts := a.Districts
+	a.loadWarnings = len(a.Warnings)
+	if sh := a.Config.Shard; sh.Count > 0 {
+		districts, a.resultPos = a.shardDistricts()
+		o.GapPolygons = true // the merge may write a gap map
+	}
+	a.Results, err = coverage.Evaluate(ctx, districts, a.ix, o)
 	if err != nil {
 		return InputError{err}
 	}
-	for _, r := range a.Results {
+	a.resultWarn = make([][]string, len(a.Results))
+	for i, r := range a.Results {
 		if r.Travel != nil && !r.ToleranceMet {
-			a.warn(fmt.Sprintf("%s: the uncovered-area bracket [%.2f, %.2f] m² is wider than --tolerance: cells reached the 1 cm floor",
-				r.District.Name, r.UncoveredLowerM2, r.UncoveredUpperM2))
+			w := fmt.Sprintf("%s: the uncovered-area bracket [%.2f, %.2f] m² is wider than --tolerance: cells reached the 1 cm floor",
+				r.District.Name, r.UncoveredLowerM2, r.UncoveredUpperM2)
+			a.warn(w)
+			a.resultWarn[i] = append(a.resultWarn[i], w)
 		}
 	}
 	if a.Config.Output.StationsReport != "" {

@@ -89,6 +89,10 @@ type Config struct {
 
 	// Output says what to write and where (see Audit.Write).
 	Output Output
+
+	// Shard, when Count > 0, evaluates only the districts of shard Index
+	// of Count (see ShardOf); the JSON report then carries what Merge needs.
+	Shard Shard
 }
 
 // Class is a district class: the class values that select it and the rule

@@ -35,6 +35,9 @@ type Report struct {
 	Summary     Summary          `json:"summary"`
 	// Roads describes the road network, with --roads.
 	Roads *RoadSummary `json:"roads,omitempty"`
+	// ShardData carries a shard's results for covaudit merge (check
+	// --shard): base64 of a gob stream, exact to the bit.
+	ShardData string `json:"shard_data,omitempty"`
 }
 
 // ReportMeta says what produced a report: the command, every parameter
@@ -45,6 +48,9 @@ type ReportMeta struct {
 	Command    string         `json:"command"`
 	Parameters map[string]any `json:"parameters"`
 	Inputs     []ReportInput  `json:"inputs"`
+	// Shard is the note of a shard's report (check --shard) or of one
+	// merged from shards (merge).
+	Shard *ShardMeta `json:"shard,omitempty"`
 }
 
 // ReportInput is one input file: its role (districts, stations, roads,
@@ -280,6 +286,13 @@ func (a *Audit) Report() Report {
 	for _, in := range a.inputs {
 		rep.Meta.Inputs = append(rep.Meta.Inputs, ReportInput{Role: in.role, Name: in.name, SHA256: in.sha256(), Bytes: in.bytes()})
 	}
+	if a.meta != nil {
+		// Merged from shards: the meta they share.
+		rep.Meta = *a.meta
+		rep.Meta.Shard = &ShardMeta{Count: a.shardCount, Merged: true, Districts: len(a.Results), InputsSHA256: metaSHA256(*a.meta)}
+	} else if sh := a.Config.Shard; sh.Count > 0 {
+		rep.Meta.Shard = &ShardMeta{Index: sh.Index, Count: sh.Count, Districts: len(a.Districts), InputsSHA256: metaSHA256(rep.Meta)}
+	}
 	for i := range a.Results {
 		r := &a.Results[i]
 		rep.Districts = append(rep.Districts, DistrictReport{
@@ -326,7 +339,13 @@ func (a *Audit) WriteReport(w io.Writer) error {
 	var err error
 	switch a.Config.Output.Format {
 	case "json":
-		err = WriteJSON(sw, a.Report())
+		rep := a.Report()
+		if a.Config.Shard.Count > 0 {
+			if rep.ShardData, err = a.encodeShard(rep.Meta); err != nil {
+				return err
+			}
+		}
+		err = WriteJSON(sw, rep)
 	case "csv":
 		err = a.writeCSV(sw)
 	case "markdown":

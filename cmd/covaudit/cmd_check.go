@@ -90,6 +90,7 @@ type checkOptions struct {
 	districtsLayer           string
 	stationsLayer            string
 	road                     roadOptions
+	shard                    shardFlag
 	flags                    *pflag.FlagSet // after parsing: which flags were set
 }
 
@@ -188,22 +189,64 @@ func epsgOnly(flag string, c crsFlag) error {
 	return nil
 }
 
+// addCheckOnlyFlags adds check's flags and those only check has.
+func (o *checkOptions) addCheckOnlyFlags(f *pflag.FlagSet) {
+	o.addCheckFlags(f)
+	f.Var(&o.shard, "shard", "evaluate only shard `K/N` of the districts (a stable hash of each one's feature index) and write a JSON report for covaudit merge")
+}
+
+// shardFlag is --shard K/N.
+type shardFlag struct{ audit.Shard }
+
+func (s *shardFlag) String() string {
+	if s.Count == 0 {
+		return ""
+	}
+	return s.Shard.String()
+}
+func (s *shardFlag) Type() string { return "K/N" }
+func (s *shardFlag) Set(v string) error {
+	sh, err := audit.ParseShard(v)
+	s.Shard = sh
+	return err
+}
+
+// checkShard refuses the outputs a shard cannot write for a merge.
+func (o *checkOptions) checkShard() error {
+	if o.shard.Count == 0 {
+		return nil
+	}
+	if o.format.value != "json" {
+		return usageError{Msg: "--shard writes the JSON report covaudit merge reads: add --format json"}
+	}
+	for _, f := range []string{"html", "svg", "stations-report"} {
+		if o.changed(f) {
+			return usageError{Msg: fmt.Sprintf("--shard does not take --%s: the maps and the stations report need every district (run check unsharded)", f)}
+		}
+	}
+	return nil
+}
+
 // checkHelpText is the help of covaudit check, flags included.
 func checkHelpText() string {
-	return helpWithFlags("check", checkHelp, newCheckOptions().addCheckFlags)
+	return helpWithFlags("check", checkHelp, newCheckOptions().addCheckOnlyFlags)
 }
 
 func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o := newCheckOptions()
-	fs, err := parseCommand("check", o.addCheckFlags, checkHelpText, args, stderr, "inputs go with --districts and --stations")
+	fs, err := parseCommand("check", o.addCheckOnlyFlags, checkHelpText, args, stderr, "inputs go with --districts and --stations")
 	if err != nil {
 		return err
 	}
 	o.flags = fs
+	if err := o.checkShard(); err != nil {
+		return err
+	}
 	cfg, err := o.config(stdin, stderr)
 	if err != nil {
 		return err
 	}
+	cfg.Shard = o.shard.Shard
 	a, err := audit.Load(ctx, cfg)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -77,6 +78,7 @@ func commands() []command {
 		{"diff", "compare the coverage of two versions of a station file", diffHelpText, runDiffArgs},
 		{"nearest", "nearest station and travel time for every point (villages, addresses)", nearestHelpText, runNearestArgs},
 		{"suggest", "propose station sites that cover the most uncovered people or land", suggestHelpText, runSuggestArgs},
+		{"merge", "merge the JSON reports of check --shard K/N into the whole audit's outputs", mergeHelpText, runMergeArgs},
 		{"speeds", "print a road profile's speed table (the format --speeds reads)", speedsHelpText, runSpeedsArgs},
 		{"init", "write a commented example configuration file (covaudit.yaml)", initHelpText, runInitArgs},
 	}
@@ -223,7 +225,15 @@ func main() {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go onSignals(sigs, cancel, os.Stderr, os.Exit)
+	// COVAUDIT_CPUPROFILE=FILE writes a CPU profile of the run (go tool
+	// pprof), for the benchmarks.
+	if p := os.Getenv("COVAUDIT_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer f.Close()
+		}
+	}
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	pprof.StopCPUProfile()
 	signal.Stop(sigs)
 	os.Exit(code)
 }
