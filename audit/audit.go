@@ -34,6 +34,7 @@ type Audit struct {
 	Command string
 
 	inputs     []input
+	scenario   *ScenarioReport // what the road scenario changed, or nil
 	Districts  []coverage.District
 	featureIdx []int // feature index of each district in its file
 	Stations   []coverage.Station

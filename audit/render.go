@@ -45,6 +45,9 @@ type ReportMeta struct {
 	Command    string         `json:"command"`
 	Parameters map[string]any `json:"parameters"`
 	Inputs     []ReportInput  `json:"inputs"`
+	// Scenario is what --close and --speed-factor changed in the road
+	// network, when given.
+	Scenario *ScenarioReport `json:"scenario,omitempty"`
 }
 
 // ReportInput is one input file: its role (districts, stations, roads,
@@ -271,7 +274,7 @@ func (a *Audit) Report() Report {
 		params["population_field"] = c.PopulationField
 	}
 	rep := Report{
-		Meta:        ReportMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params},
+		Meta:        ReportMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params, Scenario: a.scenario},
 		Attribution: append([]string{}, a.Attribution...),
 		Warnings:    append([]string{}, a.Warnings...),
 		Districts:   []DistrictReport{},

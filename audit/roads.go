@@ -1,9 +1,11 @@
 package audit
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -124,10 +126,24 @@ func (a *Audit) loadRoads(ctx context.Context) error {
 			keys = append(keys, f.net)
 		}
 	}
+	sc, err := a.readScenario(cfg.Roads.Close, cfg.Roads.SpeedFactor)
+	if err != nil {
+		return err
+	}
 	for i, key := range keys {
 		net, info, err := a.readNetwork(ctx, key)
 		if err != nil {
 			return err
+		}
+		var stats roads.ScenarioStats
+		if !sc.Empty() {
+			net, stats = net.Apply(sc)
+			net.BuildIndex()
+			info.WaysKept -= stats.GoneWays
+			if i == 0 {
+				a.scenario = &ScenarioReport{Close: cfg.Roads.Close, SpeedFactor: cfg.Roads.SpeedFactor, ClosedSegments: stats.ClosedSegments,
+					SlowedSegments: stats.SlowedSegments, ClosedWays: stats.GoneWays}
+			}
 		}
 		rs.nets[key] = net
 		if i == 0 {
@@ -145,7 +161,6 @@ func (a *Audit) loadRoads(ctx context.Context) error {
 		}
 	}
 	in := input{role: "roads", name: demoRoadsName, data: demoRoads}
-	var err error
 	if cfg.Roads.File == DemoRoads {
 		in = in.hashed()
 		a.Attribution = append(a.Attribution, demoRoadsAttribution)
@@ -270,4 +285,44 @@ func wayList(ids []int64) string {
 		parts[i] = fmt.Sprintf("way %d", id)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ScenarioReport is the report's account of a road scenario: the files
+// and what they changed in the (first) network.
+type ScenarioReport struct {
+	Close          string `json:"close,omitempty"`
+	SpeedFactor    string `json:"speed_factor,omitempty"`
+	ClosedSegments int    `json:"closed_segments"`
+	SlowedSegments int    `json:"slowed_segments"`
+	// ClosedWays are the ways left without any segment.
+	ClosedWays int `json:"closed_ways"`
+}
+
+// readScenario reads the closure and speed-factor files ("" for none)
+// into one scenario, recording them as inputs.
+func (a *Audit) readScenario(closePath, factorPath string) (*roads.Scenario, error) {
+	sc := &roads.Scenario{}
+	for _, f := range []struct {
+		role, path string
+		read       func(r io.Reader, name string) (*roads.Scenario, error)
+	}{{"close", closePath, geodata.ReadClosures}, {"speed-factor", factorPath, geodata.ReadSpeedFactors}} {
+		if f.path == "" {
+			continue
+		}
+		in, err := loadInput(f.role, f.path, a.Config.Stdin)
+		if err != nil {
+			return nil, err
+		}
+		part, err := f.read(bytes.NewReader(in.data), in.name)
+		if err != nil {
+			return nil, InputError{err}
+		}
+		a.inputs = append(a.inputs, in.hashed())
+		if part.ClosedWays != nil {
+			sc.ClosedWays, sc.Closed = part.ClosedWays, part.Closed
+		} else {
+			sc.WayFactor, sc.Slowed = part.WayFactor, part.Slowed
+		}
+	}
+	return sc, nil
 }
