@@ -48,6 +48,9 @@ type ReportMeta struct {
 	// Scenario is what --close and --speed-factor changed in the road
 	// network, when given.
 	Scenario *ScenarioReport `json:"scenario,omitempty"`
+	// HeadScenario is diff's head-side scenario (--head-close,
+	// --head-speed-factor).
+	HeadScenario *ScenarioReport `json:"head_scenario,omitempty"`
 }
 
 // ReportInput is one input file: its role (districts, stations, roads,
@@ -274,7 +277,7 @@ func (a *Audit) Report() Report {
 		params["population_field"] = c.PopulationField
 	}
 	rep := Report{
-		Meta:        ReportMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params, Scenario: a.scenario},
+		Meta:        ReportMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params, Scenario: a.scenario, HeadScenario: a.headScenario},
 		Attribution: append([]string{}, a.Attribution...),
 		Warnings:    append([]string{}, a.Warnings...),
 		Districts:   []DistrictReport{},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,5 +96,34 @@ func TestCloseBridgeIsTheExtractWithout(t *testing.T) {
 	if got, w := withoutMeta(t, byLine), withoutMeta(t, want); !reflect.DeepEqual(got, w) {
 		t.Errorf("check --close with a line across the bridge differs from check on the extract without it:\n%s", byLine)
 	}
-	t.Logf("closing way %s loses %.3f km2", closedBridge, lost/1e6)
+	// diff with the closure on the head side only reports that loss as
+	// newly uncovered land, and fails.
+	t.Chdir(closed)
+	code, out, errOut := runCLI(t, "", "diff", "--base", "andorra-services.geojson", "--head", "andorra-services.geojson", "--head-close", "bridge.txt", "--format", "json")
+	if code != 1 {
+		t.Fatalf("diff --head-close: exit %d, want 1 (a regression)\n%s", code, errOut)
+	}
+	var d struct {
+		Districts []struct {
+			Name     string  `json:"name"`
+			NewlyUnc float64 `json:"newly_uncovered_m2"`
+			NewlyCov float64 `json:"newly_covered_m2"`
+			ErrM2    float64 `json:"err_m2"`
+		} `json:"districts"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	sum, errSum := 0.0, 0.0
+	for _, x := range d.Districts {
+		sum += x.NewlyUnc
+		errSum += x.ErrM2
+		if x.NewlyCov != 0 {
+			t.Errorf("diff --head-close: %s newly covers %.2f m2; a closure covers nothing", x.Name, x.NewlyCov)
+		}
+	}
+	if math.Abs(sum-lost) > errSum {
+		t.Errorf("diff --head-close: newly uncovered %.2f m2, the two checks differ by %.2f m2 (error bound %.2f)", sum, lost, errSum)
+	}
+	t.Logf("closing way %s loses %.3f km2 (diff: %.3f km2)", closedBridge, lost/1e6, sum/1e6)
 }
