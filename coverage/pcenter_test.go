@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/covaudit/covaudit/geodesy"
+	"github.com/covaudit/covaudit/roads"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
@@ -147,4 +148,97 @@ func BenchmarkPCenter(b *testing.B) {
 	}
 	b.ReportMetric(r.Gap()*100, "gap%")
 	b.ReportMetric(r.Start/r.Value, "start/value")
+}
+
+// TestPCenterRoadAgainstExhaustive: under a road-time rule on a grid of
+// footways, the value of a set of sites is the largest time at the sample
+// places as one search from the stations and sites together finds it, and
+// the value, the lower bound and the exhaustive optimum are ordered.
+func TestPCenterRoadAgainstExhaustive(t *testing.T) {
+	lon0, lat0 := -3.0, 40.0
+	pos := map[int64][2]float64{}
+	id := func(i, j int) int64 { return int64(i*100 + j + 1000) }
+	for i := -5; i <= 5; i++ {
+		for j := -5; j <= 5; j++ {
+			lon, lat := lon0, lat0
+			if j != 0 {
+				lon, lat = geodesy.Direct(lon, lat, 0, float64(j)*400)
+			}
+			if i != 0 {
+				lon, lat = geodesy.Direct(lon, lat, 90, float64(i)*400)
+			}
+			pos[id(i, j)] = [2]float64{lon, lat}
+		}
+	}
+	b := roads.NewBuilder(roads.Foot())
+	w := int64(1)
+	for k := -5; k <= 5; k++ {
+		var row, col []int64
+		for m := -5; m <= 5; m++ {
+			row = append(row, id(m, k))
+			col = append(col, id(k, m))
+		}
+		for _, nodes := range [][]int64{row, col} {
+			b.AddWay(w, nodes, func(k string) string { return map[string]string{"highway": "footway"}[k] })
+			w++
+		}
+	}
+	for nid, ll := range pos {
+		b.SetNode(nid, ll[0], ll[1])
+	}
+	net, _ := b.Build()
+	acc := roads.Access{SpeedMS: 5 / 3.6, CapM: 150}
+	fieldOf := func(sts []Station) *roads.Field {
+		p := make([][2]float64, len(sts))
+		for i, s := range sts {
+			p[i] = [2]float64{s.Point[0], s.Point[1]}
+		}
+		return roads.NewField(net, p, acc, roads.ToStation)
+	}
+	stations := []Station{{Point: orb.Point(pos[id(-5, -5)])}}
+	ix := NewIndex(stations)
+	d := []District{{Name: "grid", Geometry: lonLatBox(lon0, lat0, 1800), Rule: Rule{Kind: KindRoadTime, TimeS: 900}}}
+	opts := Options{Roads: []*roads.Field{fieldOf(stations)}, RoadsFor: func(_ int, sts []Station) *roads.Field { return fieldOf(sts) }}
+	var cands []orb.Point
+	for _, ij := range [][2]int{{0, 0}, {3, 3}, {-3, 3}, {3, -3}, {5, 5}, {0, 4}, {-4, 0}} {
+		cands = append(cands, orb.Point(pos[id(ij[0], ij[1])]))
+	}
+	pc, err := newPCenter(context.Background(), d, ix, cands, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{1, 2} {
+		res, err := PCenter(context.Background(), d, ix, cands, k, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The value by one search from the stations and the sites.
+		all := append([]Station{}, stations...)
+		for _, s := range res.Sites {
+			all = append(all, Station{Point: cands[s]})
+		}
+		f := fieldOf(all)
+		far := 0.0
+		for _, p := range pc.samples {
+			c, _, _ := f.Cost(p[0], p[1])
+			far = max(far, c/900)
+		}
+		if math.Abs(far-res.Value) > 1e-9*far {
+			t.Errorf("N=%d: one search from stations and sites %v gives %.9f, PCenter says %.9f", k, res.Sites, far, res.Value)
+		}
+		best := math.Inf(1)
+		for a := range cands {
+			if k == 1 {
+				best = min(best, pc.value([]int{a}))
+				continue
+			}
+			for b := a + 1; b < len(cands); b++ {
+				best = min(best, pc.value([]int{a, b}))
+			}
+		}
+		if res.LowerBound > best*(1+1e-12) || best > res.Value*(1+1e-12) || res.LowerBound <= 0 {
+			t.Errorf("N=%d: lower bound %.6f, exhaustive optimum %.6f, value %.6f: not in order", k, res.LowerBound, best, res.Value)
+		}
+		t.Logf("N=%d: start %.4f, value %.4f, optimum %.4f, bound %.4f", k, res.Start, res.Value, best, res.LowerBound)
+	}
 }
