@@ -33,11 +33,14 @@ type Audit struct {
 	// Command is the command the report is for ("check", "suggest", ...).
 	Command string
 
-	inputs     []input
-	Districts  []coverage.District
-	featureIdx []int // feature index of each district in its file
-	Stations   []coverage.Station
-	lists      [][]coverage.Station // the stations of each station file (diff: base, head)
+	inputs   []input
+	scenario *ScenarioReport // what the road scenario changed, or nil
+	// headScenario is what diff's head-side scenario changed, or nil.
+	headScenario *ScenarioReport
+	Districts    []coverage.District
+	featureIdx   []int // feature index of each district in its file
+	Stations     []coverage.Station
+	lists        [][]coverage.Station // the stations of each station file (diff: base, head)
 	// Results are the districts' evaluations, after Run.
 	Results  []coverage.Result
 	skippedD int

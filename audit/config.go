@@ -133,6 +133,12 @@ type RoadConfig struct {
 	// TolerancePct is the widest bracket of a road district's uncovered
 	// area, percent of its area.
 	TolerancePct float64
+	// Close and SpeedFactor are road scenario files (see
+	// geodata.ReadClosures and geodata.ReadSpeedFactors): the roads they
+	// name are taken out, or slowed, before any search. HeadClose and
+	// HeadSpeedFactor do the same on diff's head side only.
+	Close, SpeedFactor         string
+	HeadClose, HeadSpeedFactor string
 }
 
 // Output is what an audit writes. Paths are written whole or not at all;
@@ -267,6 +273,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DefaultClass != "" && !names[c.DefaultClass] {
 		bad("default class %q is not a class (classes: %s)", c.DefaultClass, strings.Join(c.ClassNames(), ", "))
+	}
+	if c.Roads.File == "" && c.Roads.Close+c.Roads.SpeedFactor+c.Roads.HeadClose+c.Roads.HeadSpeedFactor != "" {
+		bad("--close, --speed-factor, --head-close and --head-speed-factor edit a road network: give it with --roads FILE")
 	}
 	if c.Roads.File != "" {
 		if !(c.Roads.AccessSpeedMS > 0) || isInf(c.Roads.AccessSpeedMS) {

@@ -50,6 +50,9 @@ func Diff(ctx context.Context, cfg Config, base, head string, maxLossM2 float64)
 	copts := a.opts
 	copts.GapPolygons = cfg.Output.Gaps != ""
 	copts.Roads = nil
+	if a.roads != nil && a.roads.headNets != nil {
+		copts.HeadRoadsFor = a.headFieldFor
+	}
 	d.changes, err = coverage.Compare(ctx, a.Districts, d.base, d.head, copts)
 	if err != nil {
 		return nil, InputError{err}

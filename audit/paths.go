@@ -20,7 +20,7 @@ func (c *Config) outputs() []namedPath {
 // inputs are the files an audit reads, extra ones (diff's base and head,
 // nearest's points, suggest's candidates, the configuration file) given.
 func (c *Config) inputs(extra ...namedPath) []namedPath {
-	in := []namedPath{{"--districts", c.Districts}, {"--stations", c.Stations}, {"--population", c.Population}, {"--speeds", c.Roads.Speeds}, {"--config", c.ConfigFile}}
+	in := []namedPath{{"--districts", c.Districts}, {"--stations", c.Stations}, {"--population", c.Population}, {"--speeds", c.Roads.Speeds}, {"--close", c.Roads.Close}, {"--speed-factor", c.Roads.SpeedFactor}, {"--head-close", c.Roads.HeadClose}, {"--head-speed-factor", c.Roads.HeadSpeedFactor}, {"--config", c.ConfigFile}}
 	if c.Roads.File != DemoRoads {
 		in = append(in, namedPath{"--roads", c.Roads.File})
 	}

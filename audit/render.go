@@ -51,6 +51,12 @@ type ReportMeta struct {
 	// Shard is the note of a shard's report (check --shard) or of one
 	// merged from shards (merge).
 	Shard *ShardMeta `json:"shard,omitempty"`
+	// Scenario is what --close and --speed-factor changed in the road
+	// network, when given.
+	Scenario *ScenarioReport `json:"scenario,omitempty"`
+	// HeadScenario is diff's head-side scenario (--head-close,
+	// --head-speed-factor).
+	HeadScenario *ScenarioReport `json:"head_scenario,omitempty"`
 }
 
 // ReportInput is one input file: its role (districts, stations, roads,
@@ -277,7 +283,7 @@ func (a *Audit) Report() Report {
 		params["population_field"] = c.PopulationField
 	}
 	rep := Report{
-		Meta:        ReportMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params},
+		Meta:        ReportMeta{Tool: "covaudit", Version: a.Version, Command: a.Command, Parameters: params, Scenario: a.scenario, HeadScenario: a.headScenario},
 		Attribution: append([]string{}, a.Attribution...),
 		Warnings:    append([]string{}, a.Warnings...),
 		Districts:   []DistrictReport{},

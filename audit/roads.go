@@ -1,9 +1,11 @@
 package audit
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -17,10 +19,13 @@ import (
 // them that a class uses (profile, time or distance, direction, delay);
 // coverage.Rule.Network indexes the fields.
 type roadSet struct {
-	nets   map[netKey]*roads.Network
-	fields []fieldSpec
-	built  []*roads.Field // the fields of the audit's stations
-	info   *RoadSummary
+	nets map[netKey]*roads.Network
+	// headNets are the networks with the head side's scenario (diff), or
+	// nil.
+	headNets map[netKey]*roads.Network
+	fields   []fieldSpec
+	built    []*roads.Field // the fields of the audit's stations
+	info     *RoadSummary
 }
 
 // netKey names a network: who travels, on which speed table.
@@ -124,12 +129,42 @@ func (a *Audit) loadRoads(ctx context.Context) error {
 			keys = append(keys, f.net)
 		}
 	}
+	sc, err := a.readScenario("", cfg.Roads.Close, cfg.Roads.SpeedFactor)
+	if err != nil {
+		return err
+	}
+	hs, err := a.readScenario("head-", cfg.Roads.HeadClose, cfg.Roads.HeadSpeedFactor)
+	if err != nil {
+		return err
+	}
+	if !hs.Empty() {
+		rs.headNets = map[netKey]*roads.Network{}
+	}
 	for i, key := range keys {
 		net, info, err := a.readNetwork(ctx, key)
 		if err != nil {
 			return err
 		}
+		var stats roads.ScenarioStats
+		if !sc.Empty() {
+			net, stats = net.Apply(sc)
+			net.BuildIndex()
+			info.WaysKept -= stats.GoneWays
+			if i == 0 {
+				a.scenario = &ScenarioReport{Close: cfg.Roads.Close, SpeedFactor: cfg.Roads.SpeedFactor, ClosedSegments: stats.ClosedSegments,
+					SlowedSegments: stats.SlowedSegments, ClosedWays: stats.GoneWays}
+			}
+		}
 		rs.nets[key] = net
+		if rs.headNets != nil {
+			hn, hst := net.Apply(hs)
+			hn.BuildIndex()
+			rs.headNets[key] = hn
+			if i == 0 {
+				a.headScenario = &ScenarioReport{Close: cfg.Roads.HeadClose, SpeedFactor: cfg.Roads.HeadSpeedFactor, ClosedSegments: hst.ClosedSegments,
+					SlowedSegments: hst.SlowedSegments, ClosedWays: hst.GoneWays}
+			}
+		}
 		if i == 0 {
 			st := net.Stats()
 			dir := cfg.Roads.Direction
@@ -145,7 +180,6 @@ func (a *Audit) loadRoads(ctx context.Context) error {
 		}
 	}
 	in := input{role: "roads", name: demoRoadsName, data: demoRoads}
-	var err error
 	if cfg.Roads.File == DemoRoads {
 		in = in.hashed()
 		a.Attribution = append(a.Attribution, demoRoadsAttribution)
@@ -202,8 +236,18 @@ func (a *Audit) readNetwork(ctx context.Context, key netKey) (*roads.Network, ge
 // its multi-source search; distance fields search by length, with legs at
 // 1 m/s so that every cost is metres.
 func (a *Audit) fieldFor(k int, stations []coverage.Station) *roads.Field {
+	return a.fieldOn(a.roads.nets, k, stations)
+}
+
+// headFieldFor is fieldFor on the head side's networks (diff's
+// --head-close and --head-speed-factor).
+func (a *Audit) headFieldFor(k int, stations []coverage.Station) *roads.Field {
+	return a.fieldOn(a.roads.headNets, k, stations)
+}
+
+func (a *Audit) fieldOn(nets map[netKey]*roads.Network, k int, stations []coverage.Station) *roads.Field {
 	spec := a.roads.fields[k]
-	net := a.roads.nets[spec.net]
+	net := nets[spec.net]
 	acc := roads.Access{SpeedMS: a.Config.Roads.AccessSpeedMS, CapM: a.Config.Roads.MaxAccessM}
 	if spec.distance {
 		net, acc.SpeedMS = net.ByLength(), 1
@@ -270,4 +314,44 @@ func wayList(ids []int64) string {
 		parts[i] = fmt.Sprintf("way %d", id)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ScenarioReport is the report's account of a road scenario: the files
+// and what they changed in the (first) network.
+type ScenarioReport struct {
+	Close          string `json:"close,omitempty"`
+	SpeedFactor    string `json:"speed_factor,omitempty"`
+	ClosedSegments int    `json:"closed_segments"`
+	SlowedSegments int    `json:"slowed_segments"`
+	// ClosedWays are the ways left without any segment.
+	ClosedWays int `json:"closed_ways"`
+}
+
+// readScenario reads the closure and speed-factor files ("" for none)
+// into one scenario, recording them as inputs.
+func (a *Audit) readScenario(prefix, closePath, factorPath string) (*roads.Scenario, error) {
+	sc := &roads.Scenario{}
+	for _, f := range []struct {
+		role, path string
+		read       func(r io.Reader, name string) (*roads.Scenario, error)
+	}{{prefix + "close", closePath, geodata.ReadClosures}, {prefix + "speed-factor", factorPath, geodata.ReadSpeedFactors}} {
+		if f.path == "" {
+			continue
+		}
+		in, err := loadInput(f.role, f.path, a.Config.Stdin)
+		if err != nil {
+			return nil, err
+		}
+		part, err := f.read(bytes.NewReader(in.data), in.name)
+		if err != nil {
+			return nil, InputError{err}
+		}
+		a.inputs = append(a.inputs, in.hashed())
+		if part.ClosedWays != nil {
+			sc.ClosedWays, sc.Closed = part.ClosedWays, part.Closed
+		} else {
+			sc.WayFactor, sc.Slowed = part.WayFactor, part.Slowed
+		}
+	}
+	return sc, nil
 }

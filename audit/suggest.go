@@ -33,7 +33,19 @@ type SuggestConfig struct {
 	SpacingM      float64
 	// SitesCRS is the system of the geojson and gpkg outputs.
 	SitesCRS crs.CRS
+	// Objective is ObjectiveCoverage ("" too) or ObjectivePCenter.
+	Objective string
 }
+
+// The siting objectives of SuggestConfig.Objective.
+const (
+	// ObjectiveCoverage covers the most uncovered people or land.
+	ObjectiveCoverage = "coverage"
+	// ObjectivePCenter makes the largest cost (distance or time, as a
+	// share of each rule's limit) from any place to its nearest station
+	// least: see coverage.PCenter.
+	ObjectivePCenter = "p-center"
+)
 
 type candidate struct {
 	Point    orb.Point
@@ -51,6 +63,15 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 	}
 	if sc.SpacingM <= 0 {
 		sc.SpacingM = 500
+	}
+	switch sc.Objective {
+	case "", ObjectiveCoverage:
+	case ObjectivePCenter:
+		if sc.UntilCovered {
+			return nil, UsageError{"--objective p-center places --add N sites; --until-covered is for the coverage objective"}
+		}
+	default:
+		return nil, UsageError{fmt.Sprintf("invalid objective %q, must be one of (coverage|p-center)", sc.Objective)}
 	}
 	gaps := cfg.Output.Gaps
 	cfg.Output.Gaps = "" // the gap polygons are computed when candidates are generated
@@ -92,7 +113,15 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 	copts := a.opts
 	copts.GapPolygons = false
 	res := &coverage.SuggestResult{ByPeople: copts.Population != nil}
-	if sc.Add > 0 || sc.UntilCovered {
+	var pcr *coverage.PCenterResult
+	if sc.Objective == ObjectivePCenter {
+		if pcr, err = coverage.PCenter(ctx, a.Districts, a.ix, pts, sc.Add, copts); err != nil {
+			return nil, InputError{err}
+		}
+		if res, err = coverage.SiteFigures(a.Districts, a.ix, pts, pcr.Sites, copts); err != nil {
+			return nil, InputError{err}
+		}
+	} else if sc.Add > 0 || sc.UntilCovered {
 		if res, err = coverage.Suggest(ctx, a.Districts, a.ix, pts, sc.Add, sc.UntilCovered, copts); err != nil {
 			return nil, InputError{err}
 		}
@@ -125,7 +154,7 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 			failing++
 		}
 	}
-	out := &Suggestion{Audit: a, with: with, res: res, cands: cands, after: after, failing: failing, districts: len(after), attribution: a.Attribution, system: sc.SitesCRS, untilCovered: sc.UntilCovered}
+	out := &Suggestion{Audit: a, with: with, res: res, cands: cands, after: after, failing: failing, districts: len(after), attribution: a.Attribution, system: sc.SitesCRS, untilCovered: sc.UntilCovered, pcenter: pcr, add: sc.Add}
 	for i, st := range res.Sites {
 		c := cands[st.Candidate]
 		a.sites = append(a.sites, report.Site{Rank: i + 1, ID: c.ID, Name: c.Name, Point: st.Point})
@@ -179,7 +208,9 @@ type Suggestion struct {
 	failing      int
 	districts    int
 	attribution  []string
-	system       crs.CRS // of the geojson and gpkg output
+	system       crs.CRS                 // of the geojson and gpkg output
+	pcenter      *coverage.PCenterResult // the p-center objective's outcome, or nil
+	add          int
 }
 
 type jsonSite struct {
@@ -205,6 +236,9 @@ func (s *Suggestion) sites() []jsonSite {
 }
 
 func (s *Suggestion) summaryLine() string {
+	if s.pcenter != nil {
+		return s.pcenterLine()
+	}
 	obj := "land"
 	if s.res.ByPeople {
 		obj = "people"
@@ -227,10 +261,14 @@ func (s *Suggestion) summaryLine() string {
 func (s *Suggestion) write(w io.Writer, format string) error {
 	switch format {
 	case "json":
-		return WriteJSON(w, map[string]any{"sites": s.sites(), "summary": map[string]any{
+		summary := map[string]any{
 			"by": map[bool]string{true: "people", false: "land"}[s.res.ByPeople], "uncovered_m2_before": m2(s.res.UncoveredM2),
 			"uncovered_people_before": m2(s.res.UncoveredPeople), "failing_after": s.failing, "districts": s.districts,
-			"lower_bound_sites": s.res.LowerBound, "swaps": s.res.Swaps}, "attribution": append([]string{}, s.attribution...),
+			"lower_bound_sites": s.res.LowerBound, "swaps": s.res.Swaps}
+		if s.pcenter != nil {
+			summary["objective"], summary["p_center"] = ObjectivePCenter, s.pcenterJSON()
+		}
+		return WriteJSON(w, map[string]any{"sites": s.sites(), "summary": summary, "attribution": append([]string{}, s.attribution...),
 			"warnings": append([]string{}, s.Warnings...), "start": s.Audit.Report().Districts, "after": s.afterJSON(), "road_sites": s.roadNote()})
 	case "csv":
 		cw := csv.NewWriter(w)

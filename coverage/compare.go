@@ -68,6 +68,11 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	if opts.RoadsFor != nil {
 		roadsFor = fieldsFor(districts, opts.RoadsFor)
 	}
+	// The head side's networks: the base's unless the change edits them.
+	headFor := roadsFor
+	if opts.HeadRoadsFor != nil && roadsFor != nil {
+		headFor = fieldsFor(districts, opts.HeadRoadsFor)
+	}
 	if roadsFor != nil {
 		evalOpts.Roads = roadsFor(base)
 	}
@@ -76,7 +81,7 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 		return nil, err
 	}
 	if roadsFor != nil {
-		evalOpts.Roads = roadsFor(head)
+		evalOpts.Roads = headFor(head)
 	}
 	headFields := evalOpts.Roads
 	headRes, err := Evaluate(ctx, districts, NewIndex(head), evalOpts)
@@ -101,7 +106,7 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	fs := newFrameSet()
 	var rc *roadCompare
 	if roadsFor != nil {
-		rc = newRoadCompare(roadsFor, all, base, head, isGone)
+		rc = newRoadCompare(roadsFor, headFor, all, base, head, isGone)
 		rc.headFields = headFields
 	}
 	err = eachDistrict(ctx, districts, opts.Workers, func(i int) (err error) {
@@ -226,13 +231,13 @@ type roadCompare struct {
 	headFields []*roads.Field
 }
 
-func newRoadCompare(roadsFor func([]Station) []*roads.Field, all *Index, base, head []Station, gone map[int]bool) *roadCompare {
+func newRoadCompare(roadsFor, headFor func([]Station) []*roads.Field, all *Index, base, head []Station, gone map[int]bool) *roadCompare {
 	rc := &roadCompare{all: all, head: head, base: base, gone: gone, withGone: map[int]func() (*Index, []*roads.Field){}}
 	rc.both = sync.OnceValue(func() []*roads.Field { return roadsFor(all.stations) })
 	for g := range gone {
 		rc.withGone[g] = sync.OnceValues(func() (*Index, []*roads.Field) {
 			list := append(slices.Clone(head), base[g])
-			return NewIndex(list), roadsFor(list)
+			return NewIndex(list), headFor(list)
 		})
 	}
 	return rc

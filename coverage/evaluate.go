@@ -55,6 +55,10 @@ type Options struct {
 	// ctx is Evaluate's: the road rule's refinement checks it between
 	// passes, so that a cancelled run stops within a district too.
 	ctx context.Context
+	// HeadRoadsFor, when not nil, builds Compare's head-side fields (a
+	// road network the change edits: closed or slowed roads) in place of
+	// RoadsFor.
+	HeadRoadsFor func(network int, stations []Station) *roads.Field
 }
 
 // roadField is the cost field of a road rule's network, or nil.

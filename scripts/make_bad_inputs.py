@@ -314,6 +314,26 @@ case("districts-repair-no-area.geojson", "geojson", 'feature 0 (name "Flat"): po
 put("districts-repair-lat-95.geojson", json.dumps(fc(poly([[[1.5, 95], [1.55, 95], [1.55, 96], [1.5, 95]]], {"name": "Sky"}))))
 case("districts-repair-lat-95.geojson", "geojson", 'feature 0 (name "Sky"): ring 0: vertex 0: latitude 95 is out of range [-90, 90]',
      "check", "--districts", "{bad}/districts-repair-lat-95.geojson", "--stations", "{s}", "--repair")
+# Road scenarios: closure and speed-factor files, every bad line or
+# feature named (text lists of way ids, GeoJSON lines and polygons).
+put("close-bad-ids.txt", "# closed for works\n123\nbridge\n-4\n")
+case("close-bad-ids.txt", "scenario", 'close-bad-ids.txt:3: "bridge" is not an OpenStreetMap way id', "check", "--close", "{bad}/close-bad-ids.txt")
+put("close-point.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1.5,42.5]}}]}')
+case("close-point.geojson", "scenario", 'close-point.geojson: feature 0: geometry type "Point": want LineString', "check", "--close", "{bad}/close-point.geojson")
+put("close-short-line.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1.5,42.5]]}}]}')
+case("close-short-line.geojson", "scenario", "close-short-line.geojson: feature 0: 1 position(s), want at least 2", "check", "--close", "{bad}/close-short-line.geojson")
+put("close-broken.geojson", '{"type":"FeatureCollection","features":[')
+case("close-broken.geojson", "scenario", "close-broken.geojson: not GeoJSON", "check", "--close", "{bad}/close-broken.geojson")
+put("speed-factor-zero.txt", "123 0.5\n124 0\n125 1.5\n")
+case("speed-factor-zero.txt", "scenario", "speed-factor-zero.txt:2: factor 0 is outside (0, 1]", "check", "--speed-factor", "{bad}/speed-factor-zero.txt")
+put("speed-factor-no-factor.txt", "123\n")
+case("speed-factor-no-factor.txt", "scenario", 'speed-factor-no-factor.txt:1: want "way_id factor"', "check", "--speed-factor", "{bad}/speed-factor-no-factor.txt")
+put("speed-factor-missing.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"works"},"geometry":{"type":"LineString","coordinates":[[1.5,42.5],[1.51,42.5]]}}]}')
+case("speed-factor-missing.geojson", "scenario", 'speed-factor-missing.geojson: feature 0: no "factor" property', "check", "--speed-factor", "{bad}/speed-factor-missing.geojson")
+put("speed-factor-text.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"factor":"half"},"geometry":{"type":"LineString","coordinates":[[1.5,42.5],[1.51,42.5]]}}]}')
+case("speed-factor-text.geojson", "scenario", 'speed-factor-text.geojson: feature 0: property "factor": "half" is not a number', "check", "--speed-factor", "{bad}/speed-factor-text.geojson")
+case("close-without-roads", "flags", "edit a road network: give it with --roads FILE", "check", "--districts", "{d}", "--stations", "{s}", "--close", "{bad}/close-bad-ids.txt")
+case("output-gaps-over-close", "output", "is also the input of --close", "check", "--close", "{bad}/close-bad-ids.txt", "--gaps", "{bad}/close-bad-ids.txt")
 
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")

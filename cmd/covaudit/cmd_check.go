@@ -306,7 +306,8 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	c.MinCoveragePct, c.IgnoreGapsUnderM2 = float64(o.minCoverage), float64(o.ignoreGapsUnder)
 	c.PassByPopulation = o.minCoverageBy.value == "population"
 	c.Roads = audit.RoadConfig{File: o.road.roads, Profile: o.road.profile.value, Speeds: o.road.speeds, Direction: o.road.direction.value,
-		AccessSpeedMS: float64(o.road.accessSpeed), MaxAccessM: float64(o.road.maxAccess), TolerancePct: float64(o.road.tolerance)}
+		AccessSpeedMS: float64(o.road.accessSpeed), MaxAccessM: float64(o.road.maxAccess), TolerancePct: float64(o.road.tolerance),
+		Close: o.road.closeRoads, SpeedFactor: o.road.speedFactor}
 	if o.districts == "" && o.stations == "" && o.road.roads == "" {
 		c.Roads.File = audit.DemoRoads // the demo audits rural parishes by road
 	}

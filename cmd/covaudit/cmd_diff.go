@@ -33,6 +33,8 @@ type diffOptions struct {
 	checkOptions
 	base, head string
 	maxLoss    areaFlag
+	// Road scenario of the head side only.
+	headClose, headSpeedFactor string
 }
 
 func newDiffOptions() *diffOptions {
@@ -49,6 +51,8 @@ func (o *diffOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.base, "base", "", "the stations before the change, CSV or GeoJSON (`FILE`)")
 	f.StringVar(&o.head, "head", "", "the stations after the change, CSV or GeoJSON (`FILE`)")
 	f.Var(&o.maxLoss, "max-loss", "newly uncovered area a district may lose before the change counts as a regression")
+	f.StringVar(&o.headClose, "head-close", "", "with --roads: roads the change closes, as --close reads them, on the head side only (`FILE`)")
+	f.StringVar(&o.headSpeedFactor, "head-speed-factor", "", "with --roads: roads the change slows, as --speed-factor reads them, on the head side only (`FILE`)")
 	for _, h := range []string{"stations-report", "html", "svg", "basemap", "population", "population-field", "population-crs", "min-coverage-by"} {
 		f.Lookup(h).Hidden = true
 	}
@@ -77,6 +81,7 @@ func runDiffArgs(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return err
 	}
+	cfg.Roads.HeadClose, cfg.Roads.HeadSpeedFactor = o.headClose, o.headSpeedFactor
 	d, err := audit.Diff(ctx, cfg, o.base, o.head, float64(o.maxLoss))
 	if err != nil {
 		return err

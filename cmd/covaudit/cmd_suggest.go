@@ -28,6 +28,15 @@ sites it covers at least 1 - 1/e (63%%) of what the best N candidates could;
 for --until-covered the greedy is within 1 + ln n of the fewest sites, and
 the report states how few could possibly do.
 
+--objective p-center places the --add N sites so that the largest cost
+from any place of the districts to its nearest station is least: the
+distance under the 2 km rules (exact farthest place), the time under the
+road rules (at the travel-time sample places), each as a share of its
+rule's limit when the rules differ. The report gives the value found and a
+lower bound no N of the candidates can beat (a dispersion argument: N+1
+places no station serves and no single candidate serves two of), so the
+gap to the best possible choice is stated.
+
 Flags:
 %s
 EXIT STATUS
@@ -44,10 +53,12 @@ type suggestOptions struct {
 	candidatesCRS crsFlag
 	sitesCRS      crsFlag
 	spacing       distanceFlag
+	objective     enumFlag
 }
 
 func newSuggestOptions() *suggestOptions {
-	o := &suggestOptions{checkOptions: *newCheckOptions(), spacing: 500}
+	o := &suggestOptions{checkOptions: *newCheckOptions(), spacing: 500,
+		objective: enumFlag{value: audit.ObjectiveCoverage, allowed: []string{audit.ObjectiveCoverage, audit.ObjectivePCenter}, what: "objective"}}
 	o.format.allowed = []string{"text", "json", "csv", "markdown", "geojson", "gpkg"}
 	return o
 }
@@ -64,6 +75,7 @@ func (o *suggestOptions) addFlags(f *pflag.FlagSet) {
 	f.Var(&o.candidatesCRS, "candidates-crs", "coordinate system of the candidates (default WGS84; see --districts-crs)")
 	f.Var(&o.sitesCRS, "sites-crs", "geojson and gpkg output: coordinate system of the sites, an EPSG code (default EPSG:4326; another writes a GeoJSON \"crs\" member, or the GeoPackage's)")
 	f.Var(&o.spacing, "spacing", "without --candidates: spacing of the generated points over the gaps")
+	f.Var(&o.objective, "objective", "what the sites improve: coverage (the most uncovered people or land) or p-center (the largest distance or time to a station)")
 }
 
 func suggestHelpText() string {
@@ -96,7 +108,8 @@ func runSuggestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 	cfg.Output.Gaps = ""
 	add := max(0, o.add)
 	s, err := audit.Suggest(ctx, cfg, audit.SuggestConfig{Add: add, UntilCovered: o.untilCovered, Candidates: o.candidates,
-		CandidatesCRS: o.candidatesCRS.crs, SpacingM: float64(o.spacing), SitesCRS: o.sitesCRS.crs})
+		CandidatesCRS: o.candidatesCRS.crs, SpacingM: float64(o.spacing), SitesCRS: o.sitesCRS.crs,
+		Objective: o.objective.value})
 	if err != nil {
 		return err
 	}

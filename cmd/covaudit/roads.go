@@ -22,6 +22,8 @@ type roadOptions struct {
 	tolerance      percentFlag
 	stationFilter  string
 	districtFilter string
+	closeRoads     string
+	speedFactor    string
 }
 
 func newRoadOptions() roadOptions {
@@ -42,6 +44,8 @@ func (o *roadOptions) addFlags(f *pflag.FlagSet) {
 	f.Var(&o.accessSpeed, "access-speed", "road network: speed of the straight leg between a place and the road, or a station")
 	f.Var(&o.maxAccess, "max-access", "road network: longest such leg; land farther from every usable road and station is a no-access gap")
 	f.Var(&o.tolerance, "tolerance", "road network: widest bracket of a district's uncovered area, percent of its area")
+	f.StringVar(&o.closeRoads, "close", "", "road network: roads to close before the search, GeoJSON lines or polygons, or OpenStreetMap way ids one a line (`FILE`)")
+	f.StringVar(&o.speedFactor, "speed-factor", "", "road network: roads to slow, GeoJSON features with a \"factor\" in (0, 1], or \"way_id factor\" lines (`FILE`)")
 	f.StringVar(&o.stationFilter, "station-filter", "", "stations from an OpenStreetMap file: the tag that selects them (`key=value[,value]`, such as amenity=police)")
 	{
 		f.StringVar(&o.districtFilter, "district-filter", "", "districts from an OpenStreetMap file: the tag of their boundary relations (`key=value`, such as admin_level=7)")
