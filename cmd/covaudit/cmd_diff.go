@@ -49,7 +49,7 @@ func (o *diffOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.base, "base", "", "the stations before the change, CSV or GeoJSON (`FILE`)")
 	f.StringVar(&o.head, "head", "", "the stations after the change, CSV or GeoJSON (`FILE`)")
 	f.Var(&o.maxLoss, "max-loss", "newly uncovered area a district may lose before the change counts as a regression")
-	for _, h := range []string{"stations-report", "html", "svg", "basemap", "population", "population-field", "population-crs", "min-coverage-by"} {
+	for _, h := range []string{"stations-report", "html", "svg", "basemap", "population", "population-field", "population-crs", "min-coverage-by", "surface", "surface-cell", "surface-crs"} {
 		f.Lookup(h).Hidden = true
 	}
 }
@@ -65,7 +65,7 @@ func runDiffArgs(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return err
 	}
 	o.flags = fs
-	for _, h := range []string{"stations-report", "html", "svg", "population"} {
+	for _, h := range []string{"stations-report", "html", "svg", "population", "surface"} {
 		if o.changed(h) {
 			return usageError{Msg: fmt.Sprintf("diff does not take --%s", h)}
 		}
