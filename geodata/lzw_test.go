@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"io"
 	"math"
-	"strconv"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"golang.org/x/image/tiff/lzw"
