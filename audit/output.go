@@ -90,7 +90,7 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 					}
 				}
 			}
-			err = gpkg.WriteSRS(o.Gaps, "gaps", feats, epsg)
+			err = gpkg.WriteStyled(o.Gaps, "gaps", feats, epsg, gapsStyle())
 		} else {
 			err = geodata.WriteFileAtomic(o.Gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, styled(feats), extra) })
 		}
