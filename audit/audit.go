@@ -211,6 +211,9 @@ func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons boo
 	a.Stations = lists[0]
 	a.lists = lists
 	a.ix = coverage.NewIndex(a.Stations)
+	if err := a.CheckSurface(); err != nil {
+		return nil, err
+	}
 	a.opts = coverage.Options{
 		ChordErrorM:       cfg.ChordErrorM,
 		IgnoreGapsUnderM2: cfg.IgnoreGapsUnderM2,

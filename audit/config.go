@@ -158,6 +158,12 @@ type Output struct {
 	// StationsReport is the CSV of the land and people only each station
 	// covers.
 	StationsReport string
+	// Surface is the cost surface, a GeoTIFF of each cell centre's cost to
+	// its nearest station (Audit.Surface), in cells of SurfaceCellM metres,
+	// in SurfaceCRS (zero: WGS84).
+	Surface      string
+	SurfaceCellM float64
+	SurfaceCRS   crs.CRS
 	// Quiet leaves the warnings off stderr.
 	Quiet bool
 }

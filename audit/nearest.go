@@ -125,25 +125,22 @@ func (a *Audit) Nearest(ctx context.Context, points string, pointsCRS crs.CRS, o
 			np.District, np.Class, rule = &d.Name, d.Class, d.Rule
 		}
 		np.Rule, np.Kind, np.Unit = ruleText(rule), string(rule.Kind), rule.Unit()
-		si, dist := a.ix.Nearest(p.Point)
-		var t, cost float64
+		cost, si, dist, route := a.ruleCost(p.Point, rule)
+		var t float64
 		timed := true
 		if rule.ByRoad() {
-			c, s, route := a.opts.Roads[rule.Network].Cost(p.Point[0], p.Point[1])
-			cost, si = c, s
-			if s >= 0 {
-				sp := a.Stations[s].Point
+			if si >= 0 {
+				sp := a.Stations[si].Point
 				dist = geodesy.Distance(p.Point[0], p.Point[1], sp[0], sp[1])
 				r := cost3(route)
 				np.RouteM = &r
 			}
 			if rule.Kind == coverage.KindRoadTime {
-				t = c
+				t = cost
 			} else {
 				timed = false
 			}
 		} else {
-			cost = rule.Cost(dist)
 			if timeField != nil {
 				t, _, _ = timeField.Cost(p.Point[0], p.Point[1])
 			} else {

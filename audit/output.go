@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +15,8 @@ import (
 )
 
 // Write writes check's outputs (the report to Output.Report or stdout,
-// the gap map, the stations report, the HTML and SVG maps), prints the
+// the gap map, the stations report, the cost surface, the HTML and SVG
+// maps), prints the
 // warnings and the data notices on stderr, and returns ErrFailed when a
 // district fails. Files are written whole or not at all, and every output
 // is checked (Output.Check) before the first is written.
@@ -26,6 +28,11 @@ func (a *Audit) Write(stdout, stderr io.Writer) error {
 	if o.StationsReport != "" {
 		if err := geodata.WriteFileAtomic(o.StationsReport, a.writeStationsReport); err != nil {
 			return OutputError{err}
+		}
+	}
+	if o.Surface != "" {
+		if err := a.writeSurface(context.Background()); err != nil {
+			return err
 		}
 	}
 	if err := a.emit(stdout, stderr, a.gapFeatures, a.WriteReport); err != nil {
@@ -83,7 +90,7 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 					}
 				}
 			}
-			err = gpkg.WriteSRS(o.Gaps, "gaps", feats, epsg)
+			err = gpkg.WriteStyled(o.Gaps, "gaps", feats, epsg, gapsStyle())
 		} else {
 			err = geodata.WriteFileAtomic(o.Gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, styled(feats), extra) })
 		}
@@ -112,7 +119,7 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 // the others are written. Call it before a long run to fail early; Write
 // calls it again.
 func (o Output) Check() error {
-	for _, p := range []string{o.StationsReport, o.Gaps, o.Report, o.HTML, o.SVG} {
+	for _, p := range []string{o.StationsReport, o.Gaps, o.Report, o.HTML, o.SVG, o.Surface} {
 		if p == "" {
 			continue
 		}

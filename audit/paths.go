@@ -14,7 +14,7 @@ type namedPath struct{ flag, path string }
 // outputs are the files an audit writes.
 func (c *Config) outputs() []namedPath {
 	o := c.Output
-	return []namedPath{{"--output", o.Report}, {"--gaps", o.Gaps}, {"--html", o.HTML}, {"--svg", o.SVG}, {"--stations-report", o.StationsReport}}
+	return []namedPath{{"--output", o.Report}, {"--gaps", o.Gaps}, {"--html", o.HTML}, {"--svg", o.SVG}, {"--stations-report", o.StationsReport}, {"--surface", o.Surface}}
 }
 
 // inputs are the files an audit reads, extra ones (diff's base and head,

@@ -334,6 +334,17 @@ put("speed-factor-text.geojson", '{"type":"FeatureCollection","features":[{"type
 case("speed-factor-text.geojson", "scenario", 'speed-factor-text.geojson: feature 0: property "factor": "half" is not a number', "check", "--speed-factor", "{bad}/speed-factor-text.geojson")
 case("close-without-roads", "flags", "edit a road network: give it with --roads FILE", "check", "--districts", "{d}", "--stations", "{s}", "--close", "{bad}/close-bad-ids.txt")
 case("output-gaps-over-close", "output", "is also the input of --close", "check", "--close", "{bad}/close-bad-ids.txt", "--gaps", "{bad}/close-bad-ids.txt")
+# The cost surface: its cell size is a positive distance, its cell count
+# is limited, its system an EPSG code, and its file an output like the
+# others.
+case("surface-cell-zero", "flag", 'invalid distance "0"', "check", "--surface", "{out}/s.tif", "--surface-cell", "0")
+case("surface-cell-negative", "flag", 'invalid distance "-5m"', "check", "--surface", "{out}/s.tif", "--surface-cell", "-5m")
+case("surface-cell-not-a-number", "flag", 'invalid distance "abc"', "check", "--surface", "{out}/s.tif", "--surface-cell", "abc")
+case("surface-cell-too-many-cells", "flag", "more than the limit of 25000000", "check", "--surface", "{out}/s.tif", "--surface-cell", "1m")
+case("surface-cell-without-surface", "flag", "give its file with --surface", "check", "--surface-cell", "50m")
+case("surface-crs-not-epsg", "flag", "--surface-crs gcj02: output is written in EPSG systems only", "check", "--surface", "{out}/s.tif", "--surface-crs", "gcj02")
+case("output-surface-missing-folder", "output", "nofolder does not exist", "check", "--surface", "{out}/nofolder/s.tif")
+case("output-surface-gaps-twice", "output", "--gaps and --surface both write", "check", "--gaps", "{out}/s.tif", "--surface", "{out}/s.tif")
 
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")

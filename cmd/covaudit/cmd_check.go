@@ -82,6 +82,9 @@ type checkOptions struct {
 	html, svg                string
 	basemap                  bool
 	stationsReport           string
+	surface                  string
+	surfaceCell              distanceFlag
+	surfaceCRS               crsFlag
 	population               string
 	populationField          string
 	populationCRS            crsFlag
@@ -104,6 +107,7 @@ func newCheckOptions() *checkOptions {
 		ignoreGapsUnder: 1e4,
 		format:          enumFlag{value: "text", allowed: []string{"text", "json", "csv", "markdown"}, what: "format"},
 		chordError:      0.5,
+		surfaceCell:     100,
 		minCoverageBy:   enumFlag{value: "area", allowed: []string{"area", "population"}, what: "basis"},
 		road:            newRoadOptions(),
 	}
@@ -147,6 +151,9 @@ func (o *checkOptions) addOutputFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.basemap, "basemap", false, "HTML report: OpenStreetMap tiles under the map (fetched from tile.openstreetmap.org)")
 	f.Var(&o.gapsCRS, "gaps-crs", "coordinate system of the gap map, an EPSG code (default EPSG:4326 as RFC 7946 requires; another writes a GeoJSON \"crs\" member, or the GeoPackage's)")
 	f.Var(&o.chordError, "chord-error", "gap map: largest distance between a drawn arc and the exact circle")
+	f.StringVar(&o.surface, "surface", "", "write the cost surface, a GeoTIFF of each cell centre's cost to its nearest station (m for distance rules, s for time rules), to `FILE`")
+	f.Var(&o.surfaceCell, "surface-cell", "cost surface: cell size (m or km; in WGS84 converted to degrees at the districts' middle latitude)")
+	f.Var(&o.surfaceCRS, "surface-crs", "cost surface: coordinate system, a projected EPSG code (default EPSG:4326)")
 }
 
 // addClassFlags adds the flags that classify districts and read stations.
@@ -289,6 +296,12 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	if err := epsgOnly("gaps-crs", o.gapsCRS); err != nil {
 		return c, err
 	}
+	if err := epsgOnly("surface-crs", o.surfaceCRS); err != nil {
+		return c, err
+	}
+	if o.surface == "" && (o.changed("surface-cell") || o.changed("surface-crs")) {
+		return c, usageError{Msg: "--surface-cell and --surface-crs describe the cost surface: give its file with --surface FILE.tif"}
+	}
 	c.Districts, c.Stations, c.Stdin = o.districts, o.stations, stdin
 	c.DistrictsCRS, c.StationsCRS = o.districtsCRS.crs, o.stationsCRS.crs
 	c.Encoding, c.Layer, c.DistrictsLayer, c.StationsLayer = o.encoding, o.layer, o.districtsLayer, o.stationsLayer
@@ -314,7 +327,8 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	c.Population, c.PopulationField, c.PopulationCRS = o.population, o.populationField, o.populationCRS.crs
 	c.ChordErrorM, c.Workers = float64(o.chordError), o.workers
 	c.Output = audit.Output{Format: o.format.value, Report: o.output, Gaps: o.gaps, GapsCRS: o.gapsCRS.crs, HTML: o.html, SVG: o.svg,
-		Basemap: o.basemap, StationsReport: o.stationsReport, Quiet: o.quiet}
+		Basemap: o.basemap, StationsReport: o.stationsReport, Quiet: o.quiet,
+		Surface: o.surface, SurfaceCellM: float64(o.surfaceCell), SurfaceCRS: o.surfaceCRS.crs}
 	if !o.quiet {
 		c.Progress = newProgress(stderr)
 	}

@@ -53,7 +53,7 @@ func (o *diffOptions) addFlags(f *pflag.FlagSet) {
 	f.Var(&o.maxLoss, "max-loss", "newly uncovered area a district may lose before the change counts as a regression")
 	f.StringVar(&o.headClose, "head-close", "", "with --roads: roads the change closes, as --close reads them, on the head side only (`FILE`)")
 	f.StringVar(&o.headSpeedFactor, "head-speed-factor", "", "with --roads: roads the change slows, as --speed-factor reads them, on the head side only (`FILE`)")
-	for _, h := range []string{"stations-report", "html", "svg", "basemap", "population", "population-field", "population-crs", "min-coverage-by"} {
+	for _, h := range []string{"stations-report", "html", "svg", "basemap", "population", "population-field", "population-crs", "min-coverage-by", "surface", "surface-cell", "surface-crs"} {
 		f.Lookup(h).Hidden = true
 	}
 }
@@ -69,7 +69,7 @@ func runDiffArgs(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return err
 	}
 	o.flags = fs
-	for _, h := range []string{"stations-report", "html", "svg", "population"} {
+	for _, h := range []string{"stations-report", "html", "svg", "population", "surface"} {
 		if o.changed(h) {
 			return usageError{Msg: fmt.Sprintf("diff does not take --%s", h)}
 		}

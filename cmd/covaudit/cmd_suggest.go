@@ -65,7 +65,7 @@ func newSuggestOptions() *suggestOptions {
 
 func (o *suggestOptions) addFlags(f *pflag.FlagSet) {
 	o.checkOptions.addCheckFlags(f)
-	for _, h := range []string{"gaps", "stations-report", "gaps-crs", "chord-error"} {
+	for _, h := range []string{"gaps", "stations-report", "gaps-crs", "chord-error", "surface", "surface-cell", "surface-crs"} {
 		f.Lookup(h).Hidden = true
 	}
 	f.Lookup("format").Usage = "output format: text|json|csv|markdown|geojson|gpkg (gpkg needs -o FILE)"
@@ -106,6 +106,9 @@ func runSuggestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 		return err
 	}
 	cfg.Output.Gaps = ""
+	if cfg.Output.Surface != "" {
+		return usageError{Msg: "suggest does not take --surface (covaudit check writes the cost surface)"}
+	}
 	add := max(0, o.add)
 	s, err := audit.Suggest(ctx, cfg, audit.SuggestConfig{Add: add, UntilCovered: o.untilCovered, Candidates: o.candidates,
 		CandidatesCRS: o.candidatesCRS.crs, SpacingM: float64(o.spacing), SitesCRS: o.sitesCRS.crs,

@@ -37,12 +37,28 @@ func Write(path, layer string, feats []geodata.Feature) error {
 // system of an EPSG code (other than 4326, recorded by its code, with no
 // WKT definition: GDAL and QGIS look the code up).
 func WriteSRS(path, layer string, feats []geodata.Feature, epsg int) error {
+	return WriteStyled(path, layer, feats, epsg, Style{})
+}
+
+// Style is a layer's QGIS style, stored in the layer_styles table as QGIS
+// stores one (its columns f_table_catalog, f_table_schema, f_table_name,
+// f_geometry_column, styleName, styleQML, styleSLD, useAsDefault,
+// description, owner, ui, update_time), as the layer's default: QGIS
+// draws the layer with it when the file is opened. update_time is the
+// layer's last_change, so the bytes stay deterministic.
+type Style struct {
+	Name, QML, SLD, Description string
+}
+
+// WriteStyled is WriteSRS with a QGIS style for the layer (none when
+// st.QML is empty).
+func WriteStyled(path, layer string, feats []geodata.Feature, epsg int, st Style) error {
 	geoms := make([]orb.Geometry, len(feats))
 	props := make([][]geodata.Prop, len(feats))
 	for i, f := range feats {
 		geoms[i], props[i] = orb.MultiPolygon{f.Polygon}, f.Props
 	}
-	return writeLayer(path, layer, "MULTIPOLYGON", geoms, props, epsg)
+	return writeLayer(path, layer, "MULTIPOLYGON", geoms, props, epsg, st)
 }
 
 // WritePoints writes point features to a new GeoPackage as WriteSRS does
@@ -53,18 +69,18 @@ func WritePoints(path, layer string, pts []orb.Point, props [][]geodata.Prop, ep
 	for i, p := range pts {
 		geoms[i] = p
 	}
-	return writeLayer(path, layer, "POINT", geoms, props, epsg)
+	return writeLayer(path, layer, "POINT", geoms, props, epsg, Style{})
 }
 
 // writeLayer writes one feature layer of geometry type typ (MULTIPOLYGON
 // or POINT), geoms[i] with the properties props[i].
-func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int) error {
+func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int, st Style) error {
 	stamp, err := lastChange()
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return geodata.BuildFileAtomic(path, func(tmp string) error {
-		return build(tmp, stamp, layer, typ, geoms, props, epsg)
+		return build(tmp, stamp, layer, typ, geoms, props, epsg, st)
 	})
 }
 
@@ -91,7 +107,7 @@ func lastChange() (string, error) {
 }
 
 // build writes the GeoPackage into the empty file tmp.
-func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int) (err error) {
+func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int, st Style) (err error) {
 	db, err := sql.Open("sqlite", "file:"+url.PathEscape(tmp))
 	if err != nil {
 		return err
@@ -178,6 +194,19 @@ func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodat
 	}
 	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, layer, typ, epsg); err != nil {
 		return err
+	}
+	if st.QML != "" {
+		// QGIS's own definition of the table (QgsOgrProviderUtils).
+		if _, err := tx.Exec(`CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
+			f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
+			styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME)`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName,
+			styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES ('', '', ?, 'geom', ?, ?, ?, 1, ?, '', NULL, ?)`,
+			layer, st.Name, st.QML, st.SLD, st.Description, stamp); err != nil {
+			return err
+		}
 	}
 	names := []string{"geom"}
 	marks := []string{"?"}
