@@ -147,6 +147,8 @@ type Output struct {
 	StationsReport string
 	// Quiet leaves the warnings off stderr.
 	Quiet bool
+	// ReportTable: Report may be a postgresql:// table (suggest's sites).
+	ReportTable bool
 }
 
 // Progress hears how an audit advances (for a terminal's progress line).

@@ -60,8 +60,9 @@ var ownParams = map[string]bool{"table": true, "query": true, "geom": true, "mod
 
 var passwordRE = regexp.MustCompile(`(://[^:/@?#]*):[^@/?#]*@`)
 
-// redact removes the password from a URL that may not parse.
-func redact(raw string) string {
+// Redact is a URL without its password (in the user part or a
+// password= parameter), for messages; it works on URLs that do not parse.
+func Redact(raw string) string {
 	s := passwordRE.ReplaceAllString(raw, "$1@")
 	if i := strings.IndexByte(s, '?'); i >= 0 {
 		parts := strings.Split(s[i+1:], "&")
@@ -113,7 +114,7 @@ func ParseOutput(raw string) (*Source, error) {
 }
 
 func parse(raw string) (*Source, error) {
-	name := redact(raw)
+	name := Redact(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
@@ -128,9 +129,20 @@ func parse(raw string) (*Source, error) {
 	if u.Fragment != "" {
 		return nil, fmt.Errorf("%s: a PostgreSQL URL has no #fragment", name)
 	}
-	vals, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return nil, fmt.Errorf("%s: parameters: %v", name, err)
+	// Parameters are split on & and unescaped as paths are: a "+" in a
+	// query stays a plus (url.ParseQuery would make it a space).
+	vals := url.Values{}
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		uk, err1 := url.PathUnescape(k)
+		uv, err2 := url.PathUnescape(v)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("%s: parameter %q: %v (write %% as %%25 and & as %%26)", name, k, err)
+		}
+		vals[uk] = append(vals[uk], uv)
 	}
 	s := &Source{}
 	// The name for messages: user (no password), host, database, and
@@ -148,8 +160,8 @@ func parse(raw string) (*Source, error) {
 			continue
 		}
 		k, v, _ := strings.Cut(kv, "=")
-		k, _ = url.QueryUnescape(k)
-		v, _ = url.QueryUnescape(v)
+		k, _ = url.PathUnescape(k)
+		v, _ = url.PathUnescape(v)
 		if strings.EqualFold(k, "password") {
 			pass = append(pass, kv)
 			continue
