@@ -54,7 +54,7 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 	}
 	gaps := cfg.Output.Gaps
 	cfg.Output.ReportTable = true // -o postgresql://... takes the sites
-	cfg.Output.Gaps = "" // the gap polygons are computed when candidates are generated
+	cfg.Output.Gaps = ""          // the gap polygons are computed when candidates are generated
 	a, err := load(ctx, cfg, nil, sc.Candidates == "", namedPath{"--candidates", sc.Candidates})
 	if err != nil {
 		return nil, err
