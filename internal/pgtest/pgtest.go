@@ -272,3 +272,16 @@ func (c *Cluster) Load(t testing.TB, db, file, table string, extra ...string) {
 		t.Fatalf("ogr2ogr %s: %v: %s", strings.Join(args, " "), err, out)
 	}
 }
+
+// Export copies a table of database db into a GeoPackage with ogr2ogr.
+func (c *Cluster) Export(t testing.TB, db, table, gpkg string) {
+	t.Helper()
+	ogr, err := exec.LookPath("ogr2ogr")
+	if err != nil {
+		t.Skip("skipped: ogr2ogr not found (apt-get install gdal-bin)")
+	}
+	args := []string{"-f", "GPKG", gpkg, c.OGR(db), table, "-nln", table}
+	if out, err := exec.Command(ogr, args...).CombinedOutput(); err != nil {
+		t.Fatalf("ogr2ogr %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+}
