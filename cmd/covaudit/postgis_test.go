@@ -224,3 +224,111 @@ func TestPostGISAuditEqualsFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestPostGISWriteRollsBack: a write that fails midway (a CHECK that a
+// later row breaks; a column of a conflicting type) leaves the table as
+// it was, and says which row failed.
+func TestPostGISWriteRollsBack(t *testing.T) {
+	c := pgtest.Start(t)
+	db := c.NewDB(t)
+	u := c.URL(db)
+	gaps := u + "&table=gaps"
+	if code, _, errOut := runCLI(t, "", "check", "--gaps", gaps); code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	conn, err := pgx.Connect(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	snapshot := func() string {
+		t.Helper()
+		var s string
+		if err := conn.QueryRow(context.Background(), `SELECT count(*) || ' ' || md5(string_agg(g::text, '|' ORDER BY fid)) FROM gaps g`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	var areas []float64
+	rows, _ := conn.Query(context.Background(), `SELECT area_m2 FROM gaps ORDER BY fid`)
+	areas, err = pgx.CollectRows(rows, pgx.RowTo[float64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first row larger than every row before it: appending fails there.
+	m := -1
+	for i := 1; i < len(areas) && m < 0; i++ {
+		if areas[i] > slicesMax(areas[:i]) {
+			m = i
+		}
+	}
+	if m < 0 {
+		t.Fatalf("no row to fail on among %v", areas)
+	}
+	c.Exec(t, db, fmt.Sprintf(`ALTER TABLE gaps ADD CONSTRAINT small CHECK (area_m2 < %v) NOT VALID`, areas[m]))
+	before := snapshot()
+	code, _, errOut := runCLI(t, "", "check", "--gaps", gaps+"&mode=append")
+	if code != 2 || !strings.Contains(errOut, fmt.Sprintf("row %d: ", m+1)) || !strings.Contains(errOut, `"small"`) || !strings.Contains(errOut, "rolled back") {
+		t.Errorf("append breaking the CHECK at row %d: exit %d, %s", m+1, code, errOut)
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("the failed append changed the table: %s, was %s", after, before)
+	}
+	// A column of another type: the first row fails.
+	c.Exec(t, db, `ALTER TABLE gaps DROP CONSTRAINT small; ALTER TABLE gaps ALTER COLUMN kind TYPE date USING NULL`)
+	before = snapshot()
+	code, _, errOut = runCLI(t, "", "check", "--gaps", gaps+"&mode=append")
+	if code != 2 || !strings.Contains(errOut, "table \"gaps\": row 1: ") || !strings.Contains(errOut, "date") {
+		t.Errorf("append into a date column: exit %d, %s", code, errOut)
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("the failed append changed the table: %s, was %s", after, before)
+	}
+	// replace is one transaction too: a view on the table stops the drop.
+	c.Exec(t, db, `CREATE VIEW gap_view AS SELECT * FROM gaps`)
+	code, _, errOut = runCLI(t, "", "check", "--gaps", gaps+"&mode=replace")
+	if code != 2 || !strings.Contains(errOut, "gap_view") {
+		t.Errorf("replace under a view: exit %d, %s", code, errOut)
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("the failed replace changed the table: %s, was %s", after, before)
+	}
+}
+
+func slicesMax(v []float64) float64 {
+	m := v[0]
+	for _, x := range v {
+		m = max(m, x)
+	}
+	return m
+}
+
+// TestPostGISBadRows: null geometries, lines, an SRID the database does
+// not know, a missing table and a server that is not there: each error
+// names the URL without its password, the table or query, the row by
+// its primary key, and what is wrong.
+func TestPostGISBadRows(t *testing.T) {
+	c := pgtest.Start(t)
+	db := c.NewDB(t)
+	c.Load(t, db, demoParishes, "districts")
+	c.Exec(t, db, `CREATE TABLE bad AS SELECT * FROM districts;
+		ALTER TABLE bad ADD PRIMARY KEY (ogc_fid);
+		ALTER TABLE bad ALTER COLUMN geom TYPE geometry;
+		UPDATE bad SET geom = NULL WHERE ogc_fid = 2;
+		UPDATE bad SET geom = ST_Boundary(geom) WHERE ogc_fid = 5;
+		CREATE TABLE badsrid AS SELECT ogc_fid, name, class, ST_SetSRID(geom, 990001) AS geom FROM districts`)
+	u := strings.Replace(c.URL(db), "postgres@", "postgres:s3cret@", 1)
+	for _, tc := range []struct{ url, want string }{
+		{u + "&table=bad", `&table=bad: row 2 (ogc_fid 2, id "a5609507"): null geometry`},
+		{u + "&table=bad", `&table=bad: row 5 (ogc_fid 5, id "a5609519"): geometry type LINESTRING, want Polygon or MultiPolygon`},
+		{u + "&table=badsrid", `table "badsrid": column "geom": SRID 990001 is unknown`},
+		{u + "&table=nosuch", `table "nosuch": relation "nosuch" does not exist`},
+		{u + "&query=SELECT name FROM districts", `query "SELECT name FROM districts": no geometry column (columns: name)`},
+		{"postgresql://postgres:s3cret@/x?host=/nonexistent&table=t", "postgresql://postgres@/x?host=/nonexistent&table=t: cannot connect: "},
+	} {
+		code, _, errOut := runCLI(t, "", "check", "--districts", tc.url, "--stations", demoServices)
+		if code != 2 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "s3cret") {
+			t.Errorf("--districts %s: exit %d, %s\nwant exit 2 and %q, no password", tc.url, code, errOut, tc.want)
+		}
+	}
+}
