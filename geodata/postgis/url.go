@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -58,12 +57,11 @@ var Modes = []string{"replace", "append"}
 
 var ownParams = map[string]bool{"table": true, "query": true, "geom": true, "mode": true}
 
-var passwordRE = regexp.MustCompile(`(://[^:/@?#]*):[^@/?#]*@`)
-
 // Redact is a URL without its password (in the user part or a
 // password= parameter), for messages; it works on URLs that do not parse.
 func Redact(raw string) string {
-	s := passwordRE.ReplaceAllString(raw, "$1@")
+	raw, _, _ = strings.Cut(raw, "#") // no use in a PostgreSQL URL, and not shown
+	s := redactUser(raw)
 	if i := strings.IndexByte(s, '?'); i >= 0 {
 		parts := strings.Split(s[i+1:], "&")
 		keep := parts[:0]
@@ -75,6 +73,30 @@ func Redact(raw string) string {
 		s = s[:i+1] + strings.Join(keep, "&")
 	}
 	return s
+}
+
+// redactUser drops the password of every user:password@ in an
+// authority (after "://", up to the last "@" before the path).
+func redactUser(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "://")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i+3])
+		s = s[i+3:]
+		end := strings.IndexAny(s, "/?#")
+		if end < 0 {
+			end = len(s)
+		}
+		if at := strings.LastIndexByte(s[:end], '@'); at >= 0 {
+			user, _, _ := strings.Cut(s[:at], ":")
+			b.WriteString(user + "@")
+			s = s[at+1:]
+		}
+	}
 }
 
 // ParseInput parses an input URL: table= or query=, optionally geom=.
@@ -172,7 +194,7 @@ func parse(raw string) (*Source, error) {
 			pass = append(pass, kv)
 		}
 	}
-	s.Name = b.String()
+	s.Name = Redact(b.String()) // a path may hold another "user:password@"
 	for k, v := range vals {
 		if ownParams[k] && len(v) > 1 {
 			return nil, fmt.Errorf("%s: %s= is given %d times", s.Name, k, len(v))
