@@ -139,7 +139,15 @@ func start(bin string) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.cmd = c.command(filepath.Join(bin, "postgres"), "-D", filepath.Join(dir, "data"), "-k", c.Socket,
+	// The server runs under a shell that stops it (and removes the
+	// folder) when this process is gone, so that a test binary killed by
+	// -timeout leaves no server behind.
+	watch := fmt.Sprintf(`"$@" & pg=$!
+trap 'kill -INT $pg; wait $pg; exit 0' INT TERM
+while [ -d /proc/%d ] && kill -0 $pg 2>/dev/null; do sleep 1; done
+kill -INT $pg 2>/dev/null; wait $pg
+[ -d /proc/%d ] || rm -rf %q`, os.Getpid(), os.Getpid(), dir)
+	c.cmd = c.command("/bin/sh", "-c", watch, "sh", filepath.Join(bin, "postgres"), "-D", filepath.Join(dir, "data"), "-k", c.Socket,
 		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=40", "-c", "shared_buffers=32MB")
 	c.cmd.Stdout, c.cmd.Stderr = log, log
