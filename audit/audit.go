@@ -17,6 +17,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/postgis"
 	"github.com/covaudit/covaudit/geodesy"
 	"github.com/covaudit/covaudit/report"
 	"github.com/covaudit/covaudit/validate"
@@ -78,10 +79,17 @@ type input struct {
 	data       []byte
 	size       int64         // bytes, when data is not held (streamed files)
 	digest     func() string // hex SHA-256 of data, see hashed
+	url        string        // a database input's URL (name has no password)
+	db         *dbRead       // what was read from it
 }
 
 // bytes is the input's size.
-func (in input) bytes() int64 { return max(int64(len(in.data)), in.size) }
+func (in input) bytes() int64 {
+	if in.db != nil {
+		return in.db.n
+	}
+	return max(int64(len(in.data)), in.size)
+}
 
 // fileSHA256 streams a file through SHA-256 (hex); "" when it cannot be
 // read.
@@ -126,6 +134,9 @@ func (in input) hashed() input {
 func (in input) sha256() string { return in.digest() }
 
 func loadInput(role, path string, stdin io.Reader) (input, error) {
+	if postgis.IsURL(path) {
+		return dbInput(role, path)
+	}
 	if path != "-" && geodata.IsOSMFile(path) {
 		return streamedInput(role, path)
 	}
@@ -228,7 +239,7 @@ func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons boo
 		}
 	}
 	if cfg.Population != "" {
-		if err := a.loadPopulation(); err != nil {
+		if err := a.loadPopulation(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -295,7 +306,7 @@ func (a *Audit) Index() *coverage.Index { return a.ix }
 func (a *Audit) warn(s string) { a.Warnings = append(a.Warnings, s) }
 
 // loadPopulation reads the population points or raster.
-func (a *Audit) loadPopulation() error {
+func (a *Audit) loadPopulation(ctx context.Context) error {
 	cfg := &a.Config
 	pin, err := loadInput("population", cfg.Population, cfg.Stdin)
 	if err != nil {
@@ -303,13 +314,22 @@ func (a *Audit) loadPopulation() error {
 	}
 	pin = pin.hashed()
 	a.inputs = append(a.inputs, pin)
-	if ext := strings.ToLower(filepath.Ext(pin.name)); ext == ".tif" || ext == ".tiff" {
+	if ext := strings.ToLower(filepath.Ext(pin.name)); pin.url == "" && (ext == ".tif" || ext == ".tiff") {
 		if a.opts.Population, err = a.rasterPopulation(pin); err != nil {
 			return err
 		}
 	} else {
-		pts, probs, err := geodata.ReadPopulation(pin.data, pin.name, geodata.StationOptions{ValueCol: cfg.PopulationField, CRS: cfg.PopulationCRS})
-		if err != nil {
+		popts := geodata.StationOptions{ValueCol: cfg.PopulationField, CRS: cfg.PopulationCRS}
+		var pts []geodata.PopulationPoint
+		var probs geodata.Problems
+		if pin.url != "" {
+			var l *postgis.Layer
+			if l, err = pin.readDB(ctx, "Point or MultiPoint"); err != nil {
+				return InputError{err}
+			}
+			pts, probs = geodata.PopulationFromLayer(l.Layer, pin.name, popts)
+			probs = l.Place(probs)
+		} else if pts, probs, err = geodata.ReadPopulation(pin.data, pin.name, popts); err != nil {
 			return InputError{err}
 		}
 		if len(probs) > 0 {
@@ -367,6 +387,10 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			defer wg.Done()
 			so := cfg.Columns
 			so.CRS = cfg.StationsCRS
+			if sin.url != "" {
+				stations[k], sprobs[k], serrs[k] = stationsOf(ctx, sin, so)
+				return
+			}
 			if geodata.IsOSMFile(sin.name) {
 				stations[k], sprobs[k], serrs[k] = osmStations(ctx, sin.name, cfg.StationFilter)
 				return
@@ -395,7 +419,12 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		dprobs geodata.Problems
 		err    error
 	)
-	if geodata.IsOSMFile(din.name) {
+	var dbl *postgis.Layer // districts from a database: problems name its rows
+	if din.url != "" {
+		if dbl, err = din.readDB(ctx, "Polygon or MultiPolygon"); err == nil {
+			feats, dprobs = geodata.DistrictsFromLayer(dbl.Layer, din.name, dopts)
+		}
+	} else if geodata.IsOSMFile(din.name) {
 		feats, dprobs, err = osmDistricts(ctx, din.name, cfg.DistrictFilter, cfg.NameField, cfg.ClassField)
 	} else if geodata.IsLayerFile(din.name) {
 		var l *geodata.Layer
@@ -522,6 +551,9 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		a.featureIdx = append(a.featureIdx, f.Index)
 	}
 	probs := sortProblems(dprobs)
+	if dbl != nil {
+		probs = dbl.Place(probs)
+	}
 	nsp := 0
 	for _, p := range sprobs {
 		probs = append(probs, p...)

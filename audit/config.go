@@ -166,6 +166,8 @@ type Output struct {
 	SurfaceCRS   crs.CRS
 	// Quiet leaves the warnings off stderr.
 	Quiet bool
+	// ReportTable: Report may be a postgresql:// table (suggest's sites).
+	ReportTable bool
 }
 
 // Progress hears how an audit advances (for a terminal's progress line).

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/csv"
@@ -68,7 +67,7 @@ func (a *Audit) Nearest(ctx context.Context, points string, pointsCRS crs.CRS, o
 		return nil, err
 	}
 	a.inputs = append(a.inputs, pin.hashed())
-	pts, probs, err := geodata.ReadStations(bytes.NewReader(pin.data), pin.name, geodata.StationOptions{CRS: pointsCRS})
+	pts, probs, err := stationsOf(ctx, pin, geodata.StationOptions{CRS: pointsCRS})
 	if err != nil {
 		return nil, InputError{err}
 	}

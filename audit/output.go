@@ -12,6 +12,7 @@ import (
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/covaudit/covaudit/geodata/gpkg"
+	"github.com/covaudit/covaudit/geodata/postgis"
 )
 
 // Write writes check's outputs (the report to Output.Report or stdout,
@@ -26,7 +27,13 @@ func (a *Audit) Write(stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.StationsReport != "" {
-		if err := geodata.WriteFileAtomic(o.StationsReport, a.writeStationsReport); err != nil {
+		var err error
+		if postgis.IsURL(o.StationsReport) {
+			err = a.stationsReportTable(o.StationsReport)
+		} else {
+			err = geodata.WriteFileAtomic(o.StationsReport, a.writeStationsReport)
+		}
+		if err != nil {
 			return OutputError{err}
 		}
 	}
@@ -80,7 +87,7 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 			extra = append(extra, CRSMember(epsg))
 		}
 		var err error
-		if strings.EqualFold(filepath.Ext(o.Gaps), ".gpkg") {
+		if db := postgis.IsURL(o.Gaps); db || strings.EqualFold(filepath.Ext(o.Gaps), ".gpkg") {
 			// A GeoPackage carries no collection-level notice: the
 			// attribution goes on every feature.
 			for i := range feats {
@@ -90,7 +97,11 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 					}
 				}
 			}
-			err = gpkg.WriteStyled(o.Gaps, "gaps", feats, epsg, gapsStyle())
+			if db {
+				err = postgis.WriteFeatures(context.Background(), o.Gaps, feats, epsg)
+			} else {
+				err = gpkg.WriteStyled(o.Gaps, "gaps", feats, epsg, gapsStyle())
+			}
 		} else {
 			err = geodata.WriteFileAtomic(o.Gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, styled(feats), extra) })
 		}
@@ -116,11 +127,23 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 // Check checks that every output file can be written (geodata.CheckOutput:
 // not a folder, in a folder that exists and takes new files), without
 // writing any: an output that cannot be written is an OutputError before
-// the others are written. Call it before a long run to fail early; Write
-// calls it again.
+// the others are written. A postgresql:// output (the gap map, the
+// stations report, suggest's sites) is checked as a URL, without
+// connecting. Call it before a long run to fail early; Write calls it
+// again.
 func (o Output) Check() error {
-	for _, p := range []string{o.StationsReport, o.Gaps, o.Report, o.HTML, o.SVG, o.Surface} {
+	for i, p := range []string{o.StationsReport, o.Gaps, o.Report, o.HTML, o.SVG, o.Surface} {
 		if p == "" {
+			continue
+		}
+		if postgis.IsURL(p) {
+			flag := []string{"--stations-report", "--gaps", "--output", "--html", "--svg", "--surface"}[i]
+			if i > 2 || (i == 2 && !o.ReportTable) {
+				return UsageError{fmt.Sprintf("%s %s: a database table takes --gaps, --stations-report and suggest's sites (-o), not this output", flag, postgis.Redact(p))}
+			}
+			if _, err := postgis.ParseOutput(p); err != nil {
+				return UsageError{fmt.Sprintf("%s: %v", flag, err)}
+			}
 			continue
 		}
 		if err := geodata.CheckOutput(p); err != nil {

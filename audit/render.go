@@ -649,6 +649,19 @@ func people(total, uncovered float64) (*geodata.Fixed, *geodata.Fixed, *float64)
 // covers (summed over districts) and the districts where it covers some
 // alone; CSV, stations in input order.
 func (a *Audit) writeStationsReport(w io.Writer) error {
+	head, rows := a.stationsReportRows()
+	cw := csv.NewWriter(w)
+	cw.Write(head)
+	for _, row := range rows {
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// stationsReportRows are the stations report's header and rows, as the
+// CSV has them.
+func (a *Audit) stationsReportRows() (head []string, rows [][]string) {
 	area := make([]float64, len(a.Stations))
 	ppl := make([]float64, len(a.Stations))
 	where := make([][]string, len(a.Stations))
@@ -657,22 +670,19 @@ func (a *Audit) writeStationsReport(w io.Writer) error {
 		ppl[s.Station] += s.People
 		where[s.Station] = append(where[s.Station], a.Districts[s.District].Name)
 	}
-	cw := csv.NewWriter(w)
-	head := []string{"id", "name", "lon", "lat", "sole_area_m2", "districts"}
+	head = []string{"id", "name", "lon", "lat", "sole_area_m2", "districts"}
 	if a.hasPopulation {
 		head = append(head[:5], "sole_people", "districts")
 	}
-	cw.Write(head)
 	for i, st := range a.Stations {
 		row := []string{st.ID, st.Name, deg7(st.Point[0]).String(), deg7(st.Point[1]).String(), m2(area[i]).String()}
 		if a.hasPopulation {
 			row = append(row, m2(ppl[i]).String())
 		}
 		row = append(row, strings.Join(where[i], "; "))
-		cw.Write(row)
+		rows = append(rows, row)
 	}
-	cw.Flush()
-	return cw.Error()
+	return head, rows
 }
 
 // failReason says why a district fails its pass rule ("" when it passes).

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -15,6 +14,7 @@ import (
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/covaudit/covaudit/geodata/gpkg"
+	"github.com/covaudit/covaudit/geodata/postgis"
 	"github.com/covaudit/covaudit/report"
 	"github.com/covaudit/covaudit/roads"
 	"github.com/paulmach/orb"
@@ -74,7 +74,8 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 		return nil, UsageError{fmt.Sprintf("invalid objective %q, must be one of (coverage|p-center)", sc.Objective)}
 	}
 	gaps := cfg.Output.Gaps
-	cfg.Output.Gaps = "" // the gap polygons are computed when candidates are generated
+	cfg.Output.ReportTable = true // -o postgresql://... takes the sites
+	cfg.Output.Gaps = ""          // the gap polygons are computed when candidates are generated
 	a, err := load(ctx, cfg, nil, sc.Candidates == "", namedPath{"--candidates", sc.Candidates})
 	if err != nil {
 		return nil, err
@@ -91,7 +92,7 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 			return nil, err
 		}
 		a.inputs = append(a.inputs, in.hashed())
-		st, probs, err := geodata.ReadStations(bytes.NewReader(in.data), in.name, geodata.StationOptions{CRS: sc.CandidatesCRS})
+		st, probs, err := stationsOf(ctx, in, geodata.StationOptions{CRS: sc.CandidatesCRS})
 		if err != nil {
 			return nil, InputError{err}
 		}
@@ -169,7 +170,11 @@ func (s *Suggestion) Write(stdout, stderr io.Writer) error {
 	o := s.Config.Output
 	s.PrintWarnings(stderr)
 	write := func(w io.Writer) error { return s.write(w, o.Format) }
-	if o.Format == "gpkg" {
+	if postgis.IsURL(o.Report) {
+		if err := s.writeTable(o.Report); err != nil {
+			return OutputError{err}
+		}
+	} else if o.Format == "gpkg" {
 		if o.Report == "" {
 			return UsageError{"--format gpkg writes a file: give it with -o FILE"}
 		}
@@ -337,6 +342,20 @@ func (s *Suggestion) point(j jsonSite, to func(lon, lat float64) (x, y float64))
 // the output system, with the columns of the CSV output (lon and lat stay
 // WGS84) and the data's attribution on every feature; whole or not at all.
 func (s *Suggestion) writeGeoPackage(path string) error {
+	epsg, pts, props := s.siteRows()
+	return gpkg.WritePoints(path, "sites", pts, props, epsg)
+}
+
+// writeTable writes the sites to a database table (a postgresql:// URL),
+// with the GeoPackage's columns, in one transaction.
+func (s *Suggestion) writeTable(url string) error {
+	epsg, pts, props := s.siteRows()
+	return postgis.WritePoints(context.Background(), url, pts, props, epsg)
+}
+
+// siteRows are the sites as points in the output system (its EPSG code)
+// with the columns of the CSV output and the attribution.
+func (s *Suggestion) siteRows() (int, []orb.Point, [][]geodata.Prop) {
 	epsg, to := OutputSystem(s.system)
 	sites := s.sites()
 	pts := make([]orb.Point, len(sites))
@@ -350,7 +369,7 @@ func (s *Suggestion) writeGeoPackage(path string) error {
 			props[i] = append(props[i], geodata.Prop{Key: "attribution", Value: strings.Join(s.attribution, "; ")})
 		}
 	}
-	return gpkg.WritePoints(path, "sites", pts, props, epsg)
+	return epsg, pts, props
 }
 
 // afterJSON is the report's districts audited with the sites.

@@ -232,12 +232,16 @@ func RecordsFromLayer(l *Layer, opts StationOptions) *StationFile {
 			continue
 		}
 		nm, _ := attr(f, nameKey)
+		var val string
+		if opts.ValueCol != "" {
+			val, _ = attr(f, opts.ValueCol)
+		}
 		for k, p := range pts {
 			rid := id
 			if len(pts) > 1 && id != "" {
 				rid = fmt.Sprintf("%s#%d", id, k+1)
 			}
-			sf.Records = append(sf.Records, StationRecord{Line: 0, Feature: f.Index, ID: rid, Name: nm, Lon: num(p[0]), Lat: num(p[1]), sep: ','})
+			sf.Records = append(sf.Records, StationRecord{Line: 0, Feature: f.Index, ID: rid, Name: nm, Lon: num(p[0]), Lat: num(p[1]), Value: val, sep: ','})
 		}
 	}
 	return sf

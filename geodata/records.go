@@ -319,6 +319,27 @@ func ReadPopulation(data []byte, name string, opts StationOptions) ([]Population
 	if err != nil {
 		return nil, nil, err
 	}
+	pts, probs := populationOf(sf, name, opts)
+	return pts, probs, nil
+}
+
+// PopulationFromLayer reads population points from a layer of points
+// (a database table), as ReadPopulation does from a file; the layer's
+// system applies unless opts.CRS is given.
+func PopulationFromLayer(l *Layer, name string, opts StationOptions) ([]PopulationPoint, Problems) {
+	if opts.ValueCol == "" {
+		opts.ValueCol = "population"
+	}
+	sf := RecordsFromLayer(l, opts)
+	sf.CRS = layerCRS(l, crs.CRS{})
+	for i := range sf.Unsplittable {
+		sf.Unsplittable[i].File = name
+	}
+	return populationOf(sf, name, opts)
+}
+
+// populationOf checks and converts population records.
+func populationOf(sf *StationFile, name string, opts StationOptions) ([]PopulationPoint, Problems) {
 	probs := sf.Unsplittable
 	if opts.CRS.Name == "" {
 		opts.CRS = sf.CRS
@@ -347,5 +368,5 @@ func ReadPopulation(data []byte, name string, opts StationOptions) ([]Population
 		}
 		out = append(out, PopulationPoint{Point: orb.Point{lon, lat}, Count: n})
 	}
-	return out, probs, nil
+	return out, probs
 }

@@ -345,6 +345,23 @@ case("surface-cell-without-surface", "flag", "give its file with --surface", "ch
 case("surface-crs-not-epsg", "flag", "--surface-crs gcj02: output is written in EPSG systems only", "check", "--surface", "{out}/s.tif", "--surface-crs", "gcj02")
 case("output-surface-missing-folder", "output", "nofolder does not exist", "check", "--surface", "{out}/nofolder/s.tif")
 case("output-surface-gaps-twice", "output", "--gaps and --surface both write", "check", "--gaps", "{out}/s.tif", "--surface", "{out}/s.tif")
+# PostgreSQL URLs refused before any connection (a malformed URL, no
+# table= or query=, both, an unknown mode, a query as an output, a map
+# into a table), and a server that is not there: each names the URL
+# without its password and what is wrong.
+pg = "postgresql://planner:s3cret@/gis?host=/nonexistent-socket-dir"
+for case_name, args, want in [
+        ("postgis-bad-port", ["--districts", "postgresql://planner:s3cret@db:54x/gis?table=d", "--stations", "{s}"], "postgresql://planner@db:54x/gis?table=d: not a PostgreSQL URL: invalid port"),
+        ("postgis-no-table", ["--districts", pg, "--stations", "{s}"], "postgresql://planner@/gis?host=/nonexistent-socket-dir: no table= or query="),
+        ("postgis-table-and-query", ["--districts", "{d}", "--stations", pg + "&table=s&query=SELECT%201"], "give table= or query=, not both"),
+        ("postgis-bad-escape", ["--districts", pg + "&query=SELECT%2", "--stations", "{s}"], 'parameter "query": invalid URL escape'),
+        ("postgis-mode-on-input", ["--districts", pg + "&table=d&mode=append", "--stations", "{s}"], "mode= is for outputs"),
+        ("postgis-unknown-mode", ["--gaps", pg + "&table=gaps&mode=upsert"], 'unknown mode "upsert" (modes: replace, append)'),
+        ("postgis-output-query", ["--gaps", pg + "&query=SELECT%201"], "an output is written to a table: give table=NAME, not query="),
+        ("postgis-html-to-table", ["--html", pg + "&table=map"], "--html postgresql://planner@/gis?host=/nonexistent-socket-dir&table=map: a database table takes --gaps"),
+        ("postgis-connection-refused", ["--districts", pg + "&table=d", "--stations", "{s}"], "postgresql://planner@/gis?host=/nonexistent-socket-dir&table=d: cannot connect:"),
+]:
+    case(case_name, "postgis", want, "check", *args)
 
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")

@@ -163,6 +163,18 @@ func gpkgGeometry(b []byte) (orb.Geometry, error) {
 	return g, err
 }
 
+// DecodeWKB decodes one standard (ISO or OGC) WKB geometry, as
+// PostGIS's ST_AsBinary gives it: Point, Polygon, MultiPoint or
+// MultiPolygon, Z and M dropped. Bytes after the geometry are an error.
+// Other packages reading WKB (geodata/postgis) share this decoder.
+func DecodeWKB(b []byte) (orb.Geometry, error) {
+	g, n, err := readWKB(b, 0, 0)
+	if err == nil && n != len(b) {
+		err = fmt.Errorf("WKB: %d bytes after the geometry", len(b)-n)
+	}
+	return g, err
+}
+
 // readWKB reads one WKB geometry (ISO: Z, M, ZM as +1000, +2000, +3000)
 // at off: Point, Polygon, MultiPoint or MultiPolygon.
 func readWKB(b []byte, off, depth int) (orb.Geometry, int, error) {
