@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"math"
+	"slices"
 
 	"github.com/covaudit/covaudit/geodesy"
 	"github.com/paulmach/orb"
@@ -148,11 +149,21 @@ func GeodesicOutline(mp orb.MultiPolygon) orb.MultiPolygon {
 				if i > 0 {
 					a := ring[i-1]
 					if n := min(maxOutlinePieces, int(math.Ceil(math.Abs(b[0]-a[0])/longEdgeDeg))); n > 1 {
-						if s, azi, _, err := geodesy.Inverse(a[0], a[1], b[0], b[1]); err == nil {
+						// From the lesser end, so that an edge two districts
+						// share gets the same points both ways round.
+						from, to, rev := a, b, false
+						if b[0] < a[0] || b[0] == a[0] && b[1] < a[1] {
+							from, to, rev = b, a, true
+						}
+						if s, azi, _, err := geodesy.Inverse(from[0], from[1], to[0], to[1]); err == nil {
+							start := len(r)
 							for k := 1; k < n; k++ {
-								lon, lat := geodesy.Direct(a[0], a[1], azi, s*float64(k)/float64(n))
-								lon = a[0] + math.Remainder(lon-a[0], 360)
+								lon, lat := geodesy.Direct(from[0], from[1], azi, s*float64(k)/float64(n))
+								lon = from[0] + math.Remainder(lon-from[0], 360)
 								r = append(r, orb.Point{lon, lat})
+							}
+							if rev {
+								slices.Reverse(r[start:])
 							}
 						}
 					}

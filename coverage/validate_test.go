@@ -370,3 +370,42 @@ func TestGeodesicOutline(t *testing.T) {
 		t.Errorf("a district without long edges was copied")
 	}
 }
+
+// TestGeodesicOutlineSharedEdge: two districts sharing a long edge, each
+// going round the other way, get the same points on it, so no sliver of
+// overlap appears between them.
+func TestGeodesicOutlineSharedEdge(t *testing.T) {
+	a := GeodesicOutline(orb.MultiPolygon{{{{0, 59}, {2, 59}, {2, 60}, {0, 60}, {0, 59}}}})
+	b := GeodesicOutline(orb.MultiPolygon{{{{0, 60}, {2, 60}, {2, 61}, {0, 61}, {0, 60}}}})
+	var north, south []orb.Point
+	for _, p := range a[0][0] {
+		if p[1] > 59.5 {
+			north = append(north, p)
+		}
+	}
+	for _, p := range b[0][0] {
+		if p[1] < 60.5 {
+			south = append(south, p)
+		}
+	}
+	if len(north) < 100 {
+		t.Fatalf("%d points on the shared edge", len(north))
+	}
+	in := map[orb.Point]bool{}
+	for _, p := range north {
+		in[p] = true
+	}
+	up := map[orb.Point]bool{}
+	for _, p := range south {
+		if !in[p] {
+			t.Fatalf("point %v of the upper district's edge is not on the lower's", p)
+		}
+		up[p] = true
+	}
+	if len(up) != len(in) {
+		t.Fatalf("%d points on the lower district's edge, %d on the upper's", len(in), len(up))
+	}
+	if ov := Overlaps([]District{{Geometry: a}, {Geometry: b}}); len(ov) != 0 {
+		t.Errorf("districts sharing a geodesic edge overlap: %+v", ov)
+	}
+}
