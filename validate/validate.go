@@ -13,8 +13,11 @@ import (
 	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/covaudit/covaudit/coverage"
@@ -511,9 +514,14 @@ func LikelyCRS(stations []coverage.Station, ds []coverage.District) (hint CRSHin
 	}
 	dist := newDistricts(ds)
 	at := make([]int, len(stations))
+	eachChunk(len(stations), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			at[i] = dist.at(stations[i].Point)
+		}
+	})
 	inside := 0
-	for i, s := range stations {
-		if at[i] = dist.at(s.Point); at[i] >= 0 {
+	for _, d := range at {
+		if d >= 0 {
 			inside++
 		}
 	}
@@ -522,16 +530,29 @@ func LikelyCRS(stations []coverage.Station, ds []coverage.District) (hint CRSHin
 	for _, name := range []string{"gcj02", "bd09"} {
 		sys, _ := crs.Parse(name)
 		moved := make([]orb.Point, len(stations))
+		offset := make([]float64, len(stations))
+		state := make([]uint8, len(stations)) // 0: not moved (outside China), 1: moved, 2: moved into a district
+		eachChunk(len(stations), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				s := stations[i]
+				lon, lat := sys.ToWGS84(s.Point[0], s.Point[1])
+				moved[i] = orb.Point{lon, lat}
+				if lon == s.Point[0] && lat == s.Point[1] {
+					continue // outside China: the system changes nothing
+				}
+				offset[i], state[i] = geodesy.Distance(s.Point[0], s.Point[1], lon, lat), 1
+				if dist.contains(moved[i]) {
+					state[i] = 2
+				}
+			}
+		})
 		var offsets []float64
 		n := 0
-		for i, s := range stations {
-			lon, lat := sys.ToWGS84(s.Point[0], s.Point[1])
-			moved[i] = orb.Point{lon, lat}
-			if lon == s.Point[0] && lat == s.Point[1] {
-				continue // outside China: the system changes nothing
+		for i, st := range state {
+			if st > 0 {
+				offsets = append(offsets, offset[i])
 			}
-			offsets = append(offsets, geodesy.Distance(s.Point[0], s.Point[1], lon, lat))
-			if dist.contains(moved[i]) {
+			if st == 2 {
 				n++
 			}
 		}
@@ -601,38 +622,95 @@ func namedDistricts(stations []coverage.Station, ds []coverage.District) []int {
 		i    int
 	}
 	var names []named
+	first := map[string]int{} // a name's district, or -2 when two districts share it
+	minLen, maxLen := math.MaxInt, 0
 	for i, d := range ds {
 		if n := strings.ToLower(strings.TrimSpace(d.Name)); utf8.RuneCountInString(n) >= 2 {
 			names = append(names, named{n, i})
+			if _, dup := first[n]; dup {
+				first[n] = -2
+			} else {
+				first[n] = i
+			}
+			minLen, maxLen = min(minLen, len(n)), max(maxLen, len(n))
 		}
 	}
 	if len(names) == 0 {
 		return nil
 	}
+	// The district of a station is that of the longest district name its
+	// own name contains, when one district alone has a contained name of
+	// that length. The names a station's name contains are its substrings
+	// of lengths minLen..maxLen found in first: looking them up costs
+	// len(sn) x (maxLen-minLen+1) probes, scanning every name len(names)
+	// substring searches; each station takes the cheaper way. Both give
+	// the same answer.
 	out := make([]int, len(stations))
-	any := false
-	for k, s := range stations {
-		out[k] = -1
-		sn := strings.ToLower(s.Name)
-		best := 0
-		for _, n := range names {
-			if l := len(n.name); l >= best && strings.Contains(sn, n.name) {
-				if l == best && out[k] != n.i {
-					out[k] = -2 // two districts: no name
-					continue
+	var found atomic.Bool
+	eachChunk(len(stations), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			sn := strings.ToLower(stations[k].Name)
+			best, at := 0, -1
+			if span := maxLen - minLen + 1; len(sn)*span <= len(names) {
+				for l := min(maxLen, len(sn)); l >= minLen && at == -1; l-- {
+					for i := 0; i+l <= len(sn); i++ {
+						d, ok := first[sn[i:i+l]]
+						if !ok {
+							continue
+						}
+						if at == -1 && best == 0 {
+							best, at = l, d
+						} else if d != at {
+							at = -2
+						}
+					}
+					if at == -1 {
+						best = 0
+					}
 				}
-				best, out[k] = l, n.i
+			} else {
+				for _, n := range names {
+					if l := len(n.name); l >= best && strings.Contains(sn, n.name) {
+						if l == best && at != n.i {
+							at = -2 // two districts: no name
+							continue
+						}
+						best, at = l, n.i
+					}
+				}
+			}
+			if at < 0 {
+				at = -1
+			}
+			out[k] = at
+			if at >= 0 {
+				found.Store(true)
 			}
 		}
-		if out[k] == -2 {
-			out[k] = -1
-		}
-		any = any || out[k] >= 0
-	}
-	if !any {
+	})
+	if !found.Load() {
 		return nil
 	}
 	return out
+}
+
+// eachChunk calls fn on consecutive ranges [lo, hi) covering 0..n, on all
+// cores at once; fn must only write what its own range owns.
+func eachChunk(n int, fn func(lo, hi int)) {
+	w := min(runtime.GOMAXPROCS(0), max(1, n/1024))
+	if w <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(k*n/w, (k+1)*n/w)
+		}()
+	}
+	wg.Wait()
 }
 
 // clearance is the clearance test of LikelyCRS: moving each station inside
