@@ -46,7 +46,7 @@ for c in cases:
             base = (wall, unc)
         rows.append((tool, wall, rss, unc))
     for tool, wall, rss, unc in rows:
-        rel = "" if base is None or tool == "covaudit" else "%+.3f%%" % (100 * (unc - base[1]) / base[1])
+        rel = "" if base is None or tool == "covaudit" or base[1] == 0 else "%+.3f%%" % (100 * (unc - base[1]) / base[1])
         sp = "" if base is None or tool == "covaudit" else "%.1fx" % (wall / base[0])
         ra = "" if base is None or tool == "covaudit" else "%.3f" % (base[0] / wall)
         print("| %s | %s | %.2f | %.0f | %.3f | %s | %s | %s |" % (c, tool, wall, rss, unc / 1e6, rel, sp, ra))

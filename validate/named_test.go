@@ -83,3 +83,24 @@ func TestNamedDistrictsMatchesScan(t *testing.T) {
 		}
 	}
 }
+
+// A file of more than hintSample stations is looked at through an evenly
+// spaced sample, and the hint says so.
+func TestLikelyCRSSamplesLargeFiles(t *testing.T) {
+	ds, st := wholeCity(1, 600, false, false)
+	g := toGCJ(ds, st)
+	var big []coverage.Station
+	for len(big) <= hintSample {
+		big = append(big, g...)
+	}
+	h, ok := LikelyCRS(big, ds)
+	if !ok || h.CRS != "gcj02" {
+		t.Fatalf("GCJ-02 stations repeated to %d: no hint (%v)", len(big), h)
+	}
+	if h.Stations != hintSample || h.Of != len(big) || !strings.Contains(h.Message(), "evenly spaced in file order") {
+		t.Errorf("looked at %d of %d: %s", h.Stations, h.Of, h.Message())
+	}
+	if h, ok := LikelyCRS(g, ds); ok && h.Of != h.Stations {
+		t.Errorf("a small file was sampled: %s", h.Message())
+	}
+}
