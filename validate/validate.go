@@ -187,19 +187,21 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 	}
 	dist := newDistricts(opts.Districts)
 	type placed struct {
-		rec geodata.StationRecord
+		rec *geodata.StationRecord
 		pt  orb.Point
 	}
-	var good []placed
-	firstID := map[string]geodata.StationRecord{}
-	for _, r := range sf.Records {
+	good := make([]placed, 0, len(sf.Records))
+	firstID := make(map[string]int, len(sf.Records)) // the first record of an id, index in sf.Records
+	for k := range sf.Records {
+		r := &sf.Records[k]
 		at := func(code, msg, fix string) { add(r.Line, r.Feature, r.ID, code, msg, fix) }
 		if r.ID != "" {
-			if first, ok := firstID[r.ID]; ok {
+			if f, ok := firstID[r.ID]; ok {
+				first := sf.Records[f]
 				first.ID = ""
 				at("duplicate-id", fmt.Sprintf("id %q is also used %s", r.ID, where(first)), "give each station its own id")
 			} else {
-				firstID[r.ID] = r
+				firstID[r.ID] = k
 			}
 		}
 		lon, lat, lonErr, latErr := r.Coords()
@@ -299,7 +301,7 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 			d := geodesy.Distance(g.pt[0], g.pt[1], good[j].pt[0], good[j].pt[1])
 			if d <= opts.DuplicateDistanceM {
 				add(g.rec.Line, g.rec.Feature, g.rec.ID, "duplicate-location",
-					fmt.Sprintf("%.1f m from the station %s", d, where(good[j].rec)), "remove one of them, or move it to its real place")
+					fmt.Sprintf("%.1f m from the station %s", d, where(*good[j].rec)), "remove one of them, or move it to its real place")
 				break
 			}
 		}
