@@ -35,7 +35,7 @@ if [ $ONLY = 0 ]; then
   [ -x /usr/lib/postgresql/15/bin/postgres ] && [ -d /usr/share/postgresql/15/extension ] && \
     ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
   command -v ogr2ogr >/dev/null || need+=(gdal-bin)
-  /usr/bin/python3 -c 'import geopandas' 2>/dev/null || need+=(python3-geopandas)
+  [ $NOGPD = 1 ] || /usr/bin/python3 -c 'import geopandas' 2>/dev/null || need+=(python3-geopandas)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
