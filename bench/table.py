@@ -19,8 +19,8 @@ def timing(path):
     return secs, rss
 
 
-print("| case | tool | wall s (median) | peak RSS MB | total uncovered km² | vs covaudit | covaudit speed-up |")
-print("|---|---|--:|--:|--:|--:|--:|")
+print("| case | tool | wall s (median) | peak RSS MB | total uncovered km² | vs covaudit | covaudit speed-up | ratio covaudit / tool |")
+print("|---|---|--:|--:|--:|--:|--:|--:|")
 setup = {}
 for c in cases:
     t = os.path.join(out, "results", c, "postgis_setup.time")
@@ -46,9 +46,10 @@ for c in cases:
             base = (wall, unc)
         rows.append((tool, wall, rss, unc))
     for tool, wall, rss, unc in rows:
-        rel = "" if base is None or tool == "covaudit" else "%+.3f%%" % (100 * (unc - base[1]) / base[1])
+        rel = "" if base is None or tool == "covaudit" or base[1] == 0 else "%+.3f%%" % (100 * (unc - base[1]) / base[1])
         sp = "" if base is None or tool == "covaudit" else "%.1fx" % (wall / base[0])
-        print("| %s | %s | %.2f | %.0f | %.3f | %s | %s |" % (c, tool, wall, rss, unc / 1e6, rel, sp))
+        ra = "" if base is None or tool == "covaudit" else "%.3f" % (base[0] / wall)
+        print("| %s | %s | %.2f | %.0f | %.3f | %s | %s | %s |" % (c, tool, wall, rss, unc / 1e6, rel, sp, ra))
         if tool == "postgis" and c in setup and base is not None:
             w = wall + setup[c]
-            print("| %s | postgis + cluster setup | %.2f |  |  |  | %.1fx |" % (c, w, w / base[0]))
+            print("| %s | postgis + cluster setup | %.2f |  |  |  | %.1fx | %.3f |" % (c, w, w / base[0], base[0] / w))

@@ -245,6 +245,7 @@ func evaluateDistrict(d *District, ix *Index, opts Options, fs *frameSet) (Resul
 	cands := ix.Near(f.bound, r)
 	ells, resid := f.ellipses(ix, cands, r)
 	res.Stations = len(ells)
+	ells = dropCovered(ells) // the same union (dominance.go)
 	cut := f.region.cut(ells)
 	res.UncoveredM2 = max(0, min(cut.area, res.AreaM2))
 	// Error bound: chords of densified edges (2/3 of tolerance x length),

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // ValidateGeometry checks a district geometry on its own: at least one
@@ -42,10 +41,11 @@ func ValidateGeometry(mp orb.MultiPolygon) error {
 		shell := openRing(poly[0])
 		outline := GeodesicOutline(orb.MultiPolygon{{poly[0]}})[0][0]
 		left := math.Abs(lonLatArea(shell))
+		ob := outline.Bound()
 		for hi := 1; hi < len(poly); hi++ {
 			hole := openRing(poly[hi])
 			for _, p := range hole {
-				if !planar.RingContains(outline, p) && !onRing(shell, p) {
+				if !ringContains(outline, ob, p) && !onRing(shell, p) {
 					return fmt.Errorf("polygon %d: hole %d lies outside the shell (vertex (%v, %v))", pi, hi, p[0], p[1])
 				}
 			}
@@ -628,3 +628,77 @@ func within(a, b rect) bool {
 func properCross(a, b, c, d orb.Point) (orb.Point, bool) { return cplanar.ProperCross(a, b, c, d) }
 
 func distToSeg(p, a, b orb.Point) float64 { return cplanar.SegmentDistance(p, a, b) }
+
+// ringContains is planar.RingContains (orb v0.14.0, MIT licence: points on
+// the ring count as inside) given the ring's bound b, which RingContains
+// recomputes for every point: the hole test above asks it for every
+// vertex of every hole.
+func ringContains(r orb.Ring, b orb.Bound, point orb.Point) bool {
+	if !b.Contains(point) {
+		return false
+	}
+	c, on := rayIntersect(point, r[0], r[len(r)-1])
+	if on {
+		return true
+	}
+	for i := 0; i < len(r)-1; i++ {
+		inter, on := rayIntersect(point, r[i], r[i+1])
+		if on {
+			return true
+		}
+		if inter {
+			c = !c
+		}
+	}
+	return c
+}
+
+// rayIntersect is orb/planar's: whether the ray from p towards +x crosses
+// the segment s-e, and whether p lies on it.
+func rayIntersect(p, s, e orb.Point) (intersects, on bool) {
+	if s[0] > e[0] {
+		s, e = e, s
+	}
+	switch p[0] {
+	case s[0]:
+		if p[1] == s[1] {
+			return false, true // p == start
+		} else if s[0] == e[0] {
+			// vertical segment: on it when between its ends
+			if s[1] > e[1] && s[1] >= p[1] && p[1] >= e[1] {
+				return false, true
+			}
+			if e[1] > s[1] && e[1] >= p[1] && p[1] >= s[1] {
+				return false, true
+			}
+		}
+		p[0] = math.Nextafter(p[0], math.Inf(1)) // the degenerate case
+	case e[0]:
+		if p[1] == e[1] {
+			return false, true // p == end
+		}
+		p[0] = math.Nextafter(p[0], math.Inf(1))
+	}
+	if p[0] < s[0] || p[0] > e[0] {
+		return false, false
+	}
+	if s[1] > e[1] {
+		if p[1] > s[1] {
+			return false, false
+		} else if p[1] < e[1] {
+			return true, false
+		}
+	} else {
+		if p[1] > e[1] {
+			return false, false
+		} else if p[1] < s[1] {
+			return true, false
+		}
+	}
+	rs := (p[1] - s[1]) / (p[0] - s[0])
+	ds := (e[1] - s[1]) / (e[0] - s[0])
+	if rs == ds {
+		return false, true
+	}
+	return rs <= ds, false
+}

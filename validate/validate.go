@@ -13,8 +13,11 @@ import (
 	"github.com/covaudit/covaudit/internal/planar"
 	"math"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/covaudit/covaudit/coverage"
@@ -184,19 +187,21 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 	}
 	dist := newDistricts(opts.Districts)
 	type placed struct {
-		rec geodata.StationRecord
+		rec *geodata.StationRecord
 		pt  orb.Point
 	}
-	var good []placed
-	firstID := map[string]geodata.StationRecord{}
-	for _, r := range sf.Records {
+	good := make([]placed, 0, len(sf.Records))
+	firstID := make(map[string]int, len(sf.Records)) // the first record of an id, index in sf.Records
+	for k := range sf.Records {
+		r := &sf.Records[k]
 		at := func(code, msg, fix string) { add(r.Line, r.Feature, r.ID, code, msg, fix) }
 		if r.ID != "" {
-			if first, ok := firstID[r.ID]; ok {
+			if f, ok := firstID[r.ID]; ok {
+				first := sf.Records[f]
 				first.ID = ""
 				at("duplicate-id", fmt.Sprintf("id %q is also used %s", r.ID, where(first)), "give each station its own id")
 			} else {
-				firstID[r.ID] = r
+				firstID[r.ID] = k
 			}
 		}
 		lon, lat, lonErr, latErr := r.Coords()
@@ -296,7 +301,7 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 			d := geodesy.Distance(g.pt[0], g.pt[1], good[j].pt[0], good[j].pt[1])
 			if d <= opts.DuplicateDistanceM {
 				add(g.rec.Line, g.rec.Feature, g.rec.ID, "duplicate-location",
-					fmt.Sprintf("%.1f m from the station %s", d, where(good[j].rec)), "remove one of them, or move it to its real place")
+					fmt.Sprintf("%.1f m from the station %s", d, where(*good[j].rec)), "remove one of them, or move it to its real place")
 				break
 			}
 		}
@@ -447,6 +452,7 @@ type CRSHint struct {
 	CRS           string  // "gcj02" or "bd09"
 	Evidence      string  // "inside", "names" or "clearance": which test fired (see LikelyCRS)
 	Stations      int     // stations looked at
+	Of            int     // when more than Stations: the stations in the file, of which Stations were sampled
 	MedianOffsetM float64 // how far the reading in CRS moves them, median, metres
 	// Inside and IfRead: stations inside a district as read, and as read
 	// in CRS (Evidence "inside"); for "names", stations inside the
@@ -471,6 +477,10 @@ const (
 	clearanceDirections = 8
 	clearanceMin        = 5.0
 	clearanceSample     = 20000 // stations looked at by the clearance test, at most
+	// hintSample: stations looked at by LikelyCRS, at most, evenly spaced
+	// in file order (a national list of a million: an offset shared by
+	// the file shows in any tenth of it, at a tenth of the cost).
+	hintSample = 100000
 )
 
 // LikelyCRS looks for the consistent offset of stations geocoded on a
@@ -498,6 +508,14 @@ func LikelyCRS(stations []coverage.Station, ds []coverage.District) (hint CRSHin
 	if len(ds) == 0 || len(stations) == 0 {
 		return hint, false
 	}
+	of := len(stations)
+	if of > hintSample {
+		sample := make([]coverage.Station, hintSample)
+		for k := range sample {
+			sample[k] = stations[k*of/hintSample]
+		}
+		stations = sample
+	}
 	gcj, _ := crs.Parse("gcj02")
 	some := false
 	for _, s := range stations {
@@ -511,9 +529,14 @@ func LikelyCRS(stations []coverage.Station, ds []coverage.District) (hint CRSHin
 	}
 	dist := newDistricts(ds)
 	at := make([]int, len(stations))
+	eachChunk(len(stations), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			at[i] = dist.at(stations[i].Point)
+		}
+	})
 	inside := 0
-	for i, s := range stations {
-		if at[i] = dist.at(s.Point); at[i] >= 0 {
+	for _, d := range at {
+		if d >= 0 {
 			inside++
 		}
 	}
@@ -522,21 +545,34 @@ func LikelyCRS(stations []coverage.Station, ds []coverage.District) (hint CRSHin
 	for _, name := range []string{"gcj02", "bd09"} {
 		sys, _ := crs.Parse(name)
 		moved := make([]orb.Point, len(stations))
+		offset := make([]float64, len(stations))
+		state := make([]uint8, len(stations)) // 0: not moved (outside China), 1: moved, 2: moved into a district
+		eachChunk(len(stations), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				s := stations[i]
+				lon, lat := sys.ToWGS84(s.Point[0], s.Point[1])
+				moved[i] = orb.Point{lon, lat}
+				if lon == s.Point[0] && lat == s.Point[1] {
+					continue // outside China: the system changes nothing
+				}
+				offset[i], state[i] = geodesy.Distance(s.Point[0], s.Point[1], lon, lat), 1
+				if dist.contains(moved[i]) {
+					state[i] = 2
+				}
+			}
+		})
 		var offsets []float64
 		n := 0
-		for i, s := range stations {
-			lon, lat := sys.ToWGS84(s.Point[0], s.Point[1])
-			moved[i] = orb.Point{lon, lat}
-			if lon == s.Point[0] && lat == s.Point[1] {
-				continue // outside China: the system changes nothing
+		for i, st := range state {
+			if st > 0 {
+				offsets = append(offsets, offset[i])
 			}
-			offsets = append(offsets, geodesy.Distance(s.Point[0], s.Point[1], lon, lat))
-			if dist.contains(moved[i]) {
+			if st == 2 {
 				n++
 			}
 		}
 		slices.Sort(offsets)
-		h := CRSHint{CRS: name, Stations: len(stations), MedianOffsetM: offsets[len(offsets)/2]}
+		h := CRSHint{CRS: name, Stations: len(stations), Of: of, MedianOffsetM: offsets[len(offsets)/2]}
 		// inside
 		if gain := n - inside; gain >= 3 && float64(gain) >= 0.2*float64(len(stations)) {
 			h.Evidence, h.Inside, h.IfRead = "inside", inside, n
@@ -601,38 +637,95 @@ func namedDistricts(stations []coverage.Station, ds []coverage.District) []int {
 		i    int
 	}
 	var names []named
+	first := map[string]int{} // a name's district, or -2 when two districts share it
+	minLen, maxLen := math.MaxInt, 0
 	for i, d := range ds {
 		if n := strings.ToLower(strings.TrimSpace(d.Name)); utf8.RuneCountInString(n) >= 2 {
 			names = append(names, named{n, i})
+			if _, dup := first[n]; dup {
+				first[n] = -2
+			} else {
+				first[n] = i
+			}
+			minLen, maxLen = min(minLen, len(n)), max(maxLen, len(n))
 		}
 	}
 	if len(names) == 0 {
 		return nil
 	}
+	// The district of a station is that of the longest district name its
+	// own name contains, when one district alone has a contained name of
+	// that length. The names a station's name contains are its substrings
+	// of lengths minLen..maxLen found in first: looking them up costs
+	// len(sn) x (maxLen-minLen+1) probes, scanning every name len(names)
+	// substring searches; each station takes the cheaper way. Both give
+	// the same answer.
 	out := make([]int, len(stations))
-	any := false
-	for k, s := range stations {
-		out[k] = -1
-		sn := strings.ToLower(s.Name)
-		best := 0
-		for _, n := range names {
-			if l := len(n.name); l >= best && strings.Contains(sn, n.name) {
-				if l == best && out[k] != n.i {
-					out[k] = -2 // two districts: no name
-					continue
+	var found atomic.Bool
+	eachChunk(len(stations), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			sn := strings.ToLower(stations[k].Name)
+			best, at := 0, -1
+			if span := maxLen - minLen + 1; len(sn)*span <= len(names) {
+				for l := min(maxLen, len(sn)); l >= minLen && at == -1; l-- {
+					for i := 0; i+l <= len(sn); i++ {
+						d, ok := first[sn[i:i+l]]
+						if !ok {
+							continue
+						}
+						if at == -1 && best == 0 {
+							best, at = l, d
+						} else if d != at {
+							at = -2
+						}
+					}
+					if at == -1 {
+						best = 0
+					}
 				}
-				best, out[k] = l, n.i
+			} else {
+				for _, n := range names {
+					if l := len(n.name); l >= best && strings.Contains(sn, n.name) {
+						if l == best && at != n.i {
+							at = -2 // two districts: no name
+							continue
+						}
+						best, at = l, n.i
+					}
+				}
+			}
+			if at < 0 {
+				at = -1
+			}
+			out[k] = at
+			if at >= 0 {
+				found.Store(true)
 			}
 		}
-		if out[k] == -2 {
-			out[k] = -1
-		}
-		any = any || out[k] >= 0
-	}
-	if !any {
+	})
+	if !found.Load() {
 		return nil
 	}
 	return out
+}
+
+// eachChunk calls fn on consecutive ranges [lo, hi) covering 0..n, on all
+// cores at once; fn must only write what its own range owns.
+func eachChunk(n int, fn func(lo, hi int)) {
+	w := min(runtime.GOMAXPROCS(0), max(1, n/1024))
+	if w <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(k*n/w, (k+1)*n/w)
+		}()
+	}
+	wg.Wait()
 }
 
 // clearance is the clearance test of LikelyCRS: moving each station inside
@@ -685,6 +778,9 @@ func (h CRSHint) Message() string {
 		why = fmt.Sprintf("moved back by the %s offset no station leaves the districts, while moved as far in other directions %.1f (mean) would: stations keep clear of the edges exactly as %s places read as WGS84 do", sys, h.Other, sys)
 	default:
 		why = fmt.Sprintf("%d of %d stations lie inside a district as read (WGS84), %d if they are %s", h.Inside, h.Stations, h.IfRead, sys)
+	}
+	if h.Of > h.Stations {
+		why = fmt.Sprintf("%s (%d of the %d stations, evenly spaced in file order, looked at)", why, h.Stations, h.Of)
 	}
 	return fmt.Sprintf("%s (a consistent offset of about %.0f m): the stations are likely in %s", why, h.MedianOffsetM, sys)
 }

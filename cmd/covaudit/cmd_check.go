@@ -74,6 +74,7 @@ type checkOptions struct {
 	gaps                     string
 	chordError               distanceFlag
 	workers                  int
+	cpuProfile               string
 	quiet                    bool
 	encoding                 string
 	districtsCRS             crsFlag
@@ -136,6 +137,8 @@ func (o *checkOptions) addInputFlags(f *pflag.FlagSet) {
 	f.Var(&o.populationCRS, "population-crs", "coordinate system of the population points (default WGS84; see --districts-crs)")
 	f.Var(&o.minCoverageBy, "min-coverage-by", "what --min-coverage counts: area|population")
 	f.IntVar(&o.workers, "workers", 0, "districts evaluated at once (default: all cores)")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (runtime/pprof) to `FILE`")
+	f.Lookup("cpuprofile").Hidden = true
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no warnings or progress on stderr (errors still)")
 	o.road.addFlags(f)
 }
@@ -254,6 +257,11 @@ func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		return err
 	}
 	cfg.Shard = o.shard.Shard
+	stop, err := startCPUProfile(o.cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	a, err := audit.Load(ctx, cfg)
 	if err != nil {
 		return err

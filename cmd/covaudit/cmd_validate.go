@@ -39,6 +39,7 @@ EXIT STATUS
 `
 
 type validateOptions struct {
+	cpuProfile          string
 	stations, districts string
 	nameField           string
 	repair              bool
@@ -64,6 +65,8 @@ func newValidateOptions() *validateOptions {
 
 func (o *validateOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.stations, "stations", "", "stations to check, CSV or GeoJSON (`FILE`, or - for stdin)")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (runtime/pprof) to `FILE`")
+	f.Lookup("cpuprofile").Hidden = true
 	f.StringVar(&o.districts, "districts", "", "district boundaries, GeoJSON (`FILE`): enables the checks against districts")
 	f.StringVar(&o.nameField, "name-field", "name", "district property holding the name")
 	f.BoolVar(&o.repair, "repair", false, "make invalid district rings valid as GEOS MakeValid does, each repair a warning on stderr, instead of refusing them")
@@ -92,6 +95,11 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 	if o.districts == "-" && o.stations == "-" {
 		return usageError{Msg: "only one of --districts and --stations can read standard input"}
 	}
+	stop, err := startCPUProfile(o.cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	sinName, sinData, err := audit.ReadInput("stations", o.stations, stdin)
 	if err != nil {
 		return err

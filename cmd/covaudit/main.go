@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -226,14 +225,15 @@ func main() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go onSignals(sigs, cancel, os.Stderr, os.Exit)
 	// COVAUDIT_CPUPROFILE=FILE writes a CPU profile of the run (go tool
-	// pprof), for the benchmarks.
-	if p := os.Getenv("COVAUDIT_CPUPROFILE"); p != "" {
-		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
-			defer f.Close()
-		}
+	// pprof), for the benchmarks; --cpuprofile does the same for one
+	// command.
+	stop, err := startCPUProfile(os.Getenv("COVAUDIT_CPUPROFILE"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "covaudit: COVAUDIT_CPUPROFILE:", err)
+		os.Exit(exitCode(err))
 	}
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	pprof.StopCPUProfile()
+	stop()
 	signal.Stop(sigs)
 	os.Exit(code)
 }
