@@ -5,7 +5,8 @@
 #
 # REPEAT (default 5) runs of covaudit and of PostGIS each; the table takes the median wall time
 # (the machine is a shared VM whose timings vary by 10 to 20%). GeoPandas runs once.
-# Cases: bench/gen_synth.py (a copy of the shared peer benchmark's seeded generator) presets
+# Cases: the shared peer benchmark's seeded generator ($GEN_SYNTH, default
+# ../shared/bench/gen_synth.py beside the repository; covaudit does not ship a copy) presets
 # medium (300 districts, 5,000 stations) and large (3,000 districts, 50,000 stations);
 # --many-stations adds medium-1m, the medium city's districts with 1,000,000 stations clustered as
 # the generator makes them (GeoPandas does not run on it). GEN=synthcity uses bench/synthcity's
@@ -22,6 +23,11 @@ SKIP_LARGE=0; ONLY=0; NOGPD=0; MANY=0
 for a in "$@"; do case $a in --skip-large) SKIP_LARGE=1;; --only-covaudit) ONLY=1;; --no-geopandas) NOGPD=1;;
   --many-stations) MANY=1;; *) echo "compare.sh: unknown option $a" >&2; exit 2;; esac; done
 GEN=${GEN:-gen_synth}
+GEN_SYNTH=${GEN_SYNTH:-$PWD/../shared/bench/gen_synth.py}
+if [ "$GEN" = gen_synth ] && [ ! -f "$GEN_SYNTH" ]; then
+  echo "compare.sh: no generator at $GEN_SYNTH: set GEN_SYNTH to the shared benchmark's gen_synth.py, or GEN=synthcity" >&2
+  exit 2
+fi
 OUT=${BENCH_OUT:-${TMPDIR:-/tmp}/covaudit-compare}
 R=2000; Q=16; REPEAT=${REPEAT:-5}
 mkdir -p "$OUT/cases" "$OUT/results"
@@ -78,8 +84,8 @@ for c in "${cases[@]}"; do
     case $GEN:$c in
       synthcity:medium-1m) echo "compare.sh: --many-stations needs GEN=gen_synth" >&2; exit 2;;
       synthcity:*) "$OUT/synthcity" -preset "$c" -out "$d";;
-      *:medium-1m) /usr/bin/python3 bench/gen_synth.py city "$d" --districts 300 --stations 1000000 --size-km 160 --spacing 40 >/dev/null;;
-      *) /usr/bin/python3 bench/gen_synth.py city "$d" --preset "$c" >/dev/null;;
+      *:medium-1m) /usr/bin/python3 "$GEN_SYNTH" city "$d" --districts 300 --stations 1000000 --size-km 160 --spacing 40 >/dev/null;;
+      *) /usr/bin/python3 "$GEN_SYNTH" city "$d" --preset "$c" >/dev/null;;
     esac
   fi
   echo "== $c"
