@@ -9,7 +9,53 @@ import (
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+	"github.com/tidwall/rtree"
+
+	iplanar "github.com/covaudit/covaudit/internal/planar"
 )
+
+// placeLocator is districtLocator for many points: the polygons' boxes in
+// an R-tree, each polygon's rings tested even-odd in longitude and
+// latitude (outer ring in, no hole holding the point); the first district
+// in input order wins.
+func (a *Audit) placeLocator() func(p orb.Point) int {
+	type poly struct {
+		district int
+		rings    []orb.Ring
+	}
+	var polys []poly
+	var tree rtree.RTreeG[int]
+	for i := range a.Districts {
+		for _, pg := range a.Districts[i].Geometry {
+			if len(pg) == 0 {
+				continue
+			}
+			b := pg[0].Bound()
+			tree.Insert(b.Min, b.Max, len(polys))
+			polys = append(polys, poly{i, pg})
+		}
+	}
+	return func(p orb.Point) int {
+		best := -1
+		tree.Search(p, p, func(_, _ [2]float64, k int) bool {
+			pg := polys[k]
+			if best >= 0 && pg.district >= best {
+				return true
+			}
+			if !iplanar.Contains(pg.rings[0], p) {
+				return true
+			}
+			for _, h := range pg.rings[1:] {
+				if iplanar.Contains(h, p) {
+					return true
+				}
+			}
+			best = pg.district
+			return true
+		})
+		return best
+	}
+}
 
 // AccessConfig asks for capacity-aware measures over the population
 // (Config.Population): the accessibility indices and capacitated coverage.
@@ -102,7 +148,7 @@ type accessRun struct {
 // order) holding it in longitude and latitude; places in no district are
 // left out.
 func (a *Audit) accessPlaces() ([]coverage.Place, []orb.Polygon) {
-	at := a.districtLocator()
+	at := a.placeLocator()
 	var out []coverage.Place
 	var cells []orb.Polygon
 	if pts, counts := a.population.Points(); pts != nil {
