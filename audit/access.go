@@ -190,7 +190,11 @@ func (a *Audit) runAccess(ctx context.Context, query []coverage.Place) error {
 	ar.extra = len(query)
 	ar.places = append(ar.places, query...)
 	var err error
-	if ar.catch, err = coverage.NewCatchments(ctx, ar.places, a.Districts, a.ix, a.opts); err != nil {
+	build := coverage.NewCatchments
+	if ac.Method == "2sfca" && !ac.Capacitated {
+		build = coverage.NewMemberships // the costs do not matter
+	}
+	if ar.catch, err = build(ctx, ar.places, a.Districts, a.ix, a.opts); err != nil {
 		return InputError{err}
 	}
 	ar.capacity = make([]float64, len(a.Stations))

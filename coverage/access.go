@@ -58,6 +58,32 @@ const chunk = 256
 // places. Road rules need opts.Roads (Rule.Network indexes them, over the
 // index's stations). Results do not depend on opts.Workers.
 func NewCatchments(ctx context.Context, places []Place, districts []District, ix *Index, opts Options) (*Catchments, error) {
+	return newCatchments(ctx, places, districts, ix, opts, true)
+}
+
+// NewMemberships is NewCatchments for 2SFCA, which needs only who is in
+// which catchment: under the radius and speed rules a member's Cost is
+// NaN unless the station is within 1% of the rule's radius, where the
+// exact geodesic decides (elsewhere a spherical distance, within 0.56% of
+// the geodesic, decides it with certainty). Road rules' costs are exact.
+func NewMemberships(ctx context.Context, places []Place, districts []District, ix *Index, opts Options) (*Catchments, error) {
+	return newCatchments(ctx, places, districts, ix, opts, false)
+}
+
+// sphereDistance is the great-circle distance, metres, on the sphere of
+// the WGS84 mean radius: within 0.56% of the geodesic.
+func sphereDistance(lon1, lat1, lon2, lat2 float64) float64 {
+	const rad = math.Pi / 180
+	s1, s2 := math.Sin((lat2-lat1)*rad/2), math.Sin((lon2-lon1)*rad/2)
+	h := s1*s1 + math.Cos(lat1*rad)*math.Cos(lat2*rad)*s2*s2
+	return 2 * 6371008.8 * math.Asin(math.Sqrt(min(1, h)))
+}
+
+// sphereMargin bounds the relative difference of sphereDistance and the
+// WGS84 geodesic (0.56% at most), with room.
+const sphereMargin = 0.01
+
+func newCatchments(ctx context.Context, places []Place, districts []District, ix *Index, opts Options, costs bool) (*Catchments, error) {
 	opts = opts.withDefaults()
 	ns := ix.Len()
 	stations := ix.Stations()
@@ -95,6 +121,18 @@ func NewCatchments(ctx context.Context, places []Place, districts []District, ix
 			var out []stationCost
 			for _, j := range ix.Near(orb.Bound{Min: p.Point, Max: p.Point}, radius) {
 				s := stations[j].Point
+				if !costs && cr == nil {
+					// Membership only: the sphere decides away from the
+					// radius, the geodesic near it.
+					ds := sphereDistance(p.Point[0], p.Point[1], s[0], s[1])
+					if ds < radius*(1-sphereMargin) {
+						out = append(out, stationCost{int32(j), math.NaN()})
+						continue
+					}
+					if ds > radius*(1+sphereMargin) {
+						continue
+					}
+				}
 				d := geodesy.Distance(p.Point[0], p.Point[1], s[0], s[1])
 				c := r.Cost(d)
 				if cr != nil {

@@ -40,7 +40,7 @@ func BenchmarkAccess2SFCA(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		c, err := NewCatchments(context.Background(), places, ds, ix, Options{})
+		c, err := NewMemberships(context.Background(), places, ds, ix, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -144,3 +144,34 @@ func TestAccessSingleStation(t *testing.T) {
 		}
 	}
 }
+
+// TestMembershipsEqualCatchments: the membership-only catchments of 2SFCA
+// hold the same places as the exact ones, and give the same index.
+func TestMembershipsEqualCatchments(t *testing.T) {
+	places, ds, ix := lineCity([]float64{-700, 0, 900}, 6000, 0.37, 1, 2000)
+	ds[0].Rule = Rule{Kind: KindSpeed, TimeS: 150, SpeedMS: 10, Detour: 1.25} // 1,200 m
+	for _, d := range []District{ds[0], {Name: "r", Geometry: ds[0].Geometry, Rule: Rule{Kind: KindRadius, RadiusM: 1000}}} {
+		dd := []District{d}
+		a, err := NewCatchments(context.Background(), places, dd, ix, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := NewMemberships(context.Background(), places, dd, ix, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		capacity := []float64{1, 2, 3}
+		ia, ib := a.Access(places, dd, capacity, nil), b.Access(places, dd, capacity, nil)
+		for j := range a.Members {
+			if len(a.Members[j]) != len(b.Members[j]) {
+				t.Errorf("%s: station %d: %d members exact, %d by membership", d.Rule.Kind, j, len(a.Members[j]), len(b.Members[j]))
+			}
+		}
+		for i := range ia.Index {
+			if ia.Index[i] != ib.Index[i] {
+				t.Errorf("%s: place %d: index %v exact, %v by membership", d.Rule.Kind, i, ia.Index[i], ib.Index[i])
+				break
+			}
+		}
+	}
+}
