@@ -45,3 +45,24 @@ func TestReadStationCapacities(t *testing.T) {
 		t.Errorf("GeoJSON: %v, stations %+v, problems %v", err, st, probs)
 	}
 }
+
+// FuzzReadStationCapacities: with a capacity column every accepted
+// station has a finite capacity of at least 0, never a panic.
+func FuzzReadStationCapacities(f *testing.F) {
+	f.Add([]byte("id,lon,lat,capacity\na,1.5,42.5,3\nb,1.6,42.5,\nc,1.7,42.5,-1\n"))
+	f.Add([]byte("lon;lat;capacity\n1,5;2;3,5\n"))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"capacity":"2"},"geometry":{"type":"Point","coordinates":[1,2]}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, opts := range []StationOptions{{CapacityCol: "capacity"}, {CapacityCol: "capacity", DefaultCapacity: 1, HasDefaultCapacity: true}} {
+			st, _, err := ReadStations(strings.NewReader(string(data)), "fuzz", opts)
+			if err != nil {
+				continue
+			}
+			for _, s := range st {
+				if !(s.Capacity >= 0 && s.Capacity <= 1e15) {
+					t.Fatalf("station %q: capacity %v", s.ID, s.Capacity)
+				}
+			}
+		}
+	})
+}
