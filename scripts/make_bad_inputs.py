@@ -306,6 +306,17 @@ case("output-html-over-roads", "output", "is also the input of --roads", "check"
 case("output-stations-report-over-districts", "output", "is also the input of --districts", "check", "--districts", "{bad}/districts-empty.geojson",
      "--stations", "{s}", "--stations-report", "{bad}/districts-empty.geojson")
 
+# Station capacities (--access, --capacitated): a bad, a negative and an
+# empty capacity, each named by its line; a file without the column.
+put("access-population.csv", "name,lon,lat,population\na,1.5212467,42.5069391,400\n")
+for name, text, want in [
+        ("capacity-bad.csv", "id,lon,lat,capacity\na,1.5212,42.5069,3\nb,1.5334,42.5561,x2\n", 'capacity-bad.csv:3: column "capacity": invalid number'),
+        ("capacity-negative.csv", "id,lon,lat,capacity\na,1.5212,42.5069,-1\n", 'capacity-negative.csv:2: column "capacity": -1 is not a capacity'),
+        ("capacity-empty.csv", "id,lon,lat,capacity\na,1.5212,42.5069,\n", 'capacity-empty.csv:2: column "capacity": empty'),
+        ("capacity-no-column.csv", "id,lon,lat\na,1.5212,42.5069\n", 'capacity-no-column.csv:1: no column "capacity"')]:
+    put(name, text)
+    case(name, "csv", want, "check", "--districts", "{d}", "--stations", "{bad}/" + name, "--population", "{bad}/access-population.csv", "--access", "2sfca")
+
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")
     for c in cases:
