@@ -71,6 +71,8 @@ type Audit struct {
 	resultWarn   [][]string
 	meta         *ReportMeta
 	shardCount   int
+	// access: the capacity-aware measures (Config.Access), after Run.
+	access *accessRun
 }
 
 // input is one loaded input file.
@@ -282,6 +284,9 @@ func (a *Audit) Run(ctx context.Context) error {
 		if a.sole, a.redundancy, err = coverage.Criticality(ctx, a.Districts, a.ix, a.opts); err != nil {
 			return InputError{err}
 		}
+	}
+	if a.Command == "check" {
+		return a.runAccess(ctx, nil)
 	}
 	return nil
 }

@@ -87,6 +87,10 @@ type Config struct {
 	// advance.
 	Progress Progress
 
+	// Access asks for accessibility indices and capacitated coverage over
+	// the population (see AccessConfig).
+	Access AccessConfig
+
 	// Output says what to write and where (see Audit.Write).
 	Output Output
 
@@ -101,6 +105,9 @@ type Class struct {
 	Name   string
 	Values []string
 	Rule   RuleSpec
+	// Decay is the class's E2SFCA distance decay (nil: thirds of the
+	// limit weighted 1.00, 0.68, 0.22; see AccessConfig).
+	Decay *coverage.Decay
 }
 
 // RuleSpec is a class's rule as configured. Kind is one of
@@ -299,6 +306,7 @@ func (c *Config) Validate() error {
 	if c.PassByPopulation && c.Population == "" {
 		bad("--min-coverage-by population needs --population FILE")
 	}
+	errs = append(errs, c.Access.validate(c)...)
 	if n := c.Output.GapsCRS.Name; n != "" && !strings.HasPrefix(n, "EPSG:") {
 		bad("--gaps-crs %s: output is written in EPSG systems only", n)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/covaudit/covaudit/geodata/gpkg"
 	"github.com/covaudit/covaudit/geodata/postgis"
+	"github.com/paulmach/orb"
 )
 
 // Write writes check's outputs (the report to Output.Report or stdout,
@@ -78,6 +80,11 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 		epsg, to := OutputSystem(o.GapsCRS)
 		if to != nil {
 			for i := range feats {
+				if p := feats[i].Point; p != nil {
+					q := orb.Point{}
+					q[0], q[1] = to(p[0], p[1])
+					feats[i].Point = &q
+				}
 				for _, r := range feats[i].Polygon {
 					for k, p := range r {
 						r[k][0], r[k][1] = to(p[0], p[1])
@@ -88,6 +95,10 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 		}
 		var err error
 		if db := postgis.IsURL(o.Gaps); db || strings.EqualFold(filepath.Ext(o.Gaps), ".gpkg") {
+			// A GeoPackage layer or table holds one geometry type: point
+			// features (over-capacity population points) stay in the
+			// report and GeoJSON maps only.
+			feats = slices.DeleteFunc(feats, func(f geodata.Feature) bool { return f.Point != nil })
 			// A GeoPackage carries no collection-level notice: the
 			// attribution goes on every feature.
 			for i := range feats {

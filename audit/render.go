@@ -38,6 +38,10 @@ type Report struct {
 	// ShardData carries a shard's results for covaudit merge (check
 	// --shard): base64 of a gob stream, exact to the bit.
 	ShardData string `json:"shard_data,omitempty"`
+	// With --access or --capacitated: how the measures were computed and
+	// every station's figures (see docs/accessibility.md).
+	Access   *AccessParameters `json:"access,omitempty"`
+	Stations []StationAccess   `json:"stations,omitempty"`
 }
 
 // ReportMeta says what produced a report: the command, every parameter
@@ -152,6 +156,10 @@ type DistrictReport struct {
 	TravelTime   *TravelTimes   `json:"travel_time,omitempty"`
 	Cells        *int           `json:"cells,omitempty"`
 	FinestCellM  *geodata.Fixed `json:"finest_cell_m,omitempty"`
+	// With --access: the accessibility index; with --capacitated: the
+	// capacitated coverage.
+	Access      *DistrictAccess   `json:"access,omitempty"`
+	Capacitated *DistrictCapacity `json:"capacitated,omitempty"`
 }
 
 // Summary totals the districts: how many pass and fail, what was skipped,
@@ -318,6 +326,7 @@ func (a *Audit) Report() Report {
 			v := a.redundancy[i].RedundantPct
 			d.RedundantPct = &v
 		}
+		d.Access, d.Capacitated = a.districtAccess(i)
 		if r.Travel != nil {
 			und, met, na, cells, cm := r.Undecided, r.ToleranceMet, m2(r.NoAccessM2), r.RoadCells, cost3(r.RoadCellM)
 			d.Undecided, d.ToleranceMet, d.NoAccessM2, d.Cells, d.FinestCellM = &und, &met, &na, &cells, &cm
@@ -326,6 +335,7 @@ func (a *Audit) Report() Report {
 		}
 	}
 	rep.Roads = a.roadInfo()
+	rep.Access, rep.Stations = a.accessParameters(), a.stationsAccess()
 	return rep
 }
 
@@ -609,6 +619,9 @@ func (a *Audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 			if a.hasPopulation {
 				props = append(props, geodata.Prop{Key: "population", Value: m2(g.Population)})
 			}
+			if mean, ppl, ok := a.gapAccess(i, g.Polygon); ok {
+				props = append(props, geodata.Prop{Key: "access_mean_per_10k", Value: fixed6(mean)}, geodata.Prop{Key: "access_people", Value: m2(ppl)})
+			}
 			if g.Worst != nil && g.Worst.Station >= 0 {
 				props = append(props,
 					geodata.Prop{Key: "worst_cost", Value: cost3(r.District.Rule.Cost(g.Worst.DistanceM))},
@@ -622,6 +635,7 @@ func (a *Audit) gapFeatures() ([]geodata.Feature, []geodata.Prop) {
 			feats = append(feats, geodata.Feature{Polygon: g.Polygon, Props: props})
 		}
 	}
+	feats = append(feats, a.overCapacityFeatures()...)
 	return feats, a.attributionProps()
 }
 
@@ -725,6 +739,7 @@ var simplestyle = map[string][2]string{
 	"travel-time":      {"#e0002a", "#aa0000"},
 	"no-access":        {"#56607a", "#333344"},
 	"newly-uncovered":  {"#ff7f00", "#a04000"},
+	"over-capacity":    {"#8a2be2", "#4b0082"},
 }
 
 // styled returns the gap features with simplestyle properties added

@@ -214,3 +214,6 @@ func clipRing(ring, clip [][2]float64) [][2]float64 {
 	}
 	return out
 }
+
+// Grid returns the population raster, nil for points.
+func (p *Population) Grid() *Grid { return p.grid }

@@ -23,6 +23,10 @@ type Station struct {
 	// time read from the station file's --delay-col).
 	DelayS   float64
 	HasDelay bool
+	// Capacity is what the station offers (lawyers, beds, engines), read
+	// from the station file's --capacity-col; >= 0. The accessibility
+	// indices and capacitated coverage use it (see Access).
+	Capacity float64
 }
 
 // Index is a spatial index of stations for nearest-station and

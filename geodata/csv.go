@@ -87,6 +87,12 @@ func ReadStationsCSV(r io.Reader, name string, opts StationOptions) ([]coverage.
 				return
 			}
 		}
+		if opts.CapacityCol != "" {
+			if st.Capacity, err = opts.capacity(rec.Capacity, rec.sep); err != nil {
+				probs = append(probs, Problem{File: name, Line: rec.Line, Feature: -1, ID: id, Msg: err.Error()})
+				return
+			}
+		}
 		out = append(out, st)
 	})
 	if err != nil {
@@ -105,6 +111,7 @@ type csvColumns struct {
 	sep                rune
 	lon, lat, id, name int // column indexes; id and name -1 when absent
 	value              int // opts.ValueCol's index, or -1
+	capacity           int // opts.CapacityCol's index, or -1
 }
 
 // openCSV skips a byte-order mark, picks the separator the header row uses
@@ -205,10 +212,18 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 		valueI, err = col(opts.ValueCol, nil, "", "")
 		errs = append(errs, err)
 	}
+	capI := -1
+	if opts.CapacityCol != "" {
+		// Without the column every station takes the default capacity,
+		// when one is given.
+		if capI, err = col(opts.CapacityCol, nil, "", ""); err != nil && !opts.HasDefaultCapacity {
+			errs = append(errs, fmt.Errorf("%w: each station's capacity (--capacity-col), or give --default-capacity", err))
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, cols, err
 	}
-	return cr, csvColumns{header: header, sep: sep, lon: lonI, lat: latI, id: idI, name: nameI, value: valueI}, nil
+	return cr, csvColumns{header: header, sep: sep, lon: lonI, lat: latI, id: idI, name: nameI, value: valueI, capacity: capI}, nil
 }
 
 // parseCoord parses a decimal number; with a separator other than a comma a

@@ -381,6 +381,13 @@ type StationOptions struct {
 	// and missing properties leave the station without one; a CSV without
 	// the column is an error.
 	DelayCol string
+	// CapacityCol names a column (or property) of station capacities
+	// (coverage.Station.Capacity): a non-negative number. An empty cell or
+	// missing property, or a CSV without the column, takes
+	// DefaultCapacity when HasDefaultCapacity, else it is an error.
+	CapacityCol        string
+	DefaultCapacity    float64
+	HasDefaultCapacity bool
 	// CRS of the coordinates (default WGS84): x and y columns in it are
 	// converted to WGS84 longitude and latitude before any check.
 	CRS crs.CRS
@@ -454,12 +461,20 @@ func ReadStationsGeoJSON(r io.Reader, name string, opts StationOptions) ([]cover
 				continue
 			}
 		}
+		var capa float64
+		if opts.CapacityCol != "" {
+			text, _ := propText(props, opts.CapacityCol)
+			if capa, err = opts.capacity(text, ','); err != nil {
+				probs = append(probs, Problem{File: name, Feature: i, ID: id, Msg: err.Error()})
+				continue
+			}
+		}
 		for k, p := range pts {
 			sid := id
 			if len(pts) > 1 {
 				sid = fmt.Sprintf("%s#%d", id, k+1)
 			}
-			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given, DelayS: delay, HasDelay: hasDelay})
+			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given, DelayS: delay, HasDelay: hasDelay, Capacity: capa})
 		}
 	}
 	return out, probs, nil

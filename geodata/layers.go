@@ -187,6 +187,15 @@ func StationsFromLayer(l *Layer, name string, opts StationOptions) ([]coverage.S
 				continue
 			}
 		}
+		var capa float64
+		if opts.CapacityCol != "" {
+			text, _ := attr(f, opts.CapacityCol)
+			var err error
+			if capa, err = opts.capacity(text, ','); err != nil {
+				bad(err.Error())
+				continue
+			}
+		}
 		for k, p := range pts {
 			if err := checkLonLat(p[0], p[1]); err != nil {
 				bad(err.Error())
@@ -196,7 +205,7 @@ func StationsFromLayer(l *Layer, name string, opts StationOptions) ([]coverage.S
 			if len(pts) > 1 {
 				sid = fmt.Sprintf("%s#%d", id, k+1)
 			}
-			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given, DelayS: delay, HasDelay: hasDelay})
+			out = append(out, coverage.Station{ID: sid, Name: nm, Point: p, IDGiven: given, DelayS: delay, HasDelay: hasDelay, Capacity: capa})
 		}
 	}
 	return out, probs

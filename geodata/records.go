@@ -29,7 +29,9 @@ type StationRecord struct {
 	Lon, Lat string
 	// Value is the StationOptions.ValueCol column or property as written.
 	Value string
-	sep   rune // CSV separator, for decimal commas
+	// Capacity is the StationOptions.CapacityCol column as written (CSV).
+	Capacity string
+	sep      rune // CSV separator, for decimal commas
 }
 
 // Coords parses the record's coordinates, degrees; an error says what is
@@ -131,7 +133,7 @@ func eachCSVRecord(r io.Reader, name string, opts StationOptions, fn func(*Stati
 			return strings.TrimSpace(rec[i])
 		}
 		fn(sf, StationRecord{Line: line, Feature: -1, ID: get(cols.id), Name: get(cols.name),
-			Lon: get(cols.lon), Lat: get(cols.lat), Value: get(cols.value), sep: cols.sep})
+			Lon: get(cols.lon), Lat: get(cols.lat), Value: get(cols.value), Capacity: get(cols.capacity), sep: cols.sep})
 	}
 	return sf, nil
 }

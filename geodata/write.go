@@ -63,9 +63,11 @@ type Prop struct {
 	Value any
 }
 
-// Feature is a polygon feature for WriteFeatures.
+// Feature is a polygon feature for WriteFeatures, or a point feature when
+// Point is not nil ({lon, lat}; GeoJSON only).
 type Feature struct {
 	Polygon orb.Polygon
+	Point   *orb.Point
 	Props   []Prop
 }
 
@@ -98,6 +100,10 @@ func WriteFeatures(w io.Writer, feats []Feature, extra []Prop) error {
 			bw.Write(kb)
 			bw.WriteByte(':')
 			bw.Write(b)
+		}
+		if f.Point != nil {
+			fmt.Fprintf(bw, `},"geometry":{"type":"Point","coordinates":[%s,%s]}}`, coord(f.Point[0]), coord(f.Point[1]))
+			continue
 		}
 		bw.WriteString(`},"geometry":{"type":"Polygon","coordinates":[`)
 		for ri, ring := range f.Polygon {

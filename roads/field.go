@@ -50,6 +50,7 @@ type Field struct {
 	WalkCapped bool
 
 	stTree rtree.RTreeG[int32] // stations by position, for Cost
+	joins  []join              // station access legs, seg the join node (after split)
 }
 
 // join is one station access leg: station s reaches segment seg at
@@ -113,6 +114,7 @@ func NewDelayedField(n *Network, stations [][2]float64, delay []float64, acc Acc
 		f.stTree.Insert(s, s, int32(i))
 	}
 	f.dijkstra(joins)
+	f.joins = joins
 	return f
 }
 

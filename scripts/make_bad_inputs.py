@@ -332,7 +332,7 @@ put("speed-factor-missing.geojson", '{"type":"FeatureCollection","features":[{"t
 case("speed-factor-missing.geojson", "scenario", 'speed-factor-missing.geojson: feature 0: no "factor" property', "check", "--speed-factor", "{bad}/speed-factor-missing.geojson")
 put("speed-factor-text.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"factor":"half"},"geometry":{"type":"LineString","coordinates":[[1.5,42.5],[1.51,42.5]]}}]}')
 case("speed-factor-text.geojson", "scenario", 'speed-factor-text.geojson: feature 0: property "factor": "half" is not a number', "check", "--speed-factor", "{bad}/speed-factor-text.geojson")
-case("close-without-roads", "flags", "edit a road network: give it with --roads FILE", "check", "--districts", "{d}", "--stations", "{s}", "--close", "{bad}/close-bad-ids.txt")
+case("close-without-roads", "flag", "edit a road network: give it with --roads FILE", "check", "--districts", "{d}", "--stations", "{s}", "--close", "{bad}/close-bad-ids.txt")
 case("output-gaps-over-close", "output", "is also the input of --close", "check", "--close", "{bad}/close-bad-ids.txt", "--gaps", "{bad}/close-bad-ids.txt")
 # The cost surface: its cell size is a positive distance, its cell count
 # is limited, its system an EPSG code, and its file an output like the
@@ -362,6 +362,16 @@ for case_name, args, want in [
         ("postgis-connection-refused", ["--districts", pg + "&table=d", "--stations", "{s}"], "postgresql://planner@/gis?host=/nonexistent-socket-dir&table=d: cannot connect:"),
 ]:
     case(case_name, "postgis", want, "check", *args)
+# Station capacities (--access, --capacitated): a bad, a negative and an
+# empty capacity, each named by its line; a file without the column.
+put("access-population.csv", "name,lon,lat,population\na,1.5212467,42.5069391,400\n")
+for name, text, want in [
+        ("capacity-bad.csv", "id,lon,lat,capacity\na,1.5212,42.5069,3\nb,1.5334,42.5561,x2\n", 'capacity-bad.csv:3: column "capacity": invalid number'),
+        ("capacity-negative.csv", "id,lon,lat,capacity\na,1.5212,42.5069,-1\n", 'capacity-negative.csv:2: column "capacity": -1 is not a capacity'),
+        ("capacity-empty.csv", "id,lon,lat,capacity\na,1.5212,42.5069,\n", 'capacity-empty.csv:2: column "capacity": empty'),
+        ("capacity-no-column.csv", "id,lon,lat\na,1.5212,42.5069\n", 'capacity-no-column.csv:1: no column "capacity"')]:
+    put(name, text)
+    case(name, "csv", want, "check", "--districts", "{d}", "--stations", "{bad}/" + name, "--population", "{bad}/access-population.csv", "--access", "2sfca")
 
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")

@@ -45,6 +45,7 @@ func parseClass(s string) (audit.Class, error) {
 	cl := audit.Class{Name: name, Values: []string{name}}
 	var errs []string
 	valuesGiven := false
+	var decay decaySpec
 	for _, kv := range strings.Split(rest, ",") {
 		if strings.TrimSpace(kv) == "" {
 			continue
@@ -94,8 +95,10 @@ func parseClass(s string) (audit.Class, error) {
 			r.Direction = v
 		case "speeds":
 			r.Speeds = v
+		case "decay", "zones", "weights":
+			err = decay.set(k, v)
 		default:
-			err = fmt.Errorf("unknown key %q (keys: values, rule, radius, distance, time, speed, detour, profile, direction, delay, speeds)", k)
+			err = fmt.Errorf("unknown key %q (keys: values, rule, radius, distance, time, speed, detour, profile, direction, delay, speeds, decay, zones, weights)", k)
 		}
 		if err != nil {
 			errs = append(errs, err.Error())
@@ -120,6 +123,11 @@ func parseClass(s string) (audit.Class, error) {
 		if cl.Rule.SpeedMS == 0 {
 			cl.Rule.SpeedMS = audit.DefaultSpeedMS
 		}
+	}
+	if d, err := decay.decay(cl.Rule); err != nil {
+		errs = append(errs, err.Error())
+	} else {
+		cl.Decay = d
 	}
 	if len(errs) > 0 {
 		return cl, fmt.Errorf("class %q: %s", name, strings.Join(errs, "; "))

@@ -62,6 +62,7 @@ type checkOptions struct {
 	defaultClass             string
 	classes                  classFlag
 	station                  geodata.StationOptions
+	access                   accessOptions
 	skipInvalid, skipMost    bool
 	urbanRadius              distanceFlag
 	ruralTime                durationFlag
@@ -120,6 +121,7 @@ func (o *checkOptions) addInputFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.districts, "districts", "", "district boundaries, GeoJSON (`FILE`, or - for stdin)")
 	f.StringVar(&o.stations, "stations", "", "stations, CSV or GeoJSON (`FILE`, or - for stdin)")
 	o.addClassFlags(f)
+	o.access.addFlags(f)
 	f.StringVar(&o.encoding, "encoding", "", "text encoding of station files and shapefile attributes: "+strings.Join(geodata.Encodings, "|")+" (default: UTF-8, or the shapefile's .cpg)")
 	f.StringVar(&o.layer, "layer", "", "GeoPackage layer to read (default: the file's only feature layer)")
 	f.StringVar(&o.districtsLayer, "districts-layer", "", "GeoPackage layer of the districts (default: --layer)")
@@ -314,6 +316,7 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	c.DistrictsCRS, c.StationsCRS = o.districtsCRS.crs, o.stationsCRS.crs
 	c.Encoding, c.Layer, c.DistrictsLayer, c.StationsLayer = o.encoding, o.layer, o.districtsLayer, o.stationsLayer
 	c.Columns = o.station
+	o.access.apply(&c)
 	c.DistrictFilter, c.StationFilter = o.road.districtFilter, o.road.stationFilter
 	c.SkipInvalid, c.SkipMost = o.skipInvalid, o.skipMost
 	if o.flags != nil {

@@ -46,6 +46,13 @@ var configKeys = []configKey{
 	{path: "columns.id", flag: "id-col"},
 	{path: "columns.name", flag: "name-col"},
 	{path: "columns.delay", flag: "delay-col"},
+	{path: "columns.capacity", flag: "capacity-col"},
+	{path: "columns.default_capacity", flag: "default-capacity"},
+	{path: "access.method", flag: "access"},
+	{path: "access.min_access", flag: "min-access"},
+	{path: "access.capacitated", flag: "capacitated"},
+	{path: "access.people_per_unit", flag: "people-per-unit"},
+	{path: "access.capacity_order", flag: "capacity-order"},
 	{path: "class_field", flag: "class-field"},
 	{path: "classes.field", flag: "class-field"},
 	{path: "classes.urban", flag: "urban-values"},
@@ -253,7 +260,8 @@ func dealias(n *yaml.Node) *yaml.Node {
 
 // classKeys are the keys of a class definition in the configuration file.
 var classKeys = map[string]bool{"values": true, "rule": true, "radius": true, "distance": true, "time": true, "speed": true,
-	"detour": true, "profile": true, "direction": true, "delay": true, "speeds": true}
+	"detour": true, "profile": true, "direction": true, "delay": true, "speeds": true,
+	"decay": true, "zones": true, "weights": true}
 
 // classSpec turns a class definition of the configuration file into the
 // --class syntax (see classFlag); unknown keys name their line.
