@@ -627,9 +627,10 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		}
 		da, db := a.Districts[i], a.Districts[j]
 		// The shared area, when the overlay can measure it; pairs that
-		// share none only touch.
+		// share none only touch. Long edges as their geodesics, as the
+		// overlap was found.
 		by := ""
-		if shared, err := coverage.OverlapAreaM2(da.Geometry, db.Geometry); err == nil {
+		if shared, err := coverage.OverlapAreaM2(coverage.GeodesicOutline(da.Geometry), coverage.GeodesicOutline(db.Geometry)); err == nil {
 			if shared == 0 {
 				continue
 			}
