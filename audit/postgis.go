@@ -82,3 +82,21 @@ func (a *Audit) stationsReportTable(url string) error {
 	}
 	return postgis.WritePoints(context.Background(), url, pts, props, 4326)
 }
+
+// ReadTable reads a postgresql:// input (a table or a query) as a layer,
+// as the audit reads it: covaudit validate reads database inputs this way.
+// role names the flag ("stations", "districts") and want the geometry
+// types the caller takes, for messages. The returned name is the URL
+// without its password; place adds each problem's row (its primary key)
+// to problems found in the layer.
+func ReadTable(ctx context.Context, role, url, want string) (l *geodata.Layer, name string, place func(geodata.Problems) geodata.Problems, err error) {
+	in, err := dbInput(role, url)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	dl, err := in.readDB(ctx, want)
+	if err != nil {
+		return nil, "", nil, InputError{err}
+	}
+	return dl.Layer, in.name, dl.Place, nil
+}

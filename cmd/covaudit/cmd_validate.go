@@ -11,6 +11,7 @@ import (
 	"github.com/covaudit/covaudit/audit"
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/geodata/postgis"
 	"github.com/covaudit/covaudit/validate"
 	"github.com/spf13/pflag"
 )
@@ -115,7 +116,15 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 		dopts := geodata.DistrictOptions{NameField: o.nameField, CRS: o.districtsCRS.crs, Repair: o.repair}
 		var feats []geodata.DistrictFeature
 		var probs geodata.Problems
-		if geodata.IsLayerFile(dinName) {
+		if postgis.IsURL(o.districts) {
+			l, name, place, err := audit.ReadTable(ctx, "districts", o.districts, "Polygon or MultiPolygon")
+			if err != nil {
+				return err
+			}
+			dinName = name
+			feats, probs = geodata.DistrictsFromLayer(l, dinName, dopts)
+			probs = place(probs)
+		} else if geodata.IsLayerFile(dinName) {
 			l, err := audit.ReadLayer(dinName, o.districtsLayer, o.encoding)
 			if err != nil {
 				return inputError{Err: err}
@@ -145,7 +154,16 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 		}
 	}
 	var res *validate.Result
-	if geodata.IsLayerFile(sinName) {
+	if postgis.IsURL(o.stations) {
+		l, name, _, err := audit.ReadTable(ctx, "stations", o.stations, "Point or MultiPoint")
+		if err != nil {
+			return err
+		}
+		if so.CRS.Name == "" && l.HasCRS {
+			vo.Stations.CRS = l.CRS
+		}
+		res = validate.Records(name, geodata.RecordsFromLayer(l, so), vo)
+	} else if geodata.IsLayerFile(sinName) {
 		l, err := audit.ReadLayer(sinName, o.layer, o.encoding)
 		if err != nil {
 			return inputError{Err: err}

@@ -332,3 +332,45 @@ func TestPostGISBadRows(t *testing.T) {
 		}
 	}
 }
+
+// TestPostGISValidate: validate reads stations and districts from PostGIS
+// tables and finds what it finds in the files they were loaded from (a
+// duplicate, a swapped pair, a station far from every parish).
+func TestPostGISValidate(t *testing.T) {
+	c := pgtest.Start(t)
+	db := c.NewDB(t)
+	dir := t.TempDir()
+	stations := filepath.Join(dir, "checked.geojson")
+	os.WriteFile(stations, []byte(`{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"a","name":"Escaldes"},"geometry":{"type":"Point","coordinates":[1.5338,42.5096]}},
+{"type":"Feature","properties":{"id":"b","name":"Escaldes again"},"geometry":{"type":"Point","coordinates":[1.53381,42.50961]}},
+{"type":"Feature","properties":{"id":"c","name":"Swapped"},"geometry":{"type":"Point","coordinates":[42.5063,1.5218]}},
+{"type":"Feature","properties":{"id":"d","name":"Far"},"geometry":{"type":"Point","coordinates":[2.35,48.85]}}]}`), 0o644)
+	c.Load(t, db, demoParishes, "parishes")
+	c.Load(t, db, stations, "checked")
+	u := c.URL(db)
+	type finding struct{ Code, ID string }
+	findings := func(args ...string) []finding {
+		t.Helper()
+		code, out, errOut := runCLI(t, "", append([]string{"validate", "--format", "json"}, args...)...)
+		var r struct {
+			Findings []struct {
+				Code string `json:"code"`
+				ID   string `json:"id"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || code != 1 {
+			t.Fatalf("validate %v: exit %d, %v\n%s", args, code, err, errOut)
+		}
+		var fs []finding
+		for _, f := range r.Findings {
+			fs = append(fs, finding{f.Code, f.ID})
+		}
+		return fs
+	}
+	want := findings("--stations", stations, "--districts", demoParishes)
+	got := findings("--stations", u+"&table=checked", "--districts", u+"&table=parishes")
+	if len(want) < 3 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("from PostGIS: %v\nfrom the files: %v", got, want)
+	}
+}
