@@ -454,6 +454,11 @@ func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Resul
 		}
 		p = rs.pass(depth, true)
 	}
+	// A signal during the last pass stops the run before the gaps, the
+	// people and the travel times are drawn from it.
+	if opts.ctx != nil && opts.ctx.Err() != nil {
+		return Result{}, opts.ctx.Err()
+	}
 	res.RoadCells = p.cells
 	res.RoadCellM = 2 * half / math.Exp2(float64(depth))
 	res.UncoveredLowerM2 = p.uncovered
@@ -466,6 +471,9 @@ func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Resul
 	}
 	var gapAt func(x, y float64) int
 	res.Gaps, gapAt = rs.gaps(p.leaves, p.lists, opts.GapPolygons, res.RoadCellM)
+	if opts.ctx != nil && opts.ctx.Err() != nil {
+		return Result{}, opts.ctx.Err()
+	}
 	if opts.Population != nil {
 		rs.people(opts.Population, &res, gapAt, opts.IgnoreGapsUnderM2)
 	}
