@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/paulmach/orb"
 	"github.com/peterstace/simplefeatures/geom"
@@ -65,7 +66,7 @@ func dissolve(feats []geodata.DistrictFeature, file, field string) ([]geodata.Di
 				Msg: fmt.Sprintf("dissolving %q (%d pieces): %v", v, len(idx), err)})
 			continue
 		}
-		d.Geometry = fromGeom(u)
+		d.Geometry = coverage.PolygonsOf(u)
 		if len(d.Geometry) == 0 {
 			probs = append(probs, geodata.Problem{File: file, Feature: first.Index, ID: first.ID, Msg: fmt.Sprintf("dissolving %q: no area left", v)})
 			continue
@@ -89,37 +90,4 @@ func toGeomPolygon(p orb.Polygon) geom.Polygon {
 		rings = append(rings, geom.NewLineString(geom.NewSequence(xy, geom.DimXY)))
 	}
 	return geom.NewPolygon(rings)
-}
-
-func fromGeom(g geom.Geometry) orb.MultiPolygon {
-	var polys []geom.Polygon
-	if p, ok := g.AsPolygon(); ok {
-		polys = append(polys, p)
-	} else if mp, ok := g.AsMultiPolygon(); ok {
-		for i := range mp.NumPolygons() {
-			polys = append(polys, mp.PolygonN(i))
-		}
-	}
-	var out orb.MultiPolygon
-	for _, p := range polys {
-		if p.IsEmpty() {
-			continue
-		}
-		var op orb.Polygon
-		rings := append([]geom.LineString{p.ExteriorRing()}, make([]geom.LineString, 0)...)
-		for i := range p.NumInteriorRings() {
-			rings = append(rings, p.InteriorRingN(i))
-		}
-		for _, ls := range rings {
-			seq := ls.Coordinates()
-			r := make(orb.Ring, seq.Length())
-			for k := range r {
-				xy := seq.GetXY(k)
-				r[k] = orb.Point{xy.X, xy.Y}
-			}
-			op = append(op, r)
-		}
-		out = append(out, op)
-	}
-	return out
 }

@@ -2,9 +2,7 @@ package audit
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
@@ -25,7 +23,7 @@ func RepairDistricts(feats []geodata.DistrictFeature, file string) ([]geodata.Di
 		warn string
 	}
 	res := make([]result, len(feats))
-	parallelEach(len(feats), func(i int) {
+	coverage.ParallelRange(len(feats), func(i int) {
 		f := feats[i]
 		res[i].f = f
 		why := coverage.NeedsRepair(f.Geometry)
@@ -78,19 +76,3 @@ func RepairDistricts(feats []geodata.DistrictFeature, file string) ([]geodata.Di
 // fmtM2 writes an area in square metres to the millimetre squared's
 // thousandth that repairs are compared at.
 func fmtM2(a float64) string { return fmt.Sprintf("%.3f m²", a) }
-
-// parallelEach calls fn(i) for i in [0, n) on GOMAXPROCS goroutines.
-func parallelEach(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += workers {
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
-}

@@ -98,7 +98,7 @@ func MakeValid(mp orb.MultiPolygon) (orb.MultiPolygon, []RepairPlace, error) {
 		}
 		edges = inner
 	}
-	return fromGeomAreal(acc), places, nil
+	return PolygonsOf(acc), places, nil
 }
 
 // nodeSegments splits the segments where they cross or touch one another
@@ -354,8 +354,10 @@ func symDiff(a, b geom.Geometry) (geom.Geometry, error) {
 	return g, nil
 }
 
-// fromGeomAreal keeps the polygons of an overlay's result.
-func fromGeomAreal(g geom.Geometry) orb.MultiPolygon {
+// PolygonsOf keeps the polygons of a simplefeatures geometry (an
+// overlay's result: a Polygon, a MultiPolygon or a collection holding
+// them), as an orb MultiPolygon.
+func PolygonsOf(g geom.Geometry) orb.MultiPolygon {
 	var polys []geom.Polygon
 	switch {
 	case g.IsPolygon():
@@ -369,7 +371,7 @@ func fromGeomAreal(g geom.Geometry) orb.MultiPolygon {
 		gc := g.MustAsGeometryCollection()
 		var out orb.MultiPolygon
 		for i := range gc.NumGeometries() {
-			out = append(out, fromGeomAreal(gc.GeometryN(i))...)
+			out = append(out, PolygonsOf(gc.GeometryN(i))...)
 		}
 		return out
 	}
@@ -464,7 +466,7 @@ func OverlapAreaM2(a, b orb.MultiPolygon) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return AreaM2(fromGeomAreal(g)), nil
+	return AreaM2(PolygonsOf(g)), nil
 }
 
 // toGeomMulti converts a geometry for simplefeatures, closing its rings.

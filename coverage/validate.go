@@ -177,7 +177,7 @@ func newDistrictEdges(ds []District) *districtEdges {
 	// of the arrays.
 	type count struct{ edges, rings int32 }
 	counts := make([]count, len(ds)+1)
-	parallelRange(len(ds), func(i int) {
+	ParallelRange(len(ds), func(i int) {
 		for _, poly := range ds[i].Geometry {
 			for _, ring := range poly {
 				counts[i+1].edges += int32(distinctRing(ring, nil))
@@ -199,7 +199,7 @@ func newDistrictEdges(ds []District) *districtEdges {
 	}
 	de.ringOf[len(ds)] = nr
 	de.first[nr] = n
-	parallelRange(len(ds), func(i int) {
+	ParallelRange(len(ds), func(i int) {
 		var vs []orb.Point
 		k, r := counts[i].edges, counts[i].rings
 		for _, poly := range ds[i].Geometry {
@@ -252,8 +252,9 @@ func distinctRing(ring orb.Ring, emit func(orb.Point)) int {
 	return m
 }
 
-// parallelRange calls fn(i) for i in [0, n) on GOMAXPROCS goroutines.
-func parallelRange(n int, fn func(i int)) {
+// ParallelRange calls fn(i) for i in [0, n) on GOMAXPROCS goroutines, each
+// taking every GOMAXPROCS-th i; it returns when all calls have.
+func ParallelRange(n int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	var wg sync.WaitGroup
 	for w := range workers {
