@@ -16,8 +16,9 @@ import (
 
 // placeLocator is districtLocator for many points: the polygons' boxes in
 // an R-tree, each polygon's rings tested even-odd in longitude and
-// latitude (outer ring in, no hole holding the point); the first district
-// in input order wins.
+// latitude (outer ring in, no hole holding the point) with long edges
+// replaced by their geodesics (coverage.GeodesicOutline), as
+// districtLocator does; the first district in input order wins.
 func (a *Audit) placeLocator() func(p orb.Point) int {
 	type poly struct {
 		district int
@@ -26,7 +27,7 @@ func (a *Audit) placeLocator() func(p orb.Point) int {
 	var polys []poly
 	var tree rtree.RTreeG[int]
 	for i := range a.Districts {
-		for _, pg := range a.Districts[i].Geometry {
+		for _, pg := range coverage.GeodesicOutline(a.Districts[i].Geometry) {
 			if len(pg) == 0 {
 				continue
 			}
