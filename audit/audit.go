@@ -480,53 +480,11 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			a.warn(w)
 		}
 	}
-	// Rings that cross themselves, and districts that overlap, are found
-	// for all districts in one pass.
-	geoms := make([]coverage.District, len(feats))
-	for i, f := range feats {
-		geoms[i] = coverage.District{Geometry: f.Geometry}
-	}
-	checked := coverage.CheckDistricts(geoms)
-	crossed := map[int]bool{}
-	// CheckDistricts draws edges straight in longitude and latitude; the
-	// engine follows geodesics. Where they differ (rings with edges longer
-	// than a few hundred metres of longitude) the geodesics decide.
-	long := make([]bool, len(feats))
-	anyLong := false
-	for i, f := range feats {
-		long[i] = coverage.HasLongEdges(f.Geometry)
-		anyLong = anyLong || long[i]
-	}
-	if anyLong {
-		// Overlaps between the geodesics, not the straight lines.
-		for i := range geoms {
-			geoms[i].Geometry = coverage.GeodesicOutline(geoms[i].Geometry)
-		}
-		checked.Overlaps = coverage.CheckDistricts(geoms).Overlaps
-	}
-	for _, c := range checked.Crossings {
-		if long[c.District] {
-			// Kept with its wording when the geodesics cross too.
-			if _, ok := coverage.GeodesicCrossing(feats[c.District].Geometry); !ok {
-				continue
-			}
-			long[c.District] = false
-		}
-		f := feats[c.District]
-		dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name, Msg: c.Error()})
-		crossed[c.District] = true
-	}
-	for i, f := range feats {
-		if !long[i] || crossed[i] {
-			continue
-		}
-		if x, ok := coverage.GeodesicCrossing(f.Geometry); ok {
-			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name,
-				Msg: fmt.Sprintf("polygon %d: ring %d: edges %d and %d cross as geodesics near (%.7f, %.7f) (the edges are geodesics, as in PostGIS geography)",
-					x.Polygon, x.Ring, x.EdgeA, x.EdgeB, x.At[0], x.At[1])})
-			crossed[i] = true
-		}
-	}
+	// Rings that cross themselves or each other, and districts that
+	// overlap, are found for all districts in one pass.
+	checked := CheckDistrictGeometry(din.name, feats)
+	dprobs = append(dprobs, checked.Problems...)
+	crossed := checked.Crossed
 	districtOf := map[int]int{} // feature (in feats) -> district
 	used := map[string]bool{}   // class values that matched
 	for fi, f := range feats {
@@ -625,19 +583,9 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		if !okA || !okB {
 			continue // a skipped district
 		}
-		da, db := a.Districts[i], a.Districts[j]
-		// The shared area, when the overlay can measure it; pairs that
-		// share none only touch. Long edges as their geodesics, as the
-		// overlap was found.
-		by := ""
-		if shared, err := coverage.OverlapAreaM2(coverage.GeodesicOutline(da.Geometry), coverage.GeodesicOutline(db.Geometry)); err == nil {
-			if shared == 0 {
-				continue
-			}
-			by = fmt.Sprintf(" by %.2f m²", shared)
+		if w, ok := OverlapWarning(din.name, a.Districts[i], a.Districts[j], a.featureIdx[i], a.featureIdx[j], ov.At); ok {
+			a.warn(w)
 		}
-		a.warn(fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap%s near (%.7f, %.7f); the shared area counts in both",
-			din.name, da.Name, a.featureIdx[i], da.ID, db.Name, a.featureIdx[j], db.ID, by, ov.At[0], ov.At[1]))
 	}
 	return stations, nil
 }

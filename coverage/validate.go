@@ -434,6 +434,9 @@ type RingCrossing struct {
 	// the pair with the smallest indexes (edge i joins vertices i and i+1
 	// of the ring without its repeated points).
 	Err error
+	// Other is the {polygon, ring} of the same district that the ring
+	// crosses or lies inside; nil for a ring that crosses itself.
+	Other *[2]int
 }
 
 func (c RingCrossing) Error() string {
@@ -450,7 +453,8 @@ type Checked struct {
 // CheckDistricts).
 func Overlaps(ds []District) []Overlap { return CheckDistricts(ds).Overlaps }
 
-// CheckDistricts finds the rings that cross themselves and the pairs of
+// CheckDistricts finds the rings that cross themselves, the rings of one
+// district that cross or wrongly nest in each other (ringsBetween), and the pairs of
 // districts whose interiors overlap: their boundaries cross, they meet
 // where their interiors lie on the same side, or a ring of one lies inside
 // the other. Districts that only share a border do not overlap. Geometries
@@ -500,9 +504,10 @@ func CheckDistricts(ds []District) Checked {
 	for w := range found {
 		found[w], met[w] = map[[2]int32]event{}, map[[2]int32]bool{}
 	}
-	selfMet := make([]map[int32]bool, workers) // rings with non-neighbour edges that meet
+	selfMet := make([]map[int32]bool, workers)     // rings with non-neighbour edges that meet
+	between := make([]map[[2]int32]event, workers) // pairs of rings of one district that cross
 	for w := range selfMet {
-		selfMet[w] = map[int32]bool{}
+		selfMet[w], between[w] = map[int32]bool{}, map[[2]int32]event{}
 	}
 	boxPairsParallel(de.boxes, workers, func(w int, e, f int32) {
 		a, b := de.owner[e], de.owner[f]
@@ -511,6 +516,17 @@ func CheckDistricts(ds []District) Checked {
 				s, t := de.segs[e], de.segs[f]
 				if _, ok := segmentsMeet(s[0], s[1], t[0], t[1]); ok {
 					selfMet[w][r] = true
+				}
+			} else if r != de.ring[f] {
+				// Two rings of one district that cross: even-odd would
+				// read a part of it as a hole or a hole as land.
+				s, t := de.segs[e], de.segs[f]
+				if x, ok := properCross(s[0], s[1], t[0], t[1]); ok {
+					e, f := min(e, f), max(e, f)
+					key := [2]int32{de.ring[e], de.ring[f]}
+					if c, ok := between[w][key]; !ok || e < c.e || e == c.e && f < c.f {
+						between[w][key] = event{e, f, x}
+					}
 				}
 			}
 			return
@@ -585,7 +601,136 @@ func CheckDistricts(ds []District) Checked {
 		}
 		return cmp.Compare(a.B, b.B)
 	})
-	return Checked{Crossings: ringCrossings(ds, selfMet), Overlaps: out}
+	crossings := ringCrossings(ds, selfMet)
+	if more := ringsBetween(ds, de, func(yield func(k [2]int32, at orb.Point)) {
+		pairs := map[[2]int32]event{}
+		for _, m := range between {
+			for k, c := range m {
+				if o, ok := pairs[k]; !ok || c.e < o.e || c.e == o.e && c.f < o.f {
+					pairs[k] = c
+				}
+			}
+		}
+		for k, c := range pairs {
+			yield(k, c.at)
+		}
+	}); len(more) > 0 {
+		crossings = append(crossings, more...)
+		slices.SortFunc(crossings, func(x, y RingCrossing) int {
+			other := func(c RingCrossing) [2]int {
+				if c.Other == nil {
+					return [2]int{-1, -1}
+				}
+				return *c.Other
+			}
+			ox, oy := other(x), other(y)
+			return cmp.Or(cmp.Compare(x.District, y.District), cmp.Compare(x.Polygon, y.Polygon), cmp.Compare(x.Ring, y.Ring),
+				cmp.Compare(ox[0], oy[0]), cmp.Compare(ox[1], oy[1]))
+		})
+	}
+	return Checked{Crossings: crossings, Overlaps: out}
+}
+
+// ringsBetween names the rings of one district that cross each other
+// (crossed gives each pair, as rings numbered over all districts, and a
+// crossing point), and the rings that lie inside another of their
+// district where even-odd reading would turn land into a hole or a hole
+// into land: a polygon's shell inside another polygon's land (a
+// MultiPolygon's parts must not overlap), or a hole inside another hole of
+// its polygon. Rings that only touch are valid. A pair is named once, by
+// its later ring.
+func ringsBetween(ds []District, de *districtEdges, crossed func(yield func(k [2]int32, at orb.Point))) []RingCrossing {
+	type place struct{ district, polygon, ring int }
+	var at []place // per ring numbered over all districts
+	for d := range ds {
+		for pi, poly := range ds[d].Geometry {
+			for ri := range poly {
+				at = append(at, place{d, pi, ri})
+			}
+		}
+	}
+	var out []RingCrossing
+	done := map[[2]int32]bool{}
+	crossed(func(k [2]int32, x orb.Point) {
+		done[k] = true
+		p, q := at[k[1]], at[k[0]]
+		out = append(out, RingCrossing{District: p.district, Polygon: p.polygon, Ring: p.ring, Other: &[2]int{q.polygon, q.ring},
+			Err: fmt.Errorf("crosses polygon %d: ring %d near (%.7f, %.7f) (a district's rings must not cross)", q.polygon, q.ring, x[0], x[1])})
+	})
+	// inside says whether ring r lies inside ring s, by the first of its
+	// vertices that is not on s.
+	inside := func(r, s int32) (in, known bool) {
+		for k := de.first[r]; k < de.first[r+1]; k++ {
+			if in, on := de.ringPointIn(s, de.segs[k][0]); !on {
+				return in, true
+			}
+		}
+		return false, false
+	}
+	for d := range ds {
+		r0, r1 := de.ringOf[d], de.ringOf[d+1]
+		if r1-r0 < 2 {
+			continue
+		}
+		boxes := de.rings[r0:r1]
+		boxPairs(boxes, func(i, j int32) {
+			for _, pr := range [2][2]int32{{r0 + i, r0 + j}, {r0 + j, r0 + i}} {
+				r, s := pr[0], pr[1]
+				pr, ps := at[r], at[s]
+				if !within(de.rings[r], de.rings[s]) || done[[2]int32{min(r, s), max(r, s)}] {
+					continue
+				}
+				var msg string
+				switch {
+				case pr.ring == 0 && ps.ring == 0 && pr.polygon != ps.polygon:
+					in, ok := inside(r, s)
+					if !ok || !in {
+						continue
+					}
+					// Inside the other's shell: overlapping land unless it
+					// lies in one of that polygon's holes.
+					hole := false
+					for h := s + 1; h < de.ringOf[d+1] && at[h].polygon == ps.polygon; h++ {
+						if hin, ok := inside(r, h); ok && hin {
+							hole = true
+							break
+						}
+					}
+					if hole {
+						continue
+					}
+					msg = fmt.Sprintf("lies inside polygon %d (parts of a MultiPolygon must not overlap)", ps.polygon)
+				case pr.ring > 0 && ps.ring > 0 && pr.polygon == ps.polygon:
+					if in, ok := inside(r, s); !ok || !in {
+						continue
+					}
+					msg = fmt.Sprintf("lies inside ring %d, another hole (holes must not overlap)", ps.ring)
+				default:
+					continue
+				}
+				done[[2]int32{min(r, s), max(r, s)}] = true
+				v := de.segs[de.first[r]][0]
+				out = append(out, RingCrossing{District: pr.district, Polygon: pr.polygon, Ring: pr.ring, Other: &[2]int{ps.polygon, ps.ring},
+					Err: fmt.Errorf("%s (vertex (%.7f, %.7f))", msg, v[0], v[1])})
+			}
+		})
+	}
+	return out
+}
+
+// ringPointIn is even-odd containment of p in ring r alone; onBorder
+// reports a point within 1e-9 degrees of its edges.
+func (de *districtEdges) ringPointIn(r int32, p orb.Point) (in, onBorder bool) {
+	for k := de.first[r]; k < de.first[r+1]; k++ {
+		a, c := de.segs[k][0], de.segs[k][1]
+		if distToSeg(p, a, c) < 1e-9 {
+			return false, true
+		}
+		if (a[1] > p[1]) != (c[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(c[1]-a[1])*(c[0]-a[0]) {
+			in = !in
+		}
+	}
+	return in, false
 }
 
 // ringCrossings names the place of each ring found crossing itself, by the

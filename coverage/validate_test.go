@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -301,7 +302,16 @@ func TestCheckDistrictsCrossings(t *testing.T) {
 		}
 		ds = append(ds, District{Geometry: mp})
 	}
-	got := CheckDistricts(ds).Crossings
+	all := CheckDistricts(ds).Crossings
+	var got, between []RingCrossing
+	for _, c := range all {
+		if c.Other == nil {
+			got = append(got, c)
+		} else {
+			between = append(between, c)
+		}
+	}
+	checkRingsBetween(t, ds, between, false)
 	if len(got) != len(want) {
 		t.Fatalf("%d rings reported crossing, want %d", len(got), len(want))
 	}
@@ -314,6 +324,150 @@ func TestCheckDistrictsCrossings(t *testing.T) {
 	if len(want) < 10 || len(want) > total-10 {
 		t.Errorf("%d crossing rings of %d: the test does not mix simple and crossing rings", len(want), total)
 	}
+}
+
+// checkRingsBetween compares the rings of one district reported crossing
+// or nesting in each other with a brute-force search: every pair of rings
+// with edges that cross properly, named by its later ring; else a shell
+// inside another polygon's land, or a hole inside another hole, by one
+// vertex off the other ring.
+func checkRingsBetween(t *testing.T, ds []District, got []RingCrossing, needBoth bool) {
+	t.Helper()
+	type ref struct{ d, p, r int }
+	var want []string
+	crossing := 0
+	for d, dist := range ds {
+		var rings []ref
+		for pi, poly := range dist.Geometry {
+			for ri := range poly {
+				rings = append(rings, ref{d, pi, ri})
+			}
+		}
+		ring := func(x ref) []orb.Point { return openRing(dist.Geometry[x.p][x.r]) }
+		cross := func(a, b ref) bool {
+			pa, pb := ring(a), ring(b)
+			for i := range pa {
+				for j := range pb {
+					if _, ok := properCross(pa[i], pa[(i+1)%len(pa)], pb[j], pb[(j+1)%len(pb)]); ok {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		in := func(a, b ref) bool { // a vertex of a, off b, inside b
+			for _, v := range ring(a) {
+				if !onRing(ring(b), v) {
+					return planarRingContains(ring(b), v)
+				}
+			}
+			return false
+		}
+		crossed := map[[2]int]bool{}
+		for i := range rings {
+			for j := i + 1; j < len(rings); j++ {
+				if cross(rings[i], rings[j]) {
+					crossed[[2]int{i, j}] = true
+					crossing++
+					q := rings[i]
+					want = append(want, fmt.Sprintf("%d/%d/%d crosses polygon %d: ring %d", d, rings[j].p, rings[j].r, q.p, q.r))
+				}
+			}
+		}
+		for i, a := range rings {
+			for j, b := range rings {
+				if i == j || crossed[[2]int{min(i, j), max(i, j)}] {
+					continue
+				}
+				switch {
+				case a.r == 0 && b.r == 0 && a.p != b.p && in(a, b):
+					inHole := false
+					for h := 1; h < len(dist.Geometry[b.p]); h++ {
+						inHole = inHole || in(a, ref{d, b.p, h})
+					}
+					if !inHole {
+						want = append(want, fmt.Sprintf("%d/%d/%d lies inside polygon %d", d, a.p, a.r, b.p))
+					}
+				case a.r > 0 && b.r > 0 && a.p == b.p && in(a, b):
+					want = append(want, fmt.Sprintf("%d/%d/%d lies inside ring %d", d, a.p, a.r, b.r))
+				}
+			}
+		}
+	}
+	var have []string
+	for _, c := range got {
+		msg := c.Err.Error()
+		for _, cut := range []string{" near", ",", " ("} {
+			if i := strings.Index(msg, cut); i >= 0 {
+				msg = msg[:i]
+			}
+		}
+		have = append(have, fmt.Sprintf("%d/%d/%d %s", c.District, c.Polygon, c.Ring, msg))
+	}
+	slices.Sort(want)
+	slices.Sort(have)
+	if !slices.Equal(have, want) {
+		t.Errorf("rings of one district crossing or nesting:\n got %q\nwant %q", have, want)
+	}
+	t.Logf("%d pairs of rings cross, %d rings nest", crossing, len(want)-crossing)
+	if needBoth && (crossing < 5 || len(want)-crossing < 5) {
+		t.Errorf("%d pairs of rings cross and %d nest: the test needs both", crossing, len(want)-crossing)
+	}
+}
+
+// TestRingsOfOneDistrict: rings of one district that cross, a part inside
+// another part's land, a hole inside another hole are found, and islands
+// in lakes, parts apart and holes apart are not, as a brute-force search
+// finds them, on districts of random simple (star-shaped) rings.
+func TestRingsOfOneDistrict(t *testing.T) {
+	rng := rand.New(rand.NewPCG(benchSeed(t), 29))
+	star := func(cx, cy, r float64, cw bool) orb.Ring {
+		n := 5 + rng.IntN(12)
+		ring := make(orb.Ring, n)
+		for i := range ring {
+			a := 2 * math.Pi * float64(i) / float64(n)
+			if cw {
+				a = -a
+			}
+			rr := r * (0.8 + 0.2*rng.Float64())
+			ring[i] = orb.Point{cx + rr*math.Cos(a), cy + rr*math.Sin(a)}
+		}
+		return append(ring, ring[0])
+	}
+	var ds []District
+	for range 300 {
+		var mp orb.MultiPolygon
+		for range 1 + rng.IntN(3) {
+			cx, cy, r := rng.Float64(), rng.Float64(), 0.1+0.4*rng.Float64()
+			poly := orb.Polygon{star(cx, cy, r, false)}
+			for range rng.IntN(3) {
+				// Holes near the middle of their shell: inside it, some
+				// crossing or inside each other.
+				poly = append(poly, star(cx+0.3*r*(rng.Float64()-0.5), cy+0.3*r*(rng.Float64()-0.5), r*(0.1+0.5*rng.Float64()), true))
+			}
+			mp = append(mp, poly)
+		}
+		ds = append(ds, District{Geometry: mp})
+	}
+	var between []RingCrossing
+	for _, c := range CheckDistricts(ds).Crossings {
+		if c.Other != nil {
+			between = append(between, c)
+		}
+	}
+	checkRingsBetween(t, ds, between, true)
+}
+
+// planarRingContains is even-odd containment of p in an open ring.
+func planarRingContains(pts []orb.Point, p orb.Point) bool {
+	in := false
+	for i := range pts {
+		a, c := pts[i], pts[(i+1)%len(pts)]
+		if (a[1] > p[1]) != (c[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])/(c[1]-a[1])*(c[0]-a[0]) {
+			in = !in
+		}
+	}
+	return in
 }
 
 // TestValidateGeometryBowTie: a ring whose two loops cancel is reported by

@@ -373,6 +373,20 @@ for name, text, want in [
     put(name, text)
     case(name, "csv", want, "check", "--districts", "{d}", "--stations", "{bad}/" + name, "--population", "{bad}/access-population.csv", "--access", "2sfca")
 
+# Rings of one district that cross or nest: even-odd reading would turn
+# land into a hole or a hole into land, so they are refused (or --repair).
+def box(x0, y0, x1, y1, cw=False):
+    r = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    return r[::-1] if cw else r
+districts("districts-holes-cross.geojson", fc(poly([box(1.5, 42.5, 1.56, 42.56), box(1.51, 42.51, 1.53, 42.53, True), box(1.52, 42.52, 1.54, 42.54, True)])),
+          'feature 0 (name "x"): polygon 0: ring 2: crosses polygon 0: ring 1 near')
+districts("districts-parts-cross.geojson", fc(poly([[box(1.5, 42.5, 1.53, 42.53)], [box(1.52, 42.52, 1.55, 42.55)]], gtype="MultiPolygon")),
+          'feature 0 (name "x"): polygon 1: ring 0: crosses polygon 0: ring 0 near')
+districts("districts-part-inside-part.geojson", fc(poly([[box(1.5, 42.5, 1.56, 42.56)], [box(1.52, 42.52, 1.54, 42.54)]], gtype="MultiPolygon")),
+          'feature 0 (name "x"): polygon 1: ring 0: lies inside polygon 0 (parts of a MultiPolygon must not overlap)')
+districts("districts-hole-in-hole.geojson", fc(poly([box(1.5, 42.5, 1.56, 42.56), box(1.51, 42.51, 1.55, 42.55, True), box(1.52, 42.52, 1.54, 42.54, True)])),
+          'feature 0 (name "x"): polygon 0: ring 2: lies inside ring 1, another hole (holes must not overlap)')
+
 with open(os.path.join(here, "cases.tsv"), "w", encoding="utf-8") as f:
     f.write("# name\tkind\twant in stderr\targuments (made by scripts/make_bad_inputs.py)\n")
     for c in cases:

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/covaudit/covaudit/audit"
@@ -116,6 +118,7 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 		dopts := geodata.DistrictOptions{NameField: o.nameField, CRS: o.districtsCRS.crs, Repair: o.repair}
 		var feats []geodata.DistrictFeature
 		var probs geodata.Problems
+		placeRows := func(ps geodata.Problems) geodata.Problems { return ps }
 		if postgis.IsURL(o.districts) {
 			l, name, place, err := audit.ReadTable(ctx, "districts", o.districts, "Polygon or MultiPolygon")
 			if err != nil {
@@ -124,6 +127,7 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 			dinName = name
 			feats, probs = geodata.DistrictsFromLayer(l, dinName, dopts)
 			probs = place(probs)
+			placeRows = place
 		} else if geodata.IsLayerFile(dinName) {
 			l, err := audit.ReadLayer(dinName, o.districtsLayer, o.encoding)
 			if err != nil {
@@ -142,15 +146,21 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 				fmt.Fprintln(stderr, "covaudit: warning: "+w)
 			}
 		}
+		// The rings that cross themselves or each other, as check finds them.
+		checked := audit.CheckDistrictGeometry(dinName, feats)
+		probs = append(probs, placeRows(checked.Problems)...)
+		slices.SortStableFunc(probs, func(a, b geodata.Problem) int { return cmp.Compare(a.Feature, b.Feature) })
 		if len(probs) > 0 {
 			return inputError{Err: fmt.Errorf("%d invalid district(s):\n%w", len(probs), probs)}
 		}
-		for _, f := range feats {
-			name := f.Name
-			if name == "" {
-				name = f.ID
+		for _, ov := range checked.Overlaps {
+			da, db := districtOf(feats[ov.A]), districtOf(feats[ov.B])
+			if w, ok := audit.OverlapWarning(dinName, da, db, feats[ov.A].Index, feats[ov.B].Index, ov.At); ok {
+				fmt.Fprintln(stderr, "covaudit: warning: "+w)
 			}
-			vo.Districts = append(vo.Districts, coverage.District{ID: f.ID, Name: name, Geometry: f.Geometry})
+		}
+		for _, f := range feats {
+			vo.Districts = append(vo.Districts, districtOf(f))
 		}
 	}
 	var res *validate.Result
@@ -297,4 +307,14 @@ func ghData(s string) string {
 
 func ghProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// districtOf is a district as validate checks it: named by its name, or
+// its id when it has none.
+func districtOf(f geodata.DistrictFeature) coverage.District {
+	name := f.Name
+	if name == "" {
+		name = f.ID
+	}
+	return coverage.District{ID: f.ID, Name: name, Geometry: f.Geometry}
 }

@@ -1,0 +1,109 @@
+package audit
+
+import (
+	"fmt"
+
+	"github.com/paulmach/orb"
+
+	"github.com/covaudit/covaudit/coverage"
+	"github.com/covaudit/covaudit/geodata"
+)
+
+// DistrictGeometry is what CheckDistrictGeometry finds in a file's
+// districts.
+type DistrictGeometry struct {
+	// Problems are the rings that cross themselves or each other, or nest
+	// where even-odd reading would change the district, by feature.
+	Problems []geodata.Problem
+	// Crossed marks, per feature (index into the features given), a
+	// district with such a problem.
+	Crossed []bool
+	// Overlaps are pairs of features (indexes into the features given)
+	// whose interiors may overlap; OverlapWarning measures them.
+	Overlaps []coverage.Overlap
+}
+
+// CheckDistrictGeometry finds, for all districts of a file in one pass
+// (coverage.CheckDistricts), the rings that cross themselves, the rings of
+// one district that cross or nest wrongly, and the districts that overlap.
+// CheckDistricts draws edges straight in longitude and latitude; the
+// engine follows geodesics. Where they differ (rings with edges longer
+// than a few hundred metres of longitude) the geodesics decide. check and
+// validate both call it, so both find the same problems.
+func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) DistrictGeometry {
+	geoms := make([]coverage.District, len(feats))
+	for i, f := range feats {
+		geoms[i] = coverage.District{Geometry: f.Geometry}
+	}
+	checked := coverage.CheckDistricts(geoms)
+	long := make([]bool, len(feats))
+	anyLong := false
+	for i, f := range feats {
+		long[i] = coverage.HasLongEdges(f.Geometry)
+		anyLong = anyLong || long[i]
+	}
+	crossings := checked.Crossings
+	if anyLong {
+		// Overlaps between the geodesics, not the straight lines, and so
+		// the crossings between rings of one district with long edges
+		// (their rings and polygons keep their numbers in the outline).
+		for i := range geoms {
+			geoms[i].Geometry = coverage.GeodesicOutline(geoms[i].Geometry)
+		}
+		geo := coverage.CheckDistricts(geoms)
+		checked.Overlaps = geo.Overlaps
+		crossings = nil
+		for _, c := range checked.Crossings {
+			if c.Other == nil || !long[c.District] {
+				crossings = append(crossings, c)
+			}
+		}
+		for _, c := range geo.Crossings {
+			if c.Other != nil && long[c.District] {
+				crossings = append(crossings, c)
+			}
+		}
+	}
+	out := DistrictGeometry{Crossed: make([]bool, len(feats)), Overlaps: checked.Overlaps}
+	selfLong := append([]bool(nil), long...) // long districts whose self-crossings the geodesics decide
+	for _, c := range crossings {
+		if c.Other == nil && selfLong[c.District] {
+			// Kept with its wording when the geodesics cross too.
+			if _, ok := coverage.GeodesicCrossing(feats[c.District].Geometry); !ok {
+				continue
+			}
+			selfLong[c.District] = false
+		}
+		f := feats[c.District]
+		out.Problems = append(out.Problems, geodata.Problem{File: file, Feature: f.Index, ID: f.ID, Name: f.Name, Msg: c.Error()})
+		out.Crossed[c.District] = true
+	}
+	for i, f := range feats {
+		if !selfLong[i] || out.Crossed[i] {
+			continue
+		}
+		if x, ok := coverage.GeodesicCrossing(f.Geometry); ok {
+			out.Problems = append(out.Problems, geodata.Problem{File: file, Feature: f.Index, ID: f.ID, Name: f.Name,
+				Msg: fmt.Sprintf("polygon %d: ring %d: edges %d and %d cross as geodesics near (%.7f, %.7f) (the edges are geodesics, as in PostGIS geography)",
+					x.Polygon, x.Ring, x.EdgeA, x.EdgeB, x.At[0], x.At[1])})
+			out.Crossed[i] = true
+		}
+	}
+	return out
+}
+
+// OverlapWarning says how much districts a and b (features fa and fb of
+// file) share, measured on their geodesic outlines as the overlap was
+// found; ok is false for a pair that shares no area (it only touches).
+// When the overlay cannot measure the pair the warning gives no area.
+func OverlapWarning(file string, a, b coverage.District, fa, fb int, at orb.Point) (string, bool) {
+	by := ""
+	if shared, err := coverage.OverlapAreaM2(coverage.GeodesicOutline(a.Geometry), coverage.GeodesicOutline(b.Geometry)); err == nil {
+		if shared == 0 {
+			return "", false
+		}
+		by = fmt.Sprintf(" by %.2f m²", shared)
+	}
+	return fmt.Sprintf("%s: districts %q (feature %d, id %q) and %q (feature %d, id %q) overlap%s near (%.7f, %.7f); the shared area counts in both",
+		file, a.Name, fa, a.ID, b.Name, fb, b.ID, by, at[0], at[1]), true
+}
