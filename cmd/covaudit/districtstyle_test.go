@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/covaudit/covaudit/geodata/gpkg"
 )
 
 // TestDistrictsGeoPackageLayer: check --gaps FILE.gpkg writes two layers,
@@ -25,6 +27,7 @@ import (
 // every share in [0, 1] (QGIS's rule: both ends included, first range
 // wins) and a fill for each; covered_share is 1 - uncovered_m2 / area_m2
 // of the JSON report's numbers, exactly, for every district of the demo;
+// with --gaps-crs the outlines are in that system;
 // and the file's bytes are the same with --workers 1 and 2.
 func TestDistrictsGeoPackageLayer(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "")
@@ -162,6 +165,21 @@ func TestDistrictsGeoPackageLayer(t *testing.T) {
 	srows.Close()
 	if strings.Join(order, ",") != "gaps,districts" {
 		t.Fatalf("layer_styles rows for %v, want gaps,districts", order)
+	}
+	// With --gaps-crs, the outlines in that system, as the gaps are.
+	utm := filepath.Join(dir, "utm.gpkg")
+	if code, _, stderr := runCLI(t, "", "check", "-q", "--gaps", utm, "--gaps-crs", "EPSG:32631", "-o", filepath.Join(dir, "r.txt")); code > 1 {
+		t.Fatalf("check --gaps-crs: exit %d: %s", code, stderr)
+	}
+	ul, err := gpkg.Read(utm, "districts")
+	if err != nil || ul.CRS.Name != "EPSG:32631" || len(ul.Features) != len(report.Districts) {
+		t.Fatalf("districts layer in UTM: %v, CRS %q, %d features", err, ul.CRS.Name, len(ul.Features))
+	}
+	for _, f := range ul.Features {
+		b := f.Geometry.Bound()
+		if lon, lat := ul.CRS.ToWGS84(b.Center()[0], b.Center()[1]); lon < 1.3 || lon > 1.9 || lat < 42.3 || lat > 42.7 {
+			t.Errorf("district %s: centre of its UTM outline at %v, %v, not in Andorra", f.Attrs["name"], lon, lat)
+		}
 	}
 	ranges := graduatedRanges(t, styles["districts"])
 	checkRangesCover(t, ranges)
