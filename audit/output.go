@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
 	"github.com/covaudit/covaudit/geodata/crs"
 	"github.com/covaudit/covaudit/geodata/gpkg"
@@ -44,7 +45,7 @@ func (a *Audit) Write(stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := a.emit(stdout, stderr, a.gapFeatures, a.WriteReport); err != nil {
+	if err := a.emitLayers(stdout, stderr, a.gapFeatures, a.districtFeatures, a.WriteReport); err != nil {
 		return err
 	}
 	if err := a.writeVisuals(); err != nil {
@@ -70,6 +71,13 @@ func (a *Audit) PrintWarnings(stderr io.Writer) {
 // report (to Output.Report or stdout), and prints the data notices on
 // stderr for the formats that cannot carry them.
 func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, []geodata.Prop), report func(io.Writer) error) error {
+	return a.emitLayers(stdout, stderr, gaps, nil, report)
+}
+
+// emitLayers is emit with, when districts is not nil, a districts layer
+// beside the gaps in a GeoPackage gap map (see districtFeatures); a
+// GeoJSON gap map or a database table holds the gaps only.
+func (a *Audit) emitLayers(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, []geodata.Prop), districts func() ([]orb.MultiPolygon, [][]geodata.Prop), report func(io.Writer) error) error {
 	o := a.Config.Output
 	if err := o.Check(); err != nil {
 		return err
@@ -111,7 +119,11 @@ func (a *Audit) emit(stdout, stderr io.Writer, gaps func() ([]geodata.Feature, [
 			if db {
 				err = postgis.WriteFeatures(context.Background(), o.Gaps, feats, epsg)
 			} else {
-				err = gpkg.WriteStyled(o.Gaps, "gaps", feats, epsg, gapsStyle())
+				layers := []gpkg.Layer{gpkg.PolygonLayer("gaps", feats, gapsStyle())}
+				if districts != nil {
+					layers = append(layers, districtsLayer(districts, extra, to))
+				}
+				err = gpkg.WriteLayers(o.Gaps, epsg, layers...)
 			}
 		} else {
 			err = geodata.WriteFileAtomic(o.Gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, styled(feats), extra) })
@@ -180,4 +192,133 @@ func OutputSystem(c crs.CRS) (epsg int, to func(lon, lat float64) (x, y float64)
 func CRSMember(epsg int) geodata.Prop {
 	return geodata.Prop{Key: "crs", Value: json.RawMessage(fmt.Sprintf(
 		`{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::%d"}}`, epsg))}
+}
+
+// districtsLayer is a GeoPackage's districts layer: the outlines and
+// properties districts gives, the outlines converted by to (when not nil)
+// and every feature carrying the notices of extra (but the crs member).
+func districtsLayer(districts func() ([]orb.MultiPolygon, [][]geodata.Prop), extra []geodata.Prop, to func(lon, lat float64) (x, y float64)) gpkg.Layer {
+	outlines, props := districts()
+	l := gpkg.Layer{Name: "districts", Style: districtsStyle(), Geoms: make([]orb.Geometry, len(outlines)), Props: props}
+	for i, mp := range outlines {
+		if to != nil {
+			for _, poly := range mp {
+				for _, r := range poly {
+					for k, p := range r {
+						r[k][0], r[k][1] = to(p[0], p[1])
+					}
+				}
+			}
+		}
+		l.Geoms[i] = mp
+		for _, p := range extra {
+			if p.Key != "crs" {
+				props[i] = append(props[i], p)
+			}
+		}
+	}
+	return l
+}
+
+// districtFeatures are the districts layer of a GeoPackage gap map: every
+// audited district, in report order, as its outline (a new copy in WGS84
+// lon, lat, its geodesic edges drawn as coverage.GeodesicOutline draws
+// them, every ring closed) with the figures of its entry in the JSON
+// report, as that report writes them (areas to 0.01 m², so that
+// covered_share, the covered share from 0 to 1, is exactly 1 -
+// uncovered_m2 / area_m2 of the report's numbers; null for a district of
+// no area): name, id, class, rule, threshold, unit, area_m2,
+// uncovered_m2 with its bracket, covered_share, covered_pct,
+// counted_uncovered_m2, gaps, stations_in_reach, pass (1 or 0),
+// fail_reason, the farthest place (worst_cost, worst_distance_m,
+// worst_lon, worst_lat, worst_station; null with no station), and, when
+// the report has them, the population figures and no_access_m2.
+func (a *Audit) districtFeatures() ([]orb.MultiPolygon, [][]geodata.Prop) {
+	rep := a.Report()
+	outlines := make([]orb.MultiPolygon, len(a.Results))
+	props := make([][]geodata.Prop, len(a.Results))
+	// num is a Fixed as the report writes it, read back (nil for null).
+	num := func(f *geodata.Fixed) any {
+		if f == nil {
+			return nil
+		}
+		v, err := strconv.ParseFloat(f.String(), 64)
+		if err != nil {
+			return nil
+		}
+		return v
+	}
+	for i := range a.Results {
+		d := &rep.Districts[i]
+		outlines[i] = closedCopy(coverage.GeodesicOutline(a.Results[i].District.Geometry))
+		area, unc := num(&d.AreaM2), num(&d.UncoveredM2)
+		var share any
+		if av, ok := area.(float64); ok && av > 0 {
+			if uv, ok := unc.(float64); ok {
+				share = 1 - uv/av
+			}
+		}
+		p := []geodata.Prop{
+			{Key: "name", Value: d.Name},
+			{Key: "id", Value: d.ID},
+			{Key: "class", Value: d.Class},
+			{Key: "rule", Value: d.Rule.Kind},
+			{Key: "threshold", Value: d.Rule.Threshold},
+			{Key: "unit", Value: d.Rule.Unit},
+			{Key: "area_m2", Value: area},
+			{Key: "uncovered_m2", Value: unc},
+			{Key: "uncovered_m2_lower", Value: num(&d.UncoveredLower)},
+			{Key: "uncovered_m2_upper", Value: num(&d.UncoveredUpper)},
+			{Key: "covered_share", Value: share},
+			{Key: "covered_pct", Value: d.CoveredPct},
+			{Key: "counted_uncovered_m2", Value: num(&d.CountedUncovered)},
+			{Key: "gaps", Value: d.Gaps},
+			{Key: "stations_in_reach", Value: d.StationsInReach},
+			{Key: "pass", Value: d.Pass},
+			{Key: "fail_reason", Value: d.FailReason},
+			{Key: "worst_cost", Value: num(d.Worst.Cost)},
+			{Key: "worst_distance_m", Value: num(d.Worst.DistanceM)},
+			{Key: "worst_lon", Value: num(d.Worst.Lon)},
+			{Key: "worst_lat", Value: num(d.Worst.Lat)},
+		}
+		if d.Worst.Station != nil {
+			p = append(p, geodata.Prop{Key: "worst_station", Value: *d.Worst.Station})
+		}
+		if d.Population != nil {
+			p = append(p, geodata.Prop{Key: "population", Value: num(d.Population)},
+				geodata.Prop{Key: "population_uncovered", Value: num(d.PopulationUncovered)})
+			if d.PopulationCoveredPct != nil {
+				p = append(p, geodata.Prop{Key: "population_covered_pct", Value: *d.PopulationCoveredPct})
+			}
+		}
+		if d.NoAccessM2 != nil {
+			p = append(p, geodata.Prop{Key: "no_access_m2", Value: num(d.NoAccessM2)})
+		}
+		props[i] = p
+	}
+	return outlines, props
+}
+
+// closedCopy is a copy of mp with every ring closed (its first point
+// repeated at its end when it is not there) and empty rings and polygons
+// left out.
+func closedCopy(mp orb.MultiPolygon) orb.MultiPolygon {
+	out := make(orb.MultiPolygon, 0, len(mp))
+	for _, poly := range mp {
+		var np orb.Polygon
+		for _, r := range poly {
+			if len(r) == 0 {
+				continue
+			}
+			nr := append(make(orb.Ring, 0, len(r)+1), r...)
+			if nr[0] != nr[len(nr)-1] {
+				nr = append(nr, nr[0])
+			}
+			np = append(np, nr)
+		}
+		if len(np) > 0 {
+			out = append(out, np)
+		}
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/covaudit/covaudit/coverage"
 	"github.com/covaudit/covaudit/geodata"
+	"github.com/covaudit/covaudit/report"
 	"github.com/paulmach/orb"
 )
 
@@ -731,20 +732,11 @@ func failReason(r *coverage.Result) string {
 		f.CountedUpperM2/1e4, limit, f.Gaps, f.IgnoreUnderM2/1e4, f.CoveredPct, f.MinPct)
 }
 
-// simplestyle are the fill and stroke each kind of gap is drawn with by
-// web viewers that read the simplestyle-spec properties (geojson.io,
-// GitHub's map view): the HTML report's colours.
-var simplestyle = map[string][2]string{
-	"beyond-threshold": {"#e0002a", "#aa0000"},
-	"travel-time":      {"#e0002a", "#aa0000"},
-	"no-access":        {"#56607a", "#333344"},
-	"newly-uncovered":  {"#ff7f00", "#a04000"},
-	"over-capacity":    {"#8a2be2", "#4b0082"},
-}
-
-// styled returns the gap features with simplestyle properties added
-// (fill, fill-opacity, stroke, stroke-width), by their kind; GeoJSON gap
-// maps carry them, GeoPackages do not (QGIS styles its layers itself).
+// styled returns the gap features with simplestyle-spec properties added
+// (fill, fill-opacity, stroke, stroke-width), which web viewers
+// (geojson.io, GitHub's map view) draw: the colours of the HTML report
+// for their kind (report.GapColour). GeoJSON gap maps carry them,
+// GeoPackages do not (their QGIS style, gapsStyle, has the same colours).
 func styled(feats []geodata.Feature) []geodata.Feature {
 	out := make([]geodata.Feature, len(feats))
 	for i, f := range feats {
@@ -754,12 +746,9 @@ func styled(feats []geodata.Feature) []geodata.Feature {
 				kind, _ = p.Value.(string)
 			}
 		}
-		st, ok := simplestyle[kind]
-		if !ok {
-			st = simplestyle["beyond-threshold"]
-		}
-		f.Props = append(slices.Clip(f.Props), geodata.Prop{Key: "fill", Value: st[0]}, geodata.Prop{Key: "fill-opacity", Value: 0.35},
-			geodata.Prop{Key: "stroke", Value: st[1]}, geodata.Prop{Key: "stroke-width", Value: 1})
+		fill, stroke := report.GapColour(kind)
+		f.Props = append(slices.Clip(f.Props), geodata.Prop{Key: "fill", Value: fill}, geodata.Prop{Key: "fill-opacity", Value: gapFillOpacity},
+			geodata.Prop{Key: "stroke", Value: stroke}, geodata.Prop{Key: "stroke-width", Value: 1})
 		out[i] = f
 	}
 	return out

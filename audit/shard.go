@@ -116,8 +116,9 @@ type shardData struct {
 	StationRefs map[int]coverage.Station
 }
 
-// shardResult is one district's evaluation, its geometry and travel-time
-// grid left out (the maps are not merged).
+// shardResult is one district's evaluation, its travel-time grid left out
+// (the HTML and SVG maps are not merged); the district's outline is kept,
+// for a GeoPackage gap map's districts layer.
 type shardResult struct {
 	Pos      int
 	District coverage.District
@@ -149,7 +150,6 @@ func (a *Audit) encodeShard(meta ReportMeta) (string, error) {
 	}
 	for i, r := range a.Results {
 		d := *r.District
-		d.Geometry = nil
 		sr := shardResult{Pos: a.resultPos[i], District: d, Result: r, HasFail: r.Fail != nil, HasTravel: r.Travel != nil, Warnings: a.resultWarn[i]}
 		sr.Result.District = nil
 		if r.Travel != nil {
@@ -354,7 +354,7 @@ func Merge(paths []string, out Output) (*Audit, error) {
 // WriteMerged writes a merged audit's outputs (see Merge) and returns
 // ErrFailed when a district fails, as check does.
 func (a *Audit) WriteMerged(stdout, stderr io.Writer) error {
-	if err := a.emit(stdout, stderr, a.gapFeatures, a.WriteReport); err != nil {
+	if err := a.emitLayers(stdout, stderr, a.gapFeatures, a.districtFeatures, a.WriteReport); err != nil {
 		return err
 	}
 	if a.Failing() > 0 {

@@ -224,7 +224,7 @@ func TestGapsGeoPackage(t *testing.T) {
 	if err := json.Unmarshal(b, &fc); err != nil {
 		t.Fatal(err)
 	}
-	l, err := gpkg.Read(gp, "")
+	l, err := gpkg.Read(gp, "gaps")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,11 +284,11 @@ func TestGapsCRS(t *testing.T) {
 	runCLI(t, "", "check", "--gaps", ref)
 	runCLI(t, "", "check", "--gaps", gj, "--gaps-crs", "EPSG:32631")
 	runCLI(t, "", "check", "--gaps", gp, "--gaps-crs", "EPSG:32631")
-	want, err := gpkg.Read(ref, "")
+	want, err := gpkg.Read(ref, "gaps")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := gpkg.Read(gp, "")
+	got, err := gpkg.Read(gp, "gaps")
 	if err != nil || !got.HasCRS || got.CRS.Name != "EPSG:32631" {
 		t.Fatalf("%v, CRS %q", err, got.CRS.Name)
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 // TestGapMapStyled: GeoJSON gap maps carry simplestyle properties for web
-// viewers, the fill chosen by the gap's kind (no-access slate, others red).
+// viewers, the fill chosen by the gap's kind in the HTML report's colours
+// (no-access purple, others red).
 func TestGapMapStyled(t *testing.T) {
 	gaps := filepath.Join(t.TempDir(), "gaps.geojson")
 	if code, _, errOut := runCLI(t, "", "check", "--gaps", gaps); code != 1 {
@@ -28,9 +29,9 @@ func TestGapMapStyled(t *testing.T) {
 		p := f.Properties
 		kind, _ := p["kind"].(string)
 		kinds[kind] = true
-		want := "#e0002a"
+		want := "#d7191c"
 		if kind == "no-access" {
-			want = "#56607a"
+			want = "#6a3d9a"
 		}
 		if p["fill"] != want || p["stroke"] == nil || p["fill-opacity"] != 0.35 || p["stroke-width"] != 1.0 {
 			t.Errorf("%s gap of %v: style %v %v %v %v", kind, p["district"], p["fill"], p["fill-opacity"], p["stroke"], p["stroke-width"])

@@ -3,6 +3,7 @@ package gpkg
 import (
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -53,12 +54,7 @@ type Style struct {
 // WriteStyled is WriteSRS with a QGIS style for the layer (none when
 // st.QML is empty).
 func WriteStyled(path, layer string, feats []geodata.Feature, epsg int, st Style) error {
-	geoms := make([]orb.Geometry, len(feats))
-	props := make([][]geodata.Prop, len(feats))
-	for i, f := range feats {
-		geoms[i], props[i] = orb.MultiPolygon{f.Polygon}, f.Props
-	}
-	return writeLayer(path, layer, "MULTIPOLYGON", geoms, props, epsg, st)
+	return WriteLayers(path, epsg, PolygonLayer(layer, feats, st))
 }
 
 // WritePoints writes point features to a new GeoPackage as WriteSRS does
@@ -69,19 +65,93 @@ func WritePoints(path, layer string, pts []orb.Point, props [][]geodata.Prop, ep
 	for i, p := range pts {
 		geoms[i] = p
 	}
-	return writeLayer(path, layer, "POINT", geoms, props, epsg, Style{})
+	return WriteLayers(path, epsg, Layer{Name: layer, Points: true, Geoms: geoms, Props: props})
 }
 
-// writeLayer writes one feature layer of geometry type typ (MULTIPOLYGON
-// or POINT), geoms[i] with the properties props[i].
-func writeLayer(path, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int, st Style) error {
+// Layer is one feature table of a GeoPackage: its name (the table's, and
+// its identifier), the geometries of its features, every one an
+// orb.MultiPolygon or, with Points, every one an orb.Point, Props[i] the
+// properties of Geoms[i] (one column per property, TEXT, REAL or INTEGER
+// by its first value, in the order the features first name them; a
+// geodata.Fixed is stored rounded to its digits, a bool as 0 or 1), and
+// its QGIS style (none when Style.QML is empty).
+type Layer struct {
+	Name   string
+	Points bool
+	Geoms  []orb.Geometry
+	Props  [][]geodata.Prop
+	Style  Style
+}
+
+// PolygonLayer is the layer of polygon features, each written as a
+// multipolygon of its one polygon (f.Polygon) with its properties.
+func PolygonLayer(name string, feats []geodata.Feature, st Style) Layer {
+	l := Layer{Name: name, Style: st, Geoms: make([]orb.Geometry, len(feats)), Props: make([][]geodata.Prop, len(feats))}
+	for i, f := range feats {
+		l.Geoms[i], l.Props[i] = orb.MultiPolygon{f.Polygon}, f.Props
+	}
+	return l
+}
+
+// WriteLayers writes the layers, in their order, to a new GeoPackage,
+// every one in the system of the EPSG code epsg (4326 for WGS84 lon, lat;
+// another code is recorded with no WKT definition, as WriteSRS does), each
+// with its own row in layer_styles when it has a style. The file is
+// written whole or not at all, and its bytes depend only on the layers
+// and SOURCE_DATE_EPOCH, as Write's do; one layer gives the very bytes
+// WriteStyled writes. Layer names must be distinct, non-empty and not
+// those of the GeoPackage's own tables (gpkg_..., layer_styles); a
+// geometry of the wrong type is an error. Nothing is written on error.
+func WriteLayers(path string, epsg int, layers ...Layer) error {
+	if err := checkLayers(layers); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	stamp, err := lastChange()
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return geodata.BuildFileAtomic(path, func(tmp string) error {
-		return build(tmp, stamp, layer, typ, geoms, props, epsg, st)
+		return build(tmp, stamp, layers, epsg)
 	})
+}
+
+// checkLayers checks the layers' names, geometry types and property
+// counts.
+func checkLayers(layers []Layer) error {
+	if len(layers) == 0 {
+		return errors.New("no layer to write")
+	}
+	seen := map[string]bool{}
+	for _, l := range layers {
+		low := strings.ToLower(l.Name)
+		switch {
+		case l.Name == "":
+			return errors.New("a layer has no name")
+		case seen[low]:
+			return fmt.Errorf("layer %q twice", l.Name)
+		case strings.HasPrefix(low, "gpkg_") || strings.HasPrefix(low, "sqlite_") || low == "layer_styles":
+			return fmt.Errorf("layer %q: the name of a GeoPackage table of its own", l.Name)
+		case len(l.Props) != len(l.Geoms):
+			return fmt.Errorf("layer %q: %d geometries, %d property lists", l.Name, len(l.Geoms), len(l.Props))
+		}
+		seen[low] = true
+		for i, g := range l.Geoms {
+			_, pt := g.(orb.Point)
+			_, mp := g.(orb.MultiPolygon)
+			if (l.Points && !pt) || (!l.Points && !mp) {
+				return fmt.Errorf("layer %q: feature %d: geometry %T, want %s", l.Name, i, g, l.geomType())
+			}
+		}
+	}
+	return nil
+}
+
+// geomType is the layer's geometry type name in gpkg_geometry_columns.
+func (l Layer) geomType() string {
+	if l.Points {
+		return "POINT"
+	}
+	return "MULTIPOLYGON"
 }
 
 // unrecordedTime is the last_change of a GeoPackage written without
@@ -106,8 +176,11 @@ func lastChange() (string, error) {
 	return time.Unix(n, 0).UTC().Format("2006-01-02T15:04:05.000Z"), nil
 }
 
-// build writes the GeoPackage into the empty file tmp.
-func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodata.Prop, epsg int, st Style) (err error) {
+// build writes the GeoPackage into the empty file tmp: the GeoPackage's
+// own tables, then each layer in turn (its table, its rows in
+// gpkg_contents, gpkg_geometry_columns and layer_styles, its features),
+// so that one layer is laid out as it always was.
+func build(tmp, stamp string, layers []Layer, epsg int) (err error) {
 	db, err := sql.Open("sqlite", "file:"+url.PathEscape(tmp))
 	if err != nil {
 		return err
@@ -123,36 +196,6 @@ func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodat
 	db.SetMaxOpenConns(1)
 	if _, err := db.Exec(`PRAGMA journal_mode = MEMORY`); err != nil {
 		return err
-	}
-	// Columns, in the order of the first feature's properties.
-	type column struct{ name, typ string }
-	var cols []column
-	seen := map[string]bool{}
-	for _, fp := range props {
-		for _, p := range fp {
-			if seen[p.Key] || p.Value == nil {
-				continue
-			}
-			seen[p.Key] = true
-			typ := "TEXT"
-			switch p.Value.(type) {
-			case float64, float32, geodata.Fixed:
-				typ = "REAL"
-			case int, int64, bool:
-				typ = "INTEGER"
-			}
-			cols = append(cols, column{p.Key, typ})
-		}
-	}
-	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, g := range geoms {
-		b := g.Bound()
-		minX, minY = math.Min(minX, b.Min[0]), math.Min(minY, b.Min[1])
-		maxX, maxY = math.Max(maxX, b.Max[0]), math.Max(maxY, b.Max[1])
-	}
-	if len(geoms) == 0 {
-		minX, minY, maxX, maxY = 0, 0, 0, 0
 	}
 	stmts := []string{
 		`PRAGMA application_id = 1196444487`, // "GPKG"
@@ -173,11 +216,6 @@ func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodat
 			CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
 			CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))`,
 	}
-	def := []string{"fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom " + typ}
-	for _, c := range cols {
-		def = append(def, quote(c.name)+" "+c.typ)
-	}
-	stmts = append(stmts, `CREATE TABLE `+quote(layer)+` (`+strings.Join(def, ", ")+`)`)
 	tx, err := db.Begin()
 	if err != nil {
 		return err
@@ -188,23 +226,76 @@ func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodat
 			return err
 		}
 	}
+	styles := false
+	for _, l := range layers {
+		if err := writeLayer(tx, l, stamp, epsg, &styles); err != nil {
+			return fmt.Errorf("layer %q: %w", l.Name, err)
+		}
+	}
+	return tx.Commit() // the deferred close then ends the file
+}
+
+// writeLayer writes one layer in the transaction tx; *styles says whether
+// the layer_styles table is made yet (it is made with the first style).
+func writeLayer(tx *sql.Tx, l Layer, stamp string, epsg int, styles *bool) error {
+	// Columns, in the order the features first name them.
+	type column struct{ name, typ string }
+	var cols []column
+	seen := map[string]bool{}
+	for _, fp := range l.Props {
+		for _, p := range fp {
+			if seen[p.Key] || p.Value == nil {
+				continue
+			}
+			seen[p.Key] = true
+			typ := "TEXT"
+			switch p.Value.(type) {
+			case float64, float32, geodata.Fixed:
+				typ = "REAL"
+			case int, int64, bool:
+				typ = "INTEGER"
+			}
+			cols = append(cols, column{p.Key, typ})
+		}
+	}
+	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, g := range l.Geoms {
+		b := g.Bound()
+		minX, minY = math.Min(minX, b.Min[0]), math.Min(minY, b.Min[1])
+		maxX, maxY = math.Max(maxX, b.Max[0]), math.Max(maxY, b.Max[1])
+	}
+	if len(l.Geoms) == 0 {
+		minX, minY, maxX, maxY = 0, 0, 0, 0
+	}
+	typ := l.geomType()
+	def := []string{"fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom " + typ}
+	for _, c := range cols {
+		def = append(def, quote(c.name)+" "+c.typ)
+	}
+	if _, err := tx.Exec(`CREATE TABLE ` + quote(l.Name) + ` (` + strings.Join(def, ", ") + `)`); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?)`,
-		layer, layer, stamp, minX, minY, maxX, maxY, epsg); err != nil {
+		l.Name, l.Name, stamp, minX, minY, maxX, maxY, epsg); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, layer, typ, epsg); err != nil {
+	if _, err := tx.Exec(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, l.Name, typ, epsg); err != nil {
 		return err
 	}
-	if st.QML != "" {
-		// QGIS's own definition of the table (QgsOgrProviderUtils).
-		if _, err := tx.Exec(`CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
+	if st := l.Style; st.QML != "" {
+		if !*styles {
+			// QGIS's own definition of the table (QgsOgrProviderUtils).
+			if _, err := tx.Exec(`CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
 			f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
 			styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME)`); err != nil {
-			return err
+				return err
+			}
+			*styles = true
 		}
 		if _, err := tx.Exec(`INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName,
 			styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES ('', '', ?, 'geom', ?, ?, ?, 1, ?, '', NULL, ?)`,
-			layer, st.Name, st.QML, st.SLD, st.Description, stamp); err != nil {
+			l.Name, st.Name, st.QML, st.SLD, st.Description, stamp); err != nil {
 			return err
 		}
 	}
@@ -214,16 +305,16 @@ func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodat
 		names = append(names, quote(c.name))
 		marks = append(marks, "?")
 	}
-	ins, err := tx.Prepare(`INSERT INTO ` + quote(layer) + ` (` + strings.Join(names, ", ") + `) VALUES (` + strings.Join(marks, ", ") + `)`)
+	ins, err := tx.Prepare(`INSERT INTO ` + quote(l.Name) + ` (` + strings.Join(names, ", ") + `) VALUES (` + strings.Join(marks, ", ") + `)`)
 	if err != nil {
 		return err
 	}
 	defer ins.Close()
-	for i, g := range geoms {
+	for i, g := range l.Geoms {
 		args := []any{gpkgBlob(g, epsg)}
 		for _, c := range cols {
 			var v any
-			for _, p := range props[i] {
+			for _, p := range l.Props[i] {
 				if p.Key == c.name {
 					v = p.Value
 				}
@@ -237,7 +328,7 @@ func build(tmp, stamp, layer, typ string, geoms []orb.Geometry, props [][]geodat
 			return err
 		}
 	}
-	return tx.Commit() // the deferred close then ends the file
+	return nil
 }
 
 // roundTo rounds v to the given number of decimals, as the text outputs
