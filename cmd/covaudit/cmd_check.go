@@ -236,6 +236,13 @@ func (o *checkOptions) checkShard() error {
 			return usageError{Msg: fmt.Sprintf("--shard does not take --%s: the maps and the stations report need every district (run check unsharded)", f)}
 		}
 	}
+	// A station's 2SFCA ratio and its capacity are shared by the people of
+	// every district it reaches, which other shards hold.
+	for _, f := range []string{"access", "capacitated"} {
+		if o.changed(f) {
+			return usageError{Msg: fmt.Sprintf("--shard does not take --%s: a station's capacity is shared by the people of every district it reaches (run check unsharded)", f)}
+		}
+	}
 	return nil
 }
 

@@ -210,4 +210,17 @@ func TestShardMergeRefuses(t *testing.T) {
 			t.Errorf("check %q: exit %d, %q; want a usage error", args, code, errOut)
 		}
 	}
+	// Accessibility needs every district's people at each station.
+	for _, f := range []string{"access=2sfca", "capacitated", "people-per-unit=1"} {
+		args := append([]string{"check"}, city...)
+		args = append(args, "--shard", "1/2", "--format", "json", "--default-capacity", "1", "--"+f)
+		want := "--shard does not take --" + strings.SplitN(f, "=", 2)[0]
+		if f == "people-per-unit=1" {
+			args = append(args, "--capacitated")
+			want = "--shard does not take --capacitated"
+		}
+		if code, _, errOut := runCLI(t, "", args...); code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("check %q: exit %d, %q; want 2 and %q", args[len(city)+1:], code, errOut, want)
+		}
+	}
 }
