@@ -259,3 +259,52 @@ func TestDiffPeopleRemoval(t *testing.T) {
 		})
 	}
 }
+
+// TestDiffPeopleConfig: covaudit.yaml's diff.population and
+// diff.max_loss_people do what the flags do, and max_loss_people without
+// a population is a usage error.
+func TestDiffPeopleConfig(t *testing.T) {
+	abs := func(p string) string {
+		t.Helper()
+		a, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	base, head, districts := abs(demoServices), abs(editServices(t, "n4699170492", 0, true)), abs(demoParishes)
+	dir := t.TempDir()
+	pop := writePopulationGrid(t, dir)
+	t.Chdir(dir)
+	args := []string{"diff", "--base", base, "--head", head, "--districts", districts, "--format", "json"}
+	write := func(yaml string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "covaudit.yaml"), []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("diff:\n  max_loss: 1000km2\n  max_loss_people: 0\n")
+	if code, _, errOut := runCLI(t, "", args...); code != 2 || !strings.Contains(errOut, "--max-loss-people needs --population") {
+		t.Errorf("max_loss_people without a population: exit %d, %s", code, errOut)
+	}
+	write("diff:\n  population: " + filepath.Base(pop) + "\n  max_loss: 1000km2\n  max_loss_people: 0\n")
+	code, out, errOut := runCLI(t, "", args...)
+	var d diffPeople
+	decode(t, "diff "+errOut, out, &d)
+	regressed := 0
+	for _, dd := range d.Districts {
+		if dd.People == nil {
+			t.Fatalf("%s: no people figures from diff.population", dd.Name)
+		}
+		lose := dd.People.Lost > 0
+		if lose != dd.Regression || lose != strings.Contains(dd.Reason, "more than --max-loss-people 0") {
+			t.Errorf("%s: %v people lose coverage; regression %v (%q)", dd.Name, dd.People.Lost, dd.Regression, dd.Reason)
+		}
+		if lose {
+			regressed++
+		}
+	}
+	if code != 1 || regressed == 0 {
+		t.Errorf("max_loss_people 0 with %d district(s) losing people: exit %d, want 1", regressed, code)
+	}
+}
