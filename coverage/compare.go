@@ -189,10 +189,35 @@ func compareDistrict(d *District, all *Index, nb int, gone map[int]bool, baseIx,
 		// lie in the disks of the gone ones.
 		ch.NewGaps = f.newGaps(ellsOf(func(i int) bool { return i < nb && gone[i] }), headEll, opts.ChordErrorM)
 	}
-	if opts.Population != nil {
+	if opts.Population != nil && !samePlaces(all, cands, nb) {
+		// With the same stations within reach on both sides, every place
+		// is covered alike: nobody loses or gains.
 		ch.PeopleLost, ch.PeopleGained = f.peopleDistance(opts.Population, r, baseIx, headIx, baseEll, headEll, bothEll, ch.NewGaps)
 	}
 	return ch, nil
+}
+
+// samePlaces says whether the candidates (indexes into all: base stations
+// below nb, head stations from nb on) put base and head stations at the
+// same places.
+func samePlaces(all *Index, cands []int, nb int) bool {
+	inBase, inHead := map[orb.Point]bool{}, map[orb.Point]bool{}
+	for _, i := range cands {
+		if p := all.stations[i].Point; i < nb {
+			inBase[p] = true
+		} else {
+			inHead[p] = true
+		}
+	}
+	if len(inBase) != len(inHead) {
+		return false
+	}
+	for p := range inBase {
+		if !inHead[p] {
+			return false
+		}
+	}
+	return true
 }
 
 // newGaps draws the part of the region covered by the gone disks and not
