@@ -37,6 +37,16 @@ type Change struct {
 	// certified brackets, so each is within half the two widths summed. 0
 	// under the distance rules.
 	ErrM2 float64
+	// With Options.Population: PeopleLost are the people uncovered with
+	// head and covered with base (they lose coverage), PeopleGained the
+	// reverse; each side's uncovered people are Base and Head's
+	// UncoveredPopulation. A place is counted on each side as Evaluate
+	// counts it (points exactly; raster cells split exactly by the disks
+	// under the distance rules, by their centres under the road rules), so
+	// when nothing is gained PeopleLost is Head's uncovered people less
+	// Base's. The lost people of each drawn new gap are in its Population
+	// (a point on a gap's drawn edge may fall in none).
+	PeopleLost, PeopleGained float64
 }
 
 // Loss is the uncovered area one gone station leaves behind in a district.
@@ -76,7 +86,9 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	if roadsFor != nil {
 		evalOpts.Roads = roadsFor(base)
 	}
-	baseRes, err := Evaluate(ctx, districts, NewIndex(base), evalOpts)
+	baseFields := evalOpts.Roads
+	baseIx, headIx := NewIndex(base), NewIndex(head)
+	baseRes, err := Evaluate(ctx, districts, baseIx, evalOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +96,7 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 		evalOpts.Roads = headFor(head)
 	}
 	headFields := evalOpts.Roads
-	headRes, err := Evaluate(ctx, districts, NewIndex(head), evalOpts)
+	headRes, err := Evaluate(ctx, districts, headIx, evalOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -107,13 +119,14 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	var rc *roadCompare
 	if roadsFor != nil {
 		rc = newRoadCompare(roadsFor, headFor, all, base, head, isGone)
-		rc.headFields = headFields
+		rc.baseFields, rc.headFields = baseFields, headFields
+		rc.baseIx, rc.headIx = baseIx, headIx
 	}
 	err = eachDistrict(ctx, districts, opts.Workers, func(i int) (err error) {
 		if districts[i].Rule.ByRoad() {
 			out[i], err = rc.district(&districts[i], headRes[i], baseRes[i], opts, fs)
 		} else {
-			out[i], err = compareDistrict(&districts[i], all, nb, isGone, opts, fs)
+			out[i], err = compareDistrict(&districts[i], all, nb, isGone, baseIx, headIx, opts, fs)
 		}
 		out[i].Base, out[i].Head = baseRes[i], headRes[i]
 		return err
@@ -124,7 +137,7 @@ func Compare(ctx context.Context, districts []District, base, head []Station, op
 	return out, nil
 }
 
-func compareDistrict(d *District, all *Index, nb int, gone map[int]bool, opts Options, fs *frameSet) (Change, error) {
+func compareDistrict(d *District, all *Index, nb int, gone map[int]bool, baseIx, headIx *Index, opts Options, fs *frameSet) (Change, error) {
 	ch := Change{District: d}
 	if err := d.Rule.Validate(); err != nil {
 		return ch, err
@@ -154,10 +167,10 @@ func compareDistrict(d *District, all *Index, nb int, gone map[int]bool, opts Op
 	uncovered := func(ells []ellipse) float64 { return max(0, min(area, f.region.cut(ells).area)) }
 	inHead := func(i int) bool { return i >= nb }
 	inBase := func(i int) bool { return i < nb }
-	headEll := ellsOf(inHead)
+	headEll, baseEll, bothEll := ellsOf(inHead), ellsOf(inBase), ellsOf(func(int) bool { return true })
 	uHead := uncovered(headEll)
-	uBase := uncovered(ellsOf(inBase))
-	uBoth := uncovered(ellsOf(func(int) bool { return true }))
+	uBase := uncovered(baseEll)
+	uBoth := uncovered(bothEll)
 	ch.NewlyUncoveredM2 = max(0, uHead-uBoth)
 	ch.NewlyCoveredM2 = max(0, uBase-uBoth)
 	if ch.NewlyUncoveredM2 > 0 {
@@ -176,7 +189,35 @@ func compareDistrict(d *District, all *Index, nb int, gone map[int]bool, opts Op
 		// lie in the disks of the gone ones.
 		ch.NewGaps = f.newGaps(ellsOf(func(i int) bool { return i < nb && gone[i] }), headEll, opts.ChordErrorM)
 	}
+	if opts.Population != nil && !samePlaces(all, cands, nb) {
+		// With the same stations within reach on both sides, every place
+		// is covered alike: nobody loses or gains.
+		ch.PeopleLost, ch.PeopleGained = f.peopleDistance(opts.Population, r, baseIx, headIx, baseEll, headEll, bothEll, ch.NewGaps)
+	}
 	return ch, nil
+}
+
+// samePlaces says whether the candidates (indexes into all: base stations
+// below nb, head stations from nb on) put base and head stations at the
+// same places.
+func samePlaces(all *Index, cands []int, nb int) bool {
+	inBase, inHead := map[orb.Point]bool{}, map[orb.Point]bool{}
+	for _, i := range cands {
+		if p := all.stations[i].Point; i < nb {
+			inBase[p] = true
+		} else {
+			inHead[p] = true
+		}
+	}
+	if len(inBase) != len(inHead) {
+		return false
+	}
+	for p := range inBase {
+		if !inHead[p] {
+			return false
+		}
+	}
+	return true
 }
 
 // newGaps draws the part of the region covered by the gone disks and not
@@ -227,8 +268,11 @@ type roadCompare struct {
 	base     []Station
 	gone     map[int]bool
 	withGone map[int]func() (*Index, []*roads.Field)
-	// headFields are the head's fields, for drawing its gaps.
-	headFields []*roads.Field
+	// baseFields and headFields are the base's and the head's fields, for
+	// drawing the head's gaps and counting people; baseIx and headIx
+	// their stations.
+	baseFields, headFields []*roads.Field
+	baseIx, headIx         *Index
 }
 
 func newRoadCompare(roadsFor, headFor func([]Station) []*roads.Field, all *Index, base, head []Station, gone map[int]bool) *roadCompare {
@@ -264,7 +308,15 @@ func (rc *roadCompare) district(d *District, head, base Result, opts Options, fs
 	ch.ErrM2 = half(head) + half(both)
 	ch.NewlyUncoveredM2 = max(0, head.UncoveredM2-both.UncoveredM2)
 	ch.NewlyCoveredM2 = max(0, base.UncoveredM2-both.UncoveredM2)
+	people := func() {
+		if opts.Population != nil {
+			bs := newRoadSetup(f, d, rc.baseIx, rc.baseFields[d.Rule.Network])
+			hs := newRoadSetup(f, d, rc.headIx, rc.headFields[d.Rule.Network])
+			ch.PeopleLost, ch.PeopleGained = f.peopleRoad(opts.Population, bs, hs, ch.NewGaps)
+		}
+	}
 	if ch.NewlyUncoveredM2 <= ch.ErrM2 {
+		people()
 		return ch, nil
 	}
 	if opts.GapPolygons {
@@ -286,6 +338,7 @@ func (rc *roadCompare) district(d *District, head, base Result, opts Options, fs
 			return ch, fmt.Errorf("newly uncovered land: %w", err)
 		}
 	}
+	people()
 	gone := make([]int, 0, len(rc.gone))
 	for g := range rc.gone {
 		gone = append(gone, g)

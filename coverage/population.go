@@ -97,37 +97,74 @@ func NewRasterPopulation(g *Grid) *Population { return &Population{grid: g} }
 // total.
 func (f *frame) rasterPeople(g *Grid, ells []ellipse, gapLines [][][][2]float64) (total, uncovered float64, perGap []float64) {
 	perGap = make([]float64, len(gapLines))
-	toGap := func(quad [][2]float64, v float64) {
-		if len(gapLines) == 0 || v == 0 {
-			return
+	loc := gapLocator(gapLines)
+	f.rasterEach(g, [][]ellipse{ells}, func(quad [][2]float64, people float64, unc []float64) {
+		total += people
+		uncovered += unc[0]
+		if k := loc.cell(quad); k >= 0 && unc[0] != 0 {
+			perGap[k] += unc[0]
 		}
-		c := [2]float64{(quad[0][0] + quad[2][0]) / 2, (quad[0][1] + quad[2][1]) / 2}
-		best, bd := 0, math.Inf(1)
-		for i, rings := range gapLines {
-			in := false
-			for _, ring := range rings {
-				if pointInRing(c, ring) {
-					in = !in
-				}
-			}
-			if in {
-				perGap[i] += v
-				return
-			}
-			if len(rings[0]) > 0 {
-				if d := hypot(rings[0][0][0]-c[0], rings[0][0][1]-c[1]); d < bd {
-					best, bd = i, d
-				}
+	})
+	return total, uncovered, perGap
+}
+
+// gapLocator finds the gap (each given as its rings in the frame, exterior
+// first) that holds a place.
+type gapLocator [][][][2]float64
+
+// at returns the gap holding c (even-odd over its rings), or -1.
+func (gl gapLocator) at(c [2]float64) int {
+	for i, rings := range gl {
+		in := false
+		for _, ring := range rings {
+			if pointInRing(c, ring) {
+				in = !in
 			}
 		}
-		perGap[best] += v
+		if in {
+			return i
+		}
 	}
+	return -1
+}
+
+// cell returns the gap holding the centre of a raster cell (its
+// quadrilateral in the frame), else the gap nearest to it by the gaps'
+// first vertices; -1 when there are no gaps.
+func (gl gapLocator) cell(quad [][2]float64) int {
+	if len(gl) == 0 {
+		return -1
+	}
+	c := [2]float64{(quad[0][0] + quad[2][0]) / 2, (quad[0][1] + quad[2][1]) / 2}
+	if i := gl.at(c); i >= 0 {
+		return i
+	}
+	best, bd := 0, math.Inf(1)
+	for i, rings := range gl {
+		if len(rings) > 0 && len(rings[0]) > 0 {
+			if d := hypot(rings[0][0][0]-c[0], rings[0][0][1]-c[1]); d < bd {
+				best, bd = i, d
+			}
+		}
+	}
+	return best
+}
+
+// rasterEach calls fn for every cell of the grid with people that meets
+// the district, with its quadrilateral in the frame, its people inside the
+// district, and for each set of disks the people of that part outside
+// every disk of the set (see rasterPeople).
+func (f *frame) rasterEach(g *Grid, sets [][]ellipse, fn func(quad [][2]float64, people float64, uncovered []float64)) {
 	b := f.bound
 	c0 := max(0, int(math.Floor((b.Min[0]-g.X0)/g.DX)))
 	c1 := min(g.Width-1, int(math.Floor((b.Max[0]-g.X0)/g.DX)))
 	r0 := max(0, int(math.Floor((g.Y0-b.Max[1])/g.DY)))
 	r1 := min(g.Height-1, int(math.Floor((g.Y0-b.Min[1])/g.DY)))
-	grid := newEllGrid(ells)
+	grids := make([]*ellGrid, len(sets))
+	for k, ells := range sets {
+		grids[k] = newEllGrid(ells)
+	}
+	unc := make([]float64, len(sets))
 	for row := r0; row <= r1; row++ {
 		for col := c0; col <= c1; col++ {
 			v := g.Values[row*g.Width+col]
@@ -156,35 +193,35 @@ func (f *frame) rasterPeople(g *Grid, ells []ellipse, gapLines [][][][2]float64)
 			if inside <= 0 {
 				continue
 			}
-			total += v * inside / cellArea
 			// Uncovered: all of it when no disk's box meets the cell, none
 			// when one disk holds the whole cell, else the exact cut.
 			mn := [2]float64{min(quad[0][0], quad[1][0], quad[2][0], quad[3][0]), min(quad[0][1], quad[1][1], quad[2][1], quad[3][1])}
 			mx := [2]float64{max(quad[0][0], quad[1][0], quad[2][0], quad[3][0]), max(quad[0][1], quad[1][1], quad[2][1], quad[3][1])}
-			var near []ellipse
-			held := false
-			grid.inBox(mn, mx, func(i int) {
-				e := &ells[i]
-				near = append(near, *e)
-				all := true
-				for _, q := range quad {
-					all = all && e.level(q[0], q[1]) < 1
+			for k, ells := range sets {
+				var near []ellipse
+				held := false
+				grids[k].inBox(mn, mx, func(i int) {
+					e := &ells[i]
+					near = append(near, *e)
+					all := true
+					for _, q := range quad {
+						all = all && e.level(q[0], q[1]) < 1
+					}
+					held = held || all
+				})
+				switch {
+				case held:
+					unc[k] = 0
+				case len(near) == 0:
+					unc[k] = v * inside / cellArea
+				default:
+					u := max(0, min(inside, newFrameRegion(rings).cut(near).area))
+					unc[k] = v * u / cellArea
 				}
-				held = held || all
-			})
-			switch {
-			case held:
-			case len(near) == 0:
-				uncovered += v * inside / cellArea
-				toGap(quad, v*inside/cellArea)
-			default:
-				u := max(0, min(inside, newFrameRegion(rings).cut(near).area))
-				uncovered += v * u / cellArea
-				toGap(quad, v*u/cellArea)
 			}
+			fn(quad, v*inside/cellArea, unc)
 		}
 	}
-	return total, uncovered, perGap
 }
 
 // clipRing clips a ring by a convex anticlockwise quadrilateral

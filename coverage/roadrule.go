@@ -530,26 +530,49 @@ func evaluateRoadDistrict(d *District, ix *Index, opts Options, f *frame) (Resul
 // covered or not as a whole: an approximation at the scale of a cell).
 // Uncovered people go to the gap drawn where they are.
 func (rs *roadSetup) people(pop *Population, res *Result, gapAt func(x, y float64) int, ignoreUnderM2 float64) {
-	var near []int32
-	sts := make([]int32, len(rs.stations))
-	for i := range sts {
-		sts[i] = int32(i)
-	}
-	add := func(c, x, y float64) {
+	beyond := rs.beyond()
+	rs.eachPlace(pop, func(c, x, y float64) {
 		res.Population += c
-		near = near[:0]
-		rs.optIndex.search([2]float64{x - rs.cap, y - rs.cap}, [2]float64{x + rs.cap, y + rs.cap}, func(k int) bool {
-			near = append(near, int32(k))
-			return true
-		})
-		if cost, _ := rs.costAt(x, y, near, sts, rs.cap); cost <= rs.T {
+		if !beyond(x, y) {
 			return
 		}
 		res.UncoveredPopulation += c
 		if g := gapAt(x, y); g >= 0 {
 			res.Gaps[g].Population += c
 		}
+	})
+	res.CountedUncoveredPopulation = res.UncoveredPopulation
+	for _, g := range res.Gaps {
+		if g.AreaM2 < ignoreUnderM2 {
+			res.CountedUncoveredPopulation -= g.Population
+		}
 	}
+}
+
+// beyond returns a function saying whether a place of the frame is beyond
+// the rule's limit (its cost, exact, exceeds it). The function is not safe
+// for concurrent use.
+func (rs *roadSetup) beyond() func(x, y float64) bool {
+	var near []int32
+	sts := make([]int32, len(rs.stations))
+	for i := range sts {
+		sts[i] = int32(i)
+	}
+	return func(x, y float64) bool {
+		near = near[:0]
+		rs.optIndex.search([2]float64{x - rs.cap, y - rs.cap}, [2]float64{x + rs.cap, y + rs.cap}, func(k int) bool {
+			near = append(near, int32(k))
+			return true
+		})
+		cost, _ := rs.costAt(x, y, near, sts, rs.cap)
+		return cost > rs.T
+	}
+}
+
+// eachPlace calls fn with the people and frame position of each
+// population place of the district: the points inside it, or the centres
+// of the raster cells inside it (a cell's people count at its centre).
+func (rs *roadSetup) eachPlace(pop *Population, fn func(c, x, y float64)) {
 	if g := pop.grid; g != nil {
 		b := rs.f.bound
 		c0 := max(0, int(math.Floor((b.Min[0]-g.X0)/g.DX)))
@@ -564,19 +587,13 @@ func (rs *roadSetup) people(pop *Population, res *Result, gapAt func(x, y float6
 				}
 				x, y := rs.f.proj.Forward(g.X0+(float64(col)+0.5)*g.DX, g.Y0-(float64(row)+0.5)*g.DY)
 				if rs.f.region.contains(x, y) {
-					add(v, x, y)
+					fn(v, x, y)
 				}
 			}
 		}
-	} else {
-		rs.f.eachPoint(pop, func(i int, x, y float64) { add(pop.counts[i], x, y) })
+		return
 	}
-	res.CountedUncoveredPopulation = res.UncoveredPopulation
-	for _, g := range res.Gaps {
-		if g.AreaM2 < ignoreUnderM2 {
-			res.CountedUncoveredPopulation -= g.Population
-		}
-	}
+	rs.f.eachPoint(pop, func(i int, x, y float64) { fn(pop.counts[i], x, y) })
 }
 
 // travelTimes samples the district on a regular grid: median, 95th

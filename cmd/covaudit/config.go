@@ -89,6 +89,9 @@ var configKeys = []configKey{
 	{path: "diff.report", flag: "output", commands: []string{"diff"}, file: true},
 	{path: "diff.gaps", flag: "gaps", commands: []string{"diff"}, file: true},
 	{path: "diff.max_loss", flag: "max-loss", commands: []string{"diff"}},
+	{path: "diff.max_loss_people", flag: "max-loss-people", commands: []string{"diff"}},
+	{path: "diff.population", flag: "population", commands: []string{"diff"}, file: true},
+	{path: "diff.population_field", flag: "population-field", commands: []string{"diff"}},
 	{path: "diff.chord_error", flag: "chord-error", commands: []string{"diff"}},
 }
 
@@ -431,6 +434,9 @@ validate:
 diff:
   format: markdown             # text, json or markdown
   max_loss: 1ha                # a district losing more fails the diff
+  # population: population.csv # people to count (points CSV/GeoJSON or a GeoTIFF), as check --population
+  # population_field: population
+  # max_loss_people: 100       # with a population: a district where more people lose coverage fails the diff
   # gaps: reports/newly-uncovered.geojson
 `
 

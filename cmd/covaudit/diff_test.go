@@ -175,6 +175,9 @@ func TestDiffUsage(t *testing.T) {
 		{[]string{"diff", "--base", "-", "--head", "-"}, "only one of"},
 		{[]string{"diff", "--base", demoServices, "--head", headServices, "--stations", demoServices}, "not --stations"},
 		{[]string{"diff", "--base", demoServices, "--head", "nope.csv"}, "nope.csv"},
+		{[]string{"diff", "--base", demoServices, "--head", headServices, "--max-loss-people", "5"}, "--max-loss-people needs --population"},
+		{[]string{"diff", "--base", demoServices, "--head", headServices, "--max-loss-people", "-1"}, "invalid number of people"},
+		{[]string{"diff", "--base", demoServices, "--head", headServices, "--max-loss", "2km3"}, "with m2, ha or km2"},
 	} {
 		if code, _, errOut := runCLI(t, "", tc.args...); code != 2 || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args, code, errOut, tc.want)

@@ -94,13 +94,27 @@ func (a *areaFlag) Set(s string) error {
 	return nil
 }
 
-// parseWithUnits parses "<number><unit>" with the unit's factor.
+// peopleFlag is a number of people, at least 0 ("100", "2.5" for a
+// raster's shares of cells).
+type peopleFlag float64
+
+func (p *peopleFlag) String() string { return strconv.FormatFloat(float64(*p), 'f', -1, 64) }
+func (p *peopleFlag) Type() string   { return "people" }
+func (p *peopleFlag) Set(s string) error {
+	v, ok := number.Parse(strings.TrimSpace(s))
+	if !ok || v < 0 {
+		return fmt.Errorf("invalid number of people %q, want a number of at least 0, such as 100", s)
+	}
+	*p = peopleFlag(v)
+	return nil
+}
+
+// parseWithUnits parses "<number><unit>" with the unit's factor. The
+// number is read from the front (sign, digits, decimal point, an exponent
+// such as e3), so a unit may end in a digit (m2, km2).
 func parseWithUnits(s string, units map[string]float64) (float64, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
-	i := len(t)
-	for i > 0 && !(t[i-1] >= '0' && t[i-1] <= '9' || t[i-1] == '.') {
-		i--
-	}
+	i := numberPrefix(t)
 	num, unit := strings.TrimSpace(t[:i]), strings.TrimSpace(t[i:])
 	f, ok := units[unit]
 	if !ok {
@@ -111,6 +125,32 @@ func parseWithUnits(s string, units map[string]float64) (float64, error) {
 		return 0, fmt.Errorf("invalid number %q (decimal notation only)", num)
 	}
 	return v * f, nil
+}
+
+// numberPrefix is the length of the number that starts t:
+// [+-]?[0-9.]* and an exponent [eE][+-]?[0-9]+ when one follows.
+func numberPrefix(t string) int {
+	digits := func(i int) int {
+		for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
+			i++
+		}
+		return i
+	}
+	i := 0
+	if i < len(t) && (t[i] == '+' || t[i] == '-') {
+		i++
+	}
+	i = digits(i)
+	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
+		j := i + 1
+		if j < len(t) && (t[j] == '+' || t[j] == '-') {
+			j++
+		}
+		if k := digits(j); k > j && !strings.Contains(t[j:k], ".") {
+			i = k
+		}
+	}
+	return i
 }
 
 // enumFlag is one of a fixed set of words.
