@@ -80,7 +80,8 @@ func (r *CapSuggestResult) Gap() float64 {
 // station j < len(capacity)), then one entry per candidate, each a new
 // site of newCapacity; peoplePerUnit and orderBy are those of
 // Capacitate and CapacityOrder. The greedy stops early when no candidate
-// serves anyone more. Results do not depend on workers.
+// serves anyone more. Results do not depend on workers (<= 0: every
+// core).
 func CapacitatedSuggest(ctx context.Context, places []Place, c *Catchments, capacity []float64, newCapacity, peoplePerUnit float64, orderBy string, add, workers int) (*CapSuggestResult, error) {
 	ns := len(capacity)
 	nc := len(c.Members) - ns
@@ -90,7 +91,7 @@ func CapacitatedSuggest(ctx context.Context, places []Place, c *Catchments, capa
 	if !(newCapacity >= 0) || math.IsInf(newCapacity, 0) {
 		return nil, fmt.Errorf("coverage: new capacity %v must be a number >= 0", newCapacity)
 	}
-	workers = max(1, workers)
+	workers = Options{Workers: workers}.withDefaults().Workers
 	cs := &capSiter{places: places, c: c, capacity: capacity, newCap: newCapacity, ppu: peoplePerUnit, orderBy: orderBy}
 	// Members nearest first, as Capacitate sorts them (stable by cost:
 	// ties in place order).
