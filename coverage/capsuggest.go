@@ -53,9 +53,14 @@ type CapSuggestResult struct {
 	// Reachable is the people of the places some station or candidate
 	// reaches; CapacityBound is the sum over the stations of the lesser
 	// of their people capacity and their catchment's people, plus the N
-	// largest of the same over the candidates. UpperBound is the lesser
-	// of the two: no N candidates serve more people (see Gap).
-	Reachable, CapacityBound, UpperBound float64
+	// largest of the same over the candidates. FlowBound is the same
+	// N largest over the candidates plus a cut of the flow network of
+	// the stations alone (flowCut: at least the most people any
+	// assignment within their catchments and capacities serves; the
+	// sequential assignment is one, the sites' flow the rest). UpperBound
+	// is the least of the three: no N candidates serve more people (see
+	// Gap).
+	Reachable, CapacityBound, FlowBound, UpperBound float64
 	// Final is the capacitated coverage with the sites: stations first,
 	// then the sites in the order chosen (as check numbers them when the
 	// sites are appended to the stations).
@@ -126,15 +131,26 @@ func CapacitatedSuggest(ctx context.Context, places []Place, c *Catchments, capa
 		best[k] = min(newCapacity*peoplePerUnit, catchPeople(ns+k))
 	}
 	slices.SortFunc(best, func(a, b float64) int { return cmp.Compare(b, a) })
+	topN := 0.0
 	for _, v := range best[:min(add, nc)] {
-		res.CapacityBound += v
+		topN += v
 	}
+	res.CapacityBound += topN
+	pc := make([]float64, ns)
+	for j := range ns {
+		pc[j] = capacity[j] * peoplePerUnit
+	}
+	cut, err := flowCut(ctx, places, c.Members[:ns], pc)
+	if err != nil {
+		return nil, err
+	}
+	res.FlowBound = cut + topN
 	for i, p := range places {
 		if reached[i] {
 			res.Reachable += p.People
 		}
 	}
-	res.UpperBound = min(res.Reachable, res.CapacityBound)
+	res.UpperBound = min(res.Reachable, res.CapacityBound, res.FlowBound)
 
 	var set []int // candidates chosen (indices into the candidates)
 	cur := cs.full(set)
@@ -499,4 +515,121 @@ func (sc *capScratch) pop() int32 {
 	}
 	sc.heap = h
 	return top
+}
+
+// flowCut is an upper bound on the people the stations can serve in any
+// assignment within their catchments and capacities: the capacity of a
+// cut of the flow network source -> place (its people) -> station (every
+// catchment member, unbounded) -> sink (the station's people capacity),
+// found by Dinic's maximum flow. The cut is measured from the residual
+// graph when the flow stops (places and stations still reachable from the
+// source are on its side), so it bounds the maximum flow whatever the
+// flow's rounding: sum of the people of the places off the source side
+// plus the capacities of the stations on it.
+func flowCut(ctx context.Context, places []Place, members [][]Member, pc []float64) (float64, error) {
+	np, ns := len(places), len(members)
+	src, sink := np+ns, np+ns+1
+	n := np + ns + 2
+	deg := make([]int32, n+1)
+	for j, ms := range members {
+		for _, m := range ms {
+			deg[m.Place+1]++
+			deg[np+j+1]++
+		}
+	}
+	for p := range np {
+		deg[p+1]++
+		deg[src+1]++
+	}
+	for j := range ns {
+		deg[np+j+1]++
+		deg[sink+1]++
+	}
+	for i := range n {
+		deg[i+1] += deg[i]
+	}
+	m := int(deg[n])
+	to := make([]int32, m)
+	rev := make([]int32, m)
+	capa := make([]float64, m)
+	fill := slices.Clone(deg[:n])
+	add := func(u, v int, c float64) {
+		a, b := fill[u], fill[v]
+		to[a], capa[a], rev[a] = int32(v), c, b
+		to[b], capa[b], rev[b] = int32(u), 0, a
+		fill[u]++
+		fill[v]++
+	}
+	total := 0.0
+	for p, pl := range places {
+		add(src, p, pl.People)
+		total += pl.People
+	}
+	for j, ms := range members {
+		for _, mb := range ms {
+			add(int(mb.Place), np+j, math.Inf(1))
+		}
+		add(np+j, sink, pc[j])
+	}
+	eps := 1e-9 * max(1, total)
+	level := make([]int32, n)
+	iter := make([]int32, n)
+	queue := make([]int32, 0, n)
+	bfs := func() bool {
+		for i := range level {
+			level[i] = -1
+		}
+		level[src] = 0
+		queue = append(queue[:0], int32(src))
+		for h := 0; h < len(queue); h++ {
+			u := queue[h]
+			for e := deg[u]; e < deg[u+1]; e++ {
+				if v := to[e]; capa[e] > eps && level[v] < 0 {
+					level[v] = level[u] + 1
+					queue = append(queue, v)
+				}
+			}
+		}
+		return level[sink] >= 0
+	}
+	var dfs func(u int32, f float64) float64
+	dfs = func(u int32, f float64) float64 {
+		if int(u) == sink {
+			return f
+		}
+		for ; iter[u] < deg[u+1]; iter[u]++ {
+			e := iter[u]
+			v := to[e]
+			if capa[e] <= eps || level[v] != level[u]+1 {
+				continue
+			}
+			if d := dfs(v, min(f, capa[e])); d > 0 {
+				capa[e] -= d
+				capa[rev[e]] += d
+				return d
+			}
+		}
+		return 0
+	}
+	for bfs() {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		copy(iter, deg[:n])
+		for dfs(int32(src), math.Inf(1)) > eps {
+		}
+	}
+	// level >= 0: the source side of the cut.
+	cut := 0.0
+	for p, pl := range places {
+		if level[p] < 0 {
+			cut += pl.People
+		}
+	}
+	for j := range ns {
+		if level[np+j] >= 0 {
+			cut += pc[j]
+		}
+	}
+	return cut, nil
 }

@@ -238,3 +238,29 @@ func TestCapacitatedSuggestWorkers(t *testing.T) {
 		t.Error("no site chosen")
 	}
 }
+
+// TestFlowCutBeatsSequential: E (1 person) reaches u1 then u2, D (1
+// person) reaches u1 only; in order E, D the sequential assignment serves
+// 1 (E takes u1, D finds nobody) but the stations can serve 2 (D u1, E
+// u2): the flow cut is 2, the bound a planner can read the order's cost
+// from. Two stations over one place of 3 people cut at 2 and 3 people.
+func TestFlowCutBeatsSequential(t *testing.T) {
+	places := []Place{{People: 1}, {People: 1}}
+	c := &Catchments{Members: [][]Member{{{0, 1}, {1, 2}}, {{0, 1}}}}
+	if got := sum(c.Capacitate(places, []float64{1, 1}, []int{0, 1}).Served); got != 1 {
+		t.Fatalf("sequential serves %v, want 1", got)
+	}
+	cut, err := flowCut(context.Background(), places, c.Members, []float64{1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(cut-2) > 1e-12 {
+		t.Errorf("flow cut %v, want 2", cut)
+	}
+	for _, tc := range []struct{ a, b, want float64 }{{1, 1, 2}, {2, 2, 3}, {0.5, 0.25, 0.75}} {
+		got, _ := flowCut(context.Background(), []Place{{People: 3}}, [][]Member{{{0, 1}}, {{0, 1}}}, []float64{tc.a, tc.b})
+		if math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("capacities %v, %v over 3 people: cut %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
