@@ -133,9 +133,14 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 		if capr, capAfter, err = a.capacitatedSites(ctx, cands, sc); err != nil {
 			return nil, err
 		}
-		res = &coverage.SuggestResult{ByPeople: true, UncoveredPeople: capr.People - capr.Served}
-		for _, st := range capr.Sites {
-			res.Sites = append(res.Sites, coverage.Site{Candidate: st.Candidate, Point: cands[st.Candidate].Point, GainPeople: st.Gain, UncoveredPeople: st.Residual})
+		// The rows also give the land and people each site covers, as
+		// the coverage objective measures them.
+		sites := make([]int, len(capr.Sites))
+		for i, st := range capr.Sites {
+			sites[i] = st.Candidate
+		}
+		if res, err = coverage.SiteFigures(a.Districts, a.ix, pts, sites, copts); err != nil {
+			return nil, InputError{err}
 		}
 	} else if sc.Objective == ObjectivePCenter {
 		if pcr, err = coverage.PCenter(ctx, a.Districts, a.ix, pts, sc.Add, copts); err != nil {
