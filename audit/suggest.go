@@ -440,6 +440,10 @@ func (s *Suggestion) siteRows() (int, []orb.Point, [][]geodata.Prop) {
 		props[i] = []geodata.Prop{{Key: "rank", Value: j.Rank}, {Key: "id", Value: j.ID}, {Key: "name", Value: j.Name},
 			{Key: "lon", Value: j.Lon}, {Key: "lat", Value: j.Lat}, {Key: "gain_m2", Value: j.GainM2}, {Key: "gain_people", Value: j.GainPeople},
 			{Key: "uncovered_m2_after", Value: j.UncoveredM2}, {Key: "uncovered_people_after", Value: j.UncoveredPeople}}
+		if j.ServedGain != nil {
+			props[i] = append(props[i], geodata.Prop{Key: "served_gain", Value: *j.ServedGain}, geodata.Prop{Key: "served_after", Value: *j.ServedAfter},
+				geodata.Prop{Key: "residual_after", Value: *j.ResidualAfter})
+		}
 		if len(s.attribution) > 0 {
 			props[i] = append(props[i], geodata.Prop{Key: "attribution", Value: strings.Join(s.attribution, "; ")})
 		}
