@@ -33,8 +33,13 @@ type SuggestConfig struct {
 	SpacingM      float64
 	// SitesCRS is the system of the geojson and gpkg outputs.
 	SitesCRS crs.CRS
-	// Objective is ObjectiveCoverage ("" too) or ObjectivePCenter.
+	// Objective is ObjectiveCoverage ("" too), ObjectivePCenter or
+	// ObjectiveCapacitated.
 	Objective string
+	// NewCapacity, when HasNewCapacity, is each new site's capacity under
+	// ObjectiveCapacitated (the stations' capacity units).
+	NewCapacity    float64
+	HasNewCapacity bool
 }
 
 // The siting objectives of SuggestConfig.Objective.
@@ -70,8 +75,15 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 		if sc.UntilCovered {
 			return nil, UsageError{"--objective p-center places --add N sites; --until-covered is for the coverage objective"}
 		}
+	case ObjectiveCapacitated:
+		if err := checkCapacitated(&cfg, sc); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, UsageError{fmt.Sprintf("invalid objective %q, must be one of (coverage|p-center)", sc.Objective)}
+		return nil, UsageError{fmt.Sprintf("invalid objective %q, must be one of (coverage|p-center|capacitated)", sc.Objective)}
+	}
+	if sc.HasNewCapacity && sc.Objective != ObjectiveCapacitated {
+		return nil, UsageError{"--new-capacity is for --objective capacitated"}
 	}
 	gaps := cfg.Output.Gaps
 	cfg.Output.ReportTable = true // -o postgresql://... takes the sites
@@ -115,7 +127,22 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 	copts.GapPolygons = false
 	res := &coverage.SuggestResult{ByPeople: copts.Population != nil}
 	var pcr *coverage.PCenterResult
-	if sc.Objective == ObjectivePCenter {
+	var capr *coverage.CapSuggestResult
+	var capAfter *accessRun
+	if sc.Objective == ObjectiveCapacitated {
+		if capr, capAfter, err = a.capacitatedSites(ctx, cands, sc); err != nil {
+			return nil, err
+		}
+		// The rows also give the land and people each site covers, as
+		// the coverage objective measures them.
+		sites := make([]int, len(capr.Sites))
+		for i, st := range capr.Sites {
+			sites[i] = st.Candidate
+		}
+		if res, err = coverage.SiteFigures(a.Districts, a.ix, pts, sites, copts); err != nil {
+			return nil, InputError{err}
+		}
+	} else if sc.Objective == ObjectivePCenter {
 		if pcr, err = coverage.PCenter(ctx, a.Districts, a.ix, pts, sc.Add, copts); err != nil {
 			return nil, InputError{err}
 		}
@@ -155,7 +182,8 @@ func Suggest(ctx context.Context, cfg Config, sc SuggestConfig) (*Suggestion, er
 			failing++
 		}
 	}
-	out := &Suggestion{Audit: a, with: with, res: res, cands: cands, after: after, failing: failing, districts: len(after), attribution: a.Attribution, system: sc.SitesCRS, untilCovered: sc.UntilCovered, pcenter: pcr, add: sc.Add}
+	out := &Suggestion{Audit: a, with: with, res: res, cands: cands, after: after, failing: failing, districts: len(after), attribution: a.Attribution, system: sc.SitesCRS, untilCovered: sc.UntilCovered, pcenter: pcr, add: sc.Add,
+		capac: capr, capAfter: capAfter, newCapacity: sc.NewCapacity}
 	for i, st := range res.Sites {
 		c := cands[st.Candidate]
 		a.sites = append(a.sites, report.Site{Rank: i + 1, ID: c.ID, Name: c.Name, Point: st.Point})
@@ -216,6 +244,11 @@ type Suggestion struct {
 	system       crs.CRS                 // of the geojson and gpkg output
 	pcenter      *coverage.PCenterResult // the p-center objective's outcome, or nil
 	add          int
+	// The capacitated objective's outcome, or nil; capAfter the
+	// capacitated coverage with the sites.
+	capac       *coverage.CapSuggestResult
+	capAfter    *accessRun
+	newCapacity float64
 }
 
 type jsonSite struct {
@@ -228,14 +261,25 @@ type jsonSite struct {
 	GainPeople      geodata.Fixed `json:"gain_people"`
 	UncoveredM2     geodata.Fixed `json:"uncovered_m2_after"`
 	UncoveredPeople geodata.Fixed `json:"uncovered_people_after"`
+	// The capacitated objective: people served more, served and residual
+	// after the site.
+	ServedGain    *geodata.Fixed `json:"served_gain,omitempty"`
+	ServedAfter   *geodata.Fixed `json:"served_after,omitempty"`
+	ResidualAfter *geodata.Fixed `json:"residual_after,omitempty"`
 }
 
 func (s *Suggestion) sites() []jsonSite {
 	out := []jsonSite{}
 	for i, st := range s.res.Sites {
 		c := s.cands[st.Candidate]
-		out = append(out, jsonSite{Rank: i + 1, ID: c.ID, Name: c.Name, Lon: deg7(st.Point[0]), Lat: deg7(st.Point[1]),
-			GainM2: m2(st.GainM2), GainPeople: m2(st.GainPeople), UncoveredM2: m2(st.UncoveredM2), UncoveredPeople: m2(st.UncoveredPeople)})
+		j := jsonSite{Rank: i + 1, ID: c.ID, Name: c.Name, Lon: deg7(st.Point[0]), Lat: deg7(st.Point[1]),
+			GainM2: m2(st.GainM2), GainPeople: m2(st.GainPeople), UncoveredM2: m2(st.UncoveredM2), UncoveredPeople: m2(st.UncoveredPeople)}
+		if s.capac != nil {
+			cs := s.capac.Sites[i]
+			g, sv, r := m2(cs.Gain), m2(cs.Served), m2(cs.Residual)
+			j.ServedGain, j.ServedAfter, j.ResidualAfter = &g, &sv, &r
+		}
+		out = append(out, j)
 	}
 	return out
 }
@@ -243,6 +287,9 @@ func (s *Suggestion) sites() []jsonSite {
 func (s *Suggestion) summaryLine() string {
 	if s.pcenter != nil {
 		return s.pcenterLine()
+	}
+	if s.capac != nil {
+		return s.capacitatedLine()
 	}
 	obj := "land"
 	if s.res.ByPeople {
@@ -273,13 +320,24 @@ func (s *Suggestion) write(w io.Writer, format string) error {
 		if s.pcenter != nil {
 			summary["objective"], summary["p_center"] = ObjectivePCenter, s.pcenterJSON()
 		}
+		if s.capac != nil {
+			summary["objective"], summary["capacitated"] = ObjectiveCapacitated, s.capacitatedJSON()
+		}
 		return WriteJSON(w, map[string]any{"sites": s.sites(), "summary": summary, "attribution": append([]string{}, s.attribution...),
 			"warnings": append([]string{}, s.Warnings...), "start": s.Audit.Report().Districts, "after": s.afterJSON(), "road_sites": s.roadNote()})
 	case "csv":
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"rank", "id", "name", "lon", "lat", "gain_m2", "gain_people", "uncovered_m2_after", "uncovered_people_after"})
+		head := []string{"rank", "id", "name", "lon", "lat", "gain_m2", "gain_people", "uncovered_m2_after", "uncovered_people_after"}
+		if s.capac != nil {
+			head = append(head, "served_gain", "served_after", "residual_after")
+		}
+		cw.Write(head)
 		for _, j := range s.sites() {
-			cw.Write([]string{strconv.Itoa(j.Rank), j.ID, j.Name, j.Lon.String(), j.Lat.String(), j.GainM2.String(), j.GainPeople.String(), j.UncoveredM2.String(), j.UncoveredPeople.String()})
+			row := []string{strconv.Itoa(j.Rank), j.ID, j.Name, j.Lon.String(), j.Lat.String(), j.GainM2.String(), j.GainPeople.String(), j.UncoveredM2.String(), j.UncoveredPeople.String()}
+			if j.ServedGain != nil {
+				row = append(row, j.ServedGain.String(), j.ServedAfter.String(), j.ResidualAfter.String())
+			}
+			cw.Write(row)
 		}
 		cw.Flush()
 		return cw.Error()
@@ -308,6 +366,15 @@ func (s *Suggestion) write(w io.Writer, format string) error {
 		return err
 	case "markdown":
 		var b strings.Builder
+		if s.capac != nil {
+			b.WriteString("| rank | site | lon | lat | serves more (people) | served after | residual after |\n|--:|---|--:|--:|--:|--:|--:|\n")
+			for _, j := range s.sites() {
+				fmt.Fprintf(&b, "| %d | %s | %s | %s | %.0f | %.0f | %.0f |\n", j.Rank, mdEscape(joinNonEmpty(" ", j.Name, "("+j.ID+")")), j.Lon, j.Lat, j.ServedGain.V, j.ServedAfter.V, j.ResidualAfter.V)
+			}
+			fmt.Fprintf(&b, "\n%s\n", s.summaryLine())
+			_, err := io.WriteString(w, b.String())
+			return err
+		}
 		b.WriteString("| rank | site | lon | lat | covers (ha) | covers (people) | uncovered after (km²) |\n|--:|---|--:|--:|--:|--:|--:|\n")
 		for _, j := range s.sites() {
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %.2f | %.0f | %.3f |\n", j.Rank, mdEscape(joinNonEmpty(" ", j.Name, "("+j.ID+")")), j.Lon, j.Lat, j.GainM2.V/1e4, j.GainPeople.V, j.UncoveredM2.V/1e6)
@@ -317,8 +384,16 @@ func (s *Suggestion) write(w io.Writer, format string) error {
 		return err
 	}
 	tw := table.NewWriter(w)
-	fmt.Fprintln(tw, "RANK\tSITE\tLAT,LON\tCOVERS ha\tCOVERS people\tUNCOVERED AFTER km²")
+	if s.capac != nil {
+		fmt.Fprintln(tw, "RANK\tSITE\tLAT,LON\tSERVES MORE people\tSERVED AFTER\tRESIDUAL AFTER")
+	} else {
+		fmt.Fprintln(tw, "RANK\tSITE\tLAT,LON\tCOVERS ha\tCOVERS people\tUNCOVERED AFTER km²")
+	}
 	for _, j := range s.sites() {
+		if j.ServedGain != nil {
+			fmt.Fprintf(tw, "%d\t%s\t%.5f,%.5f\t%.0f\t%.0f\t%.0f\n", j.Rank, joinNonEmpty(" ", j.Name, j.ID), j.Lat.V, j.Lon.V, j.ServedGain.V, j.ServedAfter.V, j.ResidualAfter.V)
+			continue
+		}
 		fmt.Fprintf(tw, "%d\t%s\t%.5f,%.5f\t%.2f\t%.0f\t%.3f\n", j.Rank, joinNonEmpty(" ", j.Name, j.ID), j.Lat.V, j.Lon.V, j.GainM2.V/1e4, j.GainPeople.V, j.UncoveredM2.V/1e6)
 	}
 	if err := tw.Flush(); err != nil {
@@ -365,6 +440,10 @@ func (s *Suggestion) siteRows() (int, []orb.Point, [][]geodata.Prop) {
 		props[i] = []geodata.Prop{{Key: "rank", Value: j.Rank}, {Key: "id", Value: j.ID}, {Key: "name", Value: j.Name},
 			{Key: "lon", Value: j.Lon}, {Key: "lat", Value: j.Lat}, {Key: "gain_m2", Value: j.GainM2}, {Key: "gain_people", Value: j.GainPeople},
 			{Key: "uncovered_m2_after", Value: j.UncoveredM2}, {Key: "uncovered_people_after", Value: j.UncoveredPeople}}
+		if j.ServedGain != nil {
+			props[i] = append(props[i], geodata.Prop{Key: "served_gain", Value: *j.ServedGain}, geodata.Prop{Key: "served_after", Value: *j.ServedAfter},
+				geodata.Prop{Key: "residual_after", Value: *j.ResidualAfter})
+		}
 		if len(s.attribution) > 0 {
 			props[i] = append(props[i], geodata.Prop{Key: "attribution", Value: strings.Join(s.attribution, "; ")})
 		}
@@ -374,9 +453,12 @@ func (s *Suggestion) siteRows() (int, []orb.Point, [][]geodata.Prop) {
 
 // afterJSON is the report's districts audited with the sites.
 func (s *Suggestion) afterJSON() []DistrictReport {
-	res, sts, red := s.Results, s.Stations, s.redundancy
+	res, sts, red, acc := s.Results, s.Stations, s.redundancy, s.access
 	s.Results, s.Stations, s.redundancy = s.after, s.with, nil
-	defer func() { s.Results, s.Stations, s.redundancy = res, sts, red }()
+	if s.capAfter != nil {
+		s.access = s.capAfter
+	}
+	defer func() { s.Results, s.Stations, s.redundancy, s.access = res, sts, red, acc }()
 	return s.Audit.Report().Districts
 }
 

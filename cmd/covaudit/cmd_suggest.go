@@ -37,6 +37,15 @@ lower bound no N of the candidates can beat (a dispersion argument: N+1
 places no station serves and no single candidate serves two of), so the
 gap to the best possible choice is stated.
 
+--objective capacitated places the --add N sites, each of --new-capacity X
+(the stations' capacity units), where they serve the most people under
+capacitated coverage (as check --capacitated: --population,
+--people-per-unit, --capacity-col or --default-capacity, --capacity-order).
+Each step tries every candidate, recomputing the assignment exactly, and
+takes the one that serves the most people more. The objective is not
+submodular, so greedy has no guarantee: the report states an upper bound
+on the people any N candidates can serve, and the gap to it.
+
 Flags:
 %s
 EXIT STATUS
@@ -54,11 +63,12 @@ type suggestOptions struct {
 	sitesCRS      crsFlag
 	spacing       distanceFlag
 	objective     enumFlag
+	newCapacity   float64
 }
 
 func newSuggestOptions() *suggestOptions {
 	o := &suggestOptions{checkOptions: *newCheckOptions(), spacing: 500,
-		objective: enumFlag{value: audit.ObjectiveCoverage, allowed: []string{audit.ObjectiveCoverage, audit.ObjectivePCenter}, what: "objective"}}
+		objective: enumFlag{value: audit.ObjectiveCoverage, allowed: []string{audit.ObjectiveCoverage, audit.ObjectivePCenter, audit.ObjectiveCapacitated}, what: "objective"}}
 	o.format.allowed = []string{"text", "json", "csv", "markdown", "geojson", "gpkg"}
 	return o
 }
@@ -75,7 +85,8 @@ func (o *suggestOptions) addFlags(f *pflag.FlagSet) {
 	f.Var(&o.candidatesCRS, "candidates-crs", "coordinate system of the candidates (default WGS84; see --districts-crs)")
 	f.Var(&o.sitesCRS, "sites-crs", "geojson and gpkg output: coordinate system of the sites, an EPSG code (default EPSG:4326; another writes a GeoJSON \"crs\" member, or the GeoPackage's)")
 	f.Var(&o.spacing, "spacing", "without --candidates: spacing of the generated points over the gaps")
-	f.Var(&o.objective, "objective", "what the sites improve: coverage (the most uncovered people or land) or p-center (the largest distance or time to a station)")
+	f.Var(&o.objective, "objective", "what the sites improve: coverage (the most uncovered people or land), p-center (the largest distance or time to a station) or capacitated (the most people served within capacities)")
+	f.Float64Var(&o.newCapacity, "new-capacity", 0, "with --objective capacitated: each new site's capacity, in the stations' capacity units (`X`)")
 }
 
 func suggestHelpText() string {
@@ -101,6 +112,9 @@ func runSuggestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 		return usageError{Msg: "--sites-crs applies to --format geojson and gpkg (the other formats give lon, lat in WGS84)"}
 	}
 	o.flags = fs
+	if o.objective.value == audit.ObjectiveCapacitated {
+		o.access.capacitated = true // the stations' capacities are read
+	}
 	cfg, err := o.config(stdin, stderr)
 	if err != nil {
 		return err
@@ -112,7 +126,7 @@ func runSuggestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 	add := max(0, o.add)
 	s, err := audit.Suggest(ctx, cfg, audit.SuggestConfig{Add: add, UntilCovered: o.untilCovered, Candidates: o.candidates,
 		CandidatesCRS: o.candidatesCRS.crs, SpacingM: float64(o.spacing), SitesCRS: o.sitesCRS.crs,
-		Objective: o.objective.value})
+		Objective: o.objective.value, NewCapacity: o.newCapacity, HasNewCapacity: fs.Lookup("new-capacity").Changed})
 	if err != nil {
 		return err
 	}
