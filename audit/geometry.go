@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -37,19 +38,29 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 	}
 	checked := coverage.CheckDistricts(geoms)
 	long := make([]bool, len(feats))
-	anyLong := false
-	for i, f := range feats {
-		long[i] = coverage.HasLongEdges(f.Geometry)
-		anyLong = anyLong || long[i]
+	coverage.ParallelRange(len(feats), func(i int) { long[i] = coverage.HasLongEdges(feats[i].Geometry) })
+	anyLong := slices.Contains(long, true)
+	// Whether the geodesics of a long district's rings cross (what the
+	// checks below ask of some of them), for each on all cores.
+	type geoCross struct {
+		x  coverage.GeodesicCross
+		ok bool
+	}
+	var geoX []geoCross
+	if anyLong {
+		geoX = make([]geoCross, len(feats))
+		coverage.ParallelRange(len(feats), func(i int) {
+			if long[i] {
+				geoX[i].x, geoX[i].ok = coverage.GeodesicCrossing(feats[i].Geometry)
+			}
+		})
 	}
 	crossings := checked.Crossings
 	if anyLong {
 		// Overlaps between the geodesics, not the straight lines, and so
 		// the crossings between rings of one district with long edges
 		// (their rings and polygons keep their numbers in the outline).
-		for i := range geoms {
-			geoms[i].Geometry = coverage.GeodesicOutline(geoms[i].Geometry)
-		}
+		coverage.ParallelRange(len(geoms), func(i int) { geoms[i].Geometry = coverage.GeodesicOutline(geoms[i].Geometry) })
 		geo := coverage.CheckDistricts(geoms)
 		checked.Overlaps = geo.Overlaps
 		crossings = nil
@@ -69,7 +80,7 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 	for _, c := range crossings {
 		if c.Other == nil && selfLong[c.District] {
 			// Kept with its wording when the geodesics cross too.
-			if _, ok := coverage.GeodesicCrossing(feats[c.District].Geometry); !ok {
+			if !geoX[c.District].ok {
 				continue
 			}
 			selfLong[c.District] = false
@@ -82,7 +93,7 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 		if !selfLong[i] || out.Crossed[i] {
 			continue
 		}
-		if x, ok := coverage.GeodesicCrossing(f.Geometry); ok {
+		if x, ok := geoX[i].x, geoX[i].ok; ok {
 			out.Problems = append(out.Problems, geodata.Problem{File: file, Feature: f.Index, ID: f.ID, Name: f.Name,
 				Msg: fmt.Sprintf("polygon %d: ring %d: edges %d and %d cross as geodesics near (%.7f, %.7f) (the edges are geodesics, as in PostGIS geography)",
 					x.Polygon, x.Ring, x.EdgeA, x.EdgeB, x.At[0], x.At[1])})
