@@ -36,10 +36,28 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 	for i, f := range feats {
 		geoms[i] = coverage.District{Geometry: f.Geometry}
 	}
-	checked := coverage.CheckDistricts(geoms)
 	long := make([]bool, len(feats))
 	coverage.ParallelRange(len(feats), func(i int) { long[i] = coverage.HasLongEdges(feats[i].Geometry) })
 	anyLong := slices.Contains(long, true)
+	var checked coverage.Checked
+	if !anyLong {
+		checked = coverage.CheckDistricts(geoms)
+	} else {
+		// The straight-line check gives only crossings here (the overlaps
+		// come from the geodesics below), and a district's crossings
+		// depend on its rings alone: each district is checked by itself,
+		// on all cores, without the pairs of edges of different districts.
+		per := make([][]coverage.RingCrossing, len(geoms))
+		coverage.ParallelRange(len(geoms), func(i int) {
+			per[i] = coverage.CheckDistricts(geoms[i : i+1]).Crossings
+		})
+		for i, cs := range per {
+			for _, c := range cs {
+				c.District = i
+				checked.Crossings = append(checked.Crossings, c)
+			}
+		}
+	}
 	// Whether the geodesics of a long district's rings cross (what the
 	// checks below ask of some of them), for each on all cores.
 	type geoCross struct {
