@@ -485,6 +485,9 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	checked := CheckDistrictGeometry(din.name, feats)
 	dprobs = append(dprobs, checked.Problems...)
 	crossed := checked.Crossed
+	bounds := make([]orb.Bound, len(feats)) // of each feature, on all cores
+	coverage.ParallelRange(len(feats), func(i int) { bounds[i] = feats[i].Geometry.Bound() })
+	var dBounds []orb.Bound     // of each district
 	districtOf := map[int]int{} // feature (in feats) -> district
 	used := map[string]bool{}   // class values that matched
 	for fi, f := range feats {
@@ -497,7 +500,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		if crossed[fi] {
 			continue
 		}
-		if b := f.Geometry.Bound(); b.Max[0]-b.Min[0] > 180 {
+		if b := bounds[fi]; b.Max[0]-b.Min[0] > 180 {
 			dprobs = append(dprobs, geodata.Problem{File: din.name, Feature: f.Index, ID: f.ID, Name: f.Name,
 				Msg: fmt.Sprintf("spans %.1f degrees of longitude: districts crossing the antimeridian are not supported (split it at 180°)", b.Max[0]-b.Min[0])})
 			continue
@@ -512,6 +515,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		districtOf[fi] = len(a.Districts)
 		a.Districts = append(a.Districts, d)
 		a.featureIdx = append(a.featureIdx, f.Index)
+		dBounds = append(dBounds, bounds[fi])
 	}
 	probs := sortProblems(dprobs)
 	if dbl != nil {
@@ -551,8 +555,8 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 			return nil, InputError{fmt.Errorf("%s: no stations (the file holds no records)", sins[k].name)}
 		}
 	}
-	a.warnFarStations(stations)
-	a.warnLargeDistricts()
+	a.warnFarStations(stations, dBounds)
+	a.warnLargeDistricts(dBounds)
 	if col := cfg.Columns.DelayCol; col != "" {
 		for k, st := range stations {
 			if !slices.ContainsFunc(st, func(s coverage.Station) bool { return s.HasDelay }) {
@@ -664,11 +668,11 @@ const farStationM = 1000e3
 const verifiedExtentM = 1000e3
 
 // warnLargeDistricts names the districts reaching farther from their
-// centre than verifiedExtentM: their figures come with brackets whose
-// bounds were not checked at that size.
-func (a *Audit) warnLargeDistricts() {
-	for _, d := range a.Districts {
-		b := d.Geometry.Bound()
+// centre (of their boxes, bounds) than verifiedExtentM: their figures come
+// with brackets whose bounds were not checked at that size.
+func (a *Audit) warnLargeDistricts(bounds []orb.Bound) {
+	for i, d := range a.Districts {
+		b := bounds[i]
 		c := b.Center()
 		far := 0.0
 		for _, p := range []orb.Point{b.Min, b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]},
@@ -682,29 +686,36 @@ func (a *Audit) warnLargeDistricts() {
 	}
 }
 
-func (a *Audit) warnFarStations(lists [][]coverage.Station) {
-	var boxes []orb.Bound
-	for _, d := range a.Districts {
-		boxes = append(boxes, d.Geometry.Bound())
-	}
+func (a *Audit) warnFarStations(lists [][]coverage.Station, boxes []orb.Bound) {
 	for k, st := range lists {
-		var zero, far []string
-		for _, s := range st {
-			if s.Point == (orb.Point{}) {
-				zero = append(zero, s.ID)
-				continue
-			}
-			near := false
-			for _, b := range boxes {
-				lon := max(b.Min[0], min(b.Max[0], s.Point[0]))
-				lat := max(b.Min[1], min(b.Max[1], s.Point[1]))
-				if geodesy.Distance(s.Point[0], s.Point[1], lon, lat) <= farStationM {
-					near = true
-					break
+		// Each station's verdict on all cores (0: near, 1: at (0, 0), 2: far), listed in file order.
+		verdict := make([]uint8, len(st))
+		const run = 1024
+		coverage.ParallelRange((len(st)+run-1)/run, func(c int) {
+			for i := c * run; i < min(len(st), (c+1)*run); i++ {
+				s := st[i]
+				if s.Point == (orb.Point{}) {
+					verdict[i] = 1
+					continue
+				}
+				verdict[i] = 2
+				for _, b := range boxes {
+					lon := max(b.Min[0], min(b.Max[0], s.Point[0]))
+					lat := max(b.Min[1], min(b.Max[1], s.Point[1]))
+					if geodesy.Distance(s.Point[0], s.Point[1], lon, lat) <= farStationM {
+						verdict[i] = 0
+						break
+					}
 				}
 			}
-			if !near {
-				far = append(far, s.ID)
+		})
+		var zero, far []string
+		for i, v := range verdict {
+			switch v {
+			case 1:
+				zero = append(zero, st[i].ID)
+			case 2:
+				far = append(far, st[i].ID)
 			}
 		}
 		name := a.inputs[1+k].name

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -35,21 +36,49 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 	for i, f := range feats {
 		geoms[i] = coverage.District{Geometry: f.Geometry}
 	}
-	checked := coverage.CheckDistricts(geoms)
 	long := make([]bool, len(feats))
-	anyLong := false
-	for i, f := range feats {
-		long[i] = coverage.HasLongEdges(f.Geometry)
-		anyLong = anyLong || long[i]
+	coverage.ParallelRange(len(feats), func(i int) { long[i] = coverage.HasLongEdges(feats[i].Geometry) })
+	anyLong := slices.Contains(long, true)
+	var checked coverage.Checked
+	if !anyLong {
+		checked = coverage.CheckDistricts(geoms)
+	} else {
+		// The straight-line check gives only crossings here (the overlaps
+		// come from the geodesics below), and a district's crossings
+		// depend on its rings alone: each district is checked by itself,
+		// on all cores, without the pairs of edges of different districts.
+		per := make([][]coverage.RingCrossing, len(geoms))
+		coverage.ParallelRange(len(geoms), func(i int) {
+			per[i] = coverage.CheckDistricts(geoms[i : i+1]).Crossings
+		})
+		for i, cs := range per {
+			for _, c := range cs {
+				c.District = i
+				checked.Crossings = append(checked.Crossings, c)
+			}
+		}
+	}
+	// Whether the geodesics of a long district's rings cross (what the
+	// checks below ask of some of them), for each on all cores.
+	type geoCross struct {
+		x  coverage.GeodesicCross
+		ok bool
+	}
+	var geoX []geoCross
+	if anyLong {
+		geoX = make([]geoCross, len(feats))
+		coverage.ParallelRange(len(feats), func(i int) {
+			if long[i] {
+				geoX[i].x, geoX[i].ok = coverage.GeodesicCrossing(feats[i].Geometry)
+			}
+		})
 	}
 	crossings := checked.Crossings
 	if anyLong {
 		// Overlaps between the geodesics, not the straight lines, and so
 		// the crossings between rings of one district with long edges
 		// (their rings and polygons keep their numbers in the outline).
-		for i := range geoms {
-			geoms[i].Geometry = coverage.GeodesicOutline(geoms[i].Geometry)
-		}
+		coverage.ParallelRange(len(geoms), func(i int) { geoms[i].Geometry = coverage.GeodesicOutline(geoms[i].Geometry) })
 		geo := coverage.CheckDistricts(geoms)
 		checked.Overlaps = geo.Overlaps
 		crossings = nil
@@ -69,7 +98,7 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 	for _, c := range crossings {
 		if c.Other == nil && selfLong[c.District] {
 			// Kept with its wording when the geodesics cross too.
-			if _, ok := coverage.GeodesicCrossing(feats[c.District].Geometry); !ok {
+			if !geoX[c.District].ok {
 				continue
 			}
 			selfLong[c.District] = false
@@ -82,7 +111,7 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 		if !selfLong[i] || out.Crossed[i] {
 			continue
 		}
-		if x, ok := coverage.GeodesicCrossing(f.Geometry); ok {
+		if x, ok := geoX[i].x, geoX[i].ok; ok {
 			out.Problems = append(out.Problems, geodata.Problem{File: file, Feature: f.Index, ID: f.ID, Name: f.Name,
 				Msg: fmt.Sprintf("polygon %d: ring %d: edges %d and %d cross as geodesics near (%.7f, %.7f) (the edges are geodesics, as in PostGIS geography)",
 					x.Polygon, x.Ring, x.EdgeA, x.EdgeB, x.At[0], x.At[1])})

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -83,6 +84,7 @@ func (a *Audit) emitLayers(stdout, stderr io.Writer, gaps func() ([]geodata.Feat
 		return err
 	}
 	a.PrintWarnings(stderr)
+	var rendered func() ([]byte, error) // the report, when rendered beside the gap map
 	if o.Gaps != "" {
 		feats, extra := gaps()
 		epsg, to := OutputSystem(o.GapsCRS)
@@ -101,6 +103,9 @@ func (a *Audit) emitLayers(stdout, stderr io.Writer, gaps func() ([]geodata.Feat
 			}
 			extra = append(extra, CRSMember(epsg))
 		}
+		// The report is rendered beside the gap map (it reads what the
+		// map's writers only read) and written after it, as before.
+		rendered = renderAside(report)
 		var err error
 		if db := postgis.IsURL(o.Gaps); db || strings.EqualFold(filepath.Ext(o.Gaps), ".gpkg") {
 			// A GeoPackage layer or table holds one geometry type: point
@@ -129,7 +134,15 @@ func (a *Audit) emitLayers(stdout, stderr io.Writer, gaps func() ([]geodata.Feat
 			err = geodata.WriteFileAtomic(o.Gaps, func(w io.Writer) error { return geodata.WriteFeatures(w, styled(feats), extra) })
 		}
 		if err != nil {
+			rendered() // the report's renderer is done before the error goes back
 			return OutputError{err}
+		}
+		report = func(w io.Writer) error {
+			b, err := rendered()
+			if _, werr := w.Write(b); err == nil {
+				err = werr
+			}
+			return err
 		}
 	}
 	if o.Report != "" {
@@ -145,6 +158,22 @@ func (a *Audit) emitLayers(stdout, stderr io.Writer, gaps func() ([]geodata.Feat
 		}
 	}
 	return nil
+}
+
+// renderAside starts rendering report into memory on its own goroutine;
+// the function returned waits for it and gives the bytes and the error.
+func renderAside(report func(io.Writer) error) func() ([]byte, error) {
+	var buf bytes.Buffer
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err = report(&buf)
+	}()
+	return func() ([]byte, error) {
+		<-done
+		return buf.Bytes(), err
+	}
 }
 
 // Check checks that every output file can be written (geodata.CheckOutput:

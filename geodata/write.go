@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,8 +75,10 @@ type Feature struct {
 // WriteFeatures writes an RFC 7946 FeatureCollection of Polygon features:
 // coordinates rounded to 1e-7 degrees (repeated points after rounding are
 // dropped), one feature per line, "features": [] when there are none.
+// Features are encoded on all cores, in runs of consecutive features, and
+// written in their order: the bytes do not depend on the number of cores.
 func WriteFeatures(w io.Writer, feats []Feature, extra []Prop) error {
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.WriteString(`{"type":"FeatureCollection"`)
 	for _, p := range extra {
 		if err := writeProp(bw, p); err != nil {
@@ -83,54 +86,158 @@ func WriteFeatures(w io.Writer, feats []Feature, extra []Prop) error {
 		}
 	}
 	bw.WriteString(`,"features":[`)
-	for i, f := range feats {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n{\"type\":\"Feature\",\"properties\":{")
-		for k, p := range f.Props {
-			b, err := json.Marshal(p.Value)
-			if err != nil {
-				return fmt.Errorf("feature %d: property %q: %w", i, p.Key, err)
+	err := inOrder(len(feats), featureRun, func(lo, hi int, buf []byte) ([]byte, error) {
+		for i := lo; i < hi; i++ {
+			if i > 0 {
+				buf = append(buf, ',')
 			}
-			if k > 0 {
-				bw.WriteByte(',')
+			var err error
+			if buf, err = appendFeature(buf, i, feats[i]); err != nil {
+				return buf, err
 			}
-			kb, _ := json.Marshal(p.Key)
-			bw.Write(kb)
-			bw.WriteByte(':')
-			bw.Write(b)
 		}
-		if f.Point != nil {
-			fmt.Fprintf(bw, `},"geometry":{"type":"Point","coordinates":[%s,%s]}}`, coord(f.Point[0]), coord(f.Point[1]))
-			continue
-		}
-		bw.WriteString(`},"geometry":{"type":"Polygon","coordinates":[`)
-		for ri, ring := range f.Polygon {
-			if ri > 0 {
-				bw.WriteByte(',')
-			}
-			bw.WriteByte('[')
-			var last [2]string
-			n := 0
-			for _, p := range ring {
-				c := [2]string{coord(p[0]), coord(p[1])}
-				if n > 0 && c == last {
-					continue
-				}
-				if n > 0 {
-					bw.WriteByte(',')
-				}
-				fmt.Fprintf(bw, "[%s,%s]", c[0], c[1])
-				last = c
-				n++
-			}
-			bw.WriteByte(']')
-		}
-		bw.WriteString("]}}")
+		return buf, nil
+	}, func(b []byte) error {
+		_, err := bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	bw.WriteString("\n]}\n")
 	return bw.Flush()
+}
+
+// featureRun is how many consecutive features one worker of WriteFeatures
+// encodes at a time.
+const featureRun = 64
+
+// appendFeature appends feature i (its number for errors) as one line of
+// a FeatureCollection, starting with the line break.
+func appendFeature(buf []byte, i int, f Feature) ([]byte, error) {
+	buf = append(buf, "\n{\"type\":\"Feature\",\"properties\":{"...)
+	for k, p := range f.Props {
+		b, err := json.Marshal(p.Value)
+		if err != nil {
+			return buf, fmt.Errorf("feature %d: property %q: %w", i, p.Key, err)
+		}
+		if k > 0 {
+			buf = append(buf, ',')
+		}
+		kb, _ := json.Marshal(p.Key)
+		buf = append(buf, kb...)
+		buf = append(buf, ':')
+		buf = append(buf, b...)
+	}
+	if f.Point != nil {
+		buf = append(buf, `},"geometry":{"type":"Point","coordinates":[`...)
+		buf = appendCoord(buf, f.Point[0])
+		buf = append(buf, ',')
+		buf = appendCoord(buf, f.Point[1])
+		return append(buf, "]}}"...), nil
+	}
+	buf = append(buf, `},"geometry":{"type":"Polygon","coordinates":[`...)
+	for ri, ring := range f.Polygon {
+		if ri > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		last := -1 // where the last point written starts in buf
+		for _, p := range ring {
+			at := len(buf)
+			if last >= 0 {
+				buf = append(buf, ',')
+			}
+			start := len(buf)
+			buf = append(buf, '[')
+			buf = appendCoord(buf, p[0])
+			buf = append(buf, ',')
+			buf = appendCoord(buf, p[1])
+			buf = append(buf, ']')
+			if last >= 0 && string(buf[start:]) == string(buf[last:at]) {
+				buf = buf[:at] // the same point after rounding
+				continue
+			}
+			last = start
+		}
+		buf = append(buf, ']')
+	}
+	return append(buf, "]}}"...), nil
+}
+
+// inOrder encodes [0, n) in runs of run consecutive items on all cores
+// (encode appends the items lo..hi-1 to buf) and hands the runs to write in
+// their order, holding at most a few runs per core at a time. The first
+// error, of encode or write, stops it; write sees nothing after it.
+func inOrder(n, run int, encode func(lo, hi int, buf []byte) ([]byte, error), write func([]byte) error) error {
+	if n == 0 {
+		return nil
+	}
+	type piece struct {
+		lo, hi int
+		buf    []byte
+		err    error
+		done   chan struct{}
+	}
+	workers := min(runtime.GOMAXPROCS(0), (n+run-1)/run)
+	if workers <= 1 {
+		buf, err := encode(0, n, nil)
+		if err != nil {
+			return err
+		}
+		return write(buf)
+	}
+	jobs := make(chan *piece, 4*workers)
+	order := make(chan *piece, 4*workers)
+	stop := make(chan struct{})
+	free := make(chan []byte, 8*workers) // buffers written out, for reuse
+	go func() {
+		defer close(jobs)
+		defer close(order)
+		for lo := 0; lo < n; lo += run {
+			p := &piece{lo: lo, hi: min(n, lo+run), done: make(chan struct{})}
+			select {
+			case order <- p:
+			case <-stop:
+				return
+			}
+			jobs <- p
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+				}
+				p.buf, p.err = encode(p.lo, p.hi, buf[:0])
+				close(p.done)
+			}
+		}()
+	}
+	var err error
+	for p := range order {
+		<-p.done
+		if err == nil {
+			if err = p.err; err == nil {
+				err = write(p.buf)
+			}
+			if err != nil {
+				close(stop)
+			}
+		}
+		select {
+		case free <- p.buf:
+		default:
+		}
+	}
+	wg.Wait()
+	return err
 }
 
 func writeProp(bw *bufio.Writer, p Prop) error {
@@ -146,24 +253,21 @@ func writeProp(bw *bufio.Writer, p Prop) error {
 	return nil
 }
 
-// coord formats a coordinate to 1e-7 degrees without trailing zeros.
-func coord(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 7, 64)
-	for len(s) > 1 && s[len(s)-1] == '0' {
-		s = s[:len(s)-1]
+// appendCoord appends v rounded to 1e-7 degrees without trailing zeros
+// (and "0" for a negative zero).
+func appendCoord(buf []byte, v float64) []byte {
+	at := len(buf)
+	buf = strconv.AppendFloat(buf, v, 'f', 7, 64)
+	for len(buf)-at > 1 && buf[len(buf)-1] == '0' {
+		buf = buf[:len(buf)-1]
 	}
-	s = trimDot(s)
-	if s == "-0" {
-		s = "0"
+	if buf[len(buf)-1] == '.' {
+		buf = buf[:len(buf)-1]
 	}
-	return s
-}
-
-func trimDot(s string) string {
-	if s[len(s)-1] == '.' {
-		return s[:len(s)-1]
+	if string(buf[at:]) == "-0" {
+		buf = append(buf[:at], '0')
 	}
-	return s
+	return buf
 }
 
 // WriteFileAtomic writes the file path with write, never leaving a file

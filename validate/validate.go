@@ -358,8 +358,9 @@ func kmText(m float64) string {
 
 // districts answers point-in-district and distance questions in lon/lat.
 type districts struct {
-	ds   []coverage.District
-	tree rtree.RTreeG[int]
+	ds    []coverage.District
+	bands []*bandedRings // containment in ds[i], as holds answers it
+	tree  rtree.RTreeG[int]
 }
 
 func newDistricts(ds []coverage.District) *districts {
@@ -368,10 +369,16 @@ func newDistricts(ds []coverage.District) *districts {
 	}
 	// Containment follows the engine's geodesic edges: long edges are
 	// replaced by points along them (coverage.GeodesicOutline).
-	d := &districts{ds: make([]coverage.District, len(ds))}
-	for i := range ds {
-		d.ds[i] = ds[i]
-		d.ds[i].Geometry = coverage.GeodesicOutline(ds[i].Geometry)
+	// The outlines and their band indexes are made on all cores.
+	d := &districts{ds: make([]coverage.District, len(ds)), bands: make([]*bandedRings, len(ds))}
+	eachChunk(len(ds), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d.ds[i] = ds[i]
+			d.ds[i].Geometry = coverage.GeodesicOutline(ds[i].Geometry)
+			d.bands[i] = newBandedRings(d.ds[i].Geometry)
+		}
+	})
+	for i := range d.ds {
 		b := d.ds[i].Geometry.Bound()
 		d.tree.Insert(b.Min, b.Max, i)
 	}
@@ -381,7 +388,7 @@ func newDistricts(ds []coverage.District) *districts {
 func (d *districts) at(p orb.Point) int {
 	found := -1
 	d.tree.Search(p, p, func(_, _ [2]float64, i int) bool {
-		if holds(d.ds[i].Geometry, p) {
+		if d.bands[i].holds(p) {
 			found = i
 			return false
 		}
