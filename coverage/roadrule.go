@@ -90,7 +90,7 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 		}
 		return true
 	})
-	rs.optIndex = newSegIndex(len(rs.opts), func(k int) (p, q [2]float64) { return rs.opts[k].Ends() })
+	rs.optIndex = newPackedSegIndex(len(rs.opts), func(k int) (p, q [2]float64) { return rs.opts[k].Ends() })
 	return rs
 }
 
