@@ -90,7 +90,7 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 		}
 		return true
 	})
-	rs.optIndex = newSegIndex(len(rs.opts), func(k int) (p, q [2]float64) { return rs.opts[k].Ends() })
+	rs.optIndex = newPackedSegIndex(len(rs.opts), func(k int) (p, q [2]float64) { return rs.opts[k].Ends() })
 	return rs
 }
 
@@ -162,19 +162,19 @@ func (rs *roadSetup) pass(maxDepth int, keepLeaves bool) roadPass {
 	for i := range sts {
 		sts[i] = int32(i)
 	}
-	acc := make([]int32, len(rs.accSeg))
-	for i := range acc {
-		acc[i] = int32(i)
+	all := make([]int32, len(rs.accSeg))
+	for i := range all {
+		all[i] = int32(i)
 	}
-	rs.cell(&out, cx, cy, half, 0, maxDepth, opts, sts, acc, keepLeaves, false)
+	rs.cell(&out, cx, cy, half, 0, maxDepth, opts, sts, &lazyAccess{list: all, done: true}, keepLeaves, false)
 	return out
 }
 
 // cell evaluates one cell and recurses into its quarters.
 // inside says the cell is known to lie wholly inside the district; acc
 // holds (at least) the usable segments within cap + h of the cell's
-// centre, for the no-access test.
-func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int, opts, sts, acc []int32, keep, inside bool) {
+// centre, for the no-access test, computed when first needed.
+func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int, opts, sts []int32, acc *lazyAccess, keep, inside bool) {
 	out.cells++
 	area := 4 * half * half
 	if !inside {
@@ -216,19 +216,22 @@ func (rs *roadSetup) cell(out *roadPass, x, y, half float64, depth, maxDepth int
 		out.covered += area
 		return
 	case cellUncovered:
-		rs.uncoveredCell(out, x, y, half, depth, maxDepth, area, inside, keep, acc)
+		rs.uncoveredCell(out, x, y, half, depth, maxDepth, area, inside, keep, acc.get(rs))
 		return
 	}
 	if depth >= maxDepth {
 		out.undecided += area
 		if keep {
 			out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, undecided: true, inside: inside, lists: int32(len(out.lists))})
-			out.lists = append(out.lists, leafLists{o2, s2, acc})
+			out.lists = append(out.lists, leafLists{o2, s2, acc.get(rs)})
 		}
 		return
 	}
 	q := half / 2
-	a2 := rs.narrowAccess(acc, x, y, half, depth)
+	a2 := acc
+	if depth%3 == 0 {
+		a2 = &lazyAccess{parent: acc, x: x, y: y, half: half}
+	}
 	for _, c := range [4][2]float64{{-q, -q}, {q, -q}, {-q, q}, {q, q}} {
 		rs.cell(out, x+c[0], y+c[1], q, depth+1, maxDepth, o2, s2, a2, keep, inside)
 	}
@@ -278,6 +281,27 @@ func (rs *roadSetup) uncoveredCell(out *roadPass, x, y, half float64, depth, max
 	if keep {
 		out.leaves = append(out.leaves, roadLeaf{x: x, y: y, half: half, area: area, noAccess: noAcc, inside: inside})
 	}
+}
+
+// lazyAccess is a cell's access list (see narrowAccess), narrowed from its
+// parent's only when a cell below needs it: most cells of a district are
+// covered or split further and never look at it, and narrowing is a
+// distance test of every segment of the parent's list. The list is the one
+// narrowing at every third level would give, whenever it is computed.
+type lazyAccess struct {
+	parent     *lazyAccess
+	x, y, half float64 // the cell that narrows
+	list       []int32
+	done       bool
+}
+
+// get is the list, narrowing (and keeping) it and its ancestors' first.
+func (a *lazyAccess) get(rs *roadSetup) []int32 {
+	if !a.done {
+		a.list = rs.nearAccess(a.parent.get(rs), a.x, a.y, a.half)
+		a.done, a.parent = true, nil
+	}
+	return a.list
 }
 
 // narrowAccess is the access list a cell hands its quarters: every third

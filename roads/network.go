@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/covaudit/covaudit/geodesy"
-	"github.com/tidwall/rtree"
 )
 
 // Network is a road network for one profile: nodes at {lon, lat} degrees
@@ -19,7 +18,7 @@ type Network struct {
 	OSMID []int64
 	Segs  []Segment
 
-	tree *rtree.RTreeG[int32] // segments by lon/lat box, see index
+	tree *segTree // segments by lon/lat box, see index
 }
 
 // Segment is one straight piece of a way, between consecutive way nodes.
@@ -144,15 +143,11 @@ func (b *Builder) Build() (n *Network, missing int) {
 	return n, missing
 }
 
-// index returns the R-tree of segments by lon/lat box, building it on first
-// use.
-func (n *Network) index() *rtree.RTreeG[int32] {
+// index returns the packed R-tree of segments by lon/lat box (segtree.go),
+// building it on first use.
+func (n *Network) index() *segTree {
 	if n.tree == nil {
-		n.tree = &rtree.RTreeG[int32]{}
-		for k, s := range n.Segs {
-			a, b := n.Pos[s.A], n.Pos[s.B]
-			n.tree.Insert([2]float64{min(a[0], b[0]), min(a[1], b[1])}, [2]float64{max(a[0], b[0]), max(a[1], b[1])}, int32(k))
-		}
+		n.tree = newSegTree(n.Pos, n.Segs)
 	}
 	return n.tree
 }
@@ -168,8 +163,7 @@ func (n *Network) Near(mn, mx [2]float64, m float64, fn func(seg int) bool) {
 	dlat := m/110500 + 1e-9
 	lat := max(math.Abs(mn[1]), math.Abs(mx[1])) + dlat
 	dlon := m/(111000*math.Cos(min(89.9, lat)*math.Pi/180)) + 1e-9
-	n.index().Search([2]float64{mn[0] - dlon, mn[1] - dlat}, [2]float64{mx[0] + dlon, mx[1] + dlat},
-		func(_, _ [2]float64, k int32) bool { return fn(int(k)) })
+	n.index().search(n.Pos, n.Segs, [2]float64{mn[0] - dlon, mn[1] - dlat}, [2]float64{mx[0] + dlon, mx[1] + dlat}, fn)
 }
 
 // MinLeg returns the cheapest way onto (or off) a straight segment from a
