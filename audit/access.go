@@ -140,6 +140,8 @@ type accessRun struct {
 	access   *coverage.Access
 	capac    *coverage.Capacitated
 	capacity []float64
+	// decay is E2SFCA's decay per district (nil under 2SFCA).
+	decay []coverage.Decay
 	// cells: the places are raster cells (their polygons for the gap map).
 	cells []orb.Polygon
 }
@@ -214,6 +216,7 @@ func (a *Audit) runAccess(ctx context.Context, query []coverage.Place) error {
 				}
 			}
 		}
+		ar.decay = decay
 		acc := ar.catch.Access(ar.places, a.Districts, ar.capacity, decay)
 		ar.access = &acc
 	}
@@ -486,4 +489,27 @@ func (a *Audit) overCapacityFeatures() []geodata.Feature {
 		out = append(out, f)
 	}
 	return out
+}
+
+// accessAt is the accessibility index (capacity per person, not per
+// 10,000) of query places that add no demand: nearest's points and the
+// surface's cells. Their catchments are built as the population's are
+// (the same code, memberships only under 2SFCA) and weighed with the
+// population's station ratios, summed in station order, so a query place
+// where a population place lies gets its index bit for bit. Needs
+// runAccess with an index method.
+func (a *Audit) accessAt(ctx context.Context, query []coverage.Place) ([]float64, error) {
+	ar := a.access
+	if ar == nil || ar.access == nil {
+		return nil, fmt.Errorf("audit: no accessibility index computed")
+	}
+	build := coverage.NewCatchments
+	if ar.decay == nil {
+		build = coverage.NewMemberships
+	}
+	c, err := build(ctx, query, a.Districts, a.ix, a.opts)
+	if err != nil {
+		return nil, InputError{err}
+	}
+	return c.Index(query, a.Districts, ar.access.Ratio, ar.decay), nil
 }

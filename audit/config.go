@@ -171,6 +171,9 @@ type Output struct {
 	Surface      string
 	SurfaceCellM float64
 	SurfaceCRS   crs.CRS
+	// SurfaceMeasure is what the surface's cells hold: "cost" (or "") or
+	// "access", the accessibility index (Access.Method) of each cell centre.
+	SurfaceMeasure string
 	// Quiet leaves the warnings off stderr.
 	Quiet bool
 	// ReportTable: Report may be a postgresql:// table (suggest's sites).

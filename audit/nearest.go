@@ -40,14 +40,26 @@ type NearestPoint struct {
 	Cost  *geodata.Fixed `json:"cost"`
 	Unit  string         `json:"unit"`
 	Meets bool           `json:"meets"`
+	// With --access or --capacitated (see docs/accessibility.md):
+	// Population, Served and Residual are the people of the population
+	// points at exactly this point's coordinates (in the same district),
+	// absent where there are none; Access is the point's index, capacity
+	// units per 10,000 people, full precision (absent outside every
+	// district).
+	Population *geodata.Fixed `json:"population,omitempty"`
+	Access     *float64       `json:"access_per_10k,omitempty"`
+	Served     *geodata.Fixed `json:"served,omitempty"`
+	Residual   *geodata.Fixed `json:"residual,omitempty"`
 }
 
 // NearestReport is nearest's output.
 type NearestReport struct {
-	Points      []NearestPoint `json:"points"`
-	Failing     int            `json:"failing"`
-	Attribution []string       `json:"attribution"`
-	Warnings    []string       `json:"warnings"`
+	// Access describes the capacity-aware measures, nil without them.
+	Access      *AccessParameters `json:"access,omitempty"`
+	Points      []NearestPoint    `json:"points"`
+	Failing     int               `json:"failing"`
+	Attribution []string          `json:"attribution"`
+	Warnings    []string          `json:"warnings"`
 }
 
 // Nearest answers, for every point of the file (CSV or GeoJSON points in
@@ -161,8 +173,76 @@ func (a *Audit) Nearest(ctx context.Context, points string, pointsCRS crs.CRS, o
 		}
 		rep.Points[i] = np
 	}
+	if err := a.nearestAccess(ctx, pts, rep); err != nil {
+		return nil, err
+	}
 	rep.Warnings = append([]string{}, a.Warnings...)
 	return rep, nil
+}
+
+// nearestAccess adds the capacity-aware measures to nearest's points: the
+// index of each point in a district (a place of no people, so the
+// stations' demand is the population's alone) and, at the coordinates of
+// population points, their people, served and residual.
+func (a *Audit) nearestAccess(ctx context.Context, pts []coverage.Station, rep *NearestReport) error {
+	if !a.Config.Access.Enabled() {
+		return nil
+	}
+	if a.access == nil {
+		if err := a.runAccess(ctx, nil); err != nil {
+			return err
+		}
+	}
+	ar := a.access
+	rep.Access = a.accessParameters()
+	at := a.placeLocator()
+	var query []coverage.Place
+	var row []int
+	for i, p := range pts {
+		if d := at(p.Point); d >= 0 {
+			query = append(query, coverage.Place{Point: p.Point, District: d})
+			row = append(row, i)
+		}
+	}
+	if ar.access != nil {
+		idx, err := a.accessAt(ctx, query)
+		if err != nil {
+			return err
+		}
+		for q, i := range row {
+			v := idx[q] * AccessUnit
+			rep.Points[i].Access = &v
+		}
+	}
+	type spot struct {
+		p orb.Point
+		d int
+	}
+	byPoint := map[spot][]int{}
+	for k, p := range ar.places[:len(ar.places)-ar.extra] {
+		byPoint[spot{p.Point, p.District}] = append(byPoint[spot{p.Point, p.District}], k)
+	}
+	for q, i := range row {
+		ks := byPoint[spot{query[q].Point, query[q].District}]
+		if len(ks) == 0 {
+			continue
+		}
+		var people, served float64
+		for _, k := range ks {
+			people += ar.places[k].People
+			if ar.capac != nil {
+				served += ar.capac.Served[k]
+			}
+		}
+		np := &rep.Points[i]
+		pp := m2(people)
+		np.Population = &pp
+		if ar.capac != nil {
+			s, r := m2(served), m2(people-served)
+			np.Served, np.Residual = &s, &r
+		}
+	}
+	return nil
 }
 
 // Write writes the report as text, json or csv.
@@ -172,16 +252,49 @@ func (r *NearestReport) Write(w io.Writer, format string) error {
 		return WriteJSON(w, r)
 	case "csv":
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"id", "name", "lon", "lat", "district", "class", "rule", "station", "distance_m", "time_s", "route_m", "cost", "unit", "meets"})
+		head := []string{"id", "name", "lon", "lat", "district", "class", "rule", "station", "distance_m", "time_s", "route_m", "cost", "unit", "meets"}
+		index, capd := r.Access != nil && r.Access.Method != "", r.Access != nil && r.Access.Capacitated
+		if r.Access != nil {
+			head = append(head, "population")
+		}
+		if index {
+			head = append(head, "access_per_10k")
+		}
+		if capd {
+			head = append(head, "served", "residual")
+		}
+		cw.Write(head)
 		for _, p := range r.Points {
-			cw.Write([]string{p.ID, p.Name, p.Lon.String(), p.Lat.String(), strOr(p.District), p.Class, p.Rule, strOr(p.Station),
-				fixedOr(p.DistanceM), fixedOr(p.TimeS), fixedOr(p.RouteM), fixedOr(p.Cost), p.Unit, strconv.FormatBool(p.Meets)})
+			rec := []string{p.ID, p.Name, p.Lon.String(), p.Lat.String(), strOr(p.District), p.Class, p.Rule, strOr(p.Station),
+				fixedOr(p.DistanceM), fixedOr(p.TimeS), fixedOr(p.RouteM), fixedOr(p.Cost), p.Unit, strconv.FormatBool(p.Meets)}
+			if r.Access != nil {
+				rec = append(rec, fixedOr(p.Population))
+			}
+			if index {
+				v := ""
+				if p.Access != nil {
+					v = strconv.FormatFloat(*p.Access, 'g', -1, 64)
+				}
+				rec = append(rec, v)
+			}
+			if capd {
+				rec = append(rec, fixedOr(p.Served), fixedOr(p.Residual))
+			}
+			cw.Write(rec)
 		}
 		cw.Flush()
 		return cw.Error()
 	}
 	tw := table.NewWriter(w)
-	fmt.Fprintln(tw, "POINT\tDISTRICT\tRULE\tSTATION\tDISTANCE\tTIME\tMEETS")
+	index, capd := r.Access != nil && r.Access.Method != "", r.Access != nil && r.Access.Capacitated
+	head := "POINT\tDISTRICT\tRULE\tSTATION\tDISTANCE\tTIME\tMEETS"
+	if index {
+		head += "\tACCESS/10K"
+	}
+	if capd {
+		head += "\tSERVED\tRESIDUAL"
+	}
+	fmt.Fprintln(tw, head)
 	for _, p := range r.Points {
 		dist, tm := "-", "-"
 		if p.DistanceM != nil {
@@ -192,8 +305,19 @@ func (r *NearestReport) Write(w io.Writer, format string) error {
 		} else if p.RouteM != nil {
 			tm = fmtKm(p.Cost.V) + " by road"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cmp.Or(p.Name, p.ID), cmp.Or(strOr(p.District), "(outside)"), p.Rule,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s", cmp.Or(p.Name, p.ID), cmp.Or(strOr(p.District), "(outside)"), p.Rule,
 			cmp.Or(strOr(p.Station), "none"), dist, tm, map[bool]string{true: "yes", false: "NO"}[p.Meets])
+		if index {
+			v := "-"
+			if p.Access != nil {
+				v = strconv.FormatFloat(*p.Access, 'f', 4, 64)
+			}
+			fmt.Fprintf(tw, "\t%s", v)
+		}
+		if capd {
+			fmt.Fprintf(tw, "\t%s\t%s", cmp.Or(fixedOr(p.Served), "-"), cmp.Or(fixedOr(p.Residual), "-"))
+		}
+		fmt.Fprintln(tw)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

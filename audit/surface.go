@@ -110,8 +110,18 @@ func (a *Audit) surfaceGrid() (surfaceGrid, error) {
 // computing it; Load calls it, so that a surface too large fails before
 // the audit runs.
 func (a *Audit) CheckSurface() error {
-	if a.Config.Output.Surface == "" {
+	o := a.Config.Output
+	if o.Surface == "" {
 		return nil
+	}
+	switch o.SurfaceMeasure {
+	case "", "cost":
+	case "access":
+		if a.Config.Access.Method == "" {
+			return UsageError{"--surface-measure access maps the accessibility index: give --access 2sfca|e2sfca and --population FILE"}
+		}
+	default:
+		return UsageError{fmt.Sprintf("--surface-measure %q: want cost or access", o.SurfaceMeasure)}
 	}
 	_, err := a.surfaceGrid()
 	return err
@@ -132,6 +142,9 @@ func (a *Audit) Surface(ctx context.Context) (*geodata.Grid, error) {
 	}
 	out := &geodata.Grid{Width: sg.w, Height: sg.h, X0: sg.x0, Y0: sg.y0, DX: sg.dx, DY: sg.dy, EPSG: sg.epsg,
 		Geographic: sg.sys.Geographic, NoData: SurfaceNoData, Values: make([]float32, sg.w*sg.h)}
+	if a.Config.Output.SurfaceMeasure == "access" {
+		return out, a.accessSurface(ctx, sg, out)
+	}
 	districtAt := a.districtLocator()
 	workers := a.Config.Workers
 	if workers <= 0 {
@@ -173,6 +186,53 @@ func (a *Audit) Surface(ctx context.Context) (*geodata.Grid, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// accessSurface fills the surface with each cell centre's accessibility
+// index, capacity units per 10,000 people (Float32), as nearest computes
+// it for a point there (Audit.accessAt: a place of no people, in the
+// first district holding it as the population's places are located);
+// SurfaceNoData outside every district. Runs the index first if the audit
+// has not.
+func (a *Audit) accessSurface(ctx context.Context, sg surfaceGrid, out *geodata.Grid) error {
+	if a.access == nil || a.access.access == nil {
+		if err := a.runAccess(ctx, nil); err != nil {
+			return err
+		}
+	}
+	at := a.placeLocator()
+	var query []coverage.Place
+	var cell []int
+	for r := range sg.h {
+		if r%64 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for c := range sg.w {
+			p := sg.centre(r, c)
+			out.Values[r*sg.w+c] = SurfaceNoData
+			if d := at(p); d >= 0 {
+				query = append(query, coverage.Place{Point: p, District: d})
+				cell = append(cell, r*sg.w+c)
+			}
+		}
+	}
+	idx, err := a.accessAt(ctx, query)
+	if err != nil {
+		return err
+	}
+	for q, k := range cell {
+		out.Values[k] = float32(idx[q] * AccessUnit)
+	}
+	return nil
+}
+
+// centre is the centre of cell (row r, column c), {lon, lat}.
+func (sg surfaceGrid) centre(r, c int) orb.Point {
+	x, y := sg.x0+(float64(c)+0.5)*sg.dx, sg.y0-(float64(r)+0.5)*sg.dy
+	if !sg.sys.Geographic {
+		x, y = sg.sys.ToWGS84(x, y)
+	}
+	return orb.Point{x, y}
 }
 
 // writeSurface computes the surface and writes it to Output.Surface,

@@ -353,14 +353,8 @@ type Access struct {
 // and the stations' capacities. Sums run in station order, then place
 // order, so the result does not depend on how the catchments were built.
 func (c *Catchments) Access(places []Place, districts []District, capacity []float64, decay []Decay) Access {
-	w := func(m Member) float64 {
-		d := places[m.Place].District
-		if decay == nil {
-			return 1
-		}
-		return decay[d].Weight(m.Cost, districts[d].Rule.Limit())
-	}
-	a := Access{Demand: make([]float64, len(c.Members)), Ratio: make([]float64, len(c.Members)), Index: make([]float64, len(places))}
+	w := weigher(places, districts, decay)
+	a := Access{Demand: make([]float64, len(c.Members)), Ratio: make([]float64, len(c.Members))}
 	for j, ms := range c.Members {
 		for _, m := range ms {
 			a.Demand[j] += w(m) * places[m.Place].People
@@ -369,12 +363,37 @@ func (c *Catchments) Access(places []Place, districts []District, capacity []flo
 			a.Ratio[j] = capacity[j] / a.Demand[j]
 		}
 	}
+	a.Index = c.Index(places, districts, a.Ratio, decay)
+	return a
+}
+
+// Index is 2SFCA's step 2 over these catchments with given station
+// ratios: per place, A_i = sum over the stations whose catchment holds it
+// of w_ij R_j, summed in station order. With the ratios of an Access over
+// other places (the population), it gives the index of places that add
+// no demand (query points, a surface's cells): a place's index depends on
+// its spot and district only, so a query point where a place of the
+// population lies gets that place's index.
+func (c *Catchments) Index(places []Place, districts []District, ratio []float64, decay []Decay) []float64 {
+	w := weigher(places, districts, decay)
+	index := make([]float64, len(places))
 	for j, ms := range c.Members {
 		for _, m := range ms {
-			a.Index[m.Place] += w(m) * a.Ratio[j]
+			index[m.Place] += w(m) * ratio[j]
 		}
 	}
-	return a
+	return index
+}
+
+// weigher is the decay weight of a member (1 with no decay: 2SFCA).
+func weigher(places []Place, districts []District, decay []Decay) func(Member) float64 {
+	return func(m Member) float64 {
+		if decay == nil {
+			return 1
+		}
+		d := places[m.Place].District
+		return decay[d].Weight(m.Cost, districts[d].Rule.Limit())
+	}
 }
 
 // Capacitated is capacitated coverage's result.

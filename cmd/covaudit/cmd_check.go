@@ -87,6 +87,7 @@ type checkOptions struct {
 	surface                  string
 	surfaceCell              distanceFlag
 	surfaceCRS               crsFlag
+	surfaceMeasure           enumFlag
 	population               string
 	populationField          string
 	populationCRS            crsFlag
@@ -110,6 +111,7 @@ func newCheckOptions() *checkOptions {
 		format:          enumFlag{value: "text", allowed: []string{"text", "json", "csv", "markdown"}, what: "format"},
 		chordError:      0.5,
 		surfaceCell:     100,
+		surfaceMeasure:  enumFlag{value: "cost", allowed: []string{"cost", "access"}, what: "surface measure"},
 		minCoverageBy:   enumFlag{value: "area", allowed: []string{"area", "population"}, what: "basis"},
 		road:            newRoadOptions(),
 	}
@@ -159,6 +161,7 @@ func (o *checkOptions) addOutputFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.surface, "surface", "", "write the cost surface, a GeoTIFF of each cell centre's cost to its nearest station (m for distance rules, s for time rules), to `FILE`")
 	f.Var(&o.surfaceCell, "surface-cell", "cost surface: cell size (m or km; in WGS84 converted to degrees at the districts' middle latitude)")
 	f.Var(&o.surfaceCRS, "surface-crs", "cost surface: coordinate system, a projected EPSG code (default EPSG:4326)")
+	f.Var(&o.surfaceMeasure, "surface-measure", "what the surface's cells hold: cost|access (access: each cell centre's --access index, capacity units per 10,000 people)")
 }
 
 // addClassFlags adds the flags that classify districts and read stations.
@@ -317,8 +320,8 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	if err := epsgOnly("surface-crs", o.surfaceCRS); err != nil {
 		return c, err
 	}
-	if o.surface == "" && (o.changed("surface-cell") || o.changed("surface-crs")) {
-		return c, usageError{Msg: "--surface-cell and --surface-crs describe the cost surface: give its file with --surface FILE.tif"}
+	if o.surface == "" && (o.changed("surface-cell") || o.changed("surface-crs") || o.changed("surface-measure")) {
+		return c, usageError{Msg: "--surface-cell, --surface-crs and --surface-measure describe the surface: give its file with --surface FILE.tif"}
 	}
 	c.Districts, c.Stations, c.Stdin = o.districts, o.stations, stdin
 	c.DistrictsCRS, c.StationsCRS = o.districtsCRS.crs, o.stationsCRS.crs
@@ -347,7 +350,7 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 	c.ChordErrorM, c.Workers = float64(o.chordError), o.workers
 	c.Output = audit.Output{Format: o.format.value, Report: o.output, Gaps: o.gaps, GapsCRS: o.gapsCRS.crs, HTML: o.html, SVG: o.svg,
 		Basemap: o.basemap, StationsReport: o.stationsReport, Quiet: o.quiet,
-		Surface: o.surface, SurfaceCellM: float64(o.surfaceCell), SurfaceCRS: o.surfaceCRS.crs}
+		Surface: o.surface, SurfaceCellM: float64(o.surfaceCell), SurfaceCRS: o.surfaceCRS.crs, SurfaceMeasure: o.surfaceMeasure.value}
 	if !o.quiet {
 		c.Progress = newProgress(stderr)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/covaudit/covaudit/audit"
 	"github.com/covaudit/covaudit/geodata"
@@ -21,6 +23,12 @@ cheapest to reach by road (then the route's length too). Travel times are
 given for points under distance rules as well: by road with --roads, else
 by the speed model. Points outside every district take --outside-class's
 rule.
+
+With --population and --access 2sfca|e2sfca (or --capacitated), adds each
+point's accessibility index (capacity units per 10,000 people) and, for
+points where population points lie, their people and (--capacitated) the
+people served and residual; without --points the points are the
+population's own (see docs/accessibility.md).
 
 With no --districts and --stations, uses the embedded Andorra demo dataset
 and its road network.
@@ -66,14 +74,21 @@ func runNearestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 	if err != nil {
 		return err
 	}
-	if o.points == "" {
-		return usageError{Msg: "nearest needs --points FILE"}
-	}
 	c := o.check
 	c.flags = fs
 	cfg, err := c.config(stdin, stderr)
 	if err != nil {
 		return err
+	}
+	if o.points == "" && cfg.Access.Enabled() && cfg.Population != "" {
+		// The population's own points, each with its index and people.
+		if cfg.Population == "-" || isRasterPath(cfg.Population) {
+			return usageError{Msg: "nearest --access over a population from stdin or a raster needs --points FILE (the points to look up)"}
+		}
+		o.points, o.pointsCRS.crs = cfg.Population, cfg.PopulationCRS
+	}
+	if o.points == "" {
+		return usageError{Msg: "nearest needs --points FILE (or --population FILE with --access or --capacitated)"}
 	}
 	a, err := audit.Load(ctx, cfg)
 	if err != nil {
@@ -101,4 +116,10 @@ func runNearestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 		return errFailed
 	}
 	return nil
+}
+
+// isRasterPath says whether a population path names a GeoTIFF raster.
+func isRasterPath(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	return ext == ".tif" || ext == ".tiff"
 }

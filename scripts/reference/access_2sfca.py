@@ -5,9 +5,15 @@ TestAccessMatchesReference.
 Usage (from the repository root):
   /usr/bin/python3 scripts/reference/access_2sfca.py audit/testdata/access \
       > audit/testdata/access/expected.json
+  /usr/bin/python3 scripts/reference/access_2sfca.py --raster audit/testdata/access \
+      > audit/testdata/access/expected-raster.json
 
 Writes DIR/stations.csv (the demo's services with fixed capacities) and DIR/population.csv (the
-demo's places and 300 seeded points, with seeded counts), then computes, for the demo's classes
+demo's places and 300 seeded points, with seeded counts) or, with --raster, DIR/population.tif
+(a Float32 GeoTIFF in WGS84 over the demo, cells of 1/64 degree, seeded counts, some cells
+empty or no-data; written as an ASCII grid and converted by gdal_translate, so it also needs
+gdal-bin), whose places are the centres of the cells with people (a cell's people all at its
+centre, as covaudit's indices place them), then computes, for the demo's classes
 (urban: 2 km geodesic; rural: 30 min by car to the station, walking legs at 5 km/h of at most
 1 km), every station's catchment and the indices. Needs osmium-tool, python3-networkx,
 python3-geographiclib, python3-pyproj, python3-scipy and python3-shapely.
@@ -46,7 +52,7 @@ def geod(lon1, lat1, lon2, lat2):
     return G.Inverse(lat1, lon1, lat2, lon2)["s12"]
 
 
-def write_inputs(d):
+def write_stations(d):
     fc = json.load(open(os.path.join(DEMO, "andorra-services.geojson")))
     stations = []
     for i, f in enumerate(fc["features"]):
@@ -57,6 +63,41 @@ def write_inputs(d):
         out.write("id,lon,lat,capacity\n")
         for s in stations:
             out.write("%s,%r,%r,%r\n" % s)
+    return stations
+
+
+# The raster's grid: exact binary fractions, so that cell centres are the same numbers here
+# and in covaudit.
+RX0, RY0, RD, RW, RH = 1.40625, 42.671875, 1 / 64, 25, 17
+
+
+def write_raster(d):
+    rng = random.Random(64)
+    vals = []
+    for r in range(RH):
+        row = []
+        for c in range(RW):
+            u = rng.random()
+            row.append(-9999 if u < 0.05 else 0 if u < 0.15 else rng.randint(1, 5000))
+        vals.append(row)
+    with tempfile.TemporaryDirectory() as t:
+        asc = os.path.join(t, "p.asc")
+        with open(asc, "w") as out:
+            out.write("ncols %d\nnrows %d\nxllcorner %r\nyllcorner %r\ncellsize %r\nNODATA_value -9999\n"
+                      % (RW, RH, RX0, RY0 - RH * RD, RD))
+            for row in vals:
+                out.write(" ".join(str(v) for v in row) + "\n")
+        subprocess.run(["gdal_translate", "-q", "-of", "GTiff", "-ot", "Float32", "-a_srs", "EPSG:4326",
+                        asc, os.path.join(d, "population.tif")], check=True)
+    pop = []  # (cell, lon, lat, people): the centres of the cells with people
+    for r in range(RH):
+        for c in range(RW):
+            if vals[r][c] > 0:
+                pop.append(([r, c], RX0 + (c + 0.5) * RD, RY0 - (r + 0.5) * RD, vals[r][c]))
+    return pop
+
+
+def write_points(d):
     rng = random.Random(17)
     pop = []
     for r in csv.DictReader(open(os.path.join(DEMO, "andorra-places.csv"))):
@@ -67,7 +108,7 @@ def write_inputs(d):
         out.write("id,lon,lat,population\n")
         for p in pop:
             out.write("%s,%r,%r,%d\n" % p)
-    return stations, pop
+    return pop
 
 
 def read_roads():
@@ -160,8 +201,10 @@ def near_segments(pos, seglist, lon, lat, m):
 
 
 def main():
-    d = sys.argv[1]
-    stations, pop = write_inputs(d)
+    raster = sys.argv[1] == "--raster"
+    d = sys.argv[-1]
+    stations = write_stations(d)
+    pop = write_raster(d) if raster else write_points(d)
     parishes = json.load(open(os.path.join(DEMO, "andorra-parishes.geojson")))["features"]
     polys = [(f["properties"]["name"], f["properties"]["class"], shape(f["geometry"])) for f in parishes]
     places = []  # (index in population file, lon, lat, people, district)
@@ -260,8 +303,12 @@ def main():
     def gauss(c, L):
         e = math.exp(-0.5)
         return (math.exp(-c * c / (2 * L * L)) - e) / (1 - e)
-    out = {"command": "/usr/bin/python3 scripts/reference/access_2sfca.py audit/testdata/access > audit/testdata/access/expected.json",
-           "places": [{"line": places[pi][0] + 2, "district": polys[places[pi][4]][0]} for pi in range(len(places))]}
+    if raster:
+        out = {"command": "/usr/bin/python3 scripts/reference/access_2sfca.py --raster audit/testdata/access > audit/testdata/access/expected-raster.json",
+               "places": [{"cell": pop[places[pi][0]][0], "district": polys[places[pi][4]][0]} for pi in range(len(places))]}
+    else:
+        out = {"command": "/usr/bin/python3 scripts/reference/access_2sfca.py audit/testdata/access > audit/testdata/access/expected.json",
+               "places": [{"line": places[pi][0] + 2, "district": polys[places[pi][4]][0]} for pi in range(len(places))]}
     for name, w in (("2sfca", lambda c, L: 1.0), ("e2sfca", zones), ("gaussian", gauss)):
         D = [sum(w(c, limit(pi)) * places[pi][3] for pi, c in ms) for ms in members]
         Rj = [stations[j][3] / D[j] if D[j] > 0 else 0.0 for j in range(len(stations))]
