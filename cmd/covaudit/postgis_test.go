@@ -374,3 +374,64 @@ func TestPostGISValidate(t *testing.T) {
 		t.Errorf("from PostGIS: %v\nfrom the files: %v", got, want)
 	}
 }
+
+// TestPostGISCapacities: station capacities read from a PostGIS column
+// give the same 2SFCA and capacitated coverage as the file the table was
+// loaded from, and a bad capacity in a row is an input error naming the
+// table's row, as the file's names its feature.
+func TestPostGISCapacities(t *testing.T) {
+	c := pgtest.Start(t)
+	db := c.NewDB(t)
+	dir := t.TempDir()
+	var fc struct {
+		Type     string           `json:"type"`
+		Features []map[string]any `json:"features"`
+	}
+	data, err := os.ReadFile(demoServices)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range fc.Features {
+		f["properties"].(map[string]any)["lawyers"] = 0.5 + float64(i%7)
+	}
+	b, _ := json.Marshal(fc)
+	stations := filepath.Join(dir, "stations.geojson")
+	os.WriteFile(stations, b, 0o644)
+	c.Load(t, db, stations, "stations")
+	c.Load(t, db, demoParishes, "districts")
+	c.Exec(t, db, `CREATE TABLE badcap AS SELECT * FROM stations ORDER BY ogc_fid;
+		UPDATE badcap SET lawyers = -2 WHERE ogc_fid = 4`)
+	u := c.URL(db)
+	args := func(districts, stations string) []string {
+		return []string{"check", "--format", "json", "--districts", districts, "--stations", stations,
+			"--population", "../../audit/testdata/access/population.csv", "--capacity-col", "lawyers",
+			"--access", "2sfca", "--capacitated", "--people-per-unit", "2000", "--capacity-order", "given",
+			"--class", "urban:rule=radius,distance=2km", "--class", "rural:rule=radius,distance=5km"}
+	}
+	run := func(a []string) (int, string, string) {
+		t.Helper()
+		code, out, errOut := runCLI(t, "", a...)
+		return code, out, errOut
+	}
+	code, fromFile, errOut := run(args(demoParishes, stations))
+	if code > 1 {
+		t.Fatalf("from the file: exit %d: %s", code, errOut)
+	}
+	code, fromDB, errOut := run(args(u+"&table=districts", u+"&query=SELECT * FROM stations ORDER BY ogc_fid"))
+	if code > 1 {
+		t.Fatalf("from PostGIS: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(fromFile, `"capacitated"`) || !strings.Contains(fromFile, `"access"`) {
+		t.Fatalf("no access or capacitated figures in the report: %.400s", fromFile)
+	}
+	if withoutInputs(t, fromDB) != withoutInputs(t, fromFile) {
+		t.Errorf("capacities from PostGIS give another audit than from the file:\n%.2000s\nfile:\n%.2000s", withoutInputs(t, fromDB), withoutInputs(t, fromFile))
+	}
+	code, _, errOut = run(args(demoParishes, u+"&query=SELECT * FROM badcap ORDER BY ogc_fid"))
+	if code != 2 || !strings.Contains(errOut, "ORDER BY ogc_fid: row 4 ") || !strings.Contains(errOut, `column "lawyers": -2 is not a capacity`) {
+		t.Errorf("a negative capacity in row 4: exit %d, %s; want exit 2 naming the row and the value", code, errOut)
+	}
+}
