@@ -496,6 +496,9 @@ func (a *Audit) writeText(w io.Writer) error {
 			fmt.Fprintf(w, "  %s fails: %s\n", r.District.Name, failReason(r))
 		}
 	}
+	if err := a.writeAccessText(w, false); err != nil {
+		return err
+	}
 	a.writeRoadText(w, "  ")
 	return nil
 }
@@ -530,10 +533,11 @@ func floorPct(p float64) float64 { return math.Floor(p*100) / 100 }
 
 func (a *Audit) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"name", "id", "class", "rule", "threshold", "unit", "radius_m", "area_m2", "uncovered_m2",
+	ahead, arows := a.accessTable(true)
+	cw.Write(append([]string{"name", "id", "class", "rule", "threshold", "unit", "radius_m", "area_m2", "uncovered_m2",
 		"uncovered_m2_lower", "uncovered_m2_upper", "covered_pct", "gaps", "pass", "fail_reason",
 		"worst_lon", "worst_lat", "worst_cost", "worst_distance_m", "worst_station",
-		"undecided", "no_access_m2", "median_time_s", "p95_time_s", "max_time_s"})
+		"undecided", "no_access_m2", "median_time_s", "p95_time_s", "max_time_s"}, ahead...))
 	for i := range a.Results {
 		r := &a.Results[i]
 		t, unit := r.District.Rule.Threshold()
@@ -554,6 +558,9 @@ func (a *Audit) writeCSV(w io.Writer) error {
 				cost3(r.Travel.P95S).String(), cost3(r.Travel.MaxS).String())
 		} else {
 			row = append(row, "", "", "", "", "")
+		}
+		if arows != nil {
+			row = append(row, arows[i]...)
 		}
 		cw.Write(row)
 	}
@@ -592,6 +599,7 @@ func (a *Audit) writeMarkdown(w io.Writer) error {
 			fmt.Fprintf(w, "- **%s**: %s\n", mdEscape(r.District.Name), mdEscape(failReason(r)))
 		}
 	}
+	a.writeAccessText(w, true)
 	a.writeRoadText(w, "")
 	for _, at := range a.Attribution {
 		fmt.Fprintf(w, "\n<sub>%s</sub>\n", at)
