@@ -421,22 +421,38 @@ func (d *districts) distance(p orb.Point, limit float64) float64 {
 	const mPerDeg = planar.MetresPerDeg
 	kx := mPerDeg * math.Cos(p[1]*math.Pi/180)
 	dLat, dLon := limit/mPerDeg, limit/math.Max(kx, 1)
+	// Districts nearest by box first: the first edge within limit ends the
+	// search, and a far district's edges are all beyond it.
+	type near struct {
+		i   int
+		box float64
+	}
+	var cands []near
+	d.tree.Search([2]float64{p[0] - dLon, p[1] - dLat}, [2]float64{p[0] + dLon, p[1] + dLat}, func(mn, mx [2]float64, i int) bool {
+		bx := max(0, mn[0]-p[0], p[0]-mx[0]) * kx
+		by := max(0, mn[1]-p[1], p[1]-mx[1]) * mPerDeg
+		cands = append(cands, near{i, math.Hypot(bx, by)})
+		return true
+	})
+	slices.SortFunc(cands, func(a, b near) int { return cmp.Compare(a.box, b.box) })
 	best := math.Inf(1)
-	d.tree.Search([2]float64{p[0] - dLon, p[1] - dLat}, [2]float64{p[0] + dLon, p[1] + dLat}, func(_, _ [2]float64, i int) bool {
-		for _, poly := range d.ds[i].Geometry {
+	for _, c := range cands {
+		if c.box > limit*1.01 {
+			break // the box's distance, in the same frame, bounds its edges'
+		}
+		for _, poly := range d.ds[c.i].Geometry {
 			for _, ring := range poly {
 				for k := 1; k < len(ring); k++ {
 					ax, ay := (ring[k-1][0]-p[0])*kx, (ring[k-1][1]-p[1])*mPerDeg
 					bx, by := (ring[k][0]-p[0])*kx, (ring[k][1]-p[1])*mPerDeg
 					best = math.Min(best, segDist(ax, ay, bx, by))
 					if best <= limit {
-						return false
+						return best
 					}
 				}
 			}
 		}
-		return true
-	})
+	}
 	return best
 }
 
