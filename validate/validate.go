@@ -278,11 +278,19 @@ func records(name string, sf *geodata.StationFile, res *Result, opts Options) *R
 		good = append(good, placed{r, pt})
 	}
 	if sys := opts.Stations.CRS; dist != nil && (sys.Name == "" || sys.IsWGS84()) {
-		pts := make([]coverage.Station, len(good))
-		for i, g := range good {
-			pts[i] = coverage.Station{Name: g.rec.Name, Point: g.pt}
+		// Only the stations the hint samples are copied (LikelyCRS): a
+		// copy of a million was 80 MB at the peak of the run.
+		n := len(good)
+		pick := func(k int) int { return k }
+		if n > hintSample {
+			pick = func(k int) int { return hintSampled(k, n) }
 		}
-		if h, ok := LikelyCRS(pts, opts.Districts); ok {
+		pts := make([]coverage.Station, min(n, hintSample))
+		for k := range pts {
+			g := good[pick(k)]
+			pts[k] = coverage.Station{Name: g.rec.Name, Point: g.pt}
+		}
+		if h, ok := likelyCRS(pts, n, opts.Districts); ok {
 			add(0, -1, "", "crs-mismatch", h.Message(), "rerun with --stations-crs "+h.CRS+", or convert the file to WGS84")
 		}
 	}
@@ -527,9 +535,21 @@ func LikelyCRS(stations []coverage.Station, ds []coverage.District) (hint CRSHin
 	if of > hintSample {
 		sample := make([]coverage.Station, hintSample)
 		for k := range sample {
-			sample[k] = stations[k*of/hintSample]
+			sample[k] = stations[hintSampled(k, of)]
 		}
 		stations = sample
+	}
+	return likelyCRS(stations, of, ds)
+}
+
+// hintSampled is the index of the k-th station LikelyCRS looks at in a
+// file of of stations (more than hintSample).
+func hintSampled(k, of int) int { return k * of / hintSample }
+
+// likelyCRS is LikelyCRS on stations already sampled from a file of of.
+func likelyCRS(stations []coverage.Station, of int, ds []coverage.District) (hint CRSHint, ok bool) {
+	if len(ds) == 0 || len(stations) == 0 {
+		return hint, false
 	}
 	gcj, _ := crs.Parse("gcj02")
 	some := false
