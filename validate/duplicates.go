@@ -51,8 +51,8 @@ func earlierNear(pts []orb.Point, m float64) ([]int, []float64) {
 		if a > b {
 			a, b = b, a
 		}
-		if first[b] >= 0 && first[b] < a {
-			return
+		if first[b] >= 0 && first[b] < a || math.Abs(pts[a][1]-pts[b][1]) > dlat {
+			return // an earlier one is known, or the rows' latitudes are too far apart
 		}
 		d := geodesy.Distance(pts[b][0], pts[b][1], pts[a][0], pts[a][1]) // from the later point, as messages always were
 		if d <= m {
