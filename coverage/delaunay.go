@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"cmp"
 	"math"
 	"slices"
 )
@@ -12,8 +11,18 @@ import (
 // list: their circumcentres lie far out on the bisectors of their real
 // edges, so every Voronoi edge of the real sites appears as a segment
 // between the circumcentres of the two triangles sharing a Delaunay edge.
-// It serves only to propose candidate worst points, each of which is then
-// measured exactly; its floating-point in-circle test is good enough for that.
+//
+// Sites go in along a Hilbert curve; each is located by walking from the
+// triangle made last (a few steps, as consecutive sites are near), and its
+// cavity (the triangles whose circumcircle holds it strictly) is grown from
+// there over triangle neighbours. The orientation and in-circle tests are
+// exact (predicates.go): with floating-point tests, near-cocircular sites
+// (a national station list rounded to 1e-7 degrees has many) gave cavities
+// that were not star-shaped, overlapping triangles and missing Delaunay
+// edges, and so wrong farthest places. The result is the exact Delaunay
+// triangulation of the sites and the super vertices; its triangles are
+// counter-clockwise. A site at the very place of an earlier one is left
+// out (it has no triangles and no neighbours).
 type delaunay struct {
 	pts  [][2]float64
 	n    int // real sites; pts[n:] are the super vertices
@@ -44,6 +53,14 @@ func newTri(pts [][2]float64, a, b, c int) tri {
 	return tri{v: [3]int{a, b, c}, cx: ax + ux, cy: ay + uy, r2: ux*ux + uy*uy}
 }
 
+// wtri is a triangle under construction: vertices counter-clockwise and,
+// nb[k], the triangle across the edge opposite v[k] (-1: none).
+type wtri struct {
+	v    [3]int32
+	nb   [3]int32
+	dead bool
+}
+
 func triangulate(sites [][2]float64) *delaunay {
 	n := len(sites)
 	mn := [2]float64{math.Inf(1), math.Inf(1)}
@@ -55,77 +72,141 @@ func triangulate(sites [][2]float64) *delaunay {
 	size := max(max(mx[0]-mn[0], mx[1]-mn[1]), 1)
 	cx, cy := (mn[0]+mx[0])/2, (mn[1]+mx[1])/2
 	const m = 1e4
-	pts := append(append([][2]float64{}, sites...),
+	pts := append(append(make([][2]float64, 0, n+3), sites...),
 		[2]float64{cx - m*size, cy - m*size}, [2]float64{cx + m*size, cy - m*size}, [2]float64{cx, cy + m*size})
 	d := &delaunay{pts: pts, n: n}
-	tris := make([]tri, 1, 2*n+8)
-	tris[0] = newTri(pts, n, n+1, n+2)
-	done := make([]tri, 0, 3*n+16) // a triangulation has at most 2n+1 triangles, plus the super vertices' ones
-	type edge struct{ a, b int }
-	var bad []int
-	var cavity []edge // directed boundary edges of the cavity
-	// Sites go in by increasing x; a triangle whose circumcircle lies
-	// wholly left of the current site can never be broken again and leaves
-	// the active list (Bourke's speed-up), so each insertion scans few.
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+	ts := make([]wtri, 1, 2*n+8)
+	ts[0] = wtri{v: [3]int32{int32(n), int32(n + 1), int32(n + 2)}, nb: [3]int32{-1, -1, -1}}
+	var free []int32
+	inCavity := make([]bool, 0, cap(ts))
+	var cavity, stack []int32
+	type bedge struct {
+		a, b  int32 // the cavity's boundary edge a->b, counter-clockwise
+		outer int32 // the triangle beyond it, or -1
+		side  int   // which edge of outer it is
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		if c := cmp.Compare(pts[a][0], pts[b][0]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	for _, i := range order {
+	var boundary []bedge
+	var made []int32
+	last := int32(0)
+	for _, i := range hilbertOrder(sites, mn, size) {
 		p := pts[i]
-		bad, cavity = bad[:0], cavity[:0]
-		for ti := 0; ti < len(tris); ti++ {
-			t := &tris[ti]
-			dx, dy := p[0]-t.cx, p[1]-t.cy
-			if dx > 0 && dx*dx > t.r2 {
-				done = append(done, *t)
-				tris[ti] = tris[len(tris)-1]
-				tris = tris[:len(tris)-1]
-				ti--
-				continue
-			}
-			if dx*dx+dy*dy < t.r2 {
-				bad = append(bad, ti)
+		// Locate: walk towards p, leaving a triangle through an edge that
+		// has p strictly on its outer side. The walk starts at a rotating
+		// edge so that it cannot circle.
+		t := last
+		for steps, moved := 0, true; moved; steps++ {
+			moved = false
+			tv := &ts[t]
+			for e := range 3 {
+				k := (e + steps) % 3
+				a, b := tv.v[(k+1)%3], tv.v[(k+2)%3]
+				if orient(pts[a], pts[b], p) < 0 {
+					t, moved = tv.nb[k], true
+					break
+				}
 			}
 		}
-		// An edge of a bad triangle is on the cavity's boundary unless
-		// another bad triangle has it reversed.
-		for _, ti := range bad {
-			t := tris[ti]
+		tv := ts[t]
+		if pts[tv.v[0]] == p || pts[tv.v[1]] == p || pts[tv.v[2]] == p {
+			continue // a second site at one place adds nothing
+		}
+		// Cavity: the triangles whose circumcircle holds p strictly,
+		// connected to the one holding p.
+		for len(inCavity) < len(ts) {
+			inCavity = append(inCavity, false)
+		}
+		cavity = append(cavity[:0], t)
+		inCavity[t] = true
+		stack = append(stack[:0], t)
+		boundary = boundary[:0]
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			cv := ts[c]
 			for k := range 3 {
-				a, b := t.v[k], t.v[(k+1)%3]
-				shared := false
-				for j, e := range cavity {
-					if e.a == b && e.b == a {
-						cavity[j] = cavity[len(cavity)-1]
-						cavity = cavity[:len(cavity)-1]
-						shared = true
-						break
+				o := cv.nb[k]
+				if o >= 0 && !inCavity[o] {
+					ov := &ts[o].v
+					if inCircle(pts[ov[0]], pts[ov[1]], pts[ov[2]], p) > 0 {
+						inCavity[o] = true
+						cavity = append(cavity, o)
+						stack = append(stack, o)
+						continue
 					}
 				}
-				if !shared {
-					cavity = append(cavity, edge{a, b})
+				if o >= 0 && inCavity[o] {
+					continue
+				}
+				side := -1
+				if o >= 0 {
+					for j := range 3 {
+						if ts[o].nb[j] == c {
+							side = j
+						}
+					}
+				}
+				boundary = append(boundary, bedge{cv.v[(k+1)%3], cv.v[(k+2)%3], o, side})
+			}
+		}
+		for _, c := range cavity {
+			inCavity[c] = false
+			ts[c].dead = true
+			free = append(free, c)
+		}
+		// One new triangle (a, b, p) a boundary edge; p is vertex 2, so
+		// the edge a->b is opposite it (nb[2]), b->p opposite a (nb[0])
+		// and p->a opposite b (nb[1]).
+		made = made[:0]
+		for _, e := range boundary {
+			var nt int32
+			if len(free) > 0 {
+				nt = free[len(free)-1]
+				free = free[:len(free)-1]
+			} else {
+				nt = int32(len(ts))
+				ts = append(ts, wtri{})
+			}
+			ts[nt] = wtri{v: [3]int32{e.a, e.b, int32(i)}, nb: [3]int32{-1, -1, e.outer}}
+			if e.outer >= 0 {
+				ts[e.outer].nb[e.side] = nt
+			}
+			made = append(made, nt)
+		}
+		// The new triangles' edges at p: the one starting at b (b->p) is
+		// shared with the new triangle whose boundary edge starts at b.
+		for _, x := range made {
+			b := ts[x].v[1]
+			for _, y := range made {
+				if ts[y].v[0] == b {
+					ts[x].nb[0] = y
+					ts[y].nb[1] = x
+					break
 				}
 			}
 		}
-		// Remove the bad triangles (descending, swapping from the end).
-		for k := len(bad) - 1; k >= 0; k-- {
-			ti := bad[k]
-			tris[ti] = tris[len(tris)-1]
-			tris = tris[:len(tris)-1]
-		}
-		for _, e := range cavity {
-			tris = append(tris, newTri(pts, e.a, e.b, i))
-		}
+		last = made[len(made)-1]
 	}
-	d.tris = append(done, tris...)
-	tris = d.tris
+	d.tris = make([]tri, 0, len(ts)-len(free))
+	for _, w := range ts {
+		if w.dead {
+			continue
+		}
+		// Each triangle starts at the same vertex whatever the order of
+		// insertion: the one after the greatest by (x, index). The
+		// geodesic refinement of a Voronoi vertex starts from its
+		// triangle's first site, so the reported nearest station among
+		// equidistant ones does not depend on the insertion order.
+		v := [3]int{int(w.v[0]), int(w.v[1]), int(w.v[2])}
+		top := 0
+		for k := 1; k < 3; k++ {
+			if later(pts, n, v[k], v[top]) {
+				top = k
+			}
+		}
+		v = [3]int{v[(top+1)%3], v[(top+2)%3], v[top]}
+		d.tris = append(d.tris, newTri(pts, v[0], v[1], v[2]))
+	}
+	tris := d.tris
 	// Triangles are counter-clockwise, so each edge between real sites
 	// appears once as a->b with a < b.
 	d.adjStart = make([]int32, n+1)
@@ -240,4 +321,16 @@ func (d *delaunay) nearest(p [2]float64, start int) (int, float64) {
 func dist2(a, b [2]float64) float64 {
 	dx, dy := a[0]-b[0], a[1]-b[1]
 	return dx*dx + dy*dy
+}
+
+// later orders vertices as the sites went in before the walk: the super
+// vertices first, then the sites by x, then index.
+func later(pts [][2]float64, n, a, b int) bool {
+	if a >= n || b >= n {
+		return a < b
+	}
+	if pts[a][0] != pts[b][0] {
+		return pts[a][0] > pts[b][0]
+	}
+	return a > b
 }

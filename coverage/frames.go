@@ -26,7 +26,9 @@ const tileDeg = 0.5
 
 type tileFrame struct {
 	proj *geodesy.LAEA
-	mu   sync.Mutex
+	// mu guards ells; lookups, most of them hits, only read-lock it, so
+	// the workers do not queue on one another for each station.
+	mu   sync.RWMutex
 	ells map[fitKey]fitted
 }
 
@@ -70,9 +72,9 @@ func (fs *frameSet) frameFor(b orb.Bound) *tileFrame {
 // first use.
 func (t *tileFrame) fit(ix *Index, i int, r float64) fitted {
 	k := fitKey{i, r}
-	t.mu.Lock()
+	t.mu.RLock()
 	f, ok := t.ells[k]
-	t.mu.Unlock()
+	t.mu.RUnlock()
 	if ok {
 		return f
 	}

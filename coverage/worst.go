@@ -146,10 +146,13 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 		}
 	}
 	// Voronoi vertices inside the region, largest circles first, until no
-	// circle can reach the window.
-	tris := make([]tri, 0, len(dt.tris))
+	// circle can reach the window. The window only grows, so circles
+	// already below it are left out before sorting (in a covered district
+	// nearly all are).
+	w0 := window()
+	tris := make([]tri, 0, 64)
 	for _, t := range dt.tris {
-		if t.v[0] < dt.n && t.v[1] < dt.n && t.v[2] < dt.n && !math.IsInf(t.r2, 1) {
+		if t.v[0] < dt.n && t.v[1] < dt.n && t.v[2] < dt.n && !math.IsInf(t.r2, 1) && (w0 <= 0 || math.Sqrt(t.r2) >= w0) {
 			tris = append(tris, t)
 		}
 	}
