@@ -18,6 +18,32 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
+// demoServicesWith writes dir/stations.geojson, the demo's services with a
+// numeric property prop of value(i) on the i-th, and returns its path.
+func demoServicesWith(t *testing.T, dir, prop string, value func(i int) float64) string {
+	t.Helper()
+	var fc struct {
+		Type     string           `json:"type"`
+		Features []map[string]any `json:"features"`
+	}
+	data, err := os.ReadFile(demoServices)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range fc.Features {
+		f["properties"].(map[string]any)[prop] = value(i)
+	}
+	b, _ := json.Marshal(fc)
+	stations := filepath.Join(dir, "stations.geojson")
+	if err := os.WriteFile(stations, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return stations
+}
+
 // withoutInputs is a JSON report without what names its inputs (meta's
 // inputs: paths or URLs and their digests) and the attribution, which
 // follows the demo files' bytes: the rest must be the same from a file
@@ -47,23 +73,7 @@ func TestPostGISAuditEqualsFiles(t *testing.T) {
 	db := c.NewDB(t)
 	dir := t.TempDir()
 	// Stations with a delay column: a copy of the demo's services.
-	var fc struct {
-		Type     string           `json:"type"`
-		Features []map[string]any `json:"features"`
-	}
-	data, err := os.ReadFile(demoServices)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		t.Fatal(err)
-	}
-	for i, f := range fc.Features {
-		f["properties"].(map[string]any)["delay"] = float64(i%5) * 45
-	}
-	b, _ := json.Marshal(fc)
-	stations := filepath.Join(dir, "stations.geojson")
-	os.WriteFile(stations, b, 0o644)
+	stations := demoServicesWith(t, dir, "delay", func(i int) float64 { return float64(i%5) * 45 })
 	var pop strings.Builder
 	pop.WriteString("name,lon,lat,population\n")
 	for i := range 30 {
@@ -118,7 +128,7 @@ func TestPostGISAuditEqualsFiles(t *testing.T) {
 			Geometry   json.RawMessage
 		} `json:"features"`
 	}
-	data, _ = os.ReadFile(fileGaps)
+	data, _ := os.ReadFile(fileGaps)
 	if err := json.Unmarshal(data, &gj); err != nil {
 		t.Fatal(err)
 	}
@@ -383,23 +393,7 @@ func TestPostGISCapacities(t *testing.T) {
 	c := pgtest.Start(t)
 	db := c.NewDB(t)
 	dir := t.TempDir()
-	var fc struct {
-		Type     string           `json:"type"`
-		Features []map[string]any `json:"features"`
-	}
-	data, err := os.ReadFile(demoServices)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		t.Fatal(err)
-	}
-	for i, f := range fc.Features {
-		f["properties"].(map[string]any)["lawyers"] = 0.5 + float64(i%7)
-	}
-	b, _ := json.Marshal(fc)
-	stations := filepath.Join(dir, "stations.geojson")
-	os.WriteFile(stations, b, 0o644)
+	stations := demoServicesWith(t, dir, "lawyers", func(i int) float64 { return 0.5 + float64(i%7) })
 	c.Load(t, db, stations, "stations")
 	c.Load(t, db, demoParishes, "districts")
 	c.Exec(t, db, `CREATE TABLE badcap AS SELECT * FROM stations ORDER BY ogc_fid;
