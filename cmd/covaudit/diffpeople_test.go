@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,30 +82,9 @@ func decode(t *testing.T, what, data string, v any) {
 // the gap map's newly uncovered land holds those people; and
 // --max-loss-people regresses above the loss and not at it.
 func TestCloseBridgePeople(t *testing.T) {
-	osmium, err := exec.LookPath("osmium")
-	if err != nil {
-		t.Skip("osmium (Debian osmium-tool) is not installed: .ci/run installs it")
-	}
 	root := t.TempDir()
+	closed, edited := bridgeDemos(t, root)
 	pop := writePopulationGrid(t, root)
-	demo := func(name string) string {
-		dir := filepath.Join(root, name)
-		if code, _, errOut := runCLI(t, "", "init", "--demo", dir); code != 0 {
-			t.Fatalf("init --demo: %s", errOut)
-		}
-		return dir
-	}
-	closed, edited := demo("closed"), demo("edited")
-	pbf := filepath.Join(edited, "andorra-roads.osm.pbf")
-	if out, err := exec.Command(osmium, "removeid", "--overwrite", "-o", pbf+".new.osm.pbf", pbf, "w"+closedBridge).CombinedOutput(); err != nil {
-		t.Fatalf("osmium removeid: %v\n%s", err, out)
-	}
-	if err := os.Rename(pbf+".new.osm.pbf", pbf); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(closed, "bridge.txt"), []byte("way/"+closedBridge+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	check := func(dir string) checkPeople {
 		t.Helper()
 		t.Chdir(dir)

@@ -32,12 +32,16 @@ func withoutMeta(t *testing.T, data string) map[string]any {
 // id gives the report (apart from its meta) that check gives on the
 // extract with the way removed by osmium (osmium removeid); the bridge
 // costs land; and a GeoJSON line across the bridge closes it too.
-func TestCloseBridgeIsTheExtractWithout(t *testing.T) {
+// bridgeDemos writes two copies of the demo under root: closed, with
+// closed/bridge.txt naming the bridge way closedBridge for --close, and
+// edited, whose road extract has that way removed by osmium (the test
+// skips where osmium is not installed).
+func bridgeDemos(t *testing.T, root string) (closed, edited string) {
+	t.Helper()
 	osmium, err := exec.LookPath("osmium")
 	if err != nil {
 		t.Skip("osmium (Debian osmium-tool) is not installed: .ci/run installs it")
 	}
-	root := t.TempDir()
 	demo := func(name string) string {
 		dir := filepath.Join(root, name)
 		if code, _, errOut := runCLI(t, "", "init", "--demo", dir); code != 0 {
@@ -45,7 +49,7 @@ func TestCloseBridgeIsTheExtractWithout(t *testing.T) {
 		}
 		return dir
 	}
-	closed, edited := demo("closed"), demo("edited")
+	closed, edited = demo("closed"), demo("edited")
 	pbf := filepath.Join(edited, "andorra-roads.osm.pbf")
 	if out, err := exec.Command(osmium, "removeid", "--overwrite", "-o", pbf+".new.osm.pbf", pbf, "w"+closedBridge).CombinedOutput(); err != nil {
 		t.Fatalf("osmium removeid: %v\n%s", err, out)
@@ -56,6 +60,12 @@ func TestCloseBridgeIsTheExtractWithout(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(closed, "bridge.txt"), []byte("# the bridge\nway/"+closedBridge+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return closed, edited
+}
+
+func TestCloseBridgeIsTheExtractWithout(t *testing.T) {
+	root := t.TempDir()
+	closed, edited := bridgeDemos(t, root)
 	report := func(dir string, args ...string) string {
 		t.Helper()
 		t.Chdir(dir)
