@@ -39,7 +39,8 @@ func FuzzConfig(f *testing.F) {
 		for _, k := range configKeys {
 			known[k.path] = true
 		}
-		nlines := bytes.Count(data, []byte("\n")) + 1
+		// YAML breaks lines at \n, \r\n and a lone \r alike.
+		nlines := bytes.Count(bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n")), []byte("\n")) + 1
 		for k, v := range values {
 			if !known[k] {
 				t.Fatalf("unknown key %q returned", k)
