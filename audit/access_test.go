@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"os"
 	"slices"
 	"testing"
 
@@ -39,43 +38,7 @@ func accessAudit(t *testing.T, workers int) *Audit {
 // independent computation (GeographicLib distances, networkx road times,
 // numerically minimised access legs) to 1e-9 relative.
 func TestAccessMatchesReference(t *testing.T) {
-	var fx struct {
-		Places []struct {
-			Line     int    `json:"line"`
-			District string `json:"district"`
-		} `json:"places"`
-		Methods map[string]struct {
-			Index  []float64 `json:"index"`
-			Ratio  []float64 `json:"ratio"`
-			Demand []float64 `json:"demand"`
-		} `json:"-"`
-		Capacitated struct {
-			Served    []float64 `json:"served"`
-			ByStation []float64 `json:"by_station"`
-		} `json:"capacitated"`
-		Sizes []int `json:"catchment_sizes"`
-	}
-	b, err := os.ReadFile("testdata/access/expected.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &fx); err != nil {
-		t.Fatal(err)
-	}
-	var raw map[string]json.RawMessage
-	json.Unmarshal(b, &raw)
-	fx.Methods = map[string]struct {
-		Index  []float64 `json:"index"`
-		Ratio  []float64 `json:"ratio"`
-		Demand []float64 `json:"demand"`
-	}{}
-	for _, m := range []string{"2sfca", "e2sfca", "gaussian"} {
-		v := fx.Methods[m]
-		if err := json.Unmarshal(raw[m], &v); err != nil {
-			t.Fatal(err)
-		}
-		fx.Methods[m] = v
-	}
+	fx := readAccessFixture(t, "testdata/access/expected.json")
 	a := accessAudit(t, 2)
 	ar := a.access
 	if len(ar.places) != len(fx.Places) {
@@ -86,64 +49,7 @@ func TestAccessMatchesReference(t *testing.T) {
 			t.Errorf("place %d (line %d): district %q, want %q", i, p.Line, got, p.District)
 		}
 	}
-	rural, shared := 0, 0
-	for j, ms := range ar.catch.Members {
-		if len(ms) != fx.Sizes[j] {
-			t.Errorf("station %d (%s): %d places in its catchment, the reference has %d", j, a.Stations[j].ID, len(ms), fx.Sizes[j])
-		}
-		for _, m := range ms {
-			if a.Districts[ar.places[m.Place].District].Rule.ByRoad() {
-				rural++
-			}
-		}
-	}
-	for _, r := range ar.catch.Reached {
-		if r > 1 {
-			shared++
-		}
-	}
-	if rural < 100 || shared < 50 {
-		t.Fatalf("the fixture does not exercise what it should: %d road memberships, %d places in several catchments", rural, shared)
-	}
-	tol := 1e-9
-	near := func(got, want float64) bool {
-		return got == want || math.Abs(got-want) <= tol*math.Max(math.Abs(got), math.Abs(want))
-	}
-	check := func(name string, got, want []float64) {
-		t.Helper()
-		bad := 0
-		for i := range want {
-			if !near(got[i], want[i]) {
-				if bad < 5 {
-					t.Errorf("%s[%d] = %.15g, reference %.15g", name, i, got[i], want[i])
-				}
-				bad++
-			}
-		}
-		if bad > 0 {
-			t.Errorf("%s: %d of %d differ by more than %g relative", name, bad, len(want), tol)
-		}
-	}
-	zones := make([]coverage.Decay, len(a.Districts))
-	gauss := make([]coverage.Decay, len(a.Districts))
-	for i, d := range a.Districts {
-		zones[i], gauss[i] = defaultDecay(d.Rule.Limit()), coverage.Decay{Gaussian: true}
-	}
-	for name, decay := range map[string][]coverage.Decay{"2sfca": nil, "e2sfca": zones, "gaussian": gauss} {
-		// The Gaussian weighs the costs themselves, not only which zone
-		// they fall in: road times that agree to microseconds (the
-		// reference's legs are minimised numerically) give weights near
-		// the limit, where they vanish, that agree to 1e-7 relative.
-		tol = map[bool]float64{false: 1e-9, true: 1e-6}[name == "gaussian"]
-		acc := ar.catch.Access(ar.places, a.Districts, ar.capacity, decay)
-		want := fx.Methods[name]
-		check(name+" index", acc.Index, want.Index)
-		check(name+" ratio", acc.Ratio, want.Ratio)
-		check(name+" demand", acc.Demand, want.Demand)
-	}
-	tol = 1e-9
-	check("served", ar.capac.Served, fx.Capacitated.Served)
-	check("served by station", ar.capac.ByStation, fx.Capacitated.ByStation)
+	matchAccessFixture(t, a, fx, 100, 50)
 	// 2SFCA hands out every station's capacity to the people it reaches.
 	var people, supply float64
 	for i, p := range ar.places {
@@ -154,7 +60,7 @@ func TestAccessMatchesReference(t *testing.T) {
 			supply += c
 		}
 	}
-	if !near(people, supply) {
+	if !relNear(people, supply, 1e-9) {
 		t.Errorf("sum of people x index = %v, want the capacity of the stations with demand %v", people, supply)
 	}
 }
