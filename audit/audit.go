@@ -235,7 +235,7 @@ func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons boo
 		Workers:           cfg.Workers,
 		PassByPopulation:  cfg.PassByPopulation,
 	}
-	if cfg.Roads.File != "" {
+	if cfg.Roads.File != "" && (!cfg.Roads.Optional || a.anyByRoad()) {
 		if err := a.loadRoads(ctx); err != nil {
 			return nil, err
 		}
@@ -734,4 +734,14 @@ func listSome(ids []string) string {
 		return strings.Join(ids, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(ids[:5], ", "), len(ids)-5)
+}
+
+// anyByRoad reports whether some district is under a road rule.
+func (a *Audit) anyByRoad() bool {
+	for i := range a.Districts {
+		if a.Districts[i].Rule.ByRoad() {
+			return true
+		}
+	}
+	return false
 }

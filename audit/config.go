@@ -131,6 +131,10 @@ type RoadConfig struct {
 	// File is the .osm.pbf (or .osm, .osm.gz, .osm.bz2) file; DemoRoads
 	// names the embedded demo network.
 	File string
+	// Optional reads File only when some district is under a road rule:
+	// the demo's embedded network, which an audit whose classes are all
+	// radius rules does not need.
+	Optional bool
 	// Profile, Speeds and Direction are the defaults of the road rules
 	// that do not set their own.
 	Profile, Speeds, Direction string

@@ -344,7 +344,9 @@ func (o *checkOptions) config(stdin io.Reader, stderr io.Writer) (audit.Config, 
 		AccessSpeedMS: float64(o.road.accessSpeed), MaxAccessM: float64(o.road.maxAccess), TolerancePct: float64(o.road.tolerance),
 		Close: o.road.closeRoads, SpeedFactor: o.road.speedFactor}
 	if o.districts == "" && o.stations == "" && o.road.roads == "" {
-		c.Roads.File = audit.DemoRoads // the demo audits rural parishes by road
+		// The demo audits rural parishes by road; read only when a class
+		// is under a road rule.
+		c.Roads.File, c.Roads.Optional = audit.DemoRoads, true
 	}
 	c.Population, c.PopulationField, c.PopulationCRS = o.population, o.populationField, o.populationCRS.crs
 	c.ChordErrorM, c.Workers = float64(o.chordError), o.workers

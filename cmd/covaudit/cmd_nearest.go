@@ -80,6 +80,7 @@ func runNearestArgs(ctx context.Context, args []string, stdin io.Reader, stdout,
 	if err != nil {
 		return err
 	}
+	cfg.Roads.Optional = false // nearest measures every point's travel time by road
 	if o.points == "" && cfg.Access.Enabled() && cfg.Population != "" {
 		// The population's own points, each with its index and people.
 		if cfg.Population == "-" || isRasterPath(cfg.Population) {

@@ -115,6 +115,22 @@ func TestDemoGolden(t *testing.T) {
 	}
 }
 
+// TestDemoRadiusOnlyReadsNoRoads: the demo with every class under a radius
+// rule neither reads the embedded road network nor describes it.
+func TestDemoRadiusOnlyReadsNoRoads(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "check", "--class", "all:values=urban|rural,rule=radius,distance=2km")
+	if code != 1 || !strings.Contains(out, "Canillo") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if strings.Contains(out, "Road network") || strings.Contains(errOut, "road network") {
+		t.Errorf("a radius-only demo describes the road network:\n%s\n%s", out, errOut)
+	}
+	_, out, _ = runCLI(t, "", "check", "--class", "all:values=urban|rural,rule=radius,distance=2km", "--format", "json")
+	if strings.Contains(out, `"roads"`) {
+		t.Errorf("a radius-only demo lists the road network among its inputs or summary")
+	}
+}
+
 func TestJSONShape(t *testing.T) {
 	_, out, _ := runCLI(t, "", "check", "--format", "json")
 	var rep struct {
