@@ -14,11 +14,14 @@ import (
 	iplanar "github.com/covaudit/covaudit/internal/planar"
 )
 
-// placeLocator is districtLocator for many points: the polygons' boxes in
-// an R-tree, each polygon's rings tested even-odd in longitude and
-// latitude (outer ring in, no hole holding the point) with long edges
-// replaced by their geodesics (coverage.GeodesicOutline), as
-// districtLocator does; the first district in input order wins.
+// placeLocator returns a function giving the first district (input order)
+// that holds a point, or -1, for every command that places points in
+// districts (population, nearest, the surface): the polygons' boxes in an
+// R-tree, each polygon's rings tested even-odd in longitude and latitude
+// (outer ring in, no hole holding the point) with long edges replaced by
+// their geodesics (coverage.GeodesicOutline), the engine's edges. A point
+// on an edge two districts share goes to one of them by the even-odd
+// rule's half-open crossings, the same one wherever it is asked.
 func (a *Audit) placeLocator() func(p orb.Point) int {
 	type poly struct {
 		district int

@@ -15,8 +15,6 @@ import (
 	"github.com/covaudit/covaudit/geodesy"
 	"github.com/covaudit/covaudit/roads"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
-	"github.com/tidwall/rtree"
 )
 
 // NearestPoint is one point's answer: its district and class, the nearest
@@ -123,7 +121,7 @@ func (a *Audit) Nearest(ctx context.Context, points string, pointsCRS crs.CRS, o
 			break
 		}
 	}
-	districtAt := a.districtLocator()
+	districtAt := a.placeLocator()
 	rep := &NearestReport{Points: make([]NearestPoint, len(pts)), Attribution: append([]string{}, a.Attribution...)}
 	for i, p := range pts {
 		if i%1024 == 0 && ctx.Err() != nil {
@@ -324,30 +322,6 @@ func (r *NearestReport) Write(w io.Writer, format string) error {
 	}
 	_, err := fmt.Fprintf(w, "\n%d point(s): %d meet their rule, %d do not\n", len(r.Points), len(r.Points)-r.Failing, r.Failing)
 	return err
-}
-
-// districtLocator returns a function giving the first district (input
-// order) that holds a point, or -1; districts are found by their boxes in
-// an R-tree, then tested in lon/lat with long edges replaced by their
-// geodesics (coverage.GeodesicOutline), the engine's edges.
-func (a *Audit) districtLocator() func(p orb.Point) int {
-	var tree rtree.RTreeG[int]
-	outlines := make([]orb.MultiPolygon, len(a.Districts))
-	for i := range a.Districts {
-		outlines[i] = coverage.GeodesicOutline(a.Districts[i].Geometry)
-		b := outlines[i].Bound()
-		tree.Insert(b.Min, b.Max, i)
-	}
-	return func(p orb.Point) int {
-		best := -1
-		tree.Search(p, p, func(_, _ [2]float64, i int) bool {
-			if (best < 0 || i < best) && planar.MultiPolygonContains(outlines[i], p) {
-				best = i
-			}
-			return true
-		})
-		return best
-	}
 }
 
 func strOr(s *string) string {

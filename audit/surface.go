@@ -145,7 +145,7 @@ func (a *Audit) Surface(ctx context.Context) (*geodata.Grid, error) {
 	if a.Config.Output.SurfaceMeasure == "access" {
 		return out, a.accessSurface(ctx, sg, out)
 	}
-	districtAt := a.districtLocator()
+	districtAt := a.placeLocator()
 	workers := a.Config.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
