@@ -72,6 +72,9 @@ func Diff(ctx context.Context, cfg Config, base, head string, lim DiffLimits) (*
 	copts.Roads = nil
 	if a.roads != nil && a.roads.headNets != nil {
 		copts.HeadRoadsFor = a.headFieldFor
+		if len(d.stationChanges) > 0 && a.anyByRoad() {
+			a.warn("the head side changes both the stations and the roads: a road district's newly uncovered area is what the head leaves uncovered less what neither side's stations leave uncovered on the base roads, so land uncovered before that a head station reaches only on the base roads counts as newly uncovered; diff the stations and the roads in two runs for the exact split")
+		}
 	}
 	d.changes, err = coverage.Compare(ctx, a.Districts, d.base, d.head, copts)
 	if err != nil {

@@ -136,4 +136,30 @@ func TestCloseBridgeIsTheExtractWithout(t *testing.T) {
 		t.Errorf("diff --head-close: newly uncovered %.2f m2, the two checks differ by %.2f m2 (error bound %.2f)", sum, lost, errSum)
 	}
 	t.Logf("closing way %s loses %.3f km2 (diff: %.3f km2)", closedBridge, lost/1e6, sum/1e6)
+	const both = "changes both the stations and the roads"
+	if strings.Contains(out, both) || strings.Contains(errOut, both) {
+		t.Errorf("diff --head-close with the same stations warns that the stations changed too")
+	}
+	// A head that also drops a station is told that the split between the
+	// two changes is not exact.
+	var fc map[string]any
+	raw, err := os.ReadFile("andorra-services.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		t.Fatal(err)
+	}
+	fc["features"] = fc["features"].([]any)[1:]
+	fewer, err := json.Marshal(fc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("fewer.geojson", fewer, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errOut = runCLI(t, "", "diff", "--base", "andorra-services.geojson", "--head", "fewer.geojson", "--head-close", "bridge.txt", "--format", "json")
+	if !strings.Contains(out, both) && !strings.Contains(errOut, both) {
+		t.Errorf("diff --head-close with a station removed does not warn that the split is not exact:\n%s", errOut)
+	}
 }
