@@ -218,6 +218,7 @@ type districts struct {
 	ds    []coverage.District
 	bands []*bandedRings // containment in ds[i], as holds answers it
 	tree  rtree.RTreeG[int]
+	grid  *boxGrid // the districts' boxes, for contains
 }
 
 func newDistricts(ds []coverage.District) *districts {
@@ -235,10 +236,13 @@ func newDistricts(ds []coverage.District) *districts {
 			d.bands[i] = newBandedRings(d.ds[i].Geometry)
 		}
 	})
+	boxes := make([]orb.Bound, len(d.ds))
 	for i := range d.ds {
 		b := d.ds[i].Geometry.Bound()
 		d.tree.Insert(b.Min, b.Max, i)
+		boxes[i] = b
 	}
+	d.grid = newBoxGrid(boxes)
 	return d
 }
 
@@ -272,7 +276,10 @@ func holds(mp orb.MultiPolygon, p orb.Point) bool {
 	return in
 }
 
-func (d *districts) contains(p orb.Point) bool { return d.at(p) >= 0 }
+// contains reports whether a district holds p: d.at(p) >= 0.
+func (d *districts) contains(p orb.Point) bool {
+	return d.grid.any(p, func(i int) bool { return d.bands[i].holds(p) })
+}
 
 func (d *districts) nameAt(p orb.Point) string {
 	if i := d.at(p); i >= 0 {
