@@ -3,6 +3,7 @@ package validate
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"sync"
@@ -129,20 +130,26 @@ type checker struct {
 	cands    []int32     // candidates' records
 	pts      []orb.Point // candidates' points
 
+	sizeHint int     // records expected
 	dupIDs   []int32 // pairs: record, the first record of its id
 	idDone   chan struct{}
 	distDone chan struct{} // dist is made
 }
 
-func newChecker(name string, opts Options) *checker {
+// newChecker starts the checks of a file of about sizeHint records.
+func newChecker(name string, opts Options, sizeHint int) *checker {
 	if opts.DuplicateDistanceM <= 0 {
 		opts.DuplicateDistanceM = 10
 	}
 	if opts.MaxOutsideM <= 0 {
 		opts.MaxOutsideM = 50e3
 	}
-	c := &checker{name: name, opts: opts, idDone: make(chan struct{}), distDone: make(chan struct{})}
+	c := &checker{name: name, opts: opts, sizeHint: sizeHint, idDone: make(chan struct{}), distDone: make(chan struct{})}
 	c.store.frozen = make(chan frozenB, 4)
+	// Sized once: doubling a million records' slices copied them.
+	c.store.ends = make([][4]uint32, 0, sizeHint)
+	c.store.line, c.store.feature = make([]int32, 0, sizeHint), make([]int32, 0, sizeHint)
+	c.cands, c.pts = make([]int32, 0, sizeHint), make([]orb.Point, 0, sizeHint)
 	// The districts' outlines and bands are made while the file is read.
 	go func() {
 		defer close(c.distDone)
@@ -156,11 +163,19 @@ func newChecker(name string, opts Options) *checker {
 // order.
 func (c *checker) findDupIDs() {
 	defer close(c.idDone)
-	var firstID map[string]int32
-	for b := range c.store.frozen {
-		if firstID == nil {
-			firstID = make(map[string]int32, 4*blockRecords)
+	var blocks []frozenB
+	idOf := func(k int) string {
+		b := blocks[k/blockRecords]
+		i := k - b.first
+		start := uint32(0)
+		if i > 0 {
+			start = b.ends[i-1][3]
 		}
+		return b.text[start:b.ends[i][0]]
+	}
+	t := newIDTable(c.sizeHint)
+	for b := range c.store.frozen {
+		blocks = append(blocks, b)
 		start := uint32(0)
 		for i, e := range b.ends {
 			id := b.text[start:e[0]]
@@ -168,13 +183,68 @@ func (c *checker) findDupIDs() {
 			if id == "" {
 				continue
 			}
-			k := int32(b.first + i)
-			if f, ok := firstID[id]; ok {
-				c.dupIDs = append(c.dupIDs, k, f)
-			} else {
-				firstID[id] = k
+			k := b.first + i
+			if f := t.firstOr(id, k, idOf); f != k {
+				c.dupIDs = append(c.dupIDs, int32(k), int32(f))
 			}
 		}
+	}
+}
+
+// idTable is a set of ids by the record that used each first: open
+// addressing over one word a slot (32 bits of the id's hash, and the
+// record), where a map of strings hashed each id twice (looked up, then
+// stored) and cost half a second on a million.
+type idTable struct {
+	seed  maphash.Seed
+	slots []uint64 // hash<<32 | record+1; 0 is empty
+	n     int
+}
+
+func newIDTable(hint int) *idTable {
+	size := 1024
+	for size < 2*hint {
+		size *= 2
+	}
+	return &idTable{seed: maphash.MakeSeed(), slots: make([]uint64, size)}
+}
+
+// firstOr returns the record that used id first, or adds id as used first
+// by record k and returns k. idOf gives the id of an earlier record.
+func (t *idTable) firstOr(id string, k int, idOf func(int) string) int {
+	h := uint32(maphash.String(t.seed, id))
+	mask := uint32(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			t.slots[i] = uint64(h)<<32 | uint64(k+1)
+			t.n++
+			if 2*t.n > len(t.slots) {
+				t.grow()
+			}
+			return k
+		}
+		if uint32(s>>32) == h {
+			if f := int(uint32(s)) - 1; idOf(f) == id {
+				return f
+			}
+		}
+	}
+}
+
+func (t *idTable) grow() {
+	old := t.slots
+	t.slots = make([]uint64, 2*len(old))
+	mask := uint32(len(t.slots) - 1)
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		i := uint32(s>>32) & mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
 	}
 }
 

@@ -271,3 +271,28 @@ func serialRecords(name string, sf *geodata.StationFile, res *Result, opts Optio
 	})
 	return res
 }
+
+// TestIDTableMatchesMap: the id table, grown from its least size, finds the
+// first record of each id as a map does, with ids that differ in one byte.
+func TestIDTableMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	var ids []string
+	for range 20000 {
+		id := fmt.Sprintf("S%d", rng.Intn(9000))
+		if rng.Intn(4) == 0 {
+			id += "x"
+		}
+		ids = append(ids, id)
+	}
+	tab := newIDTable(0)
+	first := map[string]int{}
+	for k, id := range ids {
+		want, ok := first[id]
+		if !ok {
+			first[id], want = k, k
+		}
+		if got := tab.firstOr(id, k, func(f int) string { return ids[f] }); got != want {
+			t.Fatalf("id %q of record %d: first %d, want %d", id, k, got, want)
+		}
+	}
+}

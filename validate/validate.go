@@ -8,6 +8,7 @@
 package validate
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"github.com/covaudit/covaudit/internal/planar"
@@ -153,7 +154,7 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 				"save the file as UTF-8")
 		}
 	}
-	c := newChecker(name, opts)
+	c := newChecker(name, opts, bytes.Count(data, []byte{'\n'}))
 	sf, err := geodata.EachStationRecord(data, name, opts.Stations, c.record)
 	if err != nil {
 		c.stop()
@@ -165,7 +166,7 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 // Records checks a station file already split into records (a Shapefile
 // or GeoPackage layer, see geodata.RecordsFromLayer).
 func Records(name string, sf *geodata.StationFile, opts Options) *Result {
-	c := newChecker(name, opts)
+	c := newChecker(name, opts, len(sf.Records))
 	for _, r := range sf.Records {
 		c.record(sf, r)
 	}
