@@ -177,14 +177,20 @@ func (g *boxGrid) cell(d, scale float64, n int) int {
 // any reports whether fn holds for a district whose box holds p (box
 // edges included), trying them in the order of the cell's list.
 func (g *boxGrid) any(p orb.Point, fn func(i int) bool) bool {
-	if len(g.boxes) == 0 || !(p[0] >= g.bound.Min[0] && p[0] <= g.bound.Max[0] && p[1] >= g.bound.Min[1] && p[1] <= g.bound.Max[1]) {
-		return false
-	}
-	c := g.cell(p[1]-g.bound.Min[1], g.sy, g.ny)*g.nx + g.cell(p[0]-g.bound.Min[0], g.sx, g.nx)
-	for _, i := range g.items[g.first[c]:g.first[c+1]] {
+	for _, i := range g.cellOf(p) {
 		if b := g.boxes[i]; p[0] >= b.Min[0] && p[0] <= b.Max[0] && p[1] >= b.Min[1] && p[1] <= b.Max[1] && fn(int(i)) {
 			return true
 		}
 	}
 	return false
+}
+
+// cellOf lists the districts whose box meets p's cell (none when p is
+// outside the grid).
+func (g *boxGrid) cellOf(p orb.Point) []int32 {
+	if len(g.boxes) == 0 || !(p[0] >= g.bound.Min[0] && p[0] <= g.bound.Max[0] && p[1] >= g.bound.Min[1] && p[1] <= g.bound.Max[1]) {
+		return nil
+	}
+	c := g.cell(p[1]-g.bound.Min[1], g.sy, g.ny)*g.nx + g.cell(p[0]-g.bound.Min[0], g.sx, g.nx)
+	return g.items[g.first[c]:g.first[c+1]]
 }

@@ -301,6 +301,34 @@ func (d *districts) distance(p orb.Point, limit float64) float64 {
 	const mPerDeg = planar.MetresPerDeg
 	kx := mPerDeg * math.Cos(p[1]*math.Pi/180)
 	dLat, dLon := limit/mPerDeg, limit/math.Max(kx, 1)
+	within := func(i int) (float64, bool) {
+		best := math.Inf(1)
+		for _, poly := range d.ds[i].Geometry {
+			for _, ring := range poly {
+				for k := 1; k < len(ring); k++ {
+					ax, ay := (ring[k-1][0]-p[0])*kx, (ring[k-1][1]-p[1])*mPerDeg
+					bx, by := (ring[k][0]-p[0])*kx, (ring[k][1]-p[1])*mPerDeg
+					best = math.Min(best, segDist(ax, ay, bx, by))
+					if best <= limit {
+						return best, true
+					}
+				}
+			}
+		}
+		return best, false
+	}
+	// The districts listed in p's grid cell first (a station in a lake
+	// has the district around it there): any edge within limit answers,
+	// and their boxes are near. Without one, the search below decides.
+	// (Within metres of a pole, kx < 1, the search's reach is narrower
+	// than limit: left to it.)
+	if kx >= 1 {
+		for _, i := range d.grid.cellOf(p) {
+			if b, ok := within(int(i)); ok {
+				return b
+			}
+		}
+	}
 	// Districts nearest by box first: the first edge within limit ends the
 	// search, and a far district's edges are all beyond it.
 	type near struct {
@@ -320,17 +348,10 @@ func (d *districts) distance(p orb.Point, limit float64) float64 {
 		if c.box > limit*1.01 {
 			break // the box's distance, in the same frame, bounds its edges'
 		}
-		for _, poly := range d.ds[c.i].Geometry {
-			for _, ring := range poly {
-				for k := 1; k < len(ring); k++ {
-					ax, ay := (ring[k-1][0]-p[0])*kx, (ring[k-1][1]-p[1])*mPerDeg
-					bx, by := (ring[k][0]-p[0])*kx, (ring[k][1]-p[1])*mPerDeg
-					best = math.Min(best, segDist(ax, ay, bx, by))
-					if best <= limit {
-						return best
-					}
-				}
-			}
+		b, ok := within(c.i)
+		best = math.Min(best, b)
+		if ok {
+			return best
 		}
 	}
 	return best
