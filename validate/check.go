@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -41,24 +42,38 @@ const blockRecords = 1 << 14
 // and feature: about 60 bytes a record where a geodata.StationRecord and
 // its line were 170.
 type recordStore struct {
-	blocks        []string     // frozen blocks, blockRecords records each (the last may hold fewer)
-	cur           []byte       // the block being filled
-	ends          [][4]uint32  // per record: where its id, name, lon and lat end in its block
-	line, feature []int32      // per record
-	frozen        chan frozenB // blocks for the duplicate-id search, as they freeze
+	blocks        []string    // frozen blocks, blockRecords records each (the last may hold fewer)
+	cur           []byte      // the block being filled
+	ends          [][4]uint32 // per record: where its id, name, lon and lat end in its block
+	line, feature []int32     // per record
 }
 
+// frozenB is a frozen block for the goroutines that check it while the
+// next ones are read: views of its records and candidates, which the
+// reader no longer writes.
 type frozenB struct {
-	first int         // index of the block's first record
-	text  string      // the block
-	ends  [][4]uint32 // its records' ends
+	first         int         // index of the block's first record
+	text          string      // the block
+	ends          [][4]uint32 // its records' ends
+	line, feature []int32
+	candLo        int         // index of its first candidate
+	cands         []int32     // its candidates' records
+	pts           []orb.Point // and points
+}
+
+// texts is recordStore.texts of record k of the block.
+func (b *frozenB) texts(k int) (id, name, lon, lat string) {
+	i := k - b.first
+	start := uint32(0)
+	if i > 0 {
+		start = b.ends[i-1][3]
+	}
+	e := b.ends[i]
+	return b.text[start:e[0]], b.text[e[0]:e[1]], b.text[e[1]:e[2]], b.text[e[2]:e[3]]
 }
 
 func (s *recordStore) add(r *geodata.StationRecord) int {
 	k := len(s.ends)
-	if k > 0 && k%blockRecords == 0 {
-		s.freeze()
-	}
 	s.cur = append(s.cur, r.ID...)
 	e0 := len(s.cur)
 	s.cur = append(s.cur, r.Name...)
@@ -72,18 +87,22 @@ func (s *recordStore) add(r *geodata.StationRecord) int {
 	return k
 }
 
-// freeze ends the current block (when it holds records).
-func (s *recordStore) freeze() {
+// freeze ends the current block (when it holds records) and hands it to
+// the duplicate-id search and to stage 2.
+func (c *checker) freeze() {
+	s := &c.store
 	b := len(s.blocks)
 	if b*blockRecords >= len(s.ends) {
 		return
 	}
 	s.blocks = append(s.blocks, string(s.cur))
 	s.cur = s.cur[:0]
-	if s.frozen != nil {
-		lo := b * blockRecords
-		s.frozen <- frozenB{lo, s.blocks[b], s.ends[lo:len(s.ends):len(s.ends)]}
-	}
+	lo, n, m := b*blockRecords, len(s.ends), len(c.cands)
+	fb := &frozenB{first: lo, text: s.blocks[b], ends: s.ends[lo:n:n], line: s.line[lo:n:n], feature: s.feature[lo:n:n],
+		candLo: c.candLo, cands: c.cands[c.candLo:m:m], pts: c.pts[c.candLo:m:m]}
+	c.candLo = m
+	c.frozen <- fb
+	c.toCheck <- fb
 }
 
 // texts returns record k's id, name, longitude and latitude (k in a frozen
@@ -129,6 +148,12 @@ type checker struct {
 	coords   recFindings // stage 1 findings
 	cands    []int32     // candidates' records
 	pts      []orb.Point // candidates' points
+	candLo   int         // the first candidate of the block being filled
+
+	frozen, toCheck chan *frozenB // frozen blocks for the duplicate-id search and stage 2
+	checked         []*checkedB   // stage 2's results, in any order
+	checkMu         sync.Mutex
+	checkers        sync.WaitGroup
 
 	sizeHint int     // records expected
 	dupIDs   []int32 // pairs: record, the first record of its id
@@ -145,7 +170,7 @@ func newChecker(name string, opts Options, sizeHint int) *checker {
 		opts.MaxOutsideM = 50e3
 	}
 	c := &checker{name: name, opts: opts, sizeHint: sizeHint, idDone: make(chan struct{}), distDone: make(chan struct{})}
-	c.store.frozen = make(chan frozenB, 4)
+	c.frozen, c.toCheck = make(chan *frozenB, 4), make(chan *frozenB, 4)
 	// Sized once: doubling a million records' slices copied them.
 	c.store.ends = make([][4]uint32, 0, sizeHint)
 	c.store.line, c.store.feature = make([]int32, 0, sizeHint), make([]int32, 0, sizeHint)
@@ -156,6 +181,19 @@ func newChecker(name string, opts Options, sizeHint int) *checker {
 		c.dist = newDistricts(opts.Districts)
 	}()
 	go c.findDupIDs()
+	for range runtime.GOMAXPROCS(0) {
+		c.checkers.Add(1)
+		go func() {
+			defer c.checkers.Done()
+			<-c.distDone
+			for b := range c.toCheck {
+				r := c.stage2(b)
+				c.checkMu.Lock()
+				c.checked = append(c.checked, r)
+				c.checkMu.Unlock()
+			}
+		}()
+	}
 	return c
 }
 
@@ -163,7 +201,7 @@ func newChecker(name string, opts Options, sizeHint int) *checker {
 // order.
 func (c *checker) findDupIDs() {
 	defer close(c.idDone)
-	var blocks []frozenB
+	var blocks []*frozenB
 	idOf := func(k int) string {
 		b := blocks[k/blockRecords]
 		i := k - b.first
@@ -174,7 +212,7 @@ func (c *checker) findDupIDs() {
 		return b.text[start:b.ends[i][0]]
 	}
 	t := newIDTable(c.sizeHint)
-	for b := range c.store.frozen {
+	for b := range c.frozen {
 		blocks = append(blocks, b)
 		start := uint32(0)
 		for i, e := range b.ends {
@@ -261,6 +299,9 @@ func (c *checker) record(sf *geodata.StationFile, rv geodata.StationRecord) {
 		}
 	}
 	r := &rv
+	if k := len(c.store.ends); k > 0 && k%blockRecords == 0 {
+		c.freeze()
+	}
 	k := c.store.add(r)
 	at := func(code, msg, fix string) { c.coords.add(k, c.finding(r.Line, r.Feature, r.ID, code, msg, fix)) }
 	lon, lat, lonErr, latErr := r.Coords()
@@ -328,16 +369,61 @@ func swapFix(lon, lat string) string { return fmt.Sprintf("longitude %s, latitud
 
 // stop ends the checker's goroutines when the file cannot be read.
 func (c *checker) stop() {
-	close(c.store.frozen)
+	close(c.frozen)
+	close(c.toCheck)
 	<-c.idDone
 	<-c.distDone
+	c.checkers.Wait()
+}
+
+// checkedB is stage 2's outcome for a block's candidates.
+type checkedB struct {
+	candLo int
+	keep   []bool // the candidate is kept for the hint and duplicates
+	found  recFindings
+}
+
+// stage2 tests a block's candidates against the districts: containment,
+// the swap test, low precision, far outside.
+func (c *checker) stage2(b *frozenB) *checkedB {
+	opts, dist := c.opts, c.dist
+	projected := opts.Stations.CRS.Name != "" && !opts.Stations.CRS.Geographic
+	out := &checkedB{candLo: b.candLo, keep: make([]bool, len(b.cands))}
+	for i, k32 := range b.cands {
+		k := int(k32)
+		pt := b.pts[i]
+		lon, lat := pt[0], pt[1]
+		id, _, lonText, latText := b.texts(k)
+		at := func(code, msg, fix string) {
+			out.found.add(k, c.finding(int(b.line[k-b.first]), int(b.feature[k-b.first]), id, code, msg, fix))
+		}
+		outside := dist != nil && !dist.contains(pt) // once: the test dominates a long file's time
+		if outside && math.Abs(lon) <= 90 {
+			if j := dist.at(orb.Point{lat, lon}); j >= 0 {
+				at("swapped-latlon", fmt.Sprintf("(%s, %s) is outside every district; swapped, it is inside %s", lonText, latText, fmt.Sprintf("district %q", dist.ds[j].Name)), swapFix(lonText, latText))
+				continue
+			}
+		}
+		if d := min(geodata.Decimals(lonText), geodata.Decimals(latText)); d < 3 && !projected {
+			at("low-precision", fmt.Sprintf("(%s, %s) has %d decimal(s): the place is known to about %s", lonText, latText, d, precisionText(d)), "")
+		}
+		if outside {
+			if d := dist.distance(pt, opts.MaxOutsideM); d > opts.MaxOutsideM {
+				at("far-outside", fmt.Sprintf("(%s, %s) is more than %s from every district", lonText, latText, kmText(opts.MaxOutsideM)), "")
+			}
+		}
+		out.keep[i] = true
+	}
+	return out
 }
 
 // finish runs stages 2 and 3 once every record is read.
 func (c *checker) finish(sf *geodata.StationFile, res *Result) *Result {
-	c.store.freeze()
-	close(c.store.frozen)
+	c.freeze()
+	close(c.frozen)
+	close(c.toCheck)
 	<-c.distDone
+	c.checkers.Wait()
 	opts, dist, st := c.opts, c.dist, &c.store
 	if !c.resolved && opts.Stations.CRS.Name == "" && sf.CRS.Name != "" {
 		opts.Stations.CRS = sf.CRS
@@ -347,58 +433,19 @@ func (c *checker) finish(sf *geodata.StationFile, res *Result) *Result {
 	for _, p := range sf.Unsplittable {
 		res.Findings = append(res.Findings, c.finding(p.Line, p.Feature, p.ID, "unreadable-record", p.Msg, ""))
 	}
-	projected := opts.Stations.CRS.Name != "" && !opts.Stations.CRS.Geographic
-
-	// Stage 2, in chunks of the candidates on all cores.
-	keep := make([]bool, len(c.cands))
-	type chunk struct {
-		lo    int
-		found recFindings
-	}
-	var chunks []*chunk
-	var mu sync.Mutex
-	eachChunk(len(c.cands), func(lo, hi int) {
-		ch := &chunk{lo: lo}
-		for i := lo; i < hi; i++ {
-			k := int(c.cands[i])
-			pt := c.pts[i]
-			lon, lat := pt[0], pt[1]
-			id, _, lonText, latText := st.texts(k)
-			at := func(code, msg, fix string) {
-				ch.found.add(k, c.finding(int(st.line[k]), int(st.feature[k]), id, code, msg, fix))
-			}
-			outside := dist != nil && !dist.contains(pt) // once: the test dominates a long file's time
-			if outside && math.Abs(lon) <= 90 {
-				if j := dist.at(orb.Point{lat, lon}); j >= 0 {
-					at("swapped-latlon", fmt.Sprintf("(%s, %s) is outside every district; swapped, it is inside %s", lonText, latText, fmt.Sprintf("district %q", dist.ds[j].Name)), swapFix(lonText, latText))
-					continue
-				}
-			}
-			if d := min(geodata.Decimals(lonText), geodata.Decimals(latText)); d < 3 && !projected {
-				at("low-precision", fmt.Sprintf("(%s, %s) has %d decimal(s): the place is known to about %s", lonText, latText, d, precisionText(d)), "")
-			}
-			if outside {
-				if d := dist.distance(pt, opts.MaxOutsideM); d > opts.MaxOutsideM {
-					at("far-outside", fmt.Sprintf("(%s, %s) is more than %s from every district", lonText, latText, kmText(opts.MaxOutsideM)), "")
-				}
-			}
-			keep[i] = true
-		}
-		mu.Lock()
-		chunks = append(chunks, ch)
-		mu.Unlock()
-	})
-	slices.SortFunc(chunks, func(a, b *chunk) int { return cmp.Compare(a.lo, b.lo) })
-	// The stations kept, in file order.
+	// Stage 2's blocks in file order, and the stations kept.
+	chunks := c.checked
+	slices.SortFunc(chunks, func(a, b *checkedB) int { return cmp.Compare(a.candLo, b.candLo) })
 	n := 0
-	for i, ok := range keep {
-		if ok {
-			c.cands[n], c.pts[n] = c.cands[i], c.pts[i]
-			n++
+	for _, ch := range chunks {
+		for i, ok := range ch.keep {
+			if ok {
+				c.cands[n], c.pts[n] = c.cands[ch.candLo+i], c.pts[ch.candLo+i]
+				n++
+			}
 		}
 	}
 	good, pts := c.cands[:n], c.pts[:n]
-	keep = nil
 
 	// Stage 3: the hint beside the duplicate search.
 	var hint []Finding
