@@ -194,3 +194,13 @@ func (g *boxGrid) cellOf(p orb.Point) []int32 {
 	c := g.cell(p[1]-g.bound.Min[1], g.sy, g.ny)*g.nx + g.cell(p[0]-g.bound.Min[0], g.sx, g.nx)
 	return g.items[g.first[c]:g.first[c+1]]
 }
+
+// cellNear lists the districts whose box meets p's cell, or the cell
+// nearest p when p is outside the grid.
+func (g *boxGrid) cellNear(p orb.Point) []int32 {
+	if len(g.boxes) == 0 {
+		return nil
+	}
+	c := g.cell(p[1]-g.bound.Min[1], g.sy, g.ny)*g.nx + g.cell(p[0]-g.bound.Min[0], g.sx, g.nx)
+	return g.items[g.first[c]:g.first[c+1]]
+}

@@ -317,13 +317,20 @@ func (d *districts) distance(p orb.Point, limit float64) float64 {
 		}
 		return best, false
 	}
-	// The districts listed in p's grid cell first (a station in a lake
-	// has the district around it there): any edge within limit answers,
-	// and their boxes are near. Without one, the search below decides.
+	// The districts listed in p's grid cell first, or in the nearest cell
+	// when p is beyond the grid (a station in a lake has the district
+	// around it there, one beyond the last district its neighbours): any
+	// edge within limit answers. Without one, the search below decides.
 	// (Within metres of a pole, kx < 1, the search's reach is narrower
 	// than limit: left to it.)
 	if kx >= 1 {
-		for _, i := range d.grid.cellOf(p) {
+		for _, i := range d.grid.cellNear(p) {
+			b := d.grid.boxes[i]
+			bx := max(0, b.Min[0]-p[0], p[0]-b.Max[0]) * kx
+			by := max(0, b.Min[1]-p[1], p[1]-b.Max[1]) * mPerDeg
+			if math.Hypot(bx, by) > limit {
+				continue // none of its edges is within limit
+			}
 			if b, ok := within(int(i)); ok {
 				return b
 			}
