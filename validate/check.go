@@ -23,15 +23,16 @@ import (
 //     range, null island); the records that pass are the candidates, kept
 //     as a record index and a point. Meanwhile another goroutine looks for
 //     duplicate ids in the frozen blocks of the store.
-//  2. on all cores, in chunks of the candidates: containment in the
-//     districts, the swap test, low precision and the far-outside search.
-//  3. at once: the coordinate-system hint on a sample of the stations kept,
-//     and the duplicate-location search on all of them.
+//  2. on all cores, block by block as each is frozen (while the next is
+//     read): containment in the districts, the swap test, low precision
+//     and the far-outside search, for the block's candidates.
+//  3. once all is read, at once: the coordinate-system hint on a sample of
+//     the stations kept, and the duplicate-location search on all of them.
 //
-// Findings are put in the order the checks made them one record after the
-// other (for each record the duplicate id first, then its coordinates,
-// then the hint, then duplicate locations), then sorted by place, as
-// before: the output does not depend on the number of cores.
+// Findings are put in the order the serial checks made them (record by
+// record: the duplicate id first, then the coordinates' findings; then
+// the hint; then duplicate locations), then sorted by place, as before:
+// the output does not depend on the number of cores.
 
 // blockRecords is the number of records whose texts share one block of a
 // recordStore.
