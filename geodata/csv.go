@@ -148,6 +148,9 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 	if err != nil {
 		return nil, cols, fmt.Errorf("%s:1: cannot read the header row: %w", name, err)
 	}
+	// The rows after the header share one slice (a slice a row was a
+	// million allocations): callers keep their fields, never the slice.
+	cr.ReuseRecord = true
 	// Every leading byte-order mark goes (a file converted twice has two),
 	// and a column named twice is ambiguous.
 	if len(header) > 0 {

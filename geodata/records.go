@@ -84,6 +84,31 @@ func StationRecords(data []byte, name string, opts StationOptions) (*StationFile
 	return csvRecords(bytes.NewReader(data), name, opts, bytes.Count(data, []byte{'\n'}))
 }
 
+// EachStationRecord is StationRecords calling fn with each record, in
+// file order, instead of returning them all: a CSV file is split as it is
+// read, so a caller that keeps only what it needs of each record does not
+// hold them all (a million rows as records were 120 MB besides their
+// texts). GeoJSON is split first; fn sees the file's CRS from the first
+// record on. The returned file has no Records; its Unsplittable is
+// complete once EachStationRecord returns.
+func EachStationRecord(data []byte, name string, opts StationOptions, fn func(*StationFile, StationRecord)) (*StationFile, error) {
+	data = utf8Bytes(data)
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		sf, err := geojsonRecords(data, name, opts)
+		if err != nil {
+			return nil, err
+		}
+		recs := sf.Records
+		sf.Records = nil
+		for _, r := range recs {
+			fn(sf, r)
+		}
+		return sf, nil
+	}
+	return eachCSVRecord(bytes.NewReader(data), name, opts, fn)
+}
+
 // csvRecords splits a station CSV into records: the header's columns
 // found (openCSV), blank lines skipped, lines that cannot be split kept as
 // problems (reading stops at a quote that never closes). lines, the

@@ -103,3 +103,104 @@ func (br *bandedRings) holds(p orb.Point) bool {
 	}
 	return in
 }
+
+// boxGrid lists, for each cell of a grid over the union of the districts'
+// boxes, the districts whose box meets the cell: the districts whose box
+// holds a point are among those of its cell (the cell of a coordinate is
+// monotone in it, and a box is listed in every cell from that of its
+// minimum to that of its maximum). It answers whether any district holds
+// a point as the R-tree search did, without walking the tree (0.3 s of a
+// million stations' containment tests).
+type boxGrid struct {
+	bound  orb.Bound
+	sx, sy float64 // cells per degree
+	nx, ny int
+	first  []int32 // districts of cell c: items[first[c]:first[c+1]]
+	items  []int32
+	boxes  []orb.Bound
+}
+
+func newBoxGrid(boxes []orb.Bound) *boxGrid {
+	g := &boxGrid{boxes: boxes, nx: 1, ny: 1}
+	if len(boxes) == 0 {
+		return g
+	}
+	g.bound = boxes[0]
+	for _, b := range boxes[1:] {
+		g.bound = g.bound.Union(b)
+	}
+	side := min(1024, max(1, int(math.Ceil(math.Sqrt(16*float64(len(boxes)))))))
+	if w := g.bound.Max[0] - g.bound.Min[0]; w > 0 && !math.IsInf(w, 0) {
+		g.nx, g.sx = side, float64(side)/w
+	}
+	if h := g.bound.Max[1] - g.bound.Min[1]; h > 0 && !math.IsInf(h, 0) {
+		g.ny, g.sy = side, float64(side)/h
+	}
+	count := make([]int32, g.nx*g.ny+1)
+	each := func(fn func(c, i int)) {
+		for i, b := range boxes {
+			x0, x1 := g.cell(b.Min[0]-g.bound.Min[0], g.sx, g.nx), g.cell(b.Max[0]-g.bound.Min[0], g.sx, g.nx)
+			y0, y1 := g.cell(b.Min[1]-g.bound.Min[1], g.sy, g.ny), g.cell(b.Max[1]-g.bound.Min[1], g.sy, g.ny)
+			for y := y0; y <= y1; y++ {
+				for x := x0; x <= x1; x++ {
+					fn(y*g.nx+x, i)
+				}
+			}
+		}
+	}
+	each(func(c, _ int) { count[c+1]++ })
+	for c := 1; c < len(count); c++ {
+		count[c] += count[c-1]
+	}
+	g.first = count
+	g.items = make([]int32, count[len(count)-1])
+	next := append([]int32(nil), count[:len(count)-1]...)
+	each(func(c, i int) {
+		g.items[next[c]] = int32(i)
+		next[c]++
+	})
+	return g
+}
+
+// cell is the cell of an offset d from the grid's minimum (monotone in d).
+func (g *boxGrid) cell(d, scale float64, n int) int {
+	f := d * scale
+	if !(f > 0) {
+		return 0
+	}
+	if f >= float64(n-1) {
+		return n - 1
+	}
+	return int(f)
+}
+
+// any reports whether fn holds for a district whose box holds p (box
+// edges included), trying them in the order of the cell's list.
+func (g *boxGrid) any(p orb.Point, fn func(i int) bool) bool {
+	for _, i := range g.cellOf(p) {
+		if b := g.boxes[i]; p[0] >= b.Min[0] && p[0] <= b.Max[0] && p[1] >= b.Min[1] && p[1] <= b.Max[1] && fn(int(i)) {
+			return true
+		}
+	}
+	return false
+}
+
+// cellOf lists the districts whose box meets p's cell (none when p is
+// outside the grid).
+func (g *boxGrid) cellOf(p orb.Point) []int32 {
+	if len(g.boxes) == 0 || !(p[0] >= g.bound.Min[0] && p[0] <= g.bound.Max[0] && p[1] >= g.bound.Min[1] && p[1] <= g.bound.Max[1]) {
+		return nil
+	}
+	c := g.cell(p[1]-g.bound.Min[1], g.sy, g.ny)*g.nx + g.cell(p[0]-g.bound.Min[0], g.sx, g.nx)
+	return g.items[g.first[c]:g.first[c+1]]
+}
+
+// cellNear lists the districts whose box meets p's cell, or the cell
+// nearest p when p is outside the grid.
+func (g *boxGrid) cellNear(p orb.Point) []int32 {
+	if len(g.boxes) == 0 {
+		return nil
+	}
+	c := g.cell(p[1]-g.bound.Min[1], g.sy, g.ny)*g.nx + g.cell(p[0]-g.bound.Min[0], g.sx, g.nx)
+	return g.items[g.first[c]:g.first[c+1]]
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
 )
 
 // TestBandedRingsTable: the band index gives holds' answer on shapes with
@@ -108,6 +109,58 @@ func TestBandedRingsMatchesHolds(t *testing.T) {
 			}
 			if got, want := br.holds(p), holds(mp, p); got != want {
 				t.Fatalf("trial %d, %v: band index %v, holds %v", trial, p, got, want)
+			}
+		}
+	}
+}
+
+// TestBoxGridMatchesTree: the grid finds a box holding a point exactly when
+// an R-tree search of the point finds one, with points on box edges and
+// corners, boxes of no width or height, and one box alone.
+func TestBoxGridMatchesTree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 11))
+	for trial := range 100 {
+		n := 1 + rng.IntN(60)
+		var boxes []orb.Bound
+		var tree rtree.RTreeG[int]
+		for i := range n {
+			x, y := 114+rng.Float64(), 22+rng.Float64()
+			w, h := rng.Float64()*0.3, rng.Float64()*0.3
+			switch rng.IntN(6) {
+			case 0:
+				w = 0
+			case 1:
+				h = 0
+			}
+			b := orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + h}}
+			boxes = append(boxes, b)
+			tree.Insert(b.Min, b.Max, i)
+		}
+		g := newBoxGrid(boxes)
+		keep := make([]bool, n) // the test fn holds for these
+		for i := range keep {
+			keep[i] = rng.IntN(3) > 0
+		}
+		for range 500 {
+			var p orb.Point
+			b := boxes[rng.IntN(n)]
+			switch rng.IntN(4) {
+			case 0:
+				p = orb.Point{113.9 + rng.Float64()*1.5, 21.9 + rng.Float64()*1.5}
+			case 1:
+				p = b.Min
+			case 2:
+				p = b.Max
+			default:
+				p = orb.Point{b.Min[0], b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+			}
+			want := false
+			tree.Search(p, p, func(_, _ [2]float64, i int) bool {
+				want = want || keep[i]
+				return true
+			})
+			if got := g.any(p, func(i int) bool { return keep[i] }); got != want {
+				t.Fatalf("trial %d, %v: grid %v, tree %v", trial, p, got, want)
 			}
 		}
 	}

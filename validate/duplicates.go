@@ -34,25 +34,44 @@ func earlierNear(pts []orb.Point, m float64) ([]int, []float64) {
 		return min(360, m/(metresPerDegLonEq*math.Cos(absLat*math.Pi/180))*1.001+1e-9)
 	}
 	row := func(lat float64) int { return int(math.Floor(lat / dlat)) }
-	order := make([]int, len(pts))
-	for i := range order {
-		order[i] = i
+	// Sorted by row, longitude and index: the keys sorted, not indexes
+	// looked up in pts by each comparison (half a second on a million).
+	type key struct {
+		row int
+		lon float64
+		i   int
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		if c := cmp.Compare(row(pts[a][1]), row(pts[b][1])); c != 0 {
+	keys := make([]key, len(pts))
+	for i, p := range pts {
+		keys[i] = key{row(p[1]), p[0], i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.row, b.row); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(pts[a][0], pts[b][0]); c != 0 {
+		if c := cmp.Compare(a.lon, b.lon); c != 0 {
 			return c
 		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(a.i, b.i)
 	})
+	// bLon is the fewest metres a degree of longitude has in the rows
+	// being scanned, at the latitude their reach is computed for.
+	var bLon float64
 	pair := func(a, b int) {
 		if a > b {
 			a, b = b, a
 		}
 		if first[b] >= 0 && first[b] < a || math.Abs(pts[a][1]-pts[b][1]) > dlat {
 			return // an earlier one is known, or the rows' latitudes are too far apart
+		}
+		// A lower bound of the geodesic first: a path of at most m metres
+		// stays within the rows' reach, where a degree of latitude has at
+		// least minMetresPerDegLat and one of longitude at least bLon, so
+		// it is at least as long as the straight line in those units.
+		dLon := math.Abs(pts[a][0] - pts[b][0])
+		dLon = min(dLon, 360-dLon)
+		if math.Hypot((pts[a][1]-pts[b][1])*minMetresPerDegLat, dLon*bLon) > m*1.001+1e-9 {
+			return
 		}
 		d := geodesy.Distance(pts[b][0], pts[b][1], pts[a][0], pts[a][1]) // from the later point, as messages always were
 		if d <= m {
@@ -61,36 +80,37 @@ func earlierNear(pts []orb.Point, m float64) ([]int, []float64) {
 	}
 	// Rows as runs of order.
 	var starts []int
-	for k := range order {
-		if k == 0 || row(pts[order[k]][1]) != row(pts[order[k-1]][1]) {
+	for k := range keys {
+		if k == 0 || keys[k].row != keys[k-1].row {
 			starts = append(starts, k)
 		}
 	}
-	starts = append(starts, len(order))
+	starts = append(starts, len(keys))
 	for r := 0; r+1 < len(starts); r++ {
 		lo, hi := starts[r], starts[r+1]
-		ry := row(pts[order[lo]][1])
+		ry := keys[lo].row
 		// The next row, if it is the adjacent one.
 		nlo, nhi := hi, hi
-		if r+2 < len(starts) && row(pts[order[hi]][1]) == ry+1 {
+		if r+2 < len(starts) && keys[hi].row == ry+1 {
 			nhi = starts[r+2]
 		}
 		// Longitude reach over both rows: at the largest |latitude| they
 		// hold, widened by dlat as coverage's boxes are.
 		absLat := max(math.Abs(float64(ry)*dlat), math.Abs(float64(ry+2)*dlat)) + dlat
 		dlon := dlonAt(absLat)
+		bLon = max(0, metresPerDegLonEq*math.Cos(min(90, absLat)*math.Pi/180))
 		next := nlo
 		for k := lo; k < hi; k++ {
-			a := order[k]
-			lon := pts[a][0]
-			for q := k + 1; q < hi && pts[order[q]][0]-lon <= dlon; q++ {
-				pair(a, order[q])
+			a := keys[k].i
+			lon := keys[k].lon
+			for q := k + 1; q < hi && keys[q].lon-lon <= dlon; q++ {
+				pair(a, keys[q].i)
 			}
-			for next < nhi && pts[order[next]][0] < lon-dlon {
+			for next < nhi && keys[next].lon < lon-dlon {
 				next++
 			}
-			for q := next; q < nhi && pts[order[q]][0]-lon <= dlon; q++ {
-				pair(a, order[q])
+			for q := next; q < nhi && keys[q].lon-lon <= dlon; q++ {
+				pair(a, keys[q].i)
 			}
 		}
 	}

@@ -8,6 +8,7 @@
 package validate
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"github.com/covaudit/covaudit/internal/planar"
@@ -153,166 +154,23 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 				"save the file as UTF-8")
 		}
 	}
-	sf, err := geodata.StationRecords(data, name, opts.Stations)
+	c := newChecker(name, opts, bytes.Count(data, []byte{'\n'}))
+	sf, err := geodata.EachStationRecord(data, name, opts.Stations, c.record)
 	if err != nil {
+		c.stop()
 		return nil, err
 	}
-	return records(name, sf, res, opts), nil
+	return c.finish(sf, res), nil
 }
 
 // Records checks a station file already split into records (a Shapefile
 // or GeoPackage layer, see geodata.RecordsFromLayer).
 func Records(name string, sf *geodata.StationFile, opts Options) *Result {
-	return records(name, sf, &Result{}, opts)
-}
-
-func records(name string, sf *geodata.StationFile, res *Result, opts Options) *Result {
-	if opts.DuplicateDistanceM <= 0 {
-		opts.DuplicateDistanceM = 10
+	c := newChecker(name, opts, len(sf.Records))
+	for _, r := range sf.Records {
+		c.record(sf, r)
 	}
-	if opts.MaxOutsideM <= 0 {
-		opts.MaxOutsideM = 50e3
-	}
-	add := func(line, feature int, id, code, msg, fix string) {
-		res.Findings = append(res.Findings, Finding{Severity: severity(code), Code: code, File: name, Line: line,
-			Feature: feature, ID: id, Message: msg, Fix: fix})
-	}
-	res.Format = sf.Format
-	res.Records = len(sf.Records)
-	if opts.Stations.CRS.Name == "" && sf.CRS.Name != "" { // a GeoJSON "crs" member
-		opts.Stations.CRS = sf.CRS
-	}
-	for _, p := range sf.Unsplittable {
-		add(p.Line, p.Feature, p.ID, "unreadable-record", p.Msg, "")
-	}
-	dist := newDistricts(opts.Districts)
-	type placed struct {
-		rec *geodata.StationRecord
-		pt  orb.Point
-	}
-	good := make([]placed, 0, len(sf.Records))
-	firstID := make(map[string]int, len(sf.Records)) // the first record of an id, index in sf.Records
-	for k := range sf.Records {
-		r := &sf.Records[k]
-		at := func(code, msg, fix string) { add(r.Line, r.Feature, r.ID, code, msg, fix) }
-		if r.ID != "" {
-			if f, ok := firstID[r.ID]; ok {
-				first := sf.Records[f]
-				first.ID = ""
-				at("duplicate-id", fmt.Sprintf("id %q is also used %s", r.ID, where(first)), "give each station its own id")
-			} else {
-				firstID[r.ID] = k
-			}
-		}
-		lon, lat, lonErr, latErr := r.Coords()
-		bad := false
-		for _, c := range [2]struct {
-			what, col, text string
-			err             error
-		}{{"longitude", sf.LonCol, r.Lon, lonErr}, {"latitude", sf.LatCol, r.Lat, latErr}} {
-			switch {
-			case c.err == nil:
-			case c.text == "":
-				at("empty-coordinate", fmt.Sprintf("%s (%s) is empty", c.what, c.col), "")
-				bad = true
-			default:
-				msg := fmt.Sprintf("%s (%s) %q is not a number", c.what, c.col, c.text)
-				if looksLikePhone(c.text) {
-					msg += "; it looks like a phone number"
-				}
-				at("unparsable-coordinate", msg, "")
-				bad = true
-			}
-		}
-		if bad {
-			continue
-		}
-		// Beyond every projected system's range (geodata.MaxProjectedM)
-		// a value is no coordinate at all: a phone number, most often.
-		if geodata.NotACoordinate(lon) || geodata.NotACoordinate(lat) {
-			text := r.Lon
-			if !geodata.NotACoordinate(lon) {
-				text = r.Lat
-			}
-			at("out-of-range", "value "+text+" is not a coordinate (too large for degrees or projected metres)", "")
-			continue
-		}
-		if sys := opts.Stations.CRS; sys.Name != "" && !sys.IsWGS84() {
-			lon, lat = sys.ToWGS84(lon, lat)
-		}
-		projected := opts.Stations.CRS.Name != "" && !opts.Stations.CRS.Geographic
-		swapFix := fmt.Sprintf("longitude %s, latitude %s", r.Lat, r.Lon)
-		switch {
-		case lon == 0 && lat == 0:
-			at("null-island", "the coordinates are exactly (0, 0), a place in the Gulf of Guinea: the location is missing", "geocode the station again")
-			continue
-		case projected && (math.Abs(lon) > 180 || math.Abs(lat) > 90 || math.IsNaN(lon) || math.IsNaN(lat)):
-			at("out-of-range", fmt.Sprintf("(%s, %s) in %s is not a place on Earth", r.Lon, r.Lat, opts.Stations.CRS.Name), "")
-			continue
-		case math.Abs(lon) > 180 || math.Abs(lat) > 90:
-			switch {
-			case math.Abs(lat) <= 180 && math.Abs(lon) <= 90:
-				at("swapped-latlon", fmt.Sprintf("latitude %s is out of range [-90, 90]; swapped, the values are a valid place", r.Lat), swapFix)
-			case math.Abs(lon) > 1000 || math.Abs(lat) > 1000:
-				at("projected-coordinates", fmt.Sprintf("(%s, %s) are not degrees: they look like metres in a projected system (UTM, Web Mercator)", r.Lon, r.Lat),
-					"convert to WGS84 longitude and latitude")
-			default:
-				at("out-of-range", fmt.Sprintf("(%s, %s) is out of range: longitude must be in [-180, 180], latitude in [-90, 90]", r.Lon, r.Lat), "")
-			}
-			continue
-		}
-		pt := orb.Point{lon, lat}
-		outside := dist != nil && !dist.contains(pt) // once: the test dominates a long file's time
-		if outside && math.Abs(lon) <= 90 && dist.contains(orb.Point{lat, lon}) {
-			at("swapped-latlon", fmt.Sprintf("(%s, %s) is outside every district; swapped, it is inside %s", r.Lon, r.Lat, dist.nameAt(orb.Point{lat, lon})), swapFix)
-			continue
-		}
-		if d := min(geodata.Decimals(r.Lon), geodata.Decimals(r.Lat)); d < 3 && !projected {
-			at("low-precision", fmt.Sprintf("(%s, %s) has %d decimal(s): the place is known to about %s", r.Lon, r.Lat, d, precisionText(d)), "")
-		}
-		if outside {
-			if d := dist.distance(pt, opts.MaxOutsideM); d > opts.MaxOutsideM {
-				at("far-outside", fmt.Sprintf("(%s, %s) is more than %s from every district", r.Lon, r.Lat, kmText(opts.MaxOutsideM)), "")
-			}
-		}
-		good = append(good, placed{r, pt})
-	}
-	if sys := opts.Stations.CRS; dist != nil && (sys.Name == "" || sys.IsWGS84()) {
-		// Only the stations the hint samples are copied (LikelyCRS): a
-		// copy of a million was 80 MB at the peak of the run.
-		n := len(good)
-		pick := func(k int) int { return k }
-		if n > hintSample {
-			pick = func(k int) int { return hintSampled(k, n) }
-		}
-		pts := make([]coverage.Station, min(n, hintSample))
-		for k := range pts {
-			g := good[pick(k)]
-			pts[k] = coverage.Station{Name: g.rec.Name, Point: g.pt}
-		}
-		if h, ok := likelyCRS(pts, n, opts.Districts); ok {
-			add(0, -1, "", "crs-mismatch", h.Message(), "rerun with --stations-crs "+h.CRS+", or convert the file to WGS84")
-		}
-	}
-	// Stations within the duplicate distance of an earlier one.
-	pts := make([]orb.Point, len(good))
-	for i, g := range good {
-		pts[i] = g.pt
-	}
-	firstNear, nearM := earlierNear(pts, opts.DuplicateDistanceM)
-	for i, g := range good {
-		if j := firstNear[i]; j >= 0 {
-			add(g.rec.Line, g.rec.Feature, g.rec.ID, "duplicate-location",
-				fmt.Sprintf("%.1f m from the station %s", nearM[i], where(*good[j].rec)), "remove one of them, or move it to its real place")
-		}
-	}
-	slices.SortStableFunc(res.Findings, func(a, b Finding) int {
-		if c := cmp.Compare(a.Line, b.Line); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Feature, b.Feature)
-	})
-	return res
+	return c.finish(sf, &Result{})
 }
 
 // where names a record for messages: "on line 4" or "by feature 2 (line 9)",
@@ -361,6 +219,7 @@ type districts struct {
 	ds    []coverage.District
 	bands []*bandedRings // containment in ds[i], as holds answers it
 	tree  rtree.RTreeG[int]
+	grid  *boxGrid // the districts' boxes, for contains
 }
 
 func newDistricts(ds []coverage.District) *districts {
@@ -378,10 +237,13 @@ func newDistricts(ds []coverage.District) *districts {
 			d.bands[i] = newBandedRings(d.ds[i].Geometry)
 		}
 	})
+	boxes := make([]orb.Bound, len(d.ds))
 	for i := range d.ds {
 		b := d.ds[i].Geometry.Bound()
 		d.tree.Insert(b.Min, b.Max, i)
+		boxes[i] = b
 	}
+	d.grid = newBoxGrid(boxes)
 	return d
 }
 
@@ -415,7 +277,10 @@ func holds(mp orb.MultiPolygon, p orb.Point) bool {
 	return in
 }
 
-func (d *districts) contains(p orb.Point) bool { return d.at(p) >= 0 }
+// contains reports whether a district holds p: d.at(p) >= 0.
+func (d *districts) contains(p orb.Point) bool {
+	return d.grid.any(p, func(i int) bool { return d.bands[i].holds(p) })
+}
 
 func (d *districts) nameAt(p orb.Point) string {
 	if i := d.at(p); i >= 0 {
@@ -436,6 +301,41 @@ func (d *districts) distance(p orb.Point, limit float64) float64 {
 	const mPerDeg = planar.MetresPerDeg
 	kx := mPerDeg * math.Cos(p[1]*math.Pi/180)
 	dLat, dLon := limit/mPerDeg, limit/math.Max(kx, 1)
+	within := func(i int) (float64, bool) {
+		best := math.Inf(1)
+		for _, poly := range d.ds[i].Geometry {
+			for _, ring := range poly {
+				for k := 1; k < len(ring); k++ {
+					ax, ay := (ring[k-1][0]-p[0])*kx, (ring[k-1][1]-p[1])*mPerDeg
+					bx, by := (ring[k][0]-p[0])*kx, (ring[k][1]-p[1])*mPerDeg
+					best = math.Min(best, segDist(ax, ay, bx, by))
+					if best <= limit {
+						return best, true
+					}
+				}
+			}
+		}
+		return best, false
+	}
+	// The districts listed in p's grid cell first, or in the nearest cell
+	// when p is beyond the grid (a station in a lake has the district
+	// around it there, one beyond the last district its neighbours): any
+	// edge within limit answers. Without one, the search below decides.
+	// (Within metres of a pole, kx < 1, the search's reach is narrower
+	// than limit: left to it.)
+	if kx >= 1 {
+		for _, i := range d.grid.cellNear(p) {
+			b := d.grid.boxes[i]
+			bx := max(0, b.Min[0]-p[0], p[0]-b.Max[0]) * kx
+			by := max(0, b.Min[1]-p[1], p[1]-b.Max[1]) * mPerDeg
+			if math.Hypot(bx, by) > limit {
+				continue // none of its edges is within limit
+			}
+			if b, ok := within(int(i)); ok {
+				return b
+			}
+		}
+	}
 	// Districts nearest by box first: the first edge within limit ends the
 	// search, and a far district's edges are all beyond it.
 	type near struct {
@@ -455,17 +355,10 @@ func (d *districts) distance(p orb.Point, limit float64) float64 {
 		if c.box > limit*1.01 {
 			break // the box's distance, in the same frame, bounds its edges'
 		}
-		for _, poly := range d.ds[c.i].Geometry {
-			for _, ring := range poly {
-				for k := 1; k < len(ring); k++ {
-					ax, ay := (ring[k-1][0]-p[0])*kx, (ring[k-1][1]-p[1])*mPerDeg
-					bx, by := (ring[k][0]-p[0])*kx, (ring[k][1]-p[1])*mPerDeg
-					best = math.Min(best, segDist(ax, ay, bx, by))
-					if best <= limit {
-						return best
-					}
-				}
-			}
+		b, ok := within(c.i)
+		best = math.Min(best, b)
+		if ok {
+			return best
 		}
 	}
 	return best
@@ -555,6 +448,12 @@ func hintSampled(k, of int) int { return k * of / hintSample }
 
 // likelyCRS is LikelyCRS on stations already sampled from a file of of.
 func likelyCRS(stations []coverage.Station, of int, ds []coverage.District) (hint CRSHint, ok bool) {
+	return likelyCRSWith(stations, of, ds, nil)
+}
+
+// likelyCRSWith is likelyCRS with the districts' index already made (nil:
+// made here, when needed).
+func likelyCRSWith(stations []coverage.Station, of int, ds []coverage.District, dist *districts) (hint CRSHint, ok bool) {
 	if len(ds) == 0 || len(stations) == 0 {
 		return hint, false
 	}
@@ -569,7 +468,9 @@ func likelyCRS(stations []coverage.Station, of int, ds []coverage.District) (hin
 	if !some {
 		return hint, false
 	}
-	dist := newDistricts(ds)
+	if dist == nil {
+		dist = newDistricts(ds)
+	}
 	at := make([]int, len(stations))
 	eachChunk(len(stations), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
