@@ -90,8 +90,7 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 	sites := make([][2]float64, 0, len(near))
 	siteIdx := near[:0]
 	for _, i := range near {
-		p := ix.stations[i].Point
-		x, y := f.proj.Forward(p[0], p[1])
+		x, y := f.project(ix, i)
 		dx := max(0, max(region.minPt[0]-x, x-region.maxPt[0]))
 		dy := max(0, max(region.minPt[1]-y, y-region.maxPt[1]))
 		if hypot(dx, dy) > hi*(1+2*eps)+1 {
