@@ -1,6 +1,9 @@
 package coverage
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Covered disks. A station whose disk lies inside the union of the other
 // stations' disks changes nothing in the union, the cut or the gaps: it can
@@ -86,6 +89,10 @@ func dropCovered(ells []ellipse) []ellipse {
 		members[fill[by*nx+bx]] = int32(i)
 		fill[by*nx+bx]++
 	}
+	// end[c]: the bucket's kept members are members[start[c]:end[c]], in
+	// their order; a dropped ellipse leaves its bucket, so that the search
+	// below does not step over the dropped (nine in ten of a dense set).
+	end := fill
 	dropped := make([]bool, len(ells))
 	inside := func(f *ellipse, x, y float64) bool { return f.level(x, y) < 1-coverMargin }
 	// coveredCell finds a kept ellipse other than k holding the cell's four
@@ -110,9 +117,9 @@ func dropCovered(ells []ellipse) []ellipse {
 					if gx < 0 || gx >= nx || (gy != by-ring && gy != by+ring && gx != bx-ring && gx != bx+ring) {
 						continue // inside the ring: looked at already
 					}
-					for _, m := range members[start[gy*nx+gx]:start[gy*nx+gx+1]] {
+					for _, m := range members[start[gy*nx+gx]:end[gy*nx+gx]] {
 						j := int(m)
-						if j == k || dropped[j] {
+						if j == k {
 							continue
 						}
 						if holds(j) {
@@ -150,6 +157,12 @@ func dropCovered(ells []ellipse) []ellipse {
 		if covered {
 			dropped[k] = true
 			n++
+			bx, by := bucket(e.cx, e.cy)
+			c := by*nx + bx
+			ms := members[start[c]:end[c]]
+			at := slices.Index(ms, int32(k))
+			copy(ms[at:], ms[at+1:])
+			end[c]--
 		}
 	}
 	if n == 0 {
