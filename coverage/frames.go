@@ -124,10 +124,11 @@ type fitTable struct {
 	chunks []atomic.Pointer[[fitChunk]fitted]
 }
 
-const (
-	fitChunk    = 4096
-	denseBudget = 256 << 20
-)
+const fitChunk = 4096
+
+// denseBudget is the most the fit tables of a frame set take, bytes (a
+// variable for a test to turn them off).
+var denseBudget = 256 << 20
 
 // table returns the fit table of the tile for ix and r, or nil when the
 // tile is a district's own or the budget is spent.
