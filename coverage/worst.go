@@ -113,7 +113,7 @@ func (f *frame) worstIn(rings [][][2]float64, ix *Index, coveredWithin, floor fl
 	// whose circumcentre lies in the region, the Voronoi edges' crossings
 	// with its boundary and so the answer are those of all the sites (the
 	// triangulation is exact and its triangles do not depend on the order
-	// of insertion). A third more than that is asked, so that the ends of
+	// of insertion). Within two thirds of u is asked, so that the ends of
 	// the Voronoi edges crossing the boundary, just outside it, are those
 	// of all the sites too. Otherwise all of them are triangulated. u is a
 	// guess from the sites' density: denseGuess times their mean spacing
