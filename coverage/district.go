@@ -31,6 +31,9 @@ type frame struct {
 	proj   *geodesy.LAEA
 	region *frameRegion
 	bound  orb.Bound // lon/lat box of the district
+	// fits is the fit table ellipses last used, if any: worstIn takes the
+	// stations' projections from it.
+	fits *fitTable
 }
 
 // newFrame projects a district's geometry into the LAEA frame fs gives it,
@@ -127,17 +130,51 @@ func (f *frame) ellipses(ix *Index, idx []int, r float64) ([]ellipse, float64) {
 	out := make([]ellipse, 0, len(idx))
 	worst := 0.0
 	mn, mx := f.region.minPt, f.region.maxPt
-	for _, i := range ix.distinct(idx) {
-		p := ix.stations[i].Point
-		x, y := f.proj.Forward(p[0], p[1])
+	far := func(x, y float64) bool {
 		dx := max(0, max(mn[0]-x, x-mx[0]))
 		dy := max(0, max(mn[1]-y, y-mx[1]))
-		if hypot(dx, dy) > r*1.01+1 {
+		return hypot(dx, dy) > r*1.01+1
+	}
+	tb := f.tile.table(ix, r)
+	f.fits = tb
+	for _, i := range ix.distinct(idx) {
+		if tb == nil {
+			p := ix.stations[i].Point
+			if x, y := f.proj.Forward(p[0], p[1]); far(x, y) {
+				continue
+			}
+			ft := f.tile.fit(ix, i, r)
+			worst = max(worst, ft.resid)
+			out = append(out, ft.e)
 			continue
 		}
-		ft := f.tile.fit(ix, i, r)
+		ft, ok := tb.get(i)
+		if !ok {
+			p := ix.stations[i].Point
+			x, y := f.proj.Forward(p[0], p[1])
+			if far(x, y) {
+				continue
+			}
+			e, resid := fitEllipseAt(f.proj, p[0], p[1], x, y, r)
+			ft = &fitted{e, resid, x, y}
+			tb.put(i, *ft)
+		} else if far(ft.x, ft.y) {
+			continue
+		}
 		worst = max(worst, ft.resid)
 		out = append(out, ft.e)
 	}
 	return out, worst
+}
+
+// project returns station i of ix in the frame, from the fit table when it
+// holds the station.
+func (f *frame) project(ix *Index, i int) (x, y float64) {
+	if tb := f.fits; tb != nil && tb.ix == ix {
+		if ft, ok := tb.get(i); ok {
+			return ft.x, ft.y
+		}
+	}
+	p := ix.stations[i].Point
+	return f.proj.Forward(p[0], p[1])
 }

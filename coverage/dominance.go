@@ -1,6 +1,9 @@
 package coverage
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Covered disks. A station whose disk lies inside the union of the other
 // stations' disks changes nothing in the union, the cut or the gaps: it can
@@ -86,17 +89,28 @@ func dropCovered(ells []ellipse) []ellipse {
 		members[fill[by*nx+bx]] = int32(i)
 		fill[by*nx+bx]++
 	}
+	// end[c]: the bucket's kept members are members[start[c]:end[c]], in
+	// their order; a dropped ellipse leaves its bucket, so that the search
+	// below does not step over the dropped (nine in ten of a dense set).
+	end := fill
 	dropped := make([]bool, len(ells))
 	inside := func(f *ellipse, x, y float64) bool { return f.level(x, y) < 1-coverMargin }
 	// coveredCell finds a kept ellipse other than k holding the cell's four
 	// corners, looking at buckets ring by ring around the cell's centre.
+	// leftIn says that last, the ellipse that held the cell to the left,
+	// holds this one's left corners (that cell's right ones, computed
+	// alike): only the right ones are tried in it.
 	last := -1
-	coveredCell := func(k int, x0, y0, x1, y1 float64) bool {
+	coveredCell := func(k int, x0, y0, x1, y1 float64, leftIn bool) bool {
 		holds := func(j int) bool {
 			f := &ells[j]
 			return inside(f, x0, y0) && inside(f, x1, y0) && inside(f, x0, y1) && inside(f, x1, y1)
 		}
-		if last >= 0 && last != k && !dropped[last] && holds(last) {
+		if leftIn {
+			if f := &ells[last]; inside(f, x1, y0) && inside(f, x1, y1) {
+				return true
+			}
+		} else if last >= 0 && last != k && !dropped[last] && holds(last) {
 			return true
 		}
 		bx, by := bucket((x0+x1)/2, (y0+y1)/2)
@@ -110,9 +124,9 @@ func dropCovered(ells []ellipse) []ellipse {
 					if gx < 0 || gx >= nx || (gy != by-ring && gy != by+ring && gx != bx-ring && gx != bx+ring) {
 						continue // inside the ring: looked at already
 					}
-					for _, m := range members[start[gy*nx+gx]:start[gy*nx+gx+1]] {
+					for _, m := range members[start[gy*nx+gx]:end[gy*nx+gx]] {
 						j := int(m)
-						if j == k || dropped[j] {
+						if j == k {
 							continue
 						}
 						if holds(j) {
@@ -136,20 +150,29 @@ func dropCovered(ells []ellipse) []ellipse {
 		covered := w > 0 && h > 0
 		for gy := 0; gy < coverGrid && covered; gy++ {
 			y0, y1 := lo[1]+float64(gy)*h, lo[1]+float64(gy+1)*h
+			leftIn := false // the cell to the left was held by last
 			for gx := 0; gx < coverGrid && covered; gx++ {
 				x0, x1 := lo[0]+float64(gx)*w, lo[0]+float64(gx+1)*w
 				// The cell's nearest point to the centre.
 				dx := max(0, max(x0-e.cx, e.cx-x1))
 				dy := max(0, max(y0-e.cy, e.cy-y1))
 				if ra := max(e.a, e.b); dx*dx+dy*dy > ra*ra*(1+1e-9) {
+					leftIn = false
 					continue // disjoint from E
 				}
-				covered = coveredCell(k, x0, y0, x1, y1)
+				covered = coveredCell(k, x0, y0, x1, y1, leftIn)
+				leftIn = covered
 			}
 		}
 		if covered {
 			dropped[k] = true
 			n++
+			bx, by := bucket(e.cx, e.cy)
+			c := by*nx + bx
+			ms := members[start[c]:end[c]]
+			at := slices.Index(ms, int32(k))
+			copy(ms[at:], ms[at+1:])
+			end[c]--
 		}
 	}
 	if n == 0 {

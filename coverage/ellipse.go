@@ -34,6 +34,11 @@ const fitSamples = 8
 // returns the largest distance, metres, of a sample from the fitted ellipse.
 func fitEllipse(p *geodesy.LAEA, lon, lat, r float64) (ellipse, float64) {
 	x0, y0 := p.Forward(lon, lat)
+	return fitEllipseAt(p, lon, lat, x0, y0, r)
+}
+
+// fitEllipseAt is fitEllipse for a centre already projected to (x0, y0).
+func fitEllipseAt(p *geodesy.LAEA, lon, lat, x0, y0, r float64) (ellipse, float64) {
 	var xs, ys [fitSamples]float64
 	// A geodesic circle is symmetric about the meridian of its centre (the
 	// ellipsoid is one of revolution): the point at azimuth -az mirrors the

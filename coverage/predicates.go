@@ -98,23 +98,19 @@ func ratSub(x, y float64) *big.Rat {
 func hilbertOrder(sites [][2]float64, mn [2]float64, size float64) []int {
 	const bits = 16
 	const side = 1 << bits
+	// The key (32 bits) above the index: sorting the words orders by key,
+	// then index.
 	keys := make([]uint64, len(sites))
-	order := make([]int, len(sites))
 	for i, p := range sites {
 		x := uint32(min(side-1, max(0, (p[0]-mn[0])/size*side)))
 		y := uint32(min(side-1, max(0, (p[1]-mn[1])/size*side)))
-		keys[i] = hilbertKey(x, y, bits)
-		order[i] = i
+		keys[i] = hilbertKey(x, y, bits)<<32 | uint64(i)
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		if keys[a] != keys[b] {
-			if keys[a] < keys[b] {
-				return -1
-			}
-			return 1
-		}
-		return a - b
-	})
+	slices.Sort(keys)
+	order := make([]int, len(sites))
+	for k, w := range keys {
+		order[k] = int(uint32(w))
+	}
 	return order
 }
 
