@@ -73,6 +73,11 @@ type Audit struct {
 	shardCount   int
 	// access: the capacity-aware measures (Config.Access), after Run.
 	access *accessRun
+	// lateWarnings: the loading leaves the warnings that end it (far
+	// stations, the coordinate-system hint, overlaps) being found beside
+	// the evaluation, late; Run settles them.
+	lateWarnings bool
+	late         *lateWork
 }
 
 // input is one loaded input file.
@@ -168,11 +173,26 @@ func Load(ctx context.Context, cfg Config) (*Audit, error) {
 	return load(ctx, cfg, nil, false)
 }
 
+// LoadForRun is Load for an audit that is Run next: the warnings that end
+// the loading (stations far from every district, the coordinate-system
+// hint, overlapping districts), which change nothing else, are found
+// beside the evaluation, and Run puts them among the warnings where Load
+// would have. Warnings must not be read before Run.
+func LoadForRun(ctx context.Context, cfg Config) (*Audit, error) {
+	return loadAudit(ctx, cfg, nil, false, true)
+}
+
 // load is Load with extra station files (diff's base and head) read beside
 // the districts instead of Config.Stations; gapPolygons asks for the gaps
 // drawn whatever the outputs (suggest places candidates in them).
 func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons bool, extra ...namedPath) (*Audit, error) {
-	a := &Audit{Config: cfg, Command: "check"}
+	return loadAudit(ctx, cfg, stationFiles, gapPolygons, false, extra...)
+}
+
+// loadAudit is load, with the late warnings left being found when late
+// (see LoadForRun).
+func loadAudit(ctx context.Context, cfg Config, stationFiles []input, gapPolygons, late bool, extra ...namedPath) (*Audit, error) {
+	a := &Audit{Config: cfg, Command: "check", lateWarnings: late}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -183,6 +203,7 @@ func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons boo
 	if err := cfg.Output.Check(); err != nil {
 		return nil, err
 	}
+	phase("read inputs")
 	var din input
 	var sins []input
 	if cfg.Districts == "" {
@@ -217,13 +238,14 @@ func load(ctx context.Context, cfg Config, stationFiles []input, gapPolygons boo
 		sins[i] = sins[i].hashed()
 	}
 	a.inputs = append([]input{din}, sins...)
-	lists, err := a.load(ctx, din, sins)
+	phase("parse inputs")
+	lists, ix, err := a.load(ctx, din, sins)
 	if err != nil {
 		return nil, err
 	}
 	a.Stations = lists[0]
 	a.lists = lists
-	a.ix = coverage.NewIndex(a.Stations)
+	a.ix = ix
 	if err := a.CheckSurface(); err != nil {
 		return nil, err
 	}
@@ -262,15 +284,18 @@ func (a *Audit) Run(ctx context.Context) error {
 	}
 	var err error
 	districts := a.Districts
-	a.loadWarnings = len(a.Warnings)
 	if sh := a.Config.Shard; sh.Count > 0 {
 		districts, a.resultPos = a.shardDistricts()
 		o.GapPolygons = true // the merge may write a gap map
 	}
+	phase("evaluate")
 	a.Results, err = coverage.Evaluate(ctx, districts, a.ix, o)
 	if err != nil {
 		return InputError{err}
 	}
+	phase("after evaluation")
+	a.settle() // the loading's late warnings
+	a.loadWarnings = len(a.Warnings)
 	a.resultWarn = make([][]string, len(a.Results))
 	for i, r := range a.Results {
 		if r.Travel != nil && !r.ToleranceMet {
@@ -379,17 +404,25 @@ func (a *Audit) rasterPopulation(pin input) (*coverage.Population, error) {
 // districts and checks their geometry; problems of every file are reported
 // together (or skipped with SkipInvalid). It returns the stations of each
 // station input.
-func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage.Station, error) {
+func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage.Station, *coverage.Index, error) {
 	cfg := &a.Config
 	stations := make([][]coverage.Station, len(sins))
 	sprobs := make([]geodata.Problems, len(sins))
 	serrs := make([]error, len(sins))
 	swarns := make([][]string, len(sins)) // what the readers skipped or repaired
 	var wg sync.WaitGroup
+	var ix *coverage.Index // of the first station file, built while the districts are read
 	for k, sin := range sins {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if k == 0 {
+				defer func() {
+					if serrs[0] == nil {
+						ix = coverage.NewIndex(stations[0])
+					}
+				}()
+			}
 			so := cfg.Columns
 			so.CRS = cfg.StationsCRS
 			if sin.url != "" {
@@ -443,11 +476,12 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		feats, dprobs, err = geodata.ReadDistrictsData(din.data, din.name, dopts)
 	}
 	wg.Wait()
+	phase("wait for stations")
 	if err != nil {
-		return nil, wrapInput(err)
+		return nil, nil, wrapInput(err)
 	}
 	if err := errors.Join(serrs...); err != nil {
-		return nil, wrapInput(err)
+		return nil, nil, wrapInput(err)
 	}
 	for _, f := range feats {
 		for _, w := range f.Warnings {
@@ -465,7 +499,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	}
 	if cfg.DissolveBy != "" {
 		if geodata.IsOSMFile(din.name) {
-			return nil, UsageError{"--dissolve-by reads GeoJSON, Shapefile and GeoPackage districts; OpenStreetMap relations are whole already"}
+			return nil, nil, UsageError{"--dissolve-by reads GeoJSON, Shapefile and GeoPackage districts; OpenStreetMap relations are whole already"}
 		}
 		var probs geodata.Problems
 		var warns []string
@@ -482,7 +516,9 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	}
 	// Rings that cross themselves or each other, and districts that
 	// overlap, are found for all districts in one pass.
+	phase("geometry checks")
 	checked := CheckDistrictGeometry(din.name, feats)
+	phase("classify")
 	dprobs = append(dprobs, checked.Problems...)
 	crossed := checked.Crossed
 	bounds := make([]orb.Bound, len(feats)) // of each feature, on all cores
@@ -528,7 +564,7 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	}
 	if len(probs) > 0 {
 		if !cfg.SkipInvalid {
-			return nil, InputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
+			return nil, nil, InputError{fmt.Errorf("%d invalid record(s) (use --skip-invalid to skip them):\n%w", len(probs), probs)}
 		}
 		for _, p := range probs {
 			a.warn("skipped: " + p.Error())
@@ -536,62 +572,111 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 	}
 	a.skippedD, a.skippedS = len(dprobs), nsp
 	if len(a.Districts) == 0 {
-		return nil, InputError{fmt.Errorf("%s: no valid districts", din.name)}
+		return nil, nil, InputError{fmt.Errorf("%s: no valid districts", din.name)}
 	}
 	// Skipping most of a file audits something else than the planner
 	// meant: refuse it unless told.
 	if cfg.SkipInvalid && !cfg.SkipMost {
 		if n := a.skippedD + len(a.Districts); 2*a.skippedD > n {
-			return nil, InputError{fmt.Errorf("%s: %d of %d districts are invalid and would be skipped; fix the file, or allow it with --skip-most", din.name, a.skippedD, n)}
+			return nil, nil, InputError{fmt.Errorf("%s: %d of %d districts are invalid and would be skipped; fix the file, or allow it with --skip-most", din.name, a.skippedD, n)}
 		}
 		for k, st := range stations {
 			if n := len(st) + len(sprobs[k]); 2*len(sprobs[k]) > n {
-				return nil, InputError{fmt.Errorf("%s: %d of %d stations are invalid and would be skipped; fix the file, or allow it with --skip-most", sins[k].name, len(sprobs[k]), n)}
+				return nil, nil, InputError{fmt.Errorf("%s: %d of %d stations are invalid and would be skipped; fix the file, or allow it with --skip-most", sins[k].name, len(sprobs[k]), n)}
 			}
 		}
 	}
 	for k, st := range stations {
 		if len(st) == 0 && len(sprobs[k]) == 0 {
-			return nil, InputError{fmt.Errorf("%s: no stations (the file holds no records)", sins[k].name)}
+			return nil, nil, InputError{fmt.Errorf("%s: no stations (the file holds no records)", sins[k].name)}
 		}
 	}
-	a.warnFarStations(stations, dBounds)
-	a.warnLargeDistricts(dBounds)
 	if col := cfg.Columns.DelayCol; col != "" {
 		for k, st := range stations {
 			if !slices.ContainsFunc(st, func(s coverage.Station) bool { return s.HasDelay }) {
-				return nil, InputError{fmt.Errorf("%s: no station has a delay in %q (--delay-col; OpenStreetMap station files have none)", sins[k].name, col)}
+				return nil, nil, InputError{fmt.Errorf("%s: no station has a delay in %q (--delay-col; OpenStreetMap station files have none)", sins[k].name, col)}
 			}
 		}
 	}
+	// The warnings that end the loading only add to the report, and read
+	// only what is final here (copies of the districts, which loading
+	// roads changes): with lateWarnings they are found beside the
+	// evaluation, and Run puts them where they would have been.
+	names := make([]string, len(sins))
+	for k, sin := range sins {
+		names[k] = sin.name
+	}
+	ds, featureIdx := slices.Clone(a.Districts), slices.Clone(a.featureIdx)
 	// A class value no district has is most often a typo.
+	var classWs []string
 	for _, cl := range cfg.Classes {
 		for _, v := range cl.Values {
 			if !used[strings.ToLower(v)] {
-				a.warn(fmt.Sprintf("%s: class %q: no district has %s %q", din.name, cl.Name, cfg.ClassField, v))
+				classWs = append(classWs, fmt.Sprintf("%s: class %q: no district has %s %q", din.name, cl.Name, cfg.ClassField, v))
 			}
 		}
 	}
-	if sys := cfg.StationsCRS; sys.Name == "" || sys.IsWGS84() {
-		var pts []coverage.Station
-		for _, st := range stations {
-			pts = append(pts, st...)
+	hint := cfg.StationsCRS.Name == "" || cfg.StationsCRS.IsWGS84()
+	late := func() []string {
+		ws := farStations(stations, names, dBounds)
+		ws = append(ws, largeDistricts(ds, dBounds)...)
+		ws = append(ws, classWs...)
+		if hint {
+			var pts []coverage.Station
+			for _, st := range stations {
+				pts = append(pts, st...)
+			}
+			if h, ok := validate.LikelyCRS(pts, ds); ok {
+				ws = append(ws, h.Message()+"; rerun with --stations-crs "+h.CRS)
+			}
 		}
-		if h, ok := validate.LikelyCRS(pts, a.Districts); ok {
-			a.warn(h.Message() + "; rerun with --stations-crs " + h.CRS)
+		for _, ov := range checked.Overlaps {
+			i, okA := districtOf[ov.A]
+			j, okB := districtOf[ov.B]
+			if !okA || !okB {
+				continue // a skipped district
+			}
+			if w, ok := OverlapWarning(din.name, ds[i], ds[j], featureIdx[i], featureIdx[j], ov.At); ok {
+				ws = append(ws, w)
+			}
 		}
+		return ws
 	}
-	for _, ov := range checked.Overlaps {
-		i, okA := districtOf[ov.A]
-		j, okB := districtOf[ov.B]
-		if !okA || !okB {
-			continue // a skipped district
-		}
-		if w, ok := OverlapWarning(din.name, a.Districts[i], a.Districts[j], a.featureIdx[i], a.featureIdx[j], ov.At); ok {
-			a.warn(w)
-		}
+	if a.lateWarnings {
+		a.late = startLate(len(a.Warnings), late)
+	} else {
+		a.Warnings = append(a.Warnings, late()...)
 	}
-	return stations, nil
+	return stations, ix, nil
+}
+
+// lateWork is the warnings of the end of the loading being found beside
+// the evaluation (Audit.lateWarnings): settle puts them at pos of the
+// warnings.
+type lateWork struct {
+	pos  int
+	done chan struct{}
+	ws   []string
+}
+
+func startLate(pos int, find func() []string) *lateWork {
+	l := &lateWork{pos: pos, done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		l.ws = find()
+	}()
+	return l
+}
+
+// settle waits for the late warnings, if any are being found, and puts
+// them where the loading would have.
+func (a *Audit) settle() {
+	if a.late == nil {
+		return
+	}
+	<-a.late.done
+	a.Warnings = slices.Insert(a.Warnings, a.late.pos, a.late.ws...)
+	a.late = nil
 }
 
 // wrapInput keeps a UsageError as it is and makes anything else an
@@ -658,20 +743,18 @@ func ReadInput(role, path string, stdin io.Reader) (name string, data []byte, er
 // station is most likely misplaced (a swapped or mistyped coordinate).
 const farStationM = 1000e3
 
-// warnFarStations names stations at (0, 0) and stations farther than
-// farStationM from every district: they count in no district (validate
-// reports them one by one).
 // verifiedExtentM is how far from its centre a district may reach within
 // the range covaudit's error bounds were checked over: the ellipse fits'
 // residual bound (TestEllipseFit, to 1,000 km from the frame's centre) and
 // the worst point's window (TestWorstInLargeDistricts, 1,800 km across).
 const verifiedExtentM = 1000e3
 
-// warnLargeDistricts names the districts reaching farther from their
-// centre (of their boxes, bounds) than verifiedExtentM: their figures come
-// with brackets whose bounds were not checked at that size.
-func (a *Audit) warnLargeDistricts(bounds []orb.Bound) {
-	for i, d := range a.Districts {
+// largeDistricts names the districts reaching farther from their centre
+// (of their boxes, bounds) than verifiedExtentM: their figures come with
+// brackets whose bounds were not checked at that size.
+func largeDistricts(ds []coverage.District, bounds []orb.Bound) []string {
+	var ws []string
+	for i, d := range ds {
 		b := bounds[i]
 		c := b.Center()
 		far := 0.0
@@ -680,13 +763,18 @@ func (a *Audit) warnLargeDistricts(bounds []orb.Bound) {
 			far = max(far, geodesy.Distance(c[0], c[1], p[0], p[1]))
 		}
 		if far > verifiedExtentM {
-			a.warn(fmt.Sprintf("district %q reaches %.0f km from its centre: covaudit's error bounds are verified for districts reaching up to %.0f km; split it to stay within them",
+			ws = append(ws, fmt.Sprintf("district %q reaches %.0f km from its centre: covaudit's error bounds are verified for districts reaching up to %.0f km; split it to stay within them",
 				d.Name, far/1e3, verifiedExtentM/1e3))
 		}
 	}
+	return ws
 }
 
-func (a *Audit) warnFarStations(lists [][]coverage.Station, boxes []orb.Bound) {
+// farStations names, for each station file (names), the stations at (0,
+// 0) and those farther than farStationM from every district (boxes): they
+// count in no district (validate reports them one by one).
+func farStations(lists [][]coverage.Station, names []string, boxes []orb.Bound) []string {
+	var ws []string
 	for k, st := range lists {
 		// Each station's verdict on all cores (0: near, 1: at (0, 0), 2: far), listed in file order.
 		verdict := make([]uint8, len(st))
@@ -718,14 +806,15 @@ func (a *Audit) warnFarStations(lists [][]coverage.Station, boxes []orb.Bound) {
 				far = append(far, st[i].ID)
 			}
 		}
-		name := a.inputs[1+k].name
+		name := names[k]
 		if len(zero) > 0 {
-			a.warn(fmt.Sprintf("%s: %d station(s) at (0, 0), most likely missing coordinates: %s", name, len(zero), listSome(zero)))
+			ws = append(ws, fmt.Sprintf("%s: %d station(s) at (0, 0), most likely missing coordinates: %s", name, len(zero), listSome(zero)))
 		}
 		if len(far) > 0 {
-			a.warn(fmt.Sprintf("%s: %d station(s) more than %.0f km from every district, most likely misplaced: %s", name, len(far), farStationM/1000, listSome(far)))
+			ws = append(ws, fmt.Sprintf("%s: %d station(s) more than %.0f km from every district, most likely misplaced: %s", name, len(far), farStationM/1000, listSome(far)))
 		}
 	}
+	return ws
 }
 
 // listSome lists up to five ids, and how many more.

@@ -42,21 +42,6 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 	var checked coverage.Checked
 	if !anyLong {
 		checked = coverage.CheckDistricts(geoms)
-	} else {
-		// The straight-line check gives only crossings here (the overlaps
-		// come from the geodesics below), and a district's crossings
-		// depend on its rings alone: each district is checked by itself,
-		// on all cores, without the pairs of edges of different districts.
-		per := make([][]coverage.RingCrossing, len(geoms))
-		coverage.ParallelRange(len(geoms), func(i int) {
-			per[i] = coverage.CheckDistricts(geoms[i : i+1]).Crossings
-		})
-		for i, cs := range per {
-			for _, c := range cs {
-				c.District = i
-				checked.Crossings = append(checked.Crossings, c)
-			}
-		}
 	}
 	// Whether the geodesics of a long district's rings cross (what the
 	// checks below ask of some of them), for each on all cores.
@@ -81,11 +66,31 @@ func CheckDistrictGeometry(file string, feats []geodata.DistrictFeature) Distric
 		coverage.ParallelRange(len(geoms), func(i int) { geoms[i].Geometry = coverage.GeodesicOutline(geoms[i].Geometry) })
 		geo := coverage.CheckDistricts(geoms)
 		checked.Overlaps = geo.Overlaps
-		crossings = nil
-		for _, c := range checked.Crossings {
-			if c.Other == nil || !long[c.District] {
-				crossings = append(crossings, c)
+		// The straight-line crossings of each district, in district order:
+		// a district without long edges is its own outline, so the
+		// geodesic pass found them (a district's crossings depend on its
+		// rings alone). Of a long district only the rings crossing
+		// themselves count, and only when its geodesics cross too (kept
+		// with their wording below): those few are checked by themselves.
+		own := make([][]coverage.RingCrossing, len(geoms))
+		for _, c := range geo.Crossings {
+			if !long[c.District] {
+				own[c.District] = append(own[c.District], c)
 			}
+		}
+		coverage.ParallelRange(len(feats), func(i int) {
+			if long[i] && geoX[i].ok {
+				for _, c := range coverage.CheckDistricts([]coverage.District{{Geometry: feats[i].Geometry}}).Crossings {
+					if c.Other == nil {
+						c.District = i
+						own[i] = append(own[i], c)
+					}
+				}
+			}
+		})
+		crossings = nil
+		for _, cs := range own {
+			crossings = append(crossings, cs...)
 		}
 		for _, c := range geo.Crossings {
 			if c.Other != nil && long[c.District] {

@@ -83,6 +83,7 @@ func (a *Audit) emitLayers(stdout, stderr io.Writer, gaps func() ([]geodata.Feat
 	if err := o.Check(); err != nil {
 		return err
 	}
+	phase("write outputs")
 	a.PrintWarnings(stderr)
 	var rendered func() ([]byte, error) // the report, when rendered beside the gap map
 	if o.Gaps != "" {

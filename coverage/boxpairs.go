@@ -49,69 +49,14 @@ func gridPairs(boxes []rect, idx []int32, depth, workers int, fn func(w int, i, 
 		sweepPairs(boxes, idx, seq)
 		return
 	}
-	ext := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	for _, i := range idx {
-		b := &boxes[i]
-		ext = rect{min(ext[0], b[0]), min(ext[1], b[1]), max(ext[2], b[2]), max(ext[3], b[3])}
-	}
-	g := max(1, int(math.Sqrt(float64(n))))
-	gx, gy := g, g
-	if !(ext[2] > ext[0]) {
-		gx = 1
-	}
-	if !(ext[3] > ext[1]) {
-		gy = 1
-	}
-	if gx*gy == 1 {
+	// The top level's grid is built on all workers (same cells, same
+	// order in each, as one would build it).
+	g, ok := newBoxGrid(boxes, idx, workers)
+	if !ok {
 		sweepPairs(boxes, idx, seq)
 		return
 	}
-	sx, sy := float64(gx)/(ext[2]-ext[0]), float64(gy)/(ext[3]-ext[1])
-	cellX := func(v float64) int32 { return int32(min(gx-1, max(0, int((v-ext[0])*sx)))) }
-	cellY := func(v float64) int32 { return int32(min(gy-1, max(0, int((v-ext[1])*sy)))) }
-	spans := make([][4]int32, n)
-	total := 0
-	for k, i := range idx {
-		b := &boxes[i]
-		s := [4]int32{cellX(b[0]), cellY(b[1]), cellX(b[2]), cellY(b[3])}
-		if gx == 1 {
-			s[0], s[2] = 0, 0
-		}
-		if gy == 1 {
-			s[1], s[3] = 0, 0
-		}
-		spans[k] = s
-		total += int(s[2]-s[0]+1) * int(s[3]-s[1]+1)
-	}
-	if total > 16*n {
-		// Boxes large next to the cells (long diagonal edges): the grid
-		// would copy them into too many cells.
-		sweepPairs(boxes, idx, seq)
-		return
-	}
-	start := make([]int32, gx*gy+1)
-	for _, s := range spans {
-		for cy := s[1]; cy <= s[3]; cy++ {
-			for cx := s[0]; cx <= s[2]; cx++ {
-				start[int(cy)*gx+int(cx)+1]++
-			}
-		}
-	}
-	for c := 1; c < len(start); c++ {
-		start[c] += start[c-1]
-	}
-	items := make([]int32, total)
-	fill := slices.Clone(start[:gx*gy])
-	for k, i := range idx {
-		s := spans[k]
-		for cy := s[1]; cy <= s[3]; cy++ {
-			for cx := s[0]; cx <= s[2]; cx++ {
-				c := int(cy)*gx + int(cx)
-				items[fill[c]] = i
-				fill[c]++
-			}
-		}
-	}
+	gx, gy, start, items := g.gx, g.gy, g.start, g.items
 	cells := func(w int) {
 		wfn := func(i, j int32) { fn(w, i, j) }
 		for c := w; c < gx*gy; c += workers {
@@ -180,4 +125,139 @@ func sweepPairs(boxes []rect, idx []int32, fn func(i, j int32)) {
 		}
 		active = append(active[:k], i)
 	}
+}
+
+// boxGrid is the uniform grid of gridPairs: cell c (row-major, gx by gy)
+// holds items[start[c]:start[c+1]], the boxes (of idx) that span it, in
+// the order of idx.
+type boxGrid struct {
+	gx, gy       int
+	start, items []int32
+}
+
+// gridParallelMin is the number of boxes from which newBoxGrid shares its
+// passes among the workers.
+const gridParallelMin = 1 << 15
+
+// newBoxGrid buckets the boxes idx in about one cell per box over their
+// extent; ok is false when a grid does not help (the boxes' extent has no
+// width and height, or the boxes are so large next to the cells that they
+// would be copied into too many). With workers > 1 and many boxes each pass
+// runs on contiguous runs of idx at once, the counts of each run kept
+// apart so that each fills its own stretch of every cell: the grid is the
+// same as with one worker.
+func newBoxGrid(boxes []rect, idx []int32, workers int) (boxGrid, bool) {
+	n := len(idx)
+	if n < gridParallelMin {
+		workers = 1
+	}
+	runs := make([][2]int, workers) // [lo, hi) of idx
+	for w := range runs {
+		runs[w] = [2]int{w * n / workers, (w + 1) * n / workers}
+	}
+	each := func(fn func(w, lo, hi int)) {
+		if workers == 1 {
+			fn(0, 0, n)
+			return
+		}
+		var wg sync.WaitGroup
+		for w, r := range runs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				fn(w, r[0], r[1])
+			}()
+		}
+		wg.Wait()
+	}
+	exts := make([]rect, workers)
+	each(func(w, lo, hi int) {
+		ext := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+		for _, i := range idx[lo:hi] {
+			b := &boxes[i]
+			ext = rect{min(ext[0], b[0]), min(ext[1], b[1]), max(ext[2], b[2]), max(ext[3], b[3])}
+		}
+		exts[w] = ext
+	})
+	ext := exts[0]
+	for _, e := range exts[1:] {
+		ext = rect{min(ext[0], e[0]), min(ext[1], e[1]), max(ext[2], e[2]), max(ext[3], e[3])}
+	}
+	g := max(1, int(math.Sqrt(float64(n))))
+	gx, gy := g, g
+	if !(ext[2] > ext[0]) {
+		gx = 1
+	}
+	if !(ext[3] > ext[1]) {
+		gy = 1
+	}
+	if gx*gy == 1 {
+		return boxGrid{}, false
+	}
+	sx, sy := float64(gx)/(ext[2]-ext[0]), float64(gy)/(ext[3]-ext[1])
+	cellX := func(v float64) int32 { return int32(min(gx-1, max(0, int((v-ext[0])*sx)))) }
+	cellY := func(v float64) int32 { return int32(min(gy-1, max(0, int((v-ext[1])*sy)))) }
+	spans := make([][4]int32, n)
+	totals := make([]int, workers)
+	each(func(w, lo, hi int) {
+		total := 0
+		for k := lo; k < hi; k++ {
+			b := &boxes[idx[k]]
+			s := [4]int32{cellX(b[0]), cellY(b[1]), cellX(b[2]), cellY(b[3])}
+			if gx == 1 {
+				s[0], s[2] = 0, 0
+			}
+			if gy == 1 {
+				s[1], s[3] = 0, 0
+			}
+			spans[k] = s
+			total += int(s[2]-s[0]+1) * int(s[3]-s[1]+1)
+		}
+		totals[w] = total
+	})
+	total := 0
+	for _, t := range totals {
+		total += t
+	}
+	if total > 16*n {
+		// Boxes large next to the cells (long diagonal edges): the grid
+		// would copy them into too many cells.
+		return boxGrid{}, false
+	}
+	// Each run's count per cell, then where its stretch of the cell starts.
+	counts := make([][]int32, workers)
+	each(func(w, lo, hi int) {
+		cnt := make([]int32, gx*gy)
+		for _, s := range spans[lo:hi] {
+			for cy := s[1]; cy <= s[3]; cy++ {
+				for cx := s[0]; cx <= s[2]; cx++ {
+					cnt[int(cy)*gx+int(cx)]++
+				}
+			}
+		}
+		counts[w] = cnt
+	})
+	start := make([]int32, gx*gy+1)
+	for c := range gx * gy {
+		at := start[c]
+		for _, cnt := range counts {
+			at, cnt[c] = at+cnt[c], at
+		}
+		start[c+1] = at
+	}
+	items := make([]int32, total)
+	each(func(w, lo, hi int) {
+		fill := counts[w]
+		for k := lo; k < hi; k++ {
+			s := spans[k]
+			for cy := s[1]; cy <= s[3]; cy++ {
+				for cx := s[0]; cx <= s[2]; cx++ {
+					c := int(cy)*gx + int(cx)
+					items[fill[c]] = idx[k]
+					fill[c]++
+				}
+			}
+		}
+	})
+	return boxGrid{gx: gx, gy: gy, start: start, items: items}, true
 }

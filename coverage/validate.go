@@ -42,10 +42,18 @@ func ValidateGeometry(mp orb.MultiPolygon) error {
 		outline := GeodesicOutline(orb.MultiPolygon{{poly[0]}})[0][0]
 		left := math.Abs(lonLatArea(shell))
 		ob := outline.Bound()
+		holeVerts := 0
+		for _, h := range poly[1:] {
+			holeVerts += len(h)
+		}
+		contains := func(p orb.Point) bool { return ringContains(outline, ob, p) }
+		if holeVerts*len(outline) > ringBandsFrom {
+			contains = newRingBands(outline, ob).contains // the same answers
+		}
 		for hi := 1; hi < len(poly); hi++ {
 			hole := openRing(poly[hi])
 			for _, p := range hole {
-				if !ringContains(outline, ob, p) && !onRing(shell, p) {
+				if !contains(p) && !onRing(shell, p) {
 					return fmt.Errorf("polygon %d: hole %d lies outside the shell (vertex (%v, %v))", pi, hi, p[0], p[1])
 				}
 			}
@@ -57,6 +65,10 @@ func ValidateGeometry(mp orb.MultiPolygon) error {
 	}
 	return nil
 }
+
+// ringBandsFrom is the number of point-edge tests of the hole test from
+// which the shell's outline is indexed by longitude bands (ringBands).
+const ringBandsFrom = 1 << 14
 
 // lonLatArea is a ring's signed area in degrees squared (for comparisons
 // of a ring with its holes only).

@@ -563,3 +563,44 @@ func TestGeodesicOutlineSharedEdge(t *testing.T) {
 		t.Errorf("districts sharing a geodesic edge overlap: %+v", ov)
 	}
 }
+
+// TestBoxGridWorkers: the top-level grid built on several workers is the
+// one a single worker builds (the same cells, each in the same order), on
+// uniform, clustered and degenerate boxes above the size where the passes
+// are shared.
+func TestBoxGridWorkers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(benchSeed(t), 12))
+	for k := range 4 {
+		n := gridParallelMin + rng.IntN(gridParallelMin)
+		boxes := make([]rect, n)
+		for i := range boxes {
+			x, y, w, h := rng.Float64(), rng.Float64(), rng.Float64()*0.002, rng.Float64()*0.002
+			switch k {
+			case 1: // clustered
+				if rng.IntN(10) > 0 {
+					x, y = x*1e-3, y*1e-3
+				}
+			case 2: // on a horizontal line: one row of cells
+				y, h = 0.5, 0
+			case 3: // large next to the cells: no grid
+				w = rng.Float64()
+			}
+			boxes[i] = rect{x, y, x + w, y + h}
+		}
+		idx := make([]int32, n)
+		for i := range idx {
+			idx[i] = int32(n - 1 - i) // not in box order
+		}
+		want, okW := newBoxGrid(boxes, idx, 1)
+		for _, workers := range []int{2, 3, 7} {
+			got, ok := newBoxGrid(boxes, idx, workers)
+			if ok != okW || got.gx != want.gx || got.gy != want.gy || !slices.Equal(got.start, want.start) || !slices.Equal(got.items, want.items) {
+				t.Fatalf("case %d, %d workers: grid %dx%d (ok %v, %d items), one worker's %dx%d (ok %v, %d items)",
+					k, workers, got.gx, got.gy, ok, len(got.items), want.gx, want.gy, okW, len(want.items))
+			}
+		}
+		if k < 3 && !okW {
+			t.Fatalf("case %d: no grid: the test compares nothing", k)
+		}
+	}
+}

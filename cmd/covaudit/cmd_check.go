@@ -274,7 +274,7 @@ func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		return err
 	}
 	defer stop()
-	a, err := audit.Load(ctx, cfg)
+	a, err := audit.LoadForRun(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -232,7 +232,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "covaudit: COVAUDIT_CPUPROFILE:", err)
 		os.Exit(exitCode(err))
 	}
+	// COVAUDIT_TRACE=FILE writes an execution trace of the run (go tool
+	// trace; bench/trace_phases.py sums it by stage of the audit).
+	stopTrace, err := startTrace(os.Getenv("COVAUDIT_TRACE"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "covaudit: COVAUDIT_TRACE:", err)
+		os.Exit(exitCode(err))
+	}
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopTrace()
 	stop()
 	signal.Stop(sigs)
 	os.Exit(code)
