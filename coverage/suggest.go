@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"cmp"
 	"container/heap"
 	"context"
 	"fmt"
@@ -171,6 +170,48 @@ func (s *suggester) addAt(sc *siteCuts, c int) {
 	}
 }
 
+// firstBounds sets first[i] to candidate i's first gain, or with
+// pending[i] to an upper bound on it: under the distance rules, land
+// objective, the least of the district's uncovered land, the disk's area
+// and the open cells the disk meets, with a margin well above the cut's
+// rounding. s holds no sites yet.
+func (s *suggester) firstBounds(ctx context.Context, sc *siteCuts, workers int, first []float64, pending []bool) error {
+	if s.byPeople {
+		_, err := eachIndex(ctx, len(first), workers, func(i int) error {
+			_, first[i] = s.gainAt(sc, i)
+			return nil
+		})
+		return err
+	}
+	cells := make([]*openCells, len(s.districts))
+	if _, err := eachIndex(ctx, len(s.districts), workers, func(d int) error {
+		if !s.districts[d].Rule.ByRoad() {
+			cells[d] = newOpenCells(s.frames[d].region, s.ells[d], s.radius[d])
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	_, err := eachIndex(ctx, len(first), workers, func(i int) error {
+		p := sc.cands[i]
+		u := 0.0
+		for d := range s.districts {
+			if !s.reaches(d, p) {
+				continue
+			}
+			e := sc.fit(d, i)
+			area := math.Pi * e.a * e.b
+			u += min(s.unc[d], area, cells[d].within(e.cx, e.cy, max(e.a, e.b))) + 1e-4*(area+s.unc[d]) + 1
+		}
+		if s.road != nil {
+			u += s.road.gain(p, s.open)
+		}
+		first[i], pending[i] = u, u > 0
+		return nil
+	})
+	return err
+}
+
 // clone is an independent copy of the siting state (the frames, the
 // population and the road districts' covers are shared, unchanged).
 func (s *suggester) clone() *suggester {
@@ -324,26 +365,58 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 			return nil, err
 		}
 	}
-	// Lazy greedy: bounds start at the first gains, measured on every
-	// worker (gain reads the suggester and changes nothing), then pushed in
-	// candidate order so that the choice does not depend on the workers.
-	h := &gainHeap{}
+	// Lazy greedy: bounds start at the first gains, pushed in candidate
+	// order so that the choice does not depend on the workers. A first
+	// gain is measured only when the choice needs it: until then the heap
+	// holds a bound above it (pending), which is cheap (see openCells);
+	// the heap's top is always made exact before it counts, so the choice
+	// is the one of measuring every first gain.
 	first := make([]float64, len(cands))
-	if _, err := eachIndex(ctx, len(cands), workers, func(i int) error { first[i] = value(s.gainAt(sc, i)); return nil }); err != nil {
+	pending := make([]bool, len(cands))
+	h := &gainHeap{}
+	if err := start.firstBounds(ctx, sc, workers, first, pending); err != nil {
 		return nil, err
 	}
 	for i := range cands {
 		if first[i] > 0 {
-			heap.Push(h, gainItem{i, first[i]})
+			heap.Push(h, gainItem{i: i, bound: first[i], pending: pending[i]})
 		}
+	}
+	// resolve measures the first gains of the pending items at the top of
+	// h whose bound is above floor, a few at a time on every worker.
+	resolve := func(h *gainHeap, floor float64) error {
+		for h.Len() > 0 && (*h)[0].pending && (*h)[0].bound > floor {
+			var batch []int
+			for h.Len() > 0 && (*h)[0].pending && (*h)[0].bound > floor && len(batch) < 2*workers {
+				batch = append(batch, heap.Pop(h).(gainItem).i)
+			}
+			if _, err := eachIndex(ctx, len(batch), workers, func(k int) error {
+				first[batch[k]] = value(start.gainAt(sc, batch[k]))
+				return nil
+			}); err != nil {
+				return err
+			}
+			for _, i := range batch {
+				if pending[i] = false; first[i] > 0 {
+					heap.Push(h, gainItem{i: i, bound: first[i]})
+				}
+			}
+		}
+		return nil
 	}
 	limit := add
 	if untilCovered {
 		limit = len(cands)
 	}
-	for len(res.Sites) < limit && h.Len() > 0 {
+	for len(res.Sites) < limit {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if err := resolve(h, math.Inf(-1)); err != nil {
+			return nil, err
+		}
+		if h.Len() == 0 {
+			break
 		}
 		if !s.byPeople && workers > 1 {
 			// The gains the next pops may ask for, on every worker: the
@@ -356,15 +429,24 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 				heap.Push(h, it)
 			}
 			if !s.knownAt(sc, next[0].i) {
-				eachIndex(ctx, len(next), workers, func(i int) error { s.gainAt(sc, next[i].i); return nil })
+				eachIndex(ctx, len(next), workers, func(i int) error {
+					if !next[i].pending {
+						s.gainAt(sc, next[i].i)
+					}
+					return nil
+				})
 			}
 		}
 		top := heap.Pop(h).(gainItem)
 		m2, ppl := s.gainAt(sc, top.i)
 		g := value(m2, ppl)
-		if h.Len() > 0 && g < (*h)[0].bound {
+		// Only a bound above g can stop the choice: those are made exact.
+		if err := resolve(h, g); err != nil {
+			return nil, err
+		}
+		if h.Len() > 0 && !(*h)[0].pending && g < (*h)[0].bound {
 			if g > 0 {
-				heap.Push(h, gainItem{top.i, g})
+				heap.Push(h, gainItem{i: top.i, bound: g})
 			}
 			continue
 		}
@@ -376,12 +458,48 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 		site.UncoveredM2, site.UncoveredPeople = s.totals()
 		res.Sites = append(res.Sites, site)
 	}
+	// ranked returns the n candidates (not in skip) of the largest first
+	// gains, ties to the lower index, measuring the pending ones needed.
+	ranked := func(n int, skip map[int]bool) ([]int, error) {
+		r := &gainHeap{}
+		for i := range cands {
+			if !skip[i] && first[i] > 0 {
+				*r = append(*r, gainItem{i: i, bound: first[i], pending: pending[i]})
+			}
+		}
+		heap.Init(r)
+		var out []int
+		for len(out) < n {
+			if err := resolve(r, math.Inf(-1)); err != nil {
+				return nil, err
+			}
+			if r.Len() == 0 {
+				break
+			}
+			out = append(out, heap.Pop(r).(gainItem).i)
+		}
+		return out, nil
+	}
 	if !untilCovered && len(res.Sites) > 1 {
-		res.Swaps = improve(ctx, districts, cands, first, res, value, start, sc, workers)
+		chosen := map[int]bool{}
+		for _, st := range res.Sites {
+			chosen[st.Candidate] = true
+		}
+		pool, err := ranked(30, chosen)
+		if err != nil {
+			return nil, err
+		}
+		res.Swaps = improve(ctx, districts, cands, pool, res, value, start, sc, workers)
 	}
 	best := 0.0
-	for _, f := range first {
-		best = math.Max(best, f)
+	if len(res.Sites) > 0 {
+		top, err := ranked(1, nil)
+		if err != nil {
+			return nil, err
+		}
+		if len(top) > 0 {
+			best = first[top[0]]
+		}
 	}
 	if n := len(res.Sites); n > 0 && best > 0 {
 		last := res.Sites[n-1]
@@ -391,27 +509,19 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 	return res, nil
 }
 
-// improve swaps a chosen site for one of the 30 best other candidates by
-// first gain while the set covers more; a swap changes only the districts
+// improve swaps a chosen site for one of pool (the 30 best other
+// candidates by first gain, best first) while the set covers more; a swap changes only the districts
 // the two sites reach, which alone are measured again. It re-ranks the
 // final set greedily for the cumulative figures and returns the number of
 // swaps. base is the state before any site; the trials of one chosen site
 // are cut on every worker ahead of the scan that accepts them in order.
-func improve(ctx context.Context, districts []District, cands []orb.Point, first []float64, res *SuggestResult, value func(m2, ppl float64) float64, base *suggester, sc *siteCuts, workers int) int {
+func improve(ctx context.Context, districts []District, cands []orb.Point, pool []int, res *SuggestResult, value func(m2, ppl float64) float64, base *suggester, sc *siteCuts, workers int) int {
 	set := make([]int, len(res.Sites))
 	in := map[int]bool{}
 	for i, st := range res.Sites {
 		set[i] = st.Candidate
 		in[st.Candidate] = true
 	}
-	var pool []int
-	for i := range cands {
-		if !in[i] && first[i] > 0 {
-			pool = append(pool, i)
-		}
-	}
-	slices.SortStableFunc(pool, func(a, b int) int { return cmp.Compare(first[b], first[a]) })
-	pool = pool[:min(len(pool), 30)]
 	// The sites of set that reach land district d, in set's order.
 	landList := func(d int, set []int) []int {
 		var list []int
@@ -562,6 +672,8 @@ func improve(ctx context.Context, districts []District, cands []orb.Point, first
 type gainItem struct {
 	i     int
 	bound float64
+	// pending: bound is an upper bound on the first gain, not yet measured.
+	pending bool
 }
 
 // gainHeap is a max-heap of candidates by their bound, ties to the lower

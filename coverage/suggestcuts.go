@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"encoding/binary"
+	"math"
 	"slices"
 	"sync"
 
@@ -91,4 +92,113 @@ func (c *siteCuts) known(d int, list []int) bool {
 	_, ok := c.areas[cutKey(d, list)]
 	c.mu.Unlock()
 	return ok
+}
+
+// openCells is an upper bound on a land district's uncovered land inside
+// any disk, for the first gains: a grid of square cells over the district's
+// box, each open unless it lies wholly inside one station's disk or wholly
+// outside the district, counted by row (prefix sums).
+type openCells struct {
+	x0, y0, h float64
+	nx, ny    int
+	prefix    []int32 // per row: nx+1 counts of open cells before column i
+}
+
+// openCellsMax is the most cells a district's grid has.
+const openCellsMax = 1 << 16
+
+func newOpenCells(fr *frameRegion, ells []ellipse, r float64) *openCells {
+	w, ht := fr.maxPt[0]-fr.minPt[0], fr.maxPt[1]-fr.minPt[1]
+	h := max(r/16, math.Sqrt(w*ht/openCellsMax), 1e-3)
+	oc := &openCells{x0: fr.minPt[0], y0: fr.minPt[1], h: h, nx: int(w/h) + 1, ny: int(ht/h) + 1}
+	nx, ny := oc.nx, oc.ny
+	// Cells an edge may pass through: those its box meets.
+	edge := make([]bool, nx*ny)
+	for k := range fr.edges {
+		p, q := fr.edge(k)
+		mn, mx := segBox(p, q)
+		i0, j0 := oc.col(mn[0]-1e-6*h), oc.row(mn[1]-1e-6*h)
+		i1, j1 := oc.col(mx[0]+1e-6*h), oc.row(mx[1]+1e-6*h)
+		for j := j0; j <= j1; j++ {
+			for i := i0; i <= i1; i++ {
+				edge[j*nx+i] = true
+			}
+		}
+	}
+	var grid *ellGrid
+	if len(ells) > 0 {
+		grid = newEllGrid(ells)
+	}
+	// inside: the cell lies in one disk (convex, so its four corners do).
+	inside := func(i, j int) bool {
+		if grid == nil {
+			return false
+		}
+		xa, ya := oc.x0+float64(i)*h, oc.y0+float64(j)*h
+		xb, yb := xa+h, ya+h
+		found := false
+		grid.atPoint(xa+h/2, ya+h/2, func(k int) bool {
+			e := &ells[k]
+			const in = 1 - 1e-9
+			if e.level(xa, ya) < in && e.level(xb, ya) < in && e.level(xa, yb) < in && e.level(xb, yb) < in {
+				found = true
+				return false
+			}
+			return true
+		})
+		return found
+	}
+	oc.prefix = make([]int32, ny*(nx+1))
+	for j := range ny {
+		row := oc.prefix[j*(nx+1) : (j+1)*(nx+1)]
+		// A run of cells no edge meets is wholly inside or wholly outside
+		// the district: one test of the first centre decides it.
+		inRun, known := false, false
+		for i := range nx {
+			open := true
+			if edge[j*nx+i] {
+				known = false
+			} else {
+				if !known {
+					inRun, known = fr.contains(oc.x0+(float64(i)+0.5)*h, oc.y0+(float64(j)+0.5)*h), true
+				}
+				open = inRun
+			}
+			if open && inside(i, j) {
+				open = false
+			}
+			row[i+1] = row[i]
+			if open {
+				row[i+1]++
+			}
+		}
+	}
+	return oc
+}
+
+func (oc *openCells) col(x float64) int { return min(oc.nx-1, max(0, int(math.Floor((x-oc.x0)/oc.h)))) }
+func (oc *openCells) row(y float64) int { return min(oc.ny-1, max(0, int(math.Floor((y-oc.y0)/oc.h)))) }
+
+// within is the area of the open cells that meet the disk of radius R
+// around (cx, cy): at least the district's uncovered land in that disk.
+func (oc *openCells) within(cx, cy, R float64) float64 {
+	if cx+R < oc.x0 || cy+R < oc.y0 || cx-R > oc.x0+float64(oc.nx)*oc.h || cy-R > oc.y0+float64(oc.ny)*oc.h {
+		return 0
+	}
+	n := 0
+	for j := oc.row(cy - R); j <= oc.row(cy+R); j++ {
+		ya, yb := oc.y0+float64(j)*oc.h, oc.y0+float64(j+1)*oc.h
+		dy := max(0, ya-cy, cy-yb)
+		if dy > R {
+			continue
+		}
+		w := math.Sqrt(R*R - dy*dy)
+		if cx+w < oc.x0 || cx-w > oc.x0+float64(oc.nx)*oc.h {
+			continue
+		}
+		i0, i1 := oc.col(cx-w), oc.col(cx+w)
+		row := oc.prefix[j*(oc.nx+1):]
+		n += int(row[i1+1] - row[i0])
+	}
+	return float64(n) * oc.h * oc.h
 }
