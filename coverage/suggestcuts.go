@@ -105,11 +105,11 @@ type openCells struct {
 }
 
 // openCellsMax is the most cells a district's grid has.
-const openCellsMax = 1 << 16
+const openCellsMax = 1 << 18
 
 func newOpenCells(fr *frameRegion, ells []ellipse, r float64) *openCells {
 	w, ht := fr.maxPt[0]-fr.minPt[0], fr.maxPt[1]-fr.minPt[1]
-	h := max(r/16, math.Sqrt(w*ht/openCellsMax), 1e-3)
+	h := max(r/32, math.Sqrt(w*ht/openCellsMax), 1e-3)
 	oc := &openCells{x0: fr.minPt[0], y0: fr.minPt[1], h: h, nx: int(w/h) + 1, ny: int(ht/h) + 1}
 	nx, ny := oc.nx, oc.ny
 	// Cells an edge may pass through: those its box meets.
@@ -179,13 +179,14 @@ func newOpenCells(fr *frameRegion, ells []ellipse, r float64) *openCells {
 func (oc *openCells) col(x float64) int { return min(oc.nx-1, max(0, int(math.Floor((x-oc.x0)/oc.h)))) }
 func (oc *openCells) row(y float64) int { return min(oc.ny-1, max(0, int(math.Floor((y-oc.y0)/oc.h)))) }
 
-// within is the area of the open cells that meet the disk of radius R
-// around (cx, cy): at least the district's uncovered land in that disk.
+// within is, row by row, the least of the area of the open cells that
+// meet the disk of radius R around (cx, cy) and of the disk's part of the
+// row: at least the district's uncovered land in that disk.
 func (oc *openCells) within(cx, cy, R float64) float64 {
 	if cx+R < oc.x0 || cy+R < oc.y0 || cx-R > oc.x0+float64(oc.nx)*oc.h || cy-R > oc.y0+float64(oc.ny)*oc.h {
 		return 0
 	}
-	n := 0
+	sum := 0.0
 	for j := oc.row(cy - R); j <= oc.row(cy+R); j++ {
 		ya, yb := oc.y0+float64(j)*oc.h, oc.y0+float64(j+1)*oc.h
 		dy := max(0, ya-cy, cy-yb)
@@ -198,7 +199,20 @@ func (oc *openCells) within(cx, cy, R float64) float64 {
 		}
 		i0, i1 := oc.col(cx-w), oc.col(cx+w)
 		row := oc.prefix[j*(oc.nx+1):]
-		n += int(row[i1+1] - row[i0])
+		// The row's open cells, and no more than the disk's part of the
+		// row's band.
+		cells := float64(row[i1+1]-row[i0]) * oc.h * oc.h
+		sum += min(cells, diskBand(ya-cy, yb-cy, R)*(1+1e-9))
 	}
-	return float64(n) * oc.h * oc.h
+	return sum
+}
+
+// diskBand is the area of the disk of radius R around the origin between
+// the lines y = ya and y = yb > ya.
+func diskBand(ya, yb, R float64) float64 {
+	g := func(s float64) float64 {
+		s = min(R, max(-R, s))
+		return s*math.Sqrt(max(0, R*R-s*s)) + R*R*math.Asin(s/R)
+	}
+	return max(0, g(yb)-g(ya))
 }
