@@ -24,14 +24,16 @@ type siteCuts struct {
 	mu     sync.Mutex
 	fits   map[[2]int]ellipse // {candidate, district}
 	areas  map[string]float64
+	pairs  []*pairCache // per district: crossings of its stations' disks
 }
 
 // newSiteCuts starts the memo for the suggester s before any site is added.
 func newSiteCuts(s *suggester, cands []orb.Point) *siteCuts {
 	c := &siteCuts{frames: s.frames, radius: s.radius, ells0: make([][]ellipse, len(s.ells)), cands: cands,
-		fits: map[[2]int]ellipse{}, areas: map[string]float64{}}
+		fits: map[[2]int]ellipse{}, areas: map[string]float64{}, pairs: make([]*pairCache, len(s.ells))}
 	for d := range s.ells {
 		c.ells0[d] = slices.Clip(s.ells[d])
+		c.pairs[d] = &pairCache{n: len(s.ells[d]), m: map[[2]int32][]pairCross{}}
 		if !s.districts[d].Rule.ByRoad() {
 			s.frames[d].region.index() // built once, before the cuts run on every worker
 		}
@@ -79,7 +81,7 @@ func (c *siteCuts) uncovered(d int, list []int) float64 {
 		ells = append(ells, c.fit(d, k))
 	}
 	f := c.frames[d]
-	v = max(0, min(f.region.area, f.region.cut(ells).area))
+	v = max(0, min(f.region.area, f.region.cutPairs(ells, false, c.pairs[d]).area))
 	c.mu.Lock()
 	c.areas[key] = v
 	c.mu.Unlock()
@@ -215,4 +217,31 @@ func diskBand(ya, yb, R float64) float64 {
 		return s*math.Sqrt(max(0, R*R-s*s)) + R*R*math.Asin(s/R)
 	}
 	return max(0, g(yb)-g(ya))
+}
+
+// pairCache keeps the crossings of pairs of a district's first n disks
+// (its stations'), as cutPairs finds them, for the next cuts of the same
+// district: the same pair always gives the same crossings. It is safe for
+// concurrent use.
+type pairCache struct {
+	n  int
+	mu sync.Mutex
+	m  map[[2]int32][]pairCross
+}
+
+// pairCross is one crossing of disks i and j: the point, and its
+// parameter on each.
+type pairCross struct{ x, y, ti, tj float64 }
+
+func (pc *pairCache) get(i, j int) ([]pairCross, bool) {
+	pc.mu.Lock()
+	xs, ok := pc.m[[2]int32{int32(i), int32(j)}]
+	pc.mu.Unlock()
+	return xs, ok
+}
+
+func (pc *pairCache) put(i, j int, xs []pairCross) {
+	pc.mu.Lock()
+	pc.m[[2]int32{int32(i), int32(j)}] = xs
+	pc.mu.Unlock()
 }
