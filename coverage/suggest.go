@@ -183,30 +183,43 @@ func (s *suggester) firstBounds(ctx context.Context, sc *siteCuts, workers int, 
 		})
 		return err
 	}
-	cells := make([]*openCells, len(s.districts))
+	// District by district, so that only a grid per worker is held: the
+	// candidates that reach it, and their terms.
+	reach := make([][]int, len(s.districts))
+	for i, p := range sc.cands {
+		for d := range s.districts {
+			if s.reaches(d, p) {
+				reach[d] = append(reach[d], i)
+			}
+		}
+	}
+	terms := make([][]float64, len(s.districts))
 	if _, err := eachIndex(ctx, len(s.districts), workers, func(d int) error {
-		if !s.districts[d].Rule.ByRoad() {
-			cells[d] = newOpenCells(s.frames[d].region, s.ells[d], s.radius[d])
+		if len(reach[d]) == 0 {
+			return nil
+		}
+		cells := newOpenCells(s.frames[d].region, s.ells[d], s.radius[d])
+		terms[d] = make([]float64, len(reach[d]))
+		for k, i := range reach[d] {
+			e := sc.fit(d, i)
+			area := math.Pi * e.a * e.b
+			terms[d][k] = min(s.unc[d], area, cells.within(e.cx, e.cy, max(e.a, e.b))) + 1e-4*(area+s.unc[d]) + 1
 		}
 		return nil
 	}); err != nil {
 		return err
 	}
+	clear(first)
+	for d := range s.districts {
+		for k, i := range reach[d] {
+			first[i] += terms[d][k]
+		}
+	}
 	_, err := eachIndex(ctx, len(first), workers, func(i int) error {
-		p := sc.cands[i]
-		u := 0.0
-		for d := range s.districts {
-			if !s.reaches(d, p) {
-				continue
-			}
-			e := sc.fit(d, i)
-			area := math.Pi * e.a * e.b
-			u += min(s.unc[d], area, cells[d].within(e.cx, e.cy, max(e.a, e.b))) + 1e-4*(area+s.unc[d]) + 1
-		}
 		if s.road != nil {
-			u += s.road.gain(p, s.open)
+			first[i] += s.road.gain(sc.cands[i], s.open)
 		}
-		first[i], pending[i] = u, u > 0
+		pending[i] = first[i] > 0
 		return nil
 	})
 	return err
