@@ -396,11 +396,17 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 		}
 	}
 	// resolve measures the first gains of the pending items at the top of
-	// h whose bound is above floor, a few at a time on every worker.
+	// h whose bound is above floor, on every worker: all at once above a
+	// finite floor (each is needed), a few at a time until the top is
+	// exact without one.
 	resolve := func(h *gainHeap, floor float64) error {
+		most := len(cands)
+		if math.IsInf(floor, -1) {
+			most = 2 * workers
+		}
 		for h.Len() > 0 && (*h)[0].pending && (*h)[0].bound > floor {
 			var batch []int
-			for h.Len() > 0 && (*h)[0].pending && (*h)[0].bound > floor && len(batch) < 2*workers {
+			for h.Len() > 0 && (*h)[0].pending && (*h)[0].bound > floor && len(batch) < most {
 				batch = append(batch, heap.Pop(h).(gainItem).i)
 			}
 			if _, err := eachIndex(ctx, len(batch), workers, func(k int) error {
