@@ -10,6 +10,7 @@ set -u
 : "${BASE:?covaudit binary to compare against}" "${NEW:?covaudit binary}" "${MEDIUM:?case directory}" "${CITY12:?case directory}"
 T='%e s wall %U user %S sys %M KB'
 O=${OUT:-$(mktemp -d /tmp/suggestratio-XXXXXX)}
+mkdir -p "$O"
 C12='all:values=urban|rural,rule=radius,distance=2km'
 for k in 1 2; do
   cd "$MEDIUM"
