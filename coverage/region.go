@@ -134,6 +134,13 @@ func (fr *frameRegion) cut(ells []ellipse) cutResult { return fr.cutMode(ells, f
 func (fr *frameRegion) cutCovered(ells []ellipse) cutResult { return fr.cutMode(ells, true) }
 
 func (fr *frameRegion) cutMode(ells []ellipse, keepCovered bool) cutResult {
+	return fr.cutPairs(ells, keepCovered, nil)
+}
+
+// cutPairs is cutMode reading and keeping the crossings of pairs of the
+// first pc.n ellipses in pc (nil: none), which the caller keeps the same
+// from cut to cut (see siteCuts).
+func (fr *frameRegion) cutPairs(ells []ellipse, keepCovered bool, pc *pairCache) cutResult {
 	res := cutResult{nodes: make([][2]float64, fr.nVerts, fr.nVerts+8*len(ells)+16), pieces: make([]piece, 0, 64)}
 	for k := range fr.edges {
 		p, _ := fr.edge(k)
@@ -159,11 +166,30 @@ func (fr *frameRegion) cutMode(ells []ellipse, keepCovered bool) cutResult {
 			max(eb[1], fb[1]) > fr.maxPt[1] || min(eb[3], fb[3]) < fr.minPt[1] {
 			return
 		}
+		cached := pc != nil && i < pc.n && j < pc.n
+		if cached {
+			if xs, ok := pc.get(i, j); ok {
+				for _, c := range xs {
+					n := addNode(c.x, c.y)
+					ellCuts[i] = append(ellCuts[i], cutPoint{c.ti, n})
+					ellCuts[j] = append(ellCuts[j], cutPoint{c.tj, n})
+				}
+				return
+			}
+		}
+		var xs []pairCross
 		for _, t := range intersectEllipses(e, f) {
 			x, y := e.at(t)
 			n := addNode(x, y)
-			ellCuts[i] = append(ellCuts[i], cutPoint{e.param(x, y), n})
-			ellCuts[j] = append(ellCuts[j], cutPoint{f.param(x, y), n})
+			ti, tj := e.param(x, y), f.param(x, y)
+			ellCuts[i] = append(ellCuts[i], cutPoint{ti, n})
+			ellCuts[j] = append(ellCuts[j], cutPoint{tj, n})
+			if cached {
+				xs = append(xs, pairCross{x, y, ti, tj})
+			}
+		}
+		if cached {
+			pc.put(i, j, xs)
 		}
 	}
 	if len(ells) >= delaunayPairsFrom {

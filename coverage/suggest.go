@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"cmp"
 	"container/heap"
 	"context"
 	"fmt"
@@ -55,6 +54,8 @@ type suggester struct {
 	// which of its places are still uncovered.
 	road *roadSites
 	open []bool
+	// sites: per distance district, the candidates added (gainAt, addAt).
+	sites [][]int
 }
 
 // reaches says whether a site at p may cover part of distance district d
@@ -95,6 +96,149 @@ func (s *suggester) gain(p orb.Point) (m2, ppl float64) {
 		}
 	}
 	return max(0, m2), ppl
+}
+
+// gainAt is gain for candidate c, its cuts read through sc: the same
+// figures, each list of sites cut once.
+func (s *suggester) gainAt(sc *siteCuts, c int) (m2, ppl float64) {
+	p := sc.cands[c]
+	for d := range s.districts {
+		if !s.reaches(d, p) {
+			continue
+		}
+		if s.byPeople {
+			r := s.radius[d]
+			for _, i := range s.people[d] {
+				q := s.pop.points[i]
+				if geodesy.Distance(p[0], p[1], q[0], q[1]) <= r {
+					ppl += s.pop.counts[i]
+				}
+			}
+			continue
+		}
+		m2 += s.unc[d] - sc.uncovered(d, append(s.sites[d][:len(s.sites[d]):len(s.sites[d])], c))
+	}
+	if s.road != nil {
+		if w := s.road.gain(p, s.open); s.byPeople {
+			ppl += w
+		} else {
+			m2 += w
+		}
+	}
+	return max(0, m2), ppl
+}
+
+// knownAt says whether gainAt(sc, c) reads only cuts already measured.
+func (s *suggester) knownAt(sc *siteCuts, c int) bool {
+	for d := range s.districts {
+		if !s.byPeople && s.reaches(d, sc.cands[c]) && !sc.known(d, append(s.sites[d][:len(s.sites[d]):len(s.sites[d])], c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// addAt is add for candidate c, its cuts read through sc.
+func (s *suggester) addAt(sc *siteCuts, c int) {
+	p := sc.cands[c]
+	for d := range s.districts {
+		if !s.reaches(d, p) {
+			continue
+		}
+		r := s.radius[d]
+		s.sites[d] = append(s.sites[d], c)
+		s.ells[d] = append(s.ells[d], sc.fit(d, c))
+		s.unc[d] = sc.uncovered(d, s.sites[d])
+		kept := s.people[d][:0]
+		for _, i := range s.people[d] {
+			q := s.pop.points[i]
+			if geodesy.Distance(p[0], p[1], q[0], q[1]) > r {
+				kept = append(kept, i)
+			}
+		}
+		s.people[d] = kept
+	}
+	if s.road != nil {
+		for _, j := range s.road.covers(p) {
+			s.open[j] = false
+		}
+		for d := range s.districts {
+			if s.districts[d].Rule.ByRoad() && !s.byPeople {
+				s.unc[d] = s.road.uncovered(s.open, d)
+			}
+		}
+	}
+}
+
+// firstBounds sets first[i] to candidate i's first gain, or with
+// pending[i] to an upper bound on it: under the distance rules, land
+// objective, the least of the district's uncovered land, the disk's area
+// and the open cells the disk meets, with a margin well above the cut's
+// rounding. s holds no sites yet.
+func (s *suggester) firstBounds(ctx context.Context, sc *siteCuts, workers int, first []float64, pending []bool) error {
+	if s.byPeople {
+		_, err := eachIndex(ctx, len(first), workers, func(i int) error {
+			_, first[i] = s.gainAt(sc, i)
+			return nil
+		})
+		return err
+	}
+	// District by district, so that only a grid per worker is held: the
+	// candidates that reach it, and their terms.
+	reach := make([][]int, len(s.districts))
+	for i, p := range sc.cands {
+		for d := range s.districts {
+			if s.reaches(d, p) {
+				reach[d] = append(reach[d], i)
+			}
+		}
+	}
+	terms := make([][]float64, len(s.districts))
+	if _, err := eachIndex(ctx, len(s.districts), workers, func(d int) error {
+		if len(reach[d]) == 0 {
+			return nil
+		}
+		cells := newOpenCells(s.frames[d].region, s.ells[d], s.radius[d])
+		terms[d] = make([]float64, len(reach[d]))
+		for k, i := range reach[d] {
+			e := sc.fit(d, i)
+			area := math.Pi * e.a * e.b
+			terms[d][k] = min(s.unc[d], area, cells.within(e.cx, e.cy, max(e.a, e.b))) + 1e-4*(area+s.unc[d]) + 1
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	clear(first)
+	for d := range s.districts {
+		for k, i := range reach[d] {
+			first[i] += terms[d][k]
+		}
+	}
+	_, err := eachIndex(ctx, len(first), workers, func(i int) error {
+		if s.road != nil {
+			first[i] += s.road.gain(sc.cands[i], s.open)
+		}
+		pending[i] = first[i] > 0
+		return nil
+	})
+	return err
+}
+
+// clone is an independent copy of the siting state (the frames, the
+// population and the road districts' covers are shared, unchanged).
+func (s *suggester) clone() *suggester {
+	t := *s
+	t.ells, t.people, t.sites = make([][]ellipse, len(s.ells)), make([][]int, len(s.people)), make([][]int, len(s.districts))
+	for d := range s.ells {
+		t.ells[d] = slices.Clone(s.ells[d])
+		t.people[d] = slices.Clone(s.people[d])
+		if d < len(s.sites) {
+			t.sites[d] = slices.Clone(s.sites[d])
+		}
+	}
+	t.unc, t.open = slices.Clone(s.unc), slices.Clone(s.open)
+	return &t
 }
 
 // add makes a site at p part of the coverage.
@@ -150,7 +294,7 @@ func (s *suggester) totals() (m2, ppl float64) {
 func newSuggester(districts []District, ix *Index, opts Options, road *roadSites) (*suggester, error) {
 	s := &suggester{districts: districts, pop: opts.Population, byPeople: opts.Population != nil && opts.Population.grid == nil,
 		frames: make([]*frame, len(districts)), radius: make([]float64, len(districts)),
-		ells: make([][]ellipse, len(districts)), unc: make([]float64, len(districts)), people: make([][]int, len(districts))}
+		ells: make([][]ellipse, len(districts)), unc: make([]float64, len(districts)), people: make([][]int, len(districts)), sites: make([][]int, len(districts))}
 	fs := newFrameSet()
 	for d := range districts {
 		if err := districts[d].Rule.Validate(); err != nil {
@@ -214,6 +358,10 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 	if err != nil {
 		return nil, err
 	}
+	// Every cut of a district with a list of sites is measured once (sc),
+	// and start keeps the state before any site for the swaps.
+	sc := newSiteCuts(s, cands)
+	start := s.clone()
 	res := &SuggestResult{ByPeople: s.byPeople}
 	res.UncoveredM2, res.UncoveredPeople = s.totals()
 	value := func(m2, ppl float64) float64 {
@@ -230,52 +378,147 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 			return nil, err
 		}
 	}
-	// Lazy greedy: bounds start at the first gains, measured on every
-	// worker (gain reads the suggester and changes nothing), then pushed in
-	// candidate order so that the choice does not depend on the workers.
-	h := &gainHeap{}
+	// Lazy greedy: bounds start at the first gains, pushed in candidate
+	// order so that the choice does not depend on the workers. A first
+	// gain is measured only when the choice needs it: until then the heap
+	// holds a bound above it (pending), which is cheap (see openCells);
+	// the heap's top is always made exact before it counts, so the choice
+	// is the one of measuring every first gain.
 	first := make([]float64, len(cands))
-	if _, err := eachIndex(ctx, len(cands), workers, func(i int) error { first[i] = value(s.gain(cands[i])); return nil }); err != nil {
+	pending := make([]bool, len(cands))
+	h := &gainHeap{}
+	if err := start.firstBounds(ctx, sc, workers, first, pending); err != nil {
 		return nil, err
 	}
 	for i := range cands {
 		if first[i] > 0 {
-			heap.Push(h, gainItem{i, first[i]})
+			heap.Push(h, gainItem{i: i, bound: first[i], pending: pending[i]})
 		}
+	}
+	// resolve measures the first gains of the pending items at the top of
+	// h whose bound is above floor, on every worker: all at once above a
+	// finite floor (each is needed), a few at a time until the top is
+	// exact without one.
+	resolve := func(h *gainHeap, floor float64) error {
+		most := len(cands)
+		if math.IsInf(floor, -1) {
+			most = 2 * workers
+		}
+		for h.Len() > 0 && (*h)[0].pending && (*h)[0].bound > floor {
+			var batch []int
+			for h.Len() > 0 && (*h)[0].pending && (*h)[0].bound > floor && len(batch) < most {
+				batch = append(batch, heap.Pop(h).(gainItem).i)
+			}
+			if _, err := eachIndex(ctx, len(batch), workers, func(k int) error {
+				first[batch[k]] = value(start.gainAt(sc, batch[k]))
+				return nil
+			}); err != nil {
+				return err
+			}
+			for _, i := range batch {
+				if pending[i] = false; first[i] > 0 {
+					heap.Push(h, gainItem{i: i, bound: first[i]})
+				}
+			}
+		}
+		return nil
 	}
 	limit := add
 	if untilCovered {
 		limit = len(cands)
 	}
-	chosen := map[int]bool{}
-	for len(res.Sites) < limit && h.Len() > 0 {
+	for len(res.Sites) < limit {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if err := resolve(h, math.Inf(-1)); err != nil {
+			return nil, err
+		}
+		if h.Len() == 0 {
+			break
+		}
+		if !s.byPeople && workers > 1 {
+			// The gains the next pops may ask for, on every worker: the
+			// memo keeps them for the checks below.
+			var next []gainItem
+			for h.Len() > 0 && len(next) < workers {
+				next = append(next, heap.Pop(h).(gainItem))
+			}
+			for _, it := range next {
+				heap.Push(h, it)
+			}
+			if !s.knownAt(sc, next[0].i) {
+				eachIndex(ctx, len(next), workers, func(i int) error {
+					if !next[i].pending {
+						s.gainAt(sc, next[i].i)
+					}
+					return nil
+				})
+			}
+		}
 		top := heap.Pop(h).(gainItem)
-		m2, ppl := s.gain(cands[top.i])
+		m2, ppl := s.gainAt(sc, top.i)
 		g := value(m2, ppl)
-		if h.Len() > 0 && g < (*h)[0].bound {
+		// Only a bound above g can stop the choice: those are made exact.
+		if err := resolve(h, g); err != nil {
+			return nil, err
+		}
+		if h.Len() > 0 && !(*h)[0].pending && g < (*h)[0].bound {
 			if g > 0 {
-				heap.Push(h, gainItem{top.i, g})
+				heap.Push(h, gainItem{i: top.i, bound: g})
 			}
 			continue
 		}
 		if g <= 0 {
 			break
 		}
-		s.add(cands[top.i])
-		chosen[top.i] = true
+		s.addAt(sc, top.i)
 		site := Site{Candidate: top.i, Point: cands[top.i], GainM2: m2, GainPeople: ppl}
 		site.UncoveredM2, site.UncoveredPeople = s.totals()
 		res.Sites = append(res.Sites, site)
 	}
+	// ranked returns the n candidates (not in skip) of the largest first
+	// gains, ties to the lower index, measuring the pending ones needed.
+	ranked := func(n int, skip map[int]bool) ([]int, error) {
+		r := &gainHeap{}
+		for i := range cands {
+			if !skip[i] && first[i] > 0 {
+				*r = append(*r, gainItem{i: i, bound: first[i], pending: pending[i]})
+			}
+		}
+		heap.Init(r)
+		var out []int
+		for len(out) < n {
+			if err := resolve(r, math.Inf(-1)); err != nil {
+				return nil, err
+			}
+			if r.Len() == 0 {
+				break
+			}
+			out = append(out, heap.Pop(r).(gainItem).i)
+		}
+		return out, nil
+	}
 	if !untilCovered && len(res.Sites) > 1 {
-		res.Swaps = improve(ctx, districts, ix, cands, first, res, opts, value, s.road)
+		chosen := map[int]bool{}
+		for _, st := range res.Sites {
+			chosen[st.Candidate] = true
+		}
+		pool, err := ranked(30, chosen)
+		if err != nil {
+			return nil, err
+		}
+		res.Swaps = improve(ctx, districts, cands, pool, res, value, start, sc, workers)
 	}
 	best := 0.0
-	for _, f := range first {
-		best = math.Max(best, f)
+	if len(res.Sites) > 0 {
+		top, err := ranked(1, nil)
+		if err != nil {
+			return nil, err
+		}
+		if len(top) > 0 {
+			best = first[top[0]]
+		}
 	}
 	if n := len(res.Sites); n > 0 && best > 0 {
 		last := res.Sites[n-1]
@@ -285,34 +528,32 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 	return res, nil
 }
 
-// improve swaps a chosen site for one of the 30 best other candidates by
-// first gain while the set covers more; a swap changes only the districts
+// improve swaps a chosen site for one of pool (the 30 best other
+// candidates by first gain, best first) while the set covers more; a swap changes only the districts
 // the two sites reach, which alone are measured again. It re-ranks the
 // final set greedily for the cumulative figures and returns the number of
-// swaps.
-func improve(ctx context.Context, districts []District, ix *Index, cands []orb.Point, first []float64, res *SuggestResult, opts Options, value func(m2, ppl float64) float64, road *roadSites) int {
-	base, err := newSuggester(districts, ix, opts, road)
-	if err != nil {
-		return 0
-	}
+// swaps. base is the state before any site; the trials of one chosen site
+// are cut on every worker ahead of the scan that accepts them in order.
+func improve(ctx context.Context, districts []District, cands []orb.Point, pool []int, res *SuggestResult, value func(m2, ppl float64) float64, base *suggester, sc *siteCuts, workers int) int {
 	set := make([]int, len(res.Sites))
 	in := map[int]bool{}
 	for i, st := range res.Sites {
 		set[i] = st.Candidate
 		in[st.Candidate] = true
 	}
-	var pool []int
-	for i := range cands {
-		if !in[i] && first[i] > 0 {
-			pool = append(pool, i)
+	// The sites of set that reach land district d, in set's order.
+	landList := func(d int, set []int) []int {
+		var list []int
+		for _, c := range set {
+			if base.reaches(d, cands[c]) {
+				list = append(list, c)
+			}
 		}
+		return list
 	}
-	slices.SortStableFunc(pool, func(a, b int) int { return cmp.Compare(first[b], first[a]) })
-	pool = pool[:min(len(pool), 30)]
 	// What the sites of set cover in district d, beyond the stations.
-	fits := map[[2]int]ellipse{}
 	covered := func(d int, set []int) float64 {
-		f, r := base.frames[d], base.radius[d]
+		r := base.radius[d]
 		if districts[d].Rule.ByRoad() {
 			pts := make([]orb.Point, len(set))
 			for i, c := range set {
@@ -333,19 +574,7 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 			}
 			return ppl
 		}
-		ells := append([]ellipse{}, base.ells[d]...)
-		for _, c := range set {
-			if !base.reaches(d, cands[c]) {
-				continue
-			}
-			e, ok := fits[[2]int{c, d}]
-			if !ok {
-				e, _ = fitEllipse(f.proj, cands[c][0], cands[c][1], r)
-				fits[[2]int{c, d}] = e
-			}
-			ells = append(ells, e)
-		}
-		return base.unc[d] - max(0, min(f.region.area, f.region.cut(ells).area))
+		return base.unc[d] - sc.uncovered(d, landList(d, set))
 	}
 	reach := func(c int) []int {
 		var out []int
@@ -359,6 +588,45 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 		}
 		return out
 	}
+	// affected are the districts a swap of set[k] for q changes, in order.
+	affected := func(k, q int) []int {
+		ds := append(reach(set[k]), reach(q)...)
+		slices.Sort(ds)
+		return slices.Compact(ds)
+	}
+	// prefetch cuts the land districts of the trials of set[k] against
+	// pool[from:] on every worker (the scan below then reads them).
+	prefetch := func(k, from int) {
+		if base.byPeople {
+			return
+		}
+		type job struct {
+			d    int
+			list []int
+		}
+		var jobs []job
+		seen := map[string]bool{}
+		for _, q := range pool[from:] {
+			if in[q] {
+				continue
+			}
+			trial := append([]int{}, set...)
+			trial[k] = q
+			for _, d := range affected(k, q) {
+				if districts[d].Rule.ByRoad() {
+					continue
+				}
+				list := landList(d, trial)
+				if key := cutKey(d, list); !seen[key] && !sc.known(d, list) {
+					seen[key] = true
+					jobs = append(jobs, job{d, list})
+				}
+			}
+		}
+		if len(jobs) > 1 {
+			eachIndex(ctx, len(jobs), workers, func(i int) error { sc.uncovered(jobs[i].d, jobs[i].list); return nil })
+		}
+	}
 	cur := make([]float64, len(districts))
 	for d := range districts {
 		cur[d] = covered(d, set)
@@ -367,18 +635,15 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 	for pass := 0; pass < 2; pass++ {
 		improved := false
 		for k := range set {
-			for _, q := range pool {
+			prefetch(k, 0)
+			for qi, q := range pool {
 				if in[q] || ctx.Err() != nil {
 					continue
 				}
 				trial := append([]int{}, set...)
 				trial[k] = q
-				affected := map[int]bool{}
-				for _, d := range append(reach(set[k]), reach(q)...) {
-					affected[d] = true
-				}
 				delta, next := 0.0, map[int]float64{}
-				for d := range affected {
+				for _, d := range affected(k, q) {
 					next[d] = covered(d, trial)
 					delta += next[d] - cur[d]
 				}
@@ -390,6 +655,7 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 					}
 					swaps++
 					improved = true
+					prefetch(k, qi+1)
 				}
 			}
 		}
@@ -401,19 +667,19 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 		return 0
 	}
 	// Rank the final set greedily again, for the cumulative figures.
-	s, _ := newSuggester(districts, ix, opts, road)
+	s := base.clone()
 	left := append([]int{}, set...)
 	res.Sites = res.Sites[:0]
 	for len(left) > 0 {
 		bi, bv, bm, bp := 0, -1.0, 0.0, 0.0
 		for i, c := range left {
-			m2, ppl := s.gain(cands[c])
+			m2, ppl := s.gainAt(sc, c)
 			if v := value(m2, ppl); v > bv {
 				bi, bv, bm, bp = i, v, m2, ppl
 			}
 		}
 		c := left[bi]
-		s.add(cands[c])
+		s.addAt(sc, c)
 		site := Site{Candidate: c, Point: cands[c], GainM2: bm, GainPeople: bp}
 		site.UncoveredM2, site.UncoveredPeople = s.totals()
 		res.Sites = append(res.Sites, site)
@@ -425,6 +691,8 @@ func improve(ctx context.Context, districts []District, ix *Index, cands []orb.P
 type gainItem struct {
 	i     int
 	bound float64
+	// pending: bound is an upper bound on the first gain, not yet measured.
+	pending bool
 }
 
 // gainHeap is a max-heap of candidates by their bound, ties to the lower
