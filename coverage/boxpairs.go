@@ -146,11 +146,18 @@ const gridParallelMin = 1 << 15
 // runs on contiguous runs of idx at once, the counts of each run kept
 // apart so that each fills its own stretch of every cell: the grid is the
 // same as with one worker.
+// gridMaxRuns is the most runs newBoxGrid splits its boxes into.
+const gridMaxRuns = 4
+
 func newBoxGrid(boxes []rect, idx []int32, workers int) (boxGrid, bool) {
 	n := len(idx)
 	if n < gridParallelMin {
 		workers = 1
 	}
+	// Each run counts into an array of every cell (about one a box): more
+	// runs than gridMaxRuns would cost more memory and serial summing than
+	// they save.
+	workers = min(workers, gridMaxRuns)
 	runs := make([][2]int, workers) // [lo, hi) of idx
 	for w := range runs {
 		runs[w] = [2]int{w * n / workers, (w + 1) * n / workers}

@@ -296,3 +296,22 @@ func TestIDTableMatchesMap(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsHint: the records' arrays are sized by the file's lines for
+// CSV and by its features for GeoJSON, pretty-printed or not.
+func TestRecordsHint(t *testing.T) {
+	pretty := "{\n  \"type\": \"FeatureCollection\",\n  \"features\": [\n    {\n      \"type\": \"Feature\",\n      \"geometry\": {\n        \"type\": \"Point\",\n        \"coordinates\": [1, 2]\n      }\n    },\n    {\n      \"type\": \"Feature\",\n      \"geometry\": null\n    }\n  ]\n}\n"
+	for _, c := range []struct {
+		name, data string
+		want       int
+	}{
+		{"csv", "id,lon,lat\n1,1,2\n2,3,4\n", 3},
+		{"geojson pretty", pretty, 2},
+		{"geojson with a BOM", "\ufeff" + pretty, 2},
+		{"empty", "", 0},
+	} {
+		if got := recordsHint([]byte(c.data)); got != c.want {
+			t.Errorf("%s: hint %d, want %d", c.name, got, c.want)
+		}
+	}
+}

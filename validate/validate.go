@@ -154,13 +154,23 @@ func File(name string, data []byte, opts Options) (*Result, error) {
 				"save the file as UTF-8")
 		}
 	}
-	c := newChecker(name, opts, bytes.Count(data, []byte{'\n'}))
+	c := newChecker(name, opts, recordsHint(data))
 	sf, err := geodata.EachStationRecord(data, name, opts.Stations, c.record)
 	if err != nil {
 		c.stop()
 		return nil, err
 	}
 	return c.finish(sf, res), nil
+}
+
+// recordsHint is about the number of records of a station file: its lines
+// for CSV, its features for GeoJSON (whose pretty-printed files have a dozen
+// lines a feature). The arrays sized by it grow past it when needed.
+func recordsHint(data []byte) int {
+	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return bytes.Count(data, []byte(`"Feature"`))
+	}
+	return bytes.Count(data, []byte{'\n'})
 }
 
 // Records checks a station file already split into records (a Shapefile
