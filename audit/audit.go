@@ -257,7 +257,7 @@ func loadAudit(ctx context.Context, cfg Config, stationFiles []input, gapPolygon
 		Workers:           cfg.Workers,
 		PassByPopulation:  cfg.PassByPopulation,
 	}
-	if cfg.Roads.File != "" && (!cfg.Roads.Optional || a.anyByRoad()) {
+	if cfg.Roads.File != "" && (!cfg.Roads.Optional || a.anyByRoad() || cfg.Roads.edited()) {
 		if err := a.loadRoads(ctx); err != nil {
 			return nil, err
 		}
@@ -622,9 +622,13 @@ func (a *Audit) load(ctx context.Context, din input, sins []input) ([][]coverage
 		ws = append(ws, largeDistricts(ds, dBounds)...)
 		ws = append(ws, classWs...)
 		if hint {
+			// One file's list as it is (the hint samples it); several
+			// joined, as the hint reads them.
 			var pts []coverage.Station
-			for _, st := range stations {
-				pts = append(pts, st...)
+			if len(stations) == 1 {
+				pts = stations[0]
+			} else {
+				pts = slices.Concat(stations...)
 			}
 			if h, ok := validate.LikelyCRS(pts, ds); ok {
 				ws = append(ws, h.Message()+"; rerun with --stations-crs "+h.CRS)
@@ -824,6 +828,9 @@ func listSome(ids []string) string {
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(ids[:5], ", "), len(ids)-5)
 }
+
+// ReadsRoads reports whether the audit read a road network.
+func (a *Audit) ReadsRoads() bool { return a.roads != nil }
 
 // anyByRoad reports whether some district is under a road rule.
 func (a *Audit) anyByRoad() bool {

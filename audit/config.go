@@ -194,6 +194,13 @@ type Progress interface {
 	Done()
 }
 
+// edited reports whether a road scenario is asked for (on either side):
+// the network is read for it, and the report says what it changed, even
+// when no class is under a road rule.
+func (r *RoadConfig) edited() bool {
+	return r.Close != "" || r.SpeedFactor != "" || r.HeadClose != "" || r.HeadSpeedFactor != ""
+}
+
 // DemoRoads is the Roads.File that names the embedded demo road network.
 const DemoRoads = demoRoadsName
 

@@ -278,7 +278,7 @@ func runCheckArgs(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	if err != nil {
 		return err
 	}
-	limitRoadMemory(cfg.Roads.File != "")
+	limitRoadMemory(a.ReadsRoads())
 	a.Version = versionString()
 	if err := a.Run(ctx); err != nil {
 		return err

@@ -129,6 +129,15 @@ func TestDemoRadiusOnlyReadsNoRoads(t *testing.T) {
 	if strings.Contains(out, `"roads"`) {
 		t.Errorf("a radius-only demo lists the road network among its inputs or summary")
 	}
+	// A closure is still applied and reported: the network is read for it.
+	closeFile := filepath.Join(t.TempDir(), "bridge.txt")
+	if err := os.WriteFile(closeFile, []byte("6281020\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errOut = runCLI(t, "", "check", "--class", "all:values=urban|rural,rule=radius,distance=2km", "--close", closeFile, "--format", "json")
+	if !strings.Contains(out, `"closed_ways": 1`) {
+		t.Errorf("a radius-only demo with --close does not report the closure:\n%s", errOut)
+	}
 }
 
 func TestJSONShape(t *testing.T) {
