@@ -112,6 +112,25 @@ func earlierNear(pts []orb.Point, m float64) ([]int, []float64) {
 			for q := next; q < nhi && keys[q].lon-lon <= dlon; q++ {
 				pair(a, keys[q].i)
 			}
+			if dlon >= 360 {
+				continue // the scans above reached the whole rows
+			}
+			// Across the antimeridian: from near +180 to the starts of
+			// both rows (near -180), and from near -180 to the end of the
+			// next row (the same row's pairs are its other point's).
+			if wrap := lon + dlon - 360; wrap >= -180 {
+				for q := lo; q < k && keys[q].lon <= wrap; q++ {
+					pair(a, keys[q].i)
+				}
+				for q := nlo; q < nhi && keys[q].lon <= wrap; q++ {
+					pair(a, keys[q].i)
+				}
+			}
+			if wrap := lon - dlon + 360; wrap <= 180 {
+				for q := nhi - 1; q >= nlo && keys[q].lon >= wrap; q-- {
+					pair(a, keys[q].i)
+				}
+			}
 		}
 	}
 	return first, dist

@@ -10,13 +10,16 @@ import (
 
 // TestEarlierNearMatchesPairs compares the row sweep with every pair, on
 // clusters of stations a few metres apart (repeated places among them),
-// near the poles and on both sides of row edges.
+// near the poles, on both sides of row edges and across the antimeridian.
 func TestEarlierNearMatchesPairs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 7))
 	var pts []orb.Point
-	for _, c := range []orb.Point{{116.5, 36.2}, {-70.1, -33.4}, {10, 89.95}, {0, -89.99}, {179.9999, 0}, {25, 70}} {
+	for _, c := range []orb.Point{{116.5, 36.2}, {-70.1, -33.4}, {10, 89.95}, {0, -89.99}, {179.9999, 0}, {180, -16.5}, {25, 70}} {
 		for range 120 {
 			p := orb.Point{c[0] + (rng.Float64()-0.5)*4e-4, c[1] + (rng.Float64()-0.5)*4e-4}
+			if p[0] > 180 {
+				p[0] -= 360 // a cluster astride the antimeridian
+			}
 			if rng.IntN(5) == 0 && len(pts) > 0 {
 				p = pts[rng.IntN(len(pts))] // the same place again
 			}
