@@ -128,6 +128,20 @@ func (s *suggester) gainAt(sc *siteCuts, c int) (m2, ppl float64) {
 	return max(0, m2), ppl
 }
 
+// landGain fills a site's GainM2 when sites are chosen by people (gainAt
+// then measures no land): the uncovered land before it, after the sites of
+// res before it, less the land after it.
+func (s *suggester) landGain(res *SuggestResult, site *Site) {
+	if !s.byPeople {
+		return
+	}
+	before := res.UncoveredM2
+	if n := len(res.Sites); n > 0 {
+		before = res.Sites[n-1].UncoveredM2
+	}
+	site.GainM2 = max(0, before-site.UncoveredM2)
+}
+
 // knownAt says whether gainAt(sc, c) reads only cuts already measured.
 func (s *suggester) knownAt(sc *siteCuts, c int) bool {
 	for d := range s.districts {
@@ -475,6 +489,7 @@ func Suggest(ctx context.Context, districts []District, ix *Index, cands []orb.P
 		s.addAt(sc, top.i)
 		site := Site{Candidate: top.i, Point: cands[top.i], GainM2: m2, GainPeople: ppl}
 		site.UncoveredM2, site.UncoveredPeople = s.totals()
+		s.landGain(res, &site)
 		res.Sites = append(res.Sites, site)
 	}
 	// ranked returns the n candidates (not in skip) of the largest first
@@ -682,6 +697,7 @@ func improve(ctx context.Context, districts []District, cands []orb.Point, pool 
 		s.addAt(sc, c)
 		site := Site{Candidate: c, Point: cands[c], GainM2: bm, GainPeople: bp}
 		site.UncoveredM2, site.UncoveredPeople = s.totals()
+		s.landGain(res, &site)
 		res.Sites = append(res.Sites, site)
 		left = append(left[:bi], left[bi+1:]...)
 	}

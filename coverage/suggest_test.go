@@ -75,6 +75,18 @@ func TestSuggestAgainstExhaustive(t *testing.T) {
 		if math.Abs(got-claimed) > 1e-6*math.Max(1, got) {
 			t.Errorf("trial %d: the sites cover %.3f, Suggest says %.3f", trial, got, claimed)
 		}
+		// Each site's land, by people as by land: the drop it makes in
+		// the uncovered land after the sites before it.
+		before, landSum := res.UncoveredM2, 0.0
+		for i, st := range res.Sites {
+			if drop := before - st.UncoveredM2; math.Abs(st.GainM2-drop) > 1e-6*math.Max(1, drop) {
+				t.Errorf("trial %d site %d: covers %.3f m2 of land, the uncovered land falls by %.3f", trial, i, st.GainM2, drop)
+			}
+			before, landSum = st.UncoveredM2, landSum+st.GainM2
+		}
+		if landSum <= 0 {
+			t.Errorf("trial %d: the sites cover no land: the test compares nothing", trial)
+		}
 		if best > 0 {
 			worst = math.Min(worst, got/best)
 		}

@@ -78,6 +78,7 @@ func referenceSuggest(ctx context.Context, districts []District, ix *Index, cand
 		chosen[top.i] = true
 		site := Site{Candidate: top.i, Point: cands[top.i], GainM2: m2, GainPeople: ppl}
 		site.UncoveredM2, site.UncoveredPeople = s.totals()
+		s.landGain(res, &site) // by people: the land from the totals (TestSuggestAgainstExhaustive)
 		res.Sites = append(res.Sites, site)
 	}
 	if !untilCovered && len(res.Sites) > 1 {
@@ -227,6 +228,7 @@ func referenceImprove(ctx context.Context, districts []District, ix *Index, cand
 		s.add(cands[c])
 		site := Site{Candidate: c, Point: cands[c], GainM2: bm, GainPeople: bp}
 		site.UncoveredM2, site.UncoveredPeople = s.totals()
+		s.landGain(res, &site) // by people: the land from the totals (TestSuggestAgainstExhaustive)
 		res.Sites = append(res.Sites, site)
 		left = append(left[:bi], left[bi+1:]...)
 	}
