@@ -142,6 +142,35 @@ func (s *suggester) landGain(res *SuggestResult, site *Site) {
 	site.GainM2 = max(0, before-site.UncoveredM2)
 }
 
+// dropPeopleWithin forgets the uncovered people of district d within r
+// metres (geodesic) of a new site at p.
+func (s *suggester) dropPeopleWithin(d int, p orb.Point, r float64) {
+	kept := s.people[d][:0]
+	for _, i := range s.people[d] {
+		q := s.pop.points[i]
+		if geodesy.Distance(p[0], p[1], q[0], q[1]) > r {
+			kept = append(kept, i)
+		}
+	}
+	s.people[d] = kept
+}
+
+// coverRoadsFrom closes the road samples a new site at p covers and
+// measures the road districts' uncovered land again.
+func (s *suggester) coverRoadsFrom(p orb.Point) {
+	if s.road == nil {
+		return
+	}
+	for _, j := range s.road.covers(p) {
+		s.open[j] = false
+	}
+	for d := range s.districts {
+		if s.districts[d].Rule.ByRoad() && !s.byPeople {
+			s.unc[d] = s.road.uncovered(s.open, d)
+		}
+	}
+}
+
 // knownAt says whether gainAt(sc, c) reads only cuts already measured.
 func (s *suggester) knownAt(sc *siteCuts, c int) bool {
 	for d := range s.districts {
@@ -163,25 +192,9 @@ func (s *suggester) addAt(sc *siteCuts, c int) {
 		s.sites[d] = append(s.sites[d], c)
 		s.ells[d] = append(s.ells[d], sc.fit(d, c))
 		s.unc[d] = sc.uncovered(d, s.sites[d])
-		kept := s.people[d][:0]
-		for _, i := range s.people[d] {
-			q := s.pop.points[i]
-			if geodesy.Distance(p[0], p[1], q[0], q[1]) > r {
-				kept = append(kept, i)
-			}
-		}
-		s.people[d] = kept
+		s.dropPeopleWithin(d, p, r)
 	}
-	if s.road != nil {
-		for _, j := range s.road.covers(p) {
-			s.open[j] = false
-		}
-		for d := range s.districts {
-			if s.districts[d].Rule.ByRoad() && !s.byPeople {
-				s.unc[d] = s.road.uncovered(s.open, d)
-			}
-		}
-	}
+	s.coverRoadsFrom(p)
 }
 
 // firstBounds sets first[i] to candidate i's first gain, or with
@@ -265,25 +278,9 @@ func (s *suggester) add(p orb.Point) {
 		e, _ := fitEllipse(f.proj, p[0], p[1], r)
 		s.ells[d] = append(s.ells[d], e)
 		s.unc[d] = max(0, min(f.region.area, f.region.cut(s.ells[d]).area))
-		kept := s.people[d][:0]
-		for _, i := range s.people[d] {
-			q := s.pop.points[i]
-			if geodesy.Distance(p[0], p[1], q[0], q[1]) > r {
-				kept = append(kept, i)
-			}
-		}
-		s.people[d] = kept
+		s.dropPeopleWithin(d, p, r)
 	}
-	if s.road != nil {
-		for _, j := range s.road.covers(p) {
-			s.open[j] = false
-		}
-		for d := range s.districts {
-			if s.districts[d].Rule.ByRoad() && !s.byPeople {
-				s.unc[d] = s.road.uncovered(s.open, d)
-			}
-		}
-	}
+	s.coverRoadsFrom(p)
 }
 
 func (s *suggester) totals() (m2, ppl float64) {
