@@ -452,6 +452,10 @@ func LikelyCRS(stations []coverage.Station, ds []coverage.District) (hint CRSHin
 	return likelyCRS(stations, of, ds)
 }
 
+// hintMoveEvery makes LikelyCRS move every station it looks at in both
+// systems, as if the inside test could fire: tests compare the hints.
+var hintMoveEvery = false
+
 // hintSampled is the index of the k-th station LikelyCRS looks at in a
 // file of of stations (more than hintSample).
 func hintSampled(k, of int) int { return k * of / hintSample }
@@ -494,38 +498,42 @@ func likelyCRSWith(stations []coverage.Station, of int, ds []coverage.District, 
 		}
 	}
 	named := namedDistricts(stations, ds)
+	// need: the stations a test can use, when the inside test cannot fire
+	// (too few stations outside the districts as read for a gain of 20%):
+	// those whose name names a district, and those inside a district that
+	// the clearance test looks at. The others are moved only for the
+	// median offset of a hint that fires (moveAll). Nil: every
+	// station is needed.
+	var need []bool
+	if out := len(stations) - inside; !hintMoveEvery && (out < 3 || float64(out) < 0.2*float64(len(stations))) {
+		need = make([]bool, len(stations))
+		for i, d := range named {
+			need[i] = d >= 0
+		}
+		for i := 0; i < len(stations); i += clearanceStep(len(stations)) {
+			need[i] = need[i] || at[i] >= 0
+		}
+	}
 	var best CRSHint
 	for _, name := range []string{"gcj02", "bd09"} {
 		sys, _ := crs.Parse(name)
 		moved := make([]orb.Point, len(stations))
-		offset := make([]float64, len(stations))
-		state := make([]uint8, len(stations)) // 0: not moved (outside China), 1: moved, 2: moved into a district
-		eachChunk(len(stations), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				s := stations[i]
-				lon, lat := sys.ToWGS84(s.Point[0], s.Point[1])
-				moved[i] = orb.Point{lon, lat}
-				if lon == s.Point[0] && lat == s.Point[1] {
-					continue // outside China: the system changes nothing
+		if need != nil {
+			eachChunk(len(stations), func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					if need[i] {
+						s := stations[i]
+						lon, lat := sys.ToWGS84(s.Point[0], s.Point[1])
+						moved[i] = orb.Point{lon, lat}
+					}
 				}
-				offset[i], state[i] = geodesy.Distance(s.Point[0], s.Point[1], lon, lat), 1
-				if dist.contains(moved[i]) {
-					state[i] = 2
-				}
-			}
-		})
-		var offsets []float64
-		n := 0
-		for i, st := range state {
-			if st > 0 {
-				offsets = append(offsets, offset[i])
-			}
-			if st == 2 {
-				n++
-			}
+			})
 		}
-		slices.Sort(offsets)
-		h := CRSHint{CRS: name, Stations: len(stations), Of: of, MedianOffsetM: offsets[len(offsets)/2]}
+		h := CRSHint{CRS: name, Stations: len(stations), Of: of}
+		n := 0
+		if need == nil {
+			n, h.MedianOffsetM = moveAll(stations, sys, moved, dist)
+		}
 		// inside
 		if gain := n - inside; gain >= 3 && float64(gain) >= 0.2*float64(len(stations)) {
 			h.Evidence, h.Inside, h.IfRead = "inside", inside, n
@@ -577,8 +585,49 @@ func likelyCRSWith(stations []coverage.Station, of int, ds []coverage.District, 
 			best = h
 		}
 	}
+	if need != nil && best.CRS != "" {
+		sys, _ := crs.Parse(best.CRS)
+		_, best.MedianOffsetM = moveAll(stations, sys, make([]orb.Point, len(stations)), nil)
+	}
 	return best, best.CRS != ""
 }
+
+// moveAll reads every station in sys into moved, and returns how many it
+// moves into a district (dist nil: not counted) and the median of how far
+// it moves those it moves (stations outside China stay where they are).
+func moveAll(stations []coverage.Station, sys crs.CRS, moved []orb.Point, dist *districts) (n int, median float64) {
+	offset := make([]float64, len(stations))
+	state := make([]uint8, len(stations)) // 0: not moved (outside China), 1: moved, 2: moved into a district
+	eachChunk(len(stations), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s := stations[i]
+			lon, lat := sys.ToWGS84(s.Point[0], s.Point[1])
+			moved[i] = orb.Point{lon, lat}
+			if lon == s.Point[0] && lat == s.Point[1] {
+				continue // outside China: the system changes nothing
+			}
+			offset[i], state[i] = geodesy.Distance(s.Point[0], s.Point[1], lon, lat), 1
+			if dist != nil && dist.contains(moved[i]) {
+				state[i] = 2
+			}
+		}
+	})
+	var offsets []float64
+	for i, st := range state {
+		if st > 0 {
+			offsets = append(offsets, offset[i])
+		}
+		if st == 2 {
+			n++
+		}
+	}
+	slices.Sort(offsets)
+	return n, offsets[len(offsets)/2]
+}
+
+// clearanceStep is the spacing, in file order, of the stations the
+// clearance test looks at among n.
+func clearanceStep(n int) int { return max(1, n/clearanceSample) }
 
 // namedDistricts gives, for each station, the district whose name its name
 // contains (the longest such name, of at least two letters; -1 when none,
@@ -688,7 +737,7 @@ func eachChunk(n int, fn func(lo, hi int)) {
 // that mean. At most clearanceSample stations, evenly spaced in file
 // order, are looked at.
 func clearance(stations []coverage.Station, moved []orb.Point, at []int, dist *districts) (float64, bool) {
-	step := max(1, len(stations)/clearanceSample)
+	step := clearanceStep(len(stations))
 	var lost [clearanceDirections]int
 	for i := 0; i < len(stations); i += step {
 		p, q := stations[i].Point, moved[i]

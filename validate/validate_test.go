@@ -371,3 +371,37 @@ func TestDistrictsFollowGeodesics(t *testing.T) {
 		t.Errorf("(1, 60.002) inside %v (want true), (1, 59.002) inside %v (want false)", d.contains(orb.Point{1, 60.002}), d.contains(orb.Point{1, 59.002}))
 	}
 }
+
+// TestLikelyCRSMovesOnlyWhatTestsUse: when the inside test cannot fire,
+// LikelyCRS moves only the stations the names and clearance tests look at
+// (and all of them for the median offset of a hint that fires); the
+// hints are those of moving every station, on the whole-city cities in
+// GCJ-02 and WGS84 of TestCRSMismatchWholeCity (clearance, names and no
+// hint).
+func TestLikelyCRSMovesOnlyWhatTestsUse(t *testing.T) {
+	fired := map[string]int{}
+	for seed := range int64(12) {
+		for _, c := range []struct {
+			n            int
+			inner, named bool
+		}{{300, false, false}, {600, false, false}, {300, true, true}} {
+			ds, st := wholeCity(seed, c.n, c.inner, c.named)
+			for _, in := range [][]coverage.Station{st, toGCJ(ds, st)} {
+				h, ok := LikelyCRS(in, ds)
+				hintMoveEvery = true
+				want, wantOK := LikelyCRS(in, ds)
+				hintMoveEvery = false
+				if h != want || ok != wantOK {
+					t.Errorf("seed %d, %+v: %+v %v, moving every station %+v %v", seed, c, h, ok, want, wantOK)
+				}
+				if ok {
+					fired[h.Evidence]++
+				}
+			}
+		}
+	}
+	t.Logf("hints compared: %v", fired)
+	if fired["clearance"] == 0 || fired["names"] == 0 {
+		t.Errorf("the cities fire no clearance or no names hint: %v", fired)
+	}
+}
