@@ -498,20 +498,18 @@ func likelyCRSWith(stations []coverage.Station, of int, ds []coverage.District, 
 		}
 	}
 	named := namedDistricts(stations, ds)
-	// need: the stations a test can use, when the inside test cannot fire
-	// (too few stations outside the districts as read for a gain of 20%):
-	// those whose name names a district, and those inside a district that
-	// the clearance test looks at. The others are moved only for the
-	// median offset of a hint that fires (moveAll). Nil: every
-	// station is needed.
+	// need: when the inside test cannot fire (too few stations outside
+	// the districts as read for a gain of 20%), the stations moved before
+	// the tests, those whose name names a district; the clearance test
+	// moves those it looks at as it goes (it stops at the first that
+	// leaves the districts), and every station is moved only for the
+	// median offset of a hint that fires (moveAll). Nil: every station is
+	// moved before the tests.
 	var need []bool
 	if out := len(stations) - inside; !hintMoveEvery && (out < 3 || float64(out) < 0.2*float64(len(stations))) {
 		need = make([]bool, len(stations))
 		for i, d := range named {
 			need[i] = d >= 0
-		}
-		for i := 0; i < len(stations); i += clearanceStep(len(stations)) {
-			need[i] = need[i] || at[i] >= 0
 		}
 	}
 	var best CRSHint
@@ -580,7 +578,7 @@ func likelyCRSWith(stations []coverage.Station, of int, ds []coverage.District, 
 			continue
 		}
 		// clearance
-		if other, ok := clearance(stations, moved, at, dist); ok && (best.CRS == "" || other > best.Other) {
+		if other, ok := clearance(stations, moved, sys, at, dist); ok && (best.CRS == "" || other > best.Other) {
 			h.Evidence, h.Other = "clearance", other
 			best = h
 		}
@@ -624,10 +622,6 @@ func moveAll(stations []coverage.Station, sys crs.CRS, moved []orb.Point, dist *
 	slices.Sort(offsets)
 	return n, offsets[len(offsets)/2]
 }
-
-// clearanceStep is the spacing, in file order, of the stations the
-// clearance test looks at among n.
-func clearanceStep(n int) int { return max(1, n/clearanceSample) }
 
 // namedDistricts gives, for each station, the district whose name its name
 // contains (the longest such name, of at least two letters; -1 when none,
@@ -735,13 +729,22 @@ func eachChunk(n int, fn func(lo, hi int)) {
 // inside, while turning the correction by 45°, 90°, ... (in a local metric
 // frame) moves out at least clearanceMin of them on average. It returns
 // that mean. At most clearanceSample stations, evenly spaced in file
-// order, are looked at.
-func clearance(stations []coverage.Station, moved []orb.Point, at []int, dist *districts) (float64, bool) {
-	step := clearanceStep(len(stations))
+// order, are looked at. A station it looks at whose moved[i] is (0, 0)
+// is moved by sys first (again, when it really moves to (0, 0)).
+func clearance(stations []coverage.Station, moved []orb.Point, sys crs.CRS, at []int, dist *districts) (float64, bool) {
+	step := max(1, len(stations)/clearanceSample)
 	var lost [clearanceDirections]int
 	for i := 0; i < len(stations); i += step {
-		p, q := stations[i].Point, moved[i]
-		if at[i] < 0 || p == q {
+		if at[i] < 0 {
+			continue
+		}
+		p := stations[i].Point
+		if moved[i] == (orb.Point{}) {
+			lon, lat := sys.ToWGS84(p[0], p[1])
+			moved[i] = orb.Point{lon, lat}
+		}
+		q := moved[i]
+		if p == q {
 			continue
 		}
 		kx := math.Cos(p[1] * math.Pi / 180)
