@@ -43,3 +43,21 @@ func TestGCJOffsetAsPublished(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkGCJOffset(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		fn   func(lon, lat float64) (float64, float64)
+	}{{"published", publishedGCJOffset}, {"once", gcjOffset}} {
+		b.Run(c.name, func(b *testing.B) {
+			s := 0.0
+			for i := range b.N {
+				x, y := c.fn(114+float64(i%1000)*1e-3, 22.5)
+				s += x + y
+			}
+			if s == 0 {
+				b.Fatal(s)
+			}
+		})
+	}
+}
