@@ -108,12 +108,20 @@ func NewDelayedField(n *Network, stations [][2]float64, delay []float64, acc Acc
 		})
 	}
 	net := split(n, joins)
-	net.BuildIndex() // the field is read from several goroutines
+	// The field is read from several goroutines, so the index is built
+	// now; the search does not use it and runs beside it (both only
+	// read the network).
+	indexed := make(chan struct{})
+	go func() {
+		net.BuildIndex()
+		close(indexed)
+	}()
 	f := &Field{Net: net, Dir: dir, Access: acc, Stations: stations, Joins: len(joins), Delay: delay}
 	for i, s := range stations {
 		f.stTree.Insert(s, s, int32(i))
 	}
 	f.dijkstra(joins)
+	<-indexed
 	f.joins = joins
 	return f
 }
