@@ -114,6 +114,9 @@ func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float6
 	}
 	for _, i := range opts {
 		o := &rs.opts[i]
+		if o.Hopeless(x, y, best) {
+			continue // Cost would return best or +Inf
+		}
 		if c, _ := o.Cost(x, y, capM, best); c < best {
 			best, st = c, int(o.st)
 		}
@@ -152,7 +155,11 @@ func (rs *roadSetup) costAtSeeded(x, y float64, opts []int32, sts []int32, capM 
 	}
 	for _, i := range opts {
 		o := &rs.opts[i]
-		if c, _ := o.Cost(x, y, capM, min(best, lim)); c < best && c < lim {
+		b := min(best, lim)
+		if o.Hopeless(x, y, b) {
+			continue // Cost would return b or +Inf
+		}
+		if c, _ := o.Cost(x, y, capM, b); c < best && c < lim {
 			best, st, win = c, int(o.st), i
 		}
 	}

@@ -260,6 +260,20 @@ func (g *Leg) Dist(px, py float64) float64 {
 	return math.Sqrt(ex*ex + ey*ey)
 }
 
+// Hopeless reports that Cost from (px, py) cannot be below bound, for any
+// capM: Cost would return bound or +Inf. It takes the larger of the
+// distance to the segment's line (the test Cost makes first, the same
+// arithmetic) and the distance along the line beyond the segment's ends
+// (shrunk by a relative 1e-9, far above rounding, since Cost's leg is
+// at least that long), and is small enough to inline, so a caller scanning
+// many legs skips most calls.
+func (g *Leg) Hopeless(px, py, bound float64) bool {
+	dx, dy := px-g.ax, py-g.ay // a point segment (l = 0, no direction) gives d = 0
+	s0 := dx*g.ux + dy*g.uy
+	d := max(math.Abs(dx*g.uy-dy*g.ux), max(-s0, s0-g.l)*(1-1e-9))
+	return d*g.inv+g.Lo >= bound
+}
+
 // Cost is the cheapest leg from (px, py) onto the segment, at most capM
 // long, plus the road time from where it meets the road, and that point's
 // fraction x; +Inf when no point of the segment is within capM. When the
