@@ -71,11 +71,37 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 		rs.stDelay = append(rs.stDelay, field.DelayOf(i))
 	}
 	net := field.Net
+	// The segments first (the index's order), so that the options and
+	// access segments are allocated once; a node's frame position is
+	// kept in a small cache, as neighbouring segments share nodes.
+	var ks []int32
 	net.Near(b.Min, b.Max, rs.cap*1.01+1, func(k int) bool {
+		ks = append(ks, int32(k))
+		return true
+	})
+	rs.accSeg = make([][2][2]float64, 0, len(ks))
+	rs.opts = make([]roadOpt, 0, 2*len(ks))
+	rs.useful = make([]int32, 0, 2*len(ks))
+	const cacheSize = 1024
+	var cacheNode [cacheSize]int32
+	var cacheXY [cacheSize][2]float64
+	for i := range cacheNode {
+		cacheNode[i] = -1
+	}
+	toFrame := func(v int32) (float64, float64) {
+		c := v & (cacheSize - 1)
+		if cacheNode[c] != v {
+			p := net.Pos[v]
+			x, y := f.proj.Forward(p[0], p[1])
+			cacheNode[c], cacheXY[c] = v, [2]float64{x, y}
+		}
+		return cacheXY[c][0], cacheXY[c][1]
+	}
+	for _, k32 := range ks {
+		k := int(k32)
 		s := net.Segs[k]
-		pa, pb := net.Pos[s.A], net.Pos[s.B]
-		ax, ay := f.proj.Forward(pa[0], pa[1])
-		bx, by := f.proj.Forward(pb[0], pb[1])
+		ax, ay := toFrame(s.A)
+		bx, by := toFrame(s.B)
 		rs.accSeg = append(rs.accSeg, [2][2]float64{{ax, ay}, {bx, by}})
 		c0, c1, sti, ok := field.Linear(k)
 		for i := range 2 {
@@ -88,8 +114,7 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 			}
 			rs.opts = append(rs.opts, o)
 		}
-		return true
-	})
+	}
 	rs.optIndex = newPackedSegIndex(len(rs.opts), func(k int) (p, q [2]float64) { return rs.opts[k].Ends() })
 	return rs
 }
