@@ -71,11 +71,37 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 		rs.stDelay = append(rs.stDelay, field.DelayOf(i))
 	}
 	net := field.Net
+	// The segments first (the index's order), so that the options and
+	// access segments are allocated once; a node's frame position is
+	// kept in a small cache, as neighbouring segments share nodes.
+	var ks []int32
 	net.Near(b.Min, b.Max, rs.cap*1.01+1, func(k int) bool {
+		ks = append(ks, int32(k))
+		return true
+	})
+	rs.accSeg = make([][2][2]float64, 0, len(ks))
+	rs.opts = make([]roadOpt, 0, 2*len(ks))
+	rs.useful = make([]int32, 0, 2*len(ks))
+	const cacheSize = 1024
+	var cacheNode [cacheSize]int32
+	var cacheXY [cacheSize][2]float64
+	for i := range cacheNode {
+		cacheNode[i] = -1
+	}
+	toFrame := func(v int32) (float64, float64) {
+		c := v & (cacheSize - 1)
+		if cacheNode[c] != v {
+			p := net.Pos[v]
+			x, y := f.proj.Forward(p[0], p[1])
+			cacheNode[c], cacheXY[c] = v, [2]float64{x, y}
+		}
+		return cacheXY[c][0], cacheXY[c][1]
+	}
+	for _, k32 := range ks {
+		k := int(k32)
 		s := net.Segs[k]
-		pa, pb := net.Pos[s.A], net.Pos[s.B]
-		ax, ay := f.proj.Forward(pa[0], pa[1])
-		bx, by := f.proj.Forward(pb[0], pb[1])
+		ax, ay := toFrame(s.A)
+		bx, by := toFrame(s.B)
 		rs.accSeg = append(rs.accSeg, [2][2]float64{{ax, ay}, {bx, by}})
 		c0, c1, sti, ok := field.Linear(k)
 		for i := range 2 {
@@ -88,8 +114,7 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 			}
 			rs.opts = append(rs.opts, o)
 		}
-		return true
-	})
+	}
 	rs.optIndex = newPackedSegIndex(len(rs.opts), func(k int) (p, q [2]float64) { return rs.opts[k].Ends() })
 	return rs
 }
@@ -114,11 +139,56 @@ func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float6
 	}
 	for _, i := range opts {
 		o := &rs.opts[i]
+		if o.Hopeless(x, y, best) {
+			continue // Cost would return best or +Inf
+		}
 		if c, _ := o.Cost(x, y, capM, best); c < best {
 			best, st = c, int(o.st)
 		}
 	}
 	return best, st
+}
+
+// ttChunk is how many travel-time samples of a row share one search of
+// the options' index.
+const ttChunk = 4
+
+// costAtSeeded is costAt over legs up to capM, with the same cost and
+// station, and the option that gives it (-1 for a walk or none). seed, when
+// not -1, is one of opts (the winner of a nearby place): its cost is
+// computed first, and any option whose cost's lower bound is beyond it
+// (with a margin far above rounding) cannot give the least cost and is not
+// evaluated further. The others are compared in the order of opts, as
+// costAt does, so ties go to the same option.
+func (rs *roadSetup) costAtSeeded(x, y float64, opts []int32, sts []int32, capM float64, seed int32) (float64, int, int32) {
+	best, st, win := math.Inf(1), -1, int32(-1)
+	for _, i := range sts {
+		s := rs.stations[i]
+		d := math.Hypot(x-s[0], y-s[1])
+		if rs.walkCap && d > capM {
+			continue
+		}
+		if c := d*rs.inv + rs.stDelay[i]; c < best {
+			best, st = c, rs.stIdx[i]
+		}
+	}
+	lim := math.Inf(1)
+	if seed >= 0 {
+		if b0, _ := rs.opts[seed].Cost(x, y, capM, math.Inf(1)); b0 < math.Inf(1) {
+			lim = b0 + 1e-9*(1+math.Abs(b0))
+		}
+	}
+	for _, i := range opts {
+		o := &rs.opts[i]
+		b := min(best, lim)
+		if o.Hopeless(x, y, b) {
+			continue // Cost would return b or +Inf
+		}
+		if c, _ := o.Cost(x, y, capM, b); c < best && c < lim {
+			best, st, win = c, int(o.st), i
+		}
+	}
+	return best, st, win
 }
 
 // Cell states.
@@ -625,30 +695,54 @@ func (rs *roadSetup) eachPlace(pop *Population, fn func(c, x, y float64)) {
 func (rs *roadSetup) travelTimes(ix *Index) (TravelTimes, Worst, float64) {
 	fr := rs.f.region
 	spacing := math.Max(1, math.Sqrt(fr.area/roadSamples))
-	var near []int32
+	var near, chunk []int32
 	var sts []int32
 	for i := range rs.stations {
 		sts = append(sts, int32(i))
 	}
+	boxes := rs.optIndex.boxes
+	seed := int32(-1) // the option that won the sample before, if any
 	var costs []float64
 	var grid []orb.Point
 	worst, worstCost := Worst{Station: -1, DistanceM: -1}, -1.0
 	var wx, wy float64
 	wst := -1
 	for y := fr.minPt[1] + spacing/2; y < fr.maxPt[1]; y += spacing {
+		// The options index is searched once for a chunk of
+		// ttChunk samples of the row, and each sample keeps the
+		// chunk's options whose box meets its own cap box: the same
+		// options, in the same order, as searching for each sample.
+		chunkEnd := math.Inf(-1)
 		for x := fr.minPt[0] + spacing/2; x < fr.maxPt[0]; x += spacing {
 			if !fr.contains(x, y) {
 				continue
 			}
+			if x > chunkEnd {
+				chunkEnd = x + ttChunk*spacing
+				chunk = chunk[:0]
+				rs.optIndex.search([2]float64{x - rs.cap - 1, y - rs.cap}, [2]float64{chunkEnd + rs.cap + 1, y + rs.cap}, func(k int) bool {
+					chunk = append(chunk, int32(k))
+					return true
+				})
+			}
+			mn, mx := [2]float64{x - rs.cap, y - rs.cap}, [2]float64{x + rs.cap, y + rs.cap}
+			near = near[:0]
+			seeded := false
+			for _, k := range chunk {
+				b := &boxes[k]
+				if b[0] <= mx[0] && b[2] >= mn[0] && b[1] <= mx[1] && b[3] >= mn[1] {
+					near = append(near, k)
+					seeded = seeded || k == seed
+				}
+			}
+			if !seeded {
+				seed = -1
+			}
 			// The setup holds only the stations within walking reach of
 			// the limit, so a cost above it is checked against the nearest
 			// station on foot.
-			near = near[:0]
-			rs.optIndex.search([2]float64{x - rs.cap, y - rs.cap}, [2]float64{x + rs.cap, y + rs.cap}, func(k int) bool {
-				near = append(near, int32(k))
-				return true
-			})
-			c, st := rs.costAt(x, y, near, sts, rs.cap)
+			c, st, win := rs.costAtSeeded(x, y, near, sts, rs.cap, seed)
+			seed = win
 			if c > rs.T && !rs.walkCap {
 				if si, dm := ix.Nearest(rs.f.toLonLat(x, y)); dm*rs.inv+rs.field.DelayOf(si) < c {
 					c, st = dm*rs.inv+rs.field.DelayOf(si), si

@@ -108,12 +108,20 @@ func NewDelayedField(n *Network, stations [][2]float64, delay []float64, acc Acc
 		})
 	}
 	net := split(n, joins)
-	net.BuildIndex() // the field is read from several goroutines
+	// The field is read from several goroutines, so the index is built
+	// now; the search does not use it and runs beside it (both only
+	// read the network).
+	indexed := make(chan struct{})
+	go func() {
+		net.BuildIndex()
+		close(indexed)
+	}()
 	f := &Field{Net: net, Dir: dir, Access: acc, Stations: stations, Joins: len(joins), Delay: delay}
 	for i, s := range stations {
 		f.stTree.Insert(s, s, int32(i))
 	}
 	f.dijkstra(joins)
+	<-indexed
 	f.joins = joins
 	return f
 }
@@ -127,12 +135,24 @@ func xy(p *geodesy.LAEA, ll [2]float64) [2]float64 {
 // join's segment and fraction into the new node's index in joins[i].seg.
 func split(n *Network, joins []join) *Network {
 	out := &Network{Pos: slices.Clone(n.Pos), OSMID: slices.Clone(n.OSMID), Segs: make([]Segment, 0, len(n.Segs)+len(joins))}
-	bySeg := make(map[int][]int)
-	for i, j := range joins {
-		bySeg[j.seg] = append(bySeg[j.seg], i)
+	// The joins of each segment, in join order (a counting sort by
+	// segment): bySeg[start[k]:start[k+1]] are segment k's.
+	start := make([]int32, len(n.Segs)+1)
+	for _, j := range joins {
+		start[j.seg+1]++
 	}
+	for k := range n.Segs {
+		start[k+1] += start[k]
+	}
+	bySeg := make([]int, len(joins))
+	next := slices.Clone(start[:len(n.Segs)])
+	for i, j := range joins {
+		bySeg[next[j.seg]] = i
+		next[j.seg]++
+	}
+	next = nil
 	for k, s := range n.Segs {
-		js := bySeg[k]
+		js := bySeg[start[k]:start[k+1]]
 		if len(js) == 0 {
 			out.Segs = append(out.Segs, s)
 			continue

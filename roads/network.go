@@ -2,6 +2,8 @@ package roads
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/covaudit/covaudit/geodesy"
 )
@@ -105,7 +107,14 @@ func (b *Builder) Build() (n *Network, missing int) {
 		b.pos = make([][2]float64, len(b.ids))
 		b.known = make([]bool, len(b.ids))
 	}
-	n = &Network{}
+	// Every way's segments first, in order, without their lengths; the
+	// lengths (a geodesic each, most of the cost) are then measured on
+	// every core, each written to its own segment.
+	total := 0
+	for _, w := range b.ways {
+		total += len(w.nodes) - 1
+	}
+	n = &Network{Pos: make([][2]float64, 0, len(b.ids)), OSMID: make([]int64, 0, len(b.ids)), Segs: make([]Segment, 0, total)}
 	remap := make([]int32, len(b.ids))
 	for i := range remap {
 		remap[i] = -1
@@ -118,7 +127,9 @@ func (b *Builder) Build() (n *Network, missing int) {
 		}
 		return remap[k]
 	}
-	for _, w := range b.ways {
+	first := make([]int32, len(b.ways)+1) // each way's first segment
+	for wi, w := range b.ways {
+		first[wi] = int32(len(n.Segs))
 		for i := 0; i+1 < len(w.nodes); i++ {
 			a, c := w.nodes[i], w.nodes[i+1]
 			if !b.known[a] || !b.known[c] {
@@ -128,19 +139,47 @@ func (b *Builder) Build() (n *Network, missing int) {
 			if a == c {
 				continue
 			}
-			pa, pc := b.pos[a], b.pos[c]
-			l := geodesy.Distance(pa[0], pa[1], pc[0], pc[1])
-			s := Segment{A: node(a), B: node(c), LenM: l, Fwd: -1, Bwd: -1, Way: w.id}
-			if w.fwd > 0 {
-				s.Fwd = l / (w.fwd / 3.6)
-			}
-			if w.bwd > 0 {
-				s.Bwd = l / (w.bwd / 3.6)
-			}
-			n.Segs = append(n.Segs, s)
+			n.Segs = append(n.Segs, Segment{A: node(a), B: node(c), Fwd: -1, Bwd: -1, Way: w.id})
 		}
 	}
+	first[len(b.ways)] = int32(len(n.Segs))
+	eachChunk(len(b.ways), func(lo, hi int) {
+		for wi := lo; wi < hi; wi++ {
+			w := &b.ways[wi]
+			for k := first[wi]; k < first[wi+1]; k++ {
+				s := &n.Segs[k]
+				pa, pc := n.Pos[s.A], n.Pos[s.B]
+				l := geodesy.Distance(pa[0], pa[1], pc[0], pc[1])
+				s.LenM = l
+				if w.fwd > 0 {
+					s.Fwd = l / (w.fwd / 3.6)
+				}
+				if w.bwd > 0 {
+					s.Bwd = l / (w.bwd / 3.6)
+				}
+			}
+		}
+	})
 	return n, missing
+}
+
+// eachChunk calls fn on GOMAXPROCS goroutines with the chunks [lo, hi)
+// of [0, n) and returns when all are done.
+func eachChunk(n int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/64))
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(i*n/workers, (i+1)*n/workers)
+		}()
+	}
+	wg.Wait()
 }
 
 // index returns the packed R-tree of segments by lon/lat box (segtree.go),
@@ -219,6 +258,20 @@ func (g *Leg) Dist(px, py float64) float64 {
 	s := min(g.l, max(0, dx*g.ux+dy*g.uy))
 	ex, ey := dx-s*g.ux, dy-s*g.uy
 	return math.Sqrt(ex*ex + ey*ey)
+}
+
+// Hopeless reports that Cost from (px, py) cannot be below bound, for any
+// capM: Cost would return bound or +Inf. It takes the larger of the
+// distance to the segment's line (the test Cost makes first, the same
+// arithmetic) and the distance along the line beyond the segment's ends
+// (shrunk by a relative 1e-9, far above rounding, since Cost's leg is
+// at least that long), and is small enough to inline, so a caller scanning
+// many legs skips most calls.
+func (g *Leg) Hopeless(px, py, bound float64) bool {
+	dx, dy := px-g.ax, py-g.ay // a point segment (l = 0, no direction) gives d = 0
+	s0 := dx*g.ux + dy*g.uy
+	d := max(math.Abs(dx*g.uy-dy*g.ux), max(-s0, s0-g.l)*(1-1e-9))
+	return d*g.inv+g.Lo >= bound
 }
 
 // Cost is the cheapest leg from (px, py) onto the segment, at most capM
