@@ -315,3 +315,14 @@ func TestRecordsHint(t *testing.T) {
 		}
 	}
 }
+
+// TestCRSHintNamesTheSystem: the hint's message spells both systems as
+// they are written (it printed "BD0-9").
+func TestCRSHintNamesTheSystem(t *testing.T) {
+	for crs, want := range map[string]string{"gcj02": "GCJ-02", "bd09": "BD-09"} {
+		h := CRSHint{CRS: crs, Evidence: "inside", Stations: 10, Of: 10, Inside: 2, IfRead: 9, MedianOffsetM: 512}
+		if msg := h.Message(); !strings.Contains(msg, want) {
+			t.Errorf("%s: message %q does not name %s", crs, msg, want)
+		}
+	}
+}

@@ -774,7 +774,7 @@ func clearance(stations []coverage.Station, moved []orb.Point, sys crs.CRS, at [
 
 // Message says what the hint means for people.
 func (h CRSHint) Message() string {
-	sys := strings.ToUpper(h.CRS[:3]) + "-" + h.CRS[3:]
+	sys := map[string]string{"gcj02": "GCJ-02", "bd09": "BD-09"}[h.CRS]
 	var why string
 	switch h.Evidence {
 	case "names":
