@@ -132,17 +132,29 @@ func eachCSVRecord(r io.Reader, name string, opts StationOptions, fn func(*Stati
 	}
 	sf := &StationFile{Format: "csv", LonCol: cols.header[cols.lon], LatCol: cols.header[cols.lat]}
 	lastLine := 0
+	// open is a quoting error that ran past its own line: when the file
+	// ends right after it, a quote never closed and the rest of the file
+	// went into one field.
+	var open *csv.ParseError
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
+			if open != nil {
+				return nil, fmt.Errorf("%s:%d: a quote opened on this line never closes: lines %d to %d, the rest of the file, read as one field, so no station after line %d could be read; close the quote (a quote inside a quoted field is written twice: \"\")",
+					name, open.StartLine, open.StartLine, open.Line, open.StartLine-1)
+			}
 			break
 		}
+		open = nil
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			sf.Unsplittable = append(sf.Unsplittable, Problem{File: name, Line: pe.StartLine, Feature: -1, Msg: pe.Err.Error()})
+			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
+				open = pe
+			}
 			if pe.StartLine == lastLine {
 				break
 			}
