@@ -45,6 +45,11 @@ func earlierNear(pts []orb.Point, m float64) ([]int, []float64) {
 	for i, p := range pts {
 		keys[i] = key{row(p[1]), p[0], i}
 	}
+	// Sorted by latitude too before the index, so that stations at one
+	// place (the same bits) come together: only the first of them (the
+	// lowest index) is scanned, and the others take its answer after, since
+	// whatever is near one is near all and the first is the earliest of
+	// them. A thousand stations at one place were a million pairs.
 	slices.SortFunc(keys, func(a, b key) int {
 		if c := cmp.Compare(a.row, b.row); c != 0 {
 			return c
@@ -52,8 +57,26 @@ func earlierNear(pts []orb.Point, m float64) ([]int, []float64) {
 		if c := cmp.Compare(a.lon, b.lon); c != 0 {
 			return c
 		}
+		if c := cmp.Compare(pts[a.i][1], pts[b.i][1]); c != 0 {
+			return c
+		}
 		return cmp.Compare(a.i, b.i)
 	})
+	same := func(a, b int) bool {
+		return math.Float64bits(pts[a][0]) == math.Float64bits(pts[b][0]) && math.Float64bits(pts[a][1]) == math.Float64bits(pts[b][1])
+	}
+	// rep[i] is the first station at the place of station i, for the
+	// stations left out of the scan.
+	var followers [][2]int // {station, the first at its place}
+	kept := keys[:0]
+	for k, kk := range keys {
+		if k > 0 && len(kept) > 0 && same(kept[len(kept)-1].i, kk.i) {
+			followers = append(followers, [2]int{kk.i, kept[len(kept)-1].i})
+			continue
+		}
+		kept = append(kept, kk)
+	}
+	keys = kept
 	// bLon is the fewest metres a degree of longitude has in the rows
 	// being scanned, at the latitude their reach is computed for.
 	var bLon float64
@@ -131,6 +154,14 @@ func earlierNear(pts []orb.Point, m float64) ([]int, []float64) {
 					pair(a, keys[q].i)
 				}
 			}
+		}
+	}
+	for _, f := range followers {
+		b, r := f[0], f[1]
+		if a := first[r]; a >= 0 {
+			first[b], dist[b] = a, geodesy.Distance(pts[b][0], pts[b][1], pts[a][0], pts[a][1])
+		} else {
+			first[b], dist[b] = r, geodesy.Distance(pts[b][0], pts[b][1], pts[r][0], pts[r][1])
 		}
 	}
 	return first, dist
