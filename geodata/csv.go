@@ -114,6 +114,45 @@ type csvColumns struct {
 	capacity           int // opts.CapacityCol's index, or -1
 }
 
+// columnList names a header's columns for a message: the first 20, each
+// cut at 60 bytes (a header that is not one, such as a whole file on one
+// line, made messages of megabytes).
+func columnList(header []string) string {
+	var b strings.Builder
+	for i, h := range header {
+		if i == 20 {
+			fmt.Fprintf(&b, ", and %d more", len(header)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(cutText(h))
+	}
+	return b.String()
+}
+
+// cutText cuts a header's text at 60 bytes for a message.
+func cutText(h string) string {
+	if len(h) > 60 {
+		return strings.ToValidUTF8(h[:60], "") + "..."
+	}
+	return h
+}
+
+// crAsLF reads CR bytes as LF.
+type crAsLF struct{ r io.Reader }
+
+func (c crAsLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
+}
+
 // openCSV skips a byte-order mark, picks the separator the header row uses
 // most, reads the header and finds the columns.
 func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvColumns, error) {
@@ -129,8 +168,12 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 	if len(bytes.TrimSpace(head)) == 0 {
 		return nil, cols, fmt.Errorf("%s: empty file, want a header row", name)
 	}
+	// Lines that end in a lone CR (the classic Mac OS, and spreadsheets'
+	// "CSV (Macintosh)"): the CSV reader ends lines at LF only, so each CR
+	// is read as one.
+	loneCR := bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0
 	firstLine := head
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+	if i := bytes.IndexAny(head, "\r\n"); i >= 0 {
 		firstLine = head[:i]
 	}
 	sep := ','
@@ -140,7 +183,11 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 			sep, best = c, n
 		}
 	}
-	cr := csv.NewReader(br)
+	var src io.Reader = br
+	if loneCR {
+		src = crAsLF{br}
+	}
+	cr := csv.NewReader(src)
 	cr.Comma = sep
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -163,7 +210,7 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 	for i, h := range header {
 		k := strings.ToLower(strings.TrimSpace(h))
 		if j, ok := seen[k]; ok && k != "" {
-			dups = append(dups, fmt.Sprintf("column %q is both column %d and column %d", strings.TrimSpace(h), j+1, i+1))
+			dups = append(dups, fmt.Sprintf("column %q is both column %d and column %d", cutText(strings.TrimSpace(h)), j+1, i+1))
 			continue
 		}
 		seen[k] = i
@@ -187,13 +234,13 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 			}
 		}
 		if given != "" {
-			return -1, fmt.Errorf("%s:1: no column %q (columns: %s)", name, given, strings.Join(header, ", "))
+			return -1, fmt.Errorf("%s:1: no column %q (columns: %s)", name, given, columnList(header))
 		}
 		if names == nil {
 			return -1, nil
 		}
 		return -1, fmt.Errorf("%s:1: no %s column (looked for %s; name one with %s; columns: %s)",
-			name, what, strings.Join(names, ", "), flag, strings.Join(header, ", "))
+			name, what, strings.Join(names, ", "), flag, columnList(header))
 	}
 	var errs []error
 	lonI, err := col(opts.LonCol, lonNames, "longitude", "--lon-col")

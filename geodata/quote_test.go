@@ -1,6 +1,7 @@
 package geodata
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -29,5 +30,41 @@ func TestUnclosedQuoteRefusesTheFile(t *testing.T) {
 	}
 	if len(sf.Unsplittable) != 1 || sf.Unsplittable[0].Line != 2 || len(sf.Records) != 1 || sf.Records[0].ID != "s2" {
 		t.Errorf("a bare quote within its line: problems %+v, records %+v; want one problem on line 2 and s2 read", sf.Unsplittable, sf.Records)
+	}
+}
+
+// TestLoneCRLines: a file whose lines end in a lone CR (classic Mac OS)
+// reads as the same file with LF, line numbers included.
+func TestLoneCRLines(t *testing.T) {
+	lf := "id,name,lon,lat\ns1,a,1.5,42.5\ns2,b,x,42.6\ns3,c,1.7,42.7\n"
+	want, err := StationRecords([]byte(lf), "st.csv", StationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := StationRecords([]byte(strings.ReplaceAll(lf, "\n", "\r")), "st.csv", StationOptions{})
+	if err != nil {
+		t.Fatalf("lone CR: %v", err)
+	}
+	if len(got.Records) != 3 || len(got.Records) != len(want.Records) {
+		t.Fatalf("lone CR: %d records, LF: %d, want 3", len(got.Records), len(want.Records))
+	}
+	for i := range want.Records {
+		g, w := got.Records[i], want.Records[i]
+		if g.Line != w.Line || g.ID != w.ID || g.Lon != w.Lon || g.Lat != w.Lat {
+			t.Errorf("record %d: lone CR %+v, LF %+v", i, g, w)
+		}
+	}
+}
+
+// TestColumnListShort: a missing column's message names the first columns
+// of a huge header, not all of it.
+func TestColumnListShort(t *testing.T) {
+	var cols []string
+	for i := range 30 {
+		cols = append(cols, fmt.Sprint(i)+strings.Repeat("x", 500))
+	}
+	_, err := StationRecords([]byte(strings.Join(cols, ",")+"\n1,2\n"), "st.csv", StationOptions{})
+	if err == nil || len(err.Error()) > 3000 || !strings.Contains(err.Error(), "and 10 more") {
+		t.Fatalf("error of %d bytes: %.300v", len(fmt.Sprint(err)), err)
 	}
 }
