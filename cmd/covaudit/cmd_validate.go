@@ -185,6 +185,9 @@ func runValidateArgs(ctx context.Context, args []string, stdin io.Reader, stdout
 	} else if res, err = validate.File(sinName, sinData, vo); err != nil {
 		return inputError{Err: err}
 	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted while checking: nothing is written
+	}
 	write := func(w io.Writer) error { return writeFindings(w, o.format.value, res, repoRelative(o.stations)) }
 	if o.output != "" {
 		if err := geodata.WriteFileAtomic(o.output, write); err != nil {

@@ -141,3 +141,20 @@ func TestOnSignals(t *testing.T) {
 		t.Fatal("the second signal did not stop the program")
 	}
 }
+
+// TestValidateInterruptedWritesNothing: validate stopped by a signal (its
+// context cancelled) before it writes leaves no findings file and says so
+// by its error; it wrote the whole file and exited 0.
+func TestValidateInterruptedWritesNothing(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(t.TempDir(), "v.json")
+	var stdout, stderr bytes.Buffer
+	err := runValidateArgs(ctx, []string{"--stations", "../../audit/demodata/andorra-services.geojson", "-f", "json", "-o", out}, strings.NewReader(""), &stdout, &stderr)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("validate with its context cancelled: error %v, want context.Canceled", err)
+	}
+	if _, serr := os.Stat(out); serr == nil {
+		t.Errorf("validate with its context cancelled wrote %s", out)
+	}
+}
