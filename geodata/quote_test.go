@@ -68,3 +68,16 @@ func TestColumnListShort(t *testing.T) {
 		t.Fatalf("error of %d bytes: %.300v", len(fmt.Sprint(err)), err)
 	}
 }
+
+// TestEmptyMultiPointRecord: a station feature with an empty MultiPoint is
+// a problem of its feature, as the station reader finds it, not nothing.
+func TestEmptyMultiPointRecord(t *testing.T) {
+	fc := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[1.5,42.5]}},{"type":"Feature","properties":{"id":"b"},"geometry":{"type":"MultiPoint","coordinates":[]}}]}`
+	sf, err := StationRecords([]byte(fc), "st.geojson", StationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sf.Records) != 1 || len(sf.Unsplittable) != 1 || sf.Unsplittable[0].Feature != 1 || !strings.Contains(sf.Unsplittable[0].Msg, "empty MultiPoint") {
+		t.Errorf("records %+v, problems %+v; want feature 0 read and feature 1 an empty MultiPoint", sf.Records, sf.Unsplittable)
+	}
+}

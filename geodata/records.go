@@ -220,6 +220,9 @@ func geojsonRecords(data []byte, name string, opts StationOptions) (*StationFile
 		if perr == nil {
 			positions, perr = numberTexts(f.coords, f.geomType == "MultiPoint")
 		}
+		if perr == nil && len(positions) == 0 {
+			perr = fmt.Errorf("empty MultiPoint") // as the station reader says
+		}
 		if perr != nil {
 			sf.Unsplittable = append(sf.Unsplittable, Problem{File: name, Line: line, Feature: i, ID: id, Msg: perr.Error()})
 			continue
