@@ -131,7 +131,7 @@ func (c *coordParser) slowNumber() (float64, error) {
 	}
 	v, err := strconv.ParseFloat(string(c.data[start:c.pos]), 64)
 	if err != nil {
-		return 0, c.errf("invalid number %q", c.data[start:c.pos])
+		return 0, c.errf("invalid number %q", Excerpt(string(c.data[start:c.pos])))
 	}
 	return v, nil
 }

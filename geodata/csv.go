@@ -127,15 +127,16 @@ func columnList(header []string) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(cutText(h))
+		b.WriteString(Excerpt(h))
 	}
 	return b.String()
 }
 
-// cutText cuts a header's text at 60 bytes for a message.
-func cutText(h string) string {
+// Excerpt is a text of an input cut at 60 bytes for a message, with the
+// length of the whole when cut (a megabyte field made a megabyte message).
+func Excerpt(h string) string {
 	if len(h) > 60 {
-		return strings.ToValidUTF8(h[:60], "") + "..."
+		return strings.ToValidUTF8(h[:60], "") + fmt.Sprintf("... (%d bytes)", len(h))
 	}
 	return h
 }
@@ -210,7 +211,7 @@ func openCSV(r io.Reader, name string, opts StationOptions) (*csv.Reader, csvCol
 	for i, h := range header {
 		k := strings.ToLower(strings.TrimSpace(h))
 		if j, ok := seen[k]; ok && k != "" {
-			dups = append(dups, fmt.Sprintf("column %q is both column %d and column %d", cutText(strings.TrimSpace(h)), j+1, i+1))
+			dups = append(dups, fmt.Sprintf("column %q is both column %d and column %d", Excerpt(strings.TrimSpace(h)), j+1, i+1))
 			continue
 		}
 		seen[k] = i
@@ -288,7 +289,7 @@ func parseCoord(s string, sep rune) (float64, error) {
 	}
 	v, ok := number.Parse(t)
 	if !ok || v > 1e300 || v < -1e300 {
-		return 0, fmt.Errorf("invalid number %q (decimal notation only)", s)
+		return 0, fmt.Errorf("invalid number %q (decimal notation only)", Excerpt(s))
 	}
 	return v, nil
 }

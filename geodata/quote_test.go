@@ -64,7 +64,7 @@ func TestColumnListShort(t *testing.T) {
 		cols = append(cols, fmt.Sprint(i)+strings.Repeat("x", 500))
 	}
 	_, err := StationRecords([]byte(strings.Join(cols, ",")+"\n1,2\n"), "st.csv", StationOptions{})
-	if err == nil || len(err.Error()) > 3000 || !strings.Contains(err.Error(), "and 10 more") {
+	if err == nil || len(err.Error()) > 5000 || !strings.Contains(err.Error(), "and 10 more") {
 		t.Fatalf("error of %d bytes: %.300v", len(fmt.Sprint(err)), err)
 	}
 }
@@ -79,5 +79,17 @@ func TestEmptyMultiPointRecord(t *testing.T) {
 	}
 	if len(sf.Records) != 1 || len(sf.Unsplittable) != 1 || sf.Unsplittable[0].Feature != 1 || !strings.Contains(sf.Unsplittable[0].Msg, "empty MultiPoint") {
 		t.Errorf("records %+v, problems %+v; want feature 0 read and feature 1 an empty MultiPoint", sf.Records, sf.Unsplittable)
+	}
+}
+
+// TestLongNumberMessage: a megabyte coordinate is quoted by its start and
+// length, not whole.
+func TestLongNumberMessage(t *testing.T) {
+	_, probs, err := ReadStationsCSV(strings.NewReader("id,lon,lat\na,"+strings.Repeat("1", 1<<20)+",42.5\n"), "st.csv", StationOptions{})
+	if err == nil {
+		err = probs.Err()
+	}
+	if err == nil || len(err.Error()) > 500 || !strings.Contains(err.Error(), "(1048576 bytes)") {
+		t.Fatalf("error of %d bytes: %.300v", len(fmt.Sprint(err)), err)
 	}
 }

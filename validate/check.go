@@ -317,7 +317,7 @@ func (c *checker) record(sf *geodata.StationFile, rv geodata.StationRecord) {
 			at("empty-coordinate", fmt.Sprintf("%s (%s) is empty", cc.what, cc.col), "")
 			bad = true
 		default:
-			msg := fmt.Sprintf("%s (%s) %q is not a number", cc.what, cc.col, cc.text)
+			msg := fmt.Sprintf("%s (%s) %q is not a number", cc.what, cc.col, geodata.Excerpt(cc.text))
 			if looksLikePhone(cc.text) {
 				msg += "; it looks like a phone number"
 			}
