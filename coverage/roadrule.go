@@ -119,10 +119,10 @@ func newRoadSetup(f *frame, d *District, ix *Index, field *roads.Field) *roadSet
 	return rs
 }
 
-// costAt is the cost at a frame point over the given options and stations
-// with legs up to capM (capM < 0: walking only), and the station reached
-// (Index order), or -1.
-func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float64) (float64, int) {
+// walkCost is the least cost of walking straight from a frame point to one
+// of the stations sts (legs up to capM when walking is capped), and the
+// station reached (Index order), or -1.
+func (rs *roadSetup) walkCost(x, y float64, sts []int32, capM float64) (float64, int) {
 	best, st := math.Inf(1), -1
 	for _, i := range sts {
 		s := rs.stations[i]
@@ -134,6 +134,14 @@ func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float6
 			best, st = c, rs.stIdx[i]
 		}
 	}
+	return best, st
+}
+
+// costAt is the cost at a frame point over the given options and stations
+// with legs up to capM (capM < 0: walking only), and the station reached
+// (Index order), or -1.
+func (rs *roadSetup) costAt(x, y float64, opts []int32, sts []int32, capM float64) (float64, int) {
+	best, st := rs.walkCost(x, y, sts, capM)
 	if capM < 0 {
 		return best, st
 	}
@@ -161,17 +169,8 @@ const ttChunk = 4
 // evaluated further. The others are compared in the order of opts, as
 // costAt does, so ties go to the same option.
 func (rs *roadSetup) costAtSeeded(x, y float64, opts []int32, sts []int32, capM float64, seed int32) (float64, int, int32) {
-	best, st, win := math.Inf(1), -1, int32(-1)
-	for _, i := range sts {
-		s := rs.stations[i]
-		d := math.Hypot(x-s[0], y-s[1])
-		if rs.walkCap && d > capM {
-			continue
-		}
-		if c := d*rs.inv + rs.stDelay[i]; c < best {
-			best, st = c, rs.stIdx[i]
-		}
-	}
+	best, st := rs.walkCost(x, y, sts, capM)
+	win := int32(-1)
 	lim := math.Inf(1)
 	if seed >= 0 {
 		if b0, _ := rs.opts[seed].Cost(x, y, capM, math.Inf(1)); b0 < math.Inf(1) {
